@@ -1,0 +1,91 @@
+# reportc: a Lua-scriptable report compiler (Lua 5.4 + SQLite + libharu).
+#
+#   make deps    install the Debian 12 packages a fresh machine lacks
+#   make         build ./reportc and out/facts.db
+#   make demo    deps, fact store, every example report into out/
+#   make test    the whole suite; ends with "N passed, N failed"
+#   make check-asan   the suite again under AddressSanitizer + UBSan
+#   make bench   speed and size figures (reports, never fails on a number)
+
+PREFIX  ?= /usr/local
+BUILD   ?= out/build
+CC      ?= cc
+PKGS     = lua5.4 sqlite3
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
+
+DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev \
+           xxd sqlite3 fonts-arphic-uming fonts-wqy-microhei \
+           fonts-dejavu-core fonts-droid-fallback poppler-utils qpdf \
+           mupdf-tools python3 python3-fonttools unicode-data
+
+LIB_SRC  = $(sort $(wildcard src/*/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
+TOOL_SRC = $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/%)
+FACT_CSV = $(sort $(wildcard scripts/facts/*.csv))
+EXAMPLES = $(sort $(wildcard scripts/*.lua))
+
+.PHONY: all deps demo test check-asan bench install clean
+
+all: reportc out/facts.db
+
+reportc: $(BUILD)/src/main.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/prelude.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(BUILD) -c -o $@ $<
+
+# The Lua half of the report module is compiled into the binary.
+$(BUILD)/prelude.h: src/script/prelude.lua
+	@mkdir -p $(BUILD)
+	cd src/script && xxd -i prelude.lua > $(CURDIR)/$@.tmp && mv $(CURDIR)/$@.tmp $(CURDIR)/$@
+
+$(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJ)
+	$(CC) $(CFLAGS) -I$(BUILD) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%: tests/tools/%.c $(LIB_OBJ)
+	$(CC) $(CFLAGS) -I$(BUILD) -o $@ $^ $(LDLIBS)
+
+out/facts.db: scripts/facts/build.sh scripts/facts/schema.sql $(FACT_CSV)
+	sh scripts/facts/build.sh $@
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "deps: missing packages; run as root:"; \
+	  echo "  apt-get install -y $$missing"; exit 1; fi
+
+demo: deps all
+	@for s in $(EXAMPLES); do \
+	  n=$$(basename $$s .lua); echo "  build $$s -> out/$$n.pdf"; \
+	  ./reportc build $$s -o out/$$n.pdf || exit 1; done
+
+test: all $(UNIT_BIN) $(TOOL_BIN)
+	@sh tests/run.sh
+
+check-asan:
+	$(MAKE) BUILD=out/build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" reportc-asan
+
+reportc-asan: $(BUILD)/src/main.o $(LIB_OBJ) $(UNIT_BIN) $(TOOL_BIN) out/facts.db
+	$(CC) $(CFLAGS) $(LDFLAGS) -o reportc $(BUILD)/src/main.o $(LIB_OBJ) $(LDLIBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  TEST_BUILD=$(BUILD) sh tests/run.sh; rc=$$?; rm -f reportc; exit $$rc
+
+bench: all
+	@sh tests/bench.sh
+
+install: reportc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reportc
+	install -m 755 reportc $(DESTDIR)$(PREFIX)/bin/reportc
+	cp -r templates fonts $(DESTDIR)$(PREFIX)/share/reportc/
+
+clean:
+	rm -rf out/build out/build-asan reportc out/facts.db out/*.pdf

@@ -1,0 +1,41 @@
+#!/bin/sh
+# run.sh: runs every test program and adds their counts up.
+#
+# Each program (unit tests in $BUILD/test_*, end-to-end tests in
+# tests/e2e/*.sh and *.py) ends its output with "N passed, N failed".  A
+# program that dies without that line counts as one failure.  The last
+# line printed here is the suite's total, which CI reads.
+BUILD=${TEST_BUILD:-out/build}
+export REPORTC=${REPORTC:-./reportc}
+export TEST_BUILD=$BUILD
+passed=0; failed=0
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+
+run() {
+    name=$1; shift
+    "$@" >"$log" 2>&1
+    status=$?
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "FAIL $name: no result line (exit $status)"; tail -n 20 "$log"
+        failed=$((failed + 1)); return
+    fi
+    p=$(echo "$line" | cut -d' ' -f1); f=$(echo "$line" | cut -d' ' -f3)
+    if [ "$f" -eq 0 ] && [ "$status" -ne 0 ]; then f=1; fi
+    [ "$f" -ne 0 ] && grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 40
+    grep -E '^(INFO|PASSCOUNT)' "$log"
+    printf '%-28s %s\n' "$name" "$line"
+    passed=$((passed + p)); failed=$((failed + f))
+}
+
+for t in "$BUILD"/test_*; do
+    [ -x "$t" ] && run "$(basename "$t")" "$t"
+done
+for t in tests/e2e/*.sh; do
+    [ -f "$t" ] && run "$(basename "$t")" sh "$t"
+done
+for t in tests/e2e/*.py; do
+    [ -f "$t" ] && run "$(basename "$t")" python3 "$t"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
