@@ -1,0 +1,267 @@
+/*
+** display.c: building the display list and dumping it as JSON.
+**
+** Each page keeps pools (texts, glyphs, paths, ops) that grow by doubling;
+** items refer into them by index, so growing a pool never invalidates what
+** a caller is holding except a pointer into that same pool: callers hold a
+** struct dl_text * only while they add its glyphs (a separate pool).
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "display.h"
+#include "../base/utf8.h"
+
+const char *const display_role_names[DL_ROLE_COUNT] = {
+    "body", "heading", "table-head", "table-cell", "caption",
+    "note", "header", "footer", "rule", "chart"
+};
+
+/* Grow *arr (of elements of `size` bytes) to hold one more. */
+static void *grow(void *arr, size_t *cap, size_t n, size_t size) {
+    if (n < *cap) return arr;
+    *cap = *cap ? *cap * 2 : 16;
+    arr = realloc(arr, *cap * size);
+    if (arr == NULL) abort();
+    return arr;
+}
+#define PUSH(arr, n, cap) ((arr) = grow((arr), &(cap), (n), sizeof *(arr)), &(arr)[(n)++])
+
+void display_init(struct display *d) { memset(d, 0, sizeof *d); }
+
+static void page_free(struct dl_page *p) {
+    size_t i;
+    for (i = 0; i < p->nlinks; i++) free(p->links[i].uri);
+    free(p->items); free(p->texts); free(p->glyphs);
+    free(p->paths); free(p->ops); free(p->links);
+}
+
+void display_free(struct display *d) {
+    size_t i;
+    for (i = 0; i < d->npages; i++) page_free(&d->pages[i]);
+    for (i = 0; i < d->noutlines; i++) free(d->outlines[i].title);
+    free(d->pages);
+    free(d->outlines);
+    display_init(d);
+}
+
+struct dl_page *display_add_page(struct display *d, float width, float height) {
+    struct dl_page *p = PUSH(d->pages, d->npages, d->cappages);
+    memset(p, 0, sizeof *p);
+    p->width = width;
+    p->height = height;
+    return p;
+}
+
+static void add_item(struct dl_page *p, enum dl_item_kind kind, size_t index) {
+    struct dl_item *it = PUSH(p->items, p->nitems, p->capitems);
+    it->kind = kind;
+    it->index = index;
+}
+
+struct dl_text *display_add_text(struct dl_page *p, int face, float size,
+                                 float x, float y, enum dl_role role) {
+    struct dl_text *t = PUSH(p->texts, p->ntexts, p->captexts);
+    memset(t, 0, sizeof *t);
+    t->face = face;
+    t->size = size;
+    t->x = x;
+    t->y = y;
+    t->role = role;
+    t->first = p->nglyphs;
+    add_item(p, DL_ITEM_TEXT, p->ntexts - 1);
+    return t;
+}
+
+void display_add_glyph(struct dl_page *p, struct dl_text *t,
+                       uint16_t gid, uint32_t cp, float x) {
+    struct dl_glyph *g = PUSH(p->glyphs, p->nglyphs, p->capglyphs);
+    g->gid = gid;
+    g->cp = cp;
+    g->x = x;
+    t->count++;
+}
+
+struct dl_path *display_add_path(struct dl_page *p, enum dl_role role) {
+    struct dl_path *path = PUSH(p->paths, p->npaths, p->cappaths);
+    memset(path, 0, sizeof *path);
+    path->role = role;
+    path->line_width = 0.5f;
+    path->first = p->nops;
+    add_item(p, DL_ITEM_PATH, p->npaths - 1);
+    return path;
+}
+
+static void add_op(struct dl_page *p, struct dl_path *path, enum dl_op op,
+                   const float *pt, int npt) {
+    struct dl_pathop *o = PUSH(p->ops, p->nops, p->capops);
+    memset(o, 0, sizeof *o);
+    o->op = op;
+    if (npt) memcpy(o->pt, pt, (size_t)npt * sizeof *pt);
+    path->count++;
+}
+
+void display_path_move(struct dl_page *p, struct dl_path *path, float x, float y) {
+    float pt[2] = { x, y };
+    add_op(p, path, DL_MOVE, pt, 2);
+}
+
+void display_path_line(struct dl_page *p, struct dl_path *path, float x, float y) {
+    float pt[2] = { x, y };
+    add_op(p, path, DL_LINE, pt, 2);
+}
+
+void display_path_curve(struct dl_page *p, struct dl_path *path, float x1, float y1,
+                        float x2, float y2, float x3, float y3) {
+    float pt[6] = { x1, y1, x2, y2, x3, y3 };
+    add_op(p, path, DL_CURVE, pt, 6);
+}
+
+void display_path_close(struct dl_page *p, struct dl_path *path) {
+    add_op(p, path, DL_CLOSE, NULL, 0);
+}
+
+struct dl_path *display_add_rect(struct dl_page *p, enum dl_role role,
+                                 float x, float y, float w, float h) {
+    struct dl_path *path = display_add_path(p, role);
+    display_path_move(p, path, x, y);
+    display_path_line(p, path, x + w, y);
+    display_path_line(p, path, x + w, y + h);
+    display_path_line(p, path, x, y + h);
+    display_path_close(p, path);
+    return path;
+}
+
+struct dl_path *display_add_line(struct dl_page *p, enum dl_role role, float x0,
+                                 float y0, float x1, float y1, float width,
+                                 struct dl_color color) {
+    struct dl_path *path = display_add_path(p, role);
+    path->stroke = 1;
+    path->stroke_color = color;
+    path->line_width = width;
+    display_path_move(p, path, x0, y0);
+    display_path_line(p, path, x1, y1);
+    return path;
+}
+
+void display_add_link(struct dl_page *p, const float rect[4], int page,
+                      float dest_y, const char *uri) {
+    struct dl_link *l = PUSH(p->links, p->nlinks, p->caplinks);
+    memcpy(l->rect, rect, sizeof l->rect);
+    l->page = page;
+    l->dest_y = dest_y;
+    l->uri = uri ? strdup(uri) : NULL;
+}
+
+void display_add_outline(struct display *d, int level, const char *title,
+                         int page, float y) {
+    struct dl_outline *o = PUSH(d->outlines, d->noutlines, d->capoutlines);
+    o->level = level;
+    o->title = strdup(title);
+    o->page = page;
+    o->y = y;
+}
+
+void display_text_utf8(const struct dl_page *p, const struct dl_text *t,
+                       struct buf *out) {
+    size_t i;
+    char u[4];
+    for (i = 0; i < t->count; i++) {
+        uint32_t cp = p->glyphs[t->first + i].cp;
+        if (cp) buf_append(out, u, utf8_encode(cp, u));
+    }
+}
+
+/* ---- JSON dump ---------------------------------------------------------- */
+
+static void json_string(struct buf *out, const char *s, size_t n) {
+    size_t i;
+    buf_putc(out, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') { buf_putc(out, '\\'); buf_putc(out, c); }
+        else if (c < 0x20) buf_printf(out, "\\u%04x", c);
+        else buf_putc(out, c);
+    }
+    buf_putc(out, '"');
+}
+
+static void json_text(struct buf *out, const struct dl_page *p,
+                      const struct dl_text *t) {
+    struct buf s;
+    buf_init(&s);
+    display_text_utf8(p, t, &s);
+    buf_printf(out, "{\"role\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"width\":%.2f,"
+               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"text\":",
+               display_role_names[t->role], t->x, t->y, t->width, t->size,
+               t->face, t->bold);
+    json_string(out, (const char *)s.data, s.len);
+    buf_puts(out, "}");
+    buf_free(&s);
+}
+
+static void json_path(struct buf *out, const struct dl_page *p,
+                      const struct dl_path *path) {
+    float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
+    size_t i;
+    int k;
+    for (i = 0; i < path->count; i++) {
+        const struct dl_pathop *o = &p->ops[path->first + i];
+        int npt = o->op == DL_CURVE ? 3 : o->op == DL_CLOSE ? 0 : 1;
+        for (k = 0; k < npt; k++) {
+            float x = o->pt[2 * k], y = o->pt[2 * k + 1];
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+        }
+    }
+    buf_printf(out, "{\"role\":\"%s\",\"fill\":%d,\"stroke\":%d,"
+               "\"bbox\":[%.2f,%.2f,%.2f,%.2f],\"ops\":%zu}",
+               display_role_names[path->role], path->fill, path->stroke,
+               x0, y0, x1, y1, path->count);
+}
+
+static void json_page(struct buf *out, const struct dl_page *p) {
+    size_t i;
+    buf_printf(out, "{\"width\":%.2f,\"height\":%.2f,\"texts\":[", p->width, p->height);
+    for (i = 0; i < p->ntexts; i++) {
+        if (i) buf_putc(out, ',');
+        buf_puts(out, "\n  ");
+        json_text(out, p, &p->texts[i]);
+    }
+    buf_puts(out, "],\"paths\":[");
+    for (i = 0; i < p->npaths; i++) {
+        if (i) buf_putc(out, ',');
+        buf_puts(out, "\n  ");
+        json_path(out, p, &p->paths[i]);
+    }
+    buf_puts(out, "],\"links\":[");
+    for (i = 0; i < p->nlinks; i++) {
+        const struct dl_link *l = &p->links[i];
+        buf_printf(out, "%s{\"rect\":[%.2f,%.2f,%.2f,%.2f],\"page\":%d,\"dest_y\":%.2f,\"uri\":",
+                   i ? "," : "", l->rect[0], l->rect[1], l->rect[2], l->rect[3],
+                   l->page, l->dest_y);
+        if (l->uri) json_string(out, l->uri, strlen(l->uri));
+        else buf_puts(out, "null");
+        buf_putc(out, '}');
+    }
+    buf_puts(out, "]}");
+}
+
+void display_write_json(const struct display *d, struct buf *out) {
+    size_t i;
+    buf_puts(out, "{\"pages\":[");
+    for (i = 0; i < d->npages; i++) {
+        if (i) buf_puts(out, ",\n");
+        json_page(out, &d->pages[i]);
+    }
+    buf_puts(out, "],\n\"outlines\":[");
+    for (i = 0; i < d->noutlines; i++) {
+        const struct dl_outline *o = &d->outlines[i];
+        buf_printf(out, "%s{\"level\":%d,\"page\":%d,\"y\":%.2f,\"title\":",
+                   i ? "," : "", o->level, o->page, o->y);
+        json_string(out, o->title, strlen(o->title));
+        buf_putc(out, '}');
+    }
+    buf_puts(out, "]}\n");
+}

@@ -1,0 +1,128 @@
+/*
+** display.h: the display list, what layout produces and the PDF backend
+** draws: pages of positioned glyph runs, vector paths, link areas and
+** outline entries.  Nothing here knows Lua, SQLite or libharu, so tests
+** read the geometry from it (display_write_json) instead of parsing PDF.
+**
+** Units are PDF points (1/72 in); the origin is the bottom-left corner of
+** the page, y grows upwards, as in PDF.
+*/
+#ifndef DISPLAY_H
+#define DISPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../base/buf.h"
+
+struct dl_color { float r, g, b; };
+
+struct dl_glyph {
+    uint16_t gid;      /* glyph id in the source face */
+    uint32_t cp;       /* the character it stands for (0: none) */
+    float    x;        /* pen position, relative to the run's x */
+};
+
+enum dl_role {         /* what a run or path is, for tests and debugging */
+    DL_BODY, DL_HEADING, DL_TABLE_HEAD, DL_TABLE_CELL, DL_CAPTION,
+    DL_NOTE, DL_HEADER, DL_FOOTER, DL_RULE, DL_CHART, DL_ROLE_COUNT
+};
+
+struct dl_text {
+    int   face;          /* index into the document's font set */
+    float size;          /* font size, pt */
+    float x, y;          /* baseline origin of the run */
+    float width;         /* advance of the whole run */
+    struct dl_color color;
+    int   bold;          /* synthesise bold: fill + stroke */
+    enum dl_role role;
+    size_t first, count; /* glyphs in the page's glyph pool */
+};
+
+enum dl_op { DL_MOVE, DL_LINE, DL_CURVE, DL_CLOSE };
+
+struct dl_path {
+    enum dl_role role;
+    int   fill, stroke;
+    struct dl_color fill_color, stroke_color;
+    float line_width;
+    size_t first, count; /* ops in the page's op pool */
+};
+
+struct dl_pathop { enum dl_op op; float pt[6]; };
+
+struct dl_link {
+    float rect[4];       /* x0 y0 x1 y1 */
+    int   page;          /* target page (0-based) for internal links, or -1 */
+    float dest_y;        /* y on the target page */
+    char *uri;           /* owned; NULL for internal links */
+};
+
+struct dl_outline {
+    int   level;         /* 1 = top */
+    char *title;         /* owned, UTF-8 */
+    int   page;
+    float y;
+};
+
+enum dl_item_kind { DL_ITEM_TEXT, DL_ITEM_PATH };
+
+struct dl_item { enum dl_item_kind kind; size_t index; };
+
+struct dl_page {
+    float width, height;
+    struct dl_item  *items;   size_t nitems, capitems;   /* paint order */
+    struct dl_text  *texts;   size_t ntexts, captexts;
+    struct dl_glyph *glyphs;  size_t nglyphs, capglyphs;
+    struct dl_path  *paths;   size_t npaths, cappaths;
+    struct dl_pathop *ops;    size_t nops, capops;
+    struct dl_link  *links;   size_t nlinks, caplinks;
+};
+
+struct display {
+    struct dl_page    *pages;    size_t npages, cappages;
+    struct dl_outline *outlines; size_t noutlines, capoutlines;
+};
+
+void display_init(struct display *d);
+void display_free(struct display *d);
+
+/* Append a page and return it. */
+struct dl_page *display_add_page(struct display *d, float width, float height);
+
+/* Start a text run; add its glyphs with display_add_glyph, in order. */
+struct dl_text *display_add_text(struct dl_page *p, int face, float size,
+                                 float x, float y, enum dl_role role);
+void display_add_glyph(struct dl_page *p, struct dl_text *t,
+                       uint16_t gid, uint32_t cp, float x);
+
+/* Start a path; add ops with display_path_*. */
+struct dl_path *display_add_path(struct dl_page *p, enum dl_role role);
+void display_path_move(struct dl_page *p, struct dl_path *path, float x, float y);
+void display_path_line(struct dl_page *p, struct dl_path *path, float x, float y);
+void display_path_curve(struct dl_page *p, struct dl_path *path, float x1, float y1,
+                        float x2, float y2, float x3, float y3);
+void display_path_close(struct dl_page *p, struct dl_path *path);
+/* A filled or stroked axis-aligned rectangle, in one call. */
+struct dl_path *display_add_rect(struct dl_page *p, enum dl_role role,
+                                 float x, float y, float w, float h);
+/* A stroked line segment. */
+struct dl_path *display_add_line(struct dl_page *p, enum dl_role role, float x0,
+                                 float y0, float x1, float y1, float width,
+                                 struct dl_color color);
+
+void display_add_link(struct dl_page *p, const float rect[4], int page,
+                      float dest_y, const char *uri);
+void display_add_outline(struct display *d, int level, const char *title,
+                         int page, float y);
+
+/* The text of a run as UTF-8 (from the glyphs' code points). */
+void display_text_utf8(const struct dl_page *p, const struct dl_text *t,
+                       struct buf *out);
+
+/* The whole list as JSON, for tests: pages with texts (role, x, y, width,
+** size, face, text), paths (role, bounding box), links, and outlines. */
+void display_write_json(const struct display *d, struct buf *out);
+
+extern const char *const display_role_names[DL_ROLE_COUNT];
+
+#endif

@@ -1,0 +1,126 @@
+/*
+** doc.c: building and freeing the document tree.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "doc.h"
+
+static char *dup_or_null(const char *s) {
+    char *p;
+    if (s == NULL) return NULL;
+    p = strdup(s);
+    if (p == NULL) abort();
+    return p;
+}
+
+void doc_set_string(char **field, const char *value) {
+    free(*field);
+    *field = dup_or_null(value);
+}
+
+static void theme_default(struct doc_theme *t) {
+    memset(t, 0, sizeof *t);
+    t->page_width = 595.28f;          /* A4 */
+    t->page_height = 841.89f;
+    t->margin_top = 72.0f;
+    t->margin_bottom = 72.0f;
+    t->margin_left = 68.0f;
+    t->margin_right = 68.0f;
+    t->body_size = 10.5f;             /* 五号 */
+    t->leading = 1.75f;
+    t->heading_size[0] = 16.0f;       /* 三号 */
+    t->heading_size[1] = 14.0f;       /* 四号 */
+    t->heading_size[2] = 12.0f;       /* 小四 */
+    t->heading_size[3] = 10.5f;
+    t->para_space = 4.0f;
+    t->indent = 2.0f;
+    t->table_size = 9.0f;             /* 小五 */
+    strcpy(t->body_family, "serif");
+    strcpy(t->heading_family, "sans");
+    strcpy(t->table_family, "serif");
+}
+
+struct doc *doc_new(void) {
+    struct doc *d = calloc(1, sizeof *d);
+    if (d == NULL) abort();
+    theme_default(&d->theme);
+    return d;
+}
+
+struct doc_table *doc_table_new(size_t ncols, size_t nrows) {
+    struct doc_table *t = calloc(1, sizeof *t);
+    if (t == NULL) abort();
+    t->ncols = ncols;
+    t->nrows = nrows;
+    t->cols = calloc(ncols ? ncols : 1, sizeof *t->cols);
+    t->cells = calloc(ncols * nrows > 0 ? ncols * nrows : 1, sizeof *t->cells);
+    t->highlight = calloc(nrows ? nrows : 1, sizeof *t->highlight);
+    if (!t->cols || !t->cells || !t->highlight) abort();
+    return t;
+}
+
+void doc_table_free(struct doc_table *t) {
+    size_t i;
+    if (t == NULL) return;
+    for (i = 0; i < t->ncols; i++) free(t->cols[i].title);
+    for (i = 0; i < t->ncols * t->nrows; i++) free(t->cells[i]);
+    free(t->cols);
+    free(t->cells);
+    free(t->highlight);
+    free(t->caption);
+    free(t->source);
+    free(t);
+}
+
+void doc_free(struct doc *d) {
+    size_t i;
+    if (d == NULL) return;
+    for (i = 0; i < d->nblocks; i++) {
+        free(d->blocks[i].text);
+        free(d->blocks[i].where);
+        doc_table_free(d->blocks[i].table);
+    }
+    free(d->blocks);
+    free(d->title);
+    free(d->author);
+    free(d->subject);
+    free(d->header);
+    free(d);
+}
+
+static struct doc_block *add_block(struct doc *d, enum doc_kind kind, const char *where) {
+    struct doc_block *b;
+    if (d->nblocks == d->capblocks) {
+        d->capblocks = d->capblocks ? d->capblocks * 2 : 32;
+        d->blocks = realloc(d->blocks, d->capblocks * sizeof *d->blocks);
+        if (d->blocks == NULL) abort();
+    }
+    b = &d->blocks[d->nblocks++];
+    memset(b, 0, sizeof *b);
+    b->kind = kind;
+    b->where = dup_or_null(where);
+    return b;
+}
+
+struct doc_block *doc_add_heading(struct doc *d, int level, const char *text, const char *where) {
+    struct doc_block *b = add_block(d, DOC_HEADING, where);
+    b->level = level;
+    b->text = dup_or_null(text);
+    return b;
+}
+
+struct doc_block *doc_add_paragraph(struct doc *d, const char *text, const char *where) {
+    struct doc_block *b = add_block(d, DOC_PARAGRAPH, where);
+    b->text = dup_or_null(text);
+    return b;
+}
+
+struct doc_block *doc_add_pagebreak(struct doc *d, const char *where) {
+    return add_block(d, DOC_PAGEBREAK, where);
+}
+
+struct doc_block *doc_add_table(struct doc *d, struct doc_table *t, const char *where) {
+    struct doc_block *b = add_block(d, DOC_TABLE, where);
+    b->table = t;
+    return b;
+}

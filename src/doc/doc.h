@@ -1,0 +1,72 @@
+/*
+** doc.h: the document tree: what a report script describes, before any
+** measuring.  The Lua bindings build it; layout reads it.  All strings are
+** UTF-8 and owned by the tree (doc_free releases everything).
+*/
+#ifndef DOC_H
+#define DOC_H
+
+#include <stddef.h>
+
+enum doc_kind { DOC_HEADING, DOC_PARAGRAPH, DOC_PAGEBREAK, DOC_TABLE };
+
+enum doc_align { DOC_LEFT, DOC_CENTER, DOC_RIGHT, DOC_JUSTIFY };
+
+struct doc_column {
+    char *title;
+    enum doc_align align;
+    float share;           /* relative width (>0) */
+};
+
+struct doc_table {
+    size_t ncols, nrows;
+    struct doc_column *cols;
+    char **cells;          /* nrows * ncols, row-major; NULL: empty cell */
+    int *highlight;        /* nrows flags */
+    char *caption;         /* may be NULL */
+    char *source;          /* note under the table, may be NULL */
+};
+
+struct doc_block {
+    enum doc_kind kind;
+    int level;             /* headings: 1..4 */
+    char *text;            /* headings and paragraphs */
+    struct doc_table *table;
+    char *where;           /* "script.lua:42", for error messages */
+};
+
+struct doc_theme {
+    float page_width, page_height;                       /* pt */
+    float margin_top, margin_bottom, margin_left, margin_right;
+    float body_size, leading;                           /* leading: line height / size */
+    float heading_size[4];
+    float para_space;                                   /* pt after a paragraph */
+    float indent;                                       /* first-line indent, ems */
+    float table_size;
+    char body_family[32], heading_family[32], table_family[32];
+};
+
+struct doc {
+    char *title, *author, *subject, *header;
+    struct doc_theme theme;
+    struct doc_block *blocks;
+    size_t nblocks, capblocks;
+};
+
+/* A new empty document with the default theme (A4, 五号 body in serif). */
+struct doc *doc_new(void);
+void doc_free(struct doc *d);
+
+void doc_set_string(char **field, const char *value);
+
+/* Append a block; strings are copied.  Returns the block. */
+struct doc_block *doc_add_heading(struct doc *d, int level, const char *text, const char *where);
+struct doc_block *doc_add_paragraph(struct doc *d, const char *text, const char *where);
+struct doc_block *doc_add_pagebreak(struct doc *d, const char *where);
+/* The table is taken over by the document. */
+struct doc_block *doc_add_table(struct doc *d, struct doc_table *t, const char *where);
+
+struct doc_table *doc_table_new(size_t ncols, size_t nrows);
+void doc_table_free(struct doc_table *t);
+
+#endif

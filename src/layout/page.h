@@ -1,0 +1,44 @@
+/*
+** page.h: the page builder shared by the block layouts: where the next
+** block goes, and when a page is full.
+*/
+#ifndef PAGE_H
+#define PAGE_H
+
+#include "../base/rc.h"
+#include "../display/display.h"
+#include "../doc/doc.h"
+#include "../font/fontset.h"
+#include "para.h"
+
+struct layout {
+    const struct doc *doc;
+    const struct doc_theme *theme;
+    struct fontset *fs;
+    struct display *dl;
+    struct rc_err *err;
+    struct dl_page *page;     /* current page */
+    float y;                  /* top of the free space on it */
+    float top, bottom;        /* content area limits (y) */
+    float left, width;        /* content area x and width */
+    int at_top;               /* nothing placed on the page yet */
+    int body_family, heading_family, table_family;
+    int ntables;              /* tables numbered so far (表 N) */
+};
+
+void layout_new_page(struct layout *L);
+
+/* Make room for `h` pt: start a new page unless it fits or the page is
+** still empty (a block taller than a page must start somewhere). */
+void layout_need(struct layout *L, float h);
+
+/* Shape text with `where` prefixed to any font error. */
+int layout_shape(struct layout *L, struct para *p, int family, float size,
+                 const char *text, const char *where);
+
+/* Baseline offset of a line of `size` pt in a line box `line_h` tall. */
+float layout_baseline(float size, float line_h);
+
+int layout_table(struct layout *L, const struct doc_block *b);
+
+#endif

@@ -1,0 +1,413 @@
+/*
+** pdf.c: the PDF backend.
+**
+** libharu writes the file: objects, cross-reference table, compression,
+** pages, paths, outlines, annotations, document info.  Text and fonts go
+** around its font layer: we register our own font dictionaries on each
+** page (HPDF_Page_GetLocalFontName) and write the text operators into the
+** page's content stream ourselves, with 2-byte glyph codes.
+**
+** libharu's error handler only records; every step checks the record, and
+** no longjmp crosses our frames.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <hpdf.h>
+#include "pdf.h"
+#include "../base/buf.h"
+#include "../base/utf8.h"
+#include "../font/subset.h"
+#include "../font/tounicode.h"
+
+struct pdf_font {               /* one face as used by this document */
+    struct font_subset *subset;
+    uint32_t *cps;              /* code point per subset glyph (ToUnicode) */
+    unsigned ncps;
+    HPDF_Dict type0;            /* the /Font resource pages refer to */
+};
+
+struct pdf_ctx {
+    HPDF_Doc pdf;
+    struct fontset *fs;
+    struct pdf_font *fonts;     /* one per font set face */
+    int nfonts;
+    struct rc_err *err;
+    HPDF_STATUS hpdf_error, hpdf_detail;
+    struct buf line;            /* scratch for content operators */
+};
+
+static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user) {
+    struct pdf_ctx *ctx = user;
+    if (ctx->hpdf_error == 0) {
+        ctx->hpdf_error = error_no;
+        ctx->hpdf_detail = detail_no;
+    }
+}
+
+static int hpdf_failed(struct pdf_ctx *ctx, const char *what) {
+    if (ctx->hpdf_error == 0 && HPDF_GetError(ctx->pdf) == HPDF_OK) return 0;
+    rc_fail(ctx->err, RC_PDF, "libharu failed while %s (error 0x%04X, detail %u)", what,
+            (unsigned)(ctx->hpdf_error ? ctx->hpdf_error : HPDF_GetError(ctx->pdf)),
+            (unsigned)ctx->hpdf_detail);
+    return 1;
+}
+
+/* ---- fonts ---------------------------------------------------------------- */
+
+static void font_note_glyph(struct pdf_font *f, uint16_t new_gid, uint32_t cp) {
+    if (new_gid >= f->ncps) {
+        unsigned n = f->ncps ? f->ncps : 64;
+        while (n <= new_gid) n *= 2;
+        f->cps = realloc(f->cps, n * sizeof *f->cps);
+        if (f->cps == NULL) abort();
+        memset(f->cps + f->ncps, 0, (n - f->ncps) * sizeof *f->cps);
+        f->ncps = n;
+    }
+    if (f->cps[new_gid] == 0) f->cps[new_gid] = cp;
+}
+
+/* First pass: which glyphs of which faces the document draws. */
+static void collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
+    size_t p, t, g;
+    for (p = 0; p < d->npages; p++) {
+        const struct dl_page *page = &d->pages[p];
+        for (t = 0; t < page->ntexts; t++) {
+            const struct dl_text *run = &page->texts[t];
+            struct pdf_font *f = &ctx->fonts[run->face];
+            if (f->subset == NULL) f->subset = font_subset_new(fontset_face(ctx->fs, run->face));
+            for (g = 0; g < run->count; g++) {
+                const struct dl_glyph *gl = &page->glyphs[run->first + g];
+                font_note_glyph(f, font_subset_add(f->subset, gl->gid), gl->cp);
+            }
+        }
+    }
+}
+
+/* Subset tag: six capitals from a hash of the glyph set, so the same
+** document gives the same bytes (PDF 32000 9.6.4). */
+static void subset_tag(const struct pdf_font *f, char tag[7]) {
+    uint32_t h = 2166136261u;
+    unsigned i, n = font_subset_count(f->subset);
+    for (i = 0; i < n; i++) {
+        h = (h ^ font_subset_original(f->subset, (uint16_t)i)) * 16777619u;
+        h = (h ^ (i < f->ncps ? f->cps[i] : 0)) * 16777619u;
+    }
+    for (i = 0; i < 6; i++) { tag[i] = (char)('A' + h % 26); h /= 26; h ^= h << 7; }
+    tag[6] = '\0';
+}
+
+static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
+    HPDF_Dict s = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
+    if (s == NULL) return NULL;
+    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len);
+    return s;
+}
+
+static HPDF_Array widths_array(struct pdf_ctx *ctx, const struct pdf_font *f, const struct ttf_font *tf) {
+    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run = HPDF_Array_New(ctx->pdf->mmgr);
+    unsigned i, n = font_subset_count(f->subset);
+    int upem = ttf_metrics(tf)->units_per_em;
+    HPDF_Array_AddNumber(w, 0);
+    for (i = 0; i < n; i++) {
+        int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, (uint16_t)i));
+        HPDF_Array_AddNumber(run, (HPDF_INT32)((adv * 1000 + upem / 2) / upem));
+    }
+    HPDF_Array_Add(w, run);
+    return w;
+}
+
+static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
+                                 const char *name, HPDF_Dict file) {
+    const struct ttf_metrics *m = ttf_metrics(tf);
+    HPDF_MMgr mm = ctx->pdf->mmgr;
+    HPDF_Dict fd = HPDF_Dict_New(mm);
+    HPDF_Array bbox = HPDF_Array_New(mm);
+    int i, upem = m->units_per_em;
+    HPDF_Xref_Add(ctx->pdf->xref, fd);
+    HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
+    HPDF_Dict_AddName(fd, "FontName", name);
+    HPDF_Dict_AddNumber(fd, "Flags", 4 | (m->fixed_pitch ? 1 : 0));   /* symbolic */
+    for (i = 0; i < 4; i++) HPDF_Array_AddNumber(bbox, m->bbox[i] * 1000 / upem);
+    HPDF_Dict_Add(fd, "FontBBox", bbox);
+    HPDF_Dict_AddNumber(fd, "ItalicAngle", m->italic_angle);
+    HPDF_Dict_AddNumber(fd, "Ascent", m->ascent * 1000 / upem);
+    HPDF_Dict_AddNumber(fd, "Descent", m->descent * 1000 / upem);
+    HPDF_Dict_AddNumber(fd, "CapHeight", m->cap_height * 1000 / upem);
+    HPDF_Dict_AddNumber(fd, "StemV", m->weight >= 600 ? 120 : 80);
+    HPDF_Dict_Add(fd, "FontFile2", file);
+    return fd;
+}
+
+static int font_build(struct pdf_ctx *ctx, int face) {
+    struct pdf_font *f = &ctx->fonts[face];
+    const struct ttf_font *tf = fontset_face(ctx->fs, face);
+    HPDF_MMgr mm = ctx->pdf->mmgr;
+    struct buf bytes, cmap;
+    char tag[7], name[128];
+    HPDF_Dict file, cid, sysinfo, tounicode;
+    HPDF_Array desc;
+    int rc;
+    buf_init(&bytes);
+    buf_init(&cmap);
+    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) { buf_free(&bytes); return rc; }
+    subset_tag(f, tag);
+    snprintf(name, sizeof name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
+    file = new_stream(ctx, bytes.data, bytes.len);
+    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
+    font_tounicode_cmap(f->cps, font_subset_count(f->subset), &cmap);
+    tounicode = new_stream(ctx, cmap.data, cmap.len);
+    buf_free(&bytes);
+    buf_free(&cmap);
+
+    cid = HPDF_Dict_New(mm);
+    HPDF_Xref_Add(ctx->pdf->xref, cid);
+    HPDF_Dict_AddName(cid, "Type", "Font");
+    HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    HPDF_Dict_AddName(cid, "BaseFont", name);
+    sysinfo = HPDF_Dict_New(mm);
+    HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
+    HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
+    HPDF_Dict_Add(cid, "FontDescriptor", font_descriptor(ctx, tf, name, file));
+    HPDF_Dict_Add(cid, "W", widths_array(ctx, f, tf));
+    HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+
+    HPDF_Dict_AddName(f->type0, "Type", "Font");
+    HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
+    HPDF_Dict_AddName(f->type0, "BaseFont", name);
+    HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
+    desc = HPDF_Array_New(mm);
+    HPDF_Array_Add(desc, cid);
+    HPDF_Dict_Add(f->type0, "DescendantFonts", desc);
+    HPDF_Dict_Add(f->type0, "ToUnicode", tounicode);
+    return hpdf_failed(ctx, "embedding a font") ? RC_PDF : RC_OK;
+}
+
+/* ---- page content ----------------------------------------------------------- */
+
+static void write_raw(HPDF_Page page, struct buf *b) {
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    HPDF_Stream_Write(attr->stream, b->data, (HPDF_UINT)b->len);
+    b->len = 0;
+}
+
+/* One run as BT ... TJ ET: glyph codes in hex, with a TJ adjustment
+** wherever the layout placed a glyph off its natural advance (justified
+** lines, mixed faces). */
+static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page *dp,
+                      const struct dl_text *run) {
+    struct pdf_font *f = &ctx->fonts[run->face];
+    const char *res = HPDF_Page_GetLocalFontName(page, f->type0);
+    struct buf *b = &ctx->line;
+    float pen = 0;
+    size_t i;
+    if (run->count == 0 || res == NULL) return;
+    buf_printf(b, "BT\n/%s %.2f Tf\n%.3f %.3f %.3f rg\n", res, run->size,
+               run->color.r, run->color.g, run->color.b);
+    if (run->bold)
+        buf_printf(b, "%.3f %.3f %.3f RG %.3f w 2 Tr\n", run->color.r, run->color.g,
+                   run->color.b, run->size * 0.03f);
+    buf_printf(b, "%.3f %.3f Td\n[<", run->x, run->y);
+    for (i = 0; i < run->count; i++) {
+        const struct dl_glyph *g = &dp->glyphs[run->first + i];
+        float off = g->x - pen;
+        if (off > 0.005f || off < -0.005f)
+            buf_printf(b, "> %.1f <", -off * 1000.0f / run->size);
+        buf_printf(b, "%04X", font_subset_add(f->subset, g->gid));
+        pen = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
+    }
+    buf_puts(b, ">] TJ\nET\n");
+    write_raw(page, b);
+}
+
+static void draw_path(HPDF_Page page, const struct dl_page *dp, const struct dl_path *path) {
+    size_t i;
+    HPDF_Page_GSave(page);
+    if (path->fill)
+        HPDF_Page_SetRGBFill(page, path->fill_color.r, path->fill_color.g, path->fill_color.b);
+    if (path->stroke) {
+        HPDF_Page_SetRGBStroke(page, path->stroke_color.r, path->stroke_color.g,
+                               path->stroke_color.b);
+        HPDF_Page_SetLineWidth(page, path->line_width);
+    }
+    for (i = 0; i < path->count; i++) {
+        const struct dl_pathop *o = &dp->ops[path->first + i];
+        switch (o->op) {
+        case DL_MOVE:  HPDF_Page_MoveTo(page, o->pt[0], o->pt[1]); break;
+        case DL_LINE:  HPDF_Page_LineTo(page, o->pt[0], o->pt[1]); break;
+        case DL_CURVE: HPDF_Page_CurveTo(page, o->pt[0], o->pt[1], o->pt[2], o->pt[3],
+                                         o->pt[4], o->pt[5]); break;
+        case DL_CLOSE: HPDF_Page_ClosePath(page); break;
+        }
+    }
+    if (path->fill && path->stroke) HPDF_Page_FillStroke(page);
+    else if (path->fill) HPDF_Page_Fill(page);
+    else if (path->stroke) HPDF_Page_Stroke(page);
+    else HPDF_Page_EndPath(page);
+    HPDF_Page_GRestore(page);
+}
+
+static void draw_links(HPDF_Page page, HPDF_Page *pages, const struct dl_page *dp) {
+    size_t i;
+    for (i = 0; i < dp->nlinks; i++) {
+        const struct dl_link *l = &dp->links[i];
+        HPDF_Rect r = { l->rect[0], l->rect[1], l->rect[2], l->rect[3] };
+        HPDF_Annotation a;
+        if (l->uri) {
+            a = HPDF_Page_CreateURILinkAnnot(page, r, l->uri);
+        } else {
+            HPDF_Destination dst = HPDF_Page_CreateDestination(pages[l->page]);
+            HPDF_Destination_SetXYZ(dst, 0, l->dest_y, 0);
+            a = HPDF_Page_CreateLinkAnnot(page, r, dst);
+        }
+        if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+    }
+}
+
+static int draw_page(struct pdf_ctx *ctx, HPDF_Page page, HPDF_Page *pages,
+                     const struct dl_page *dp) {
+    size_t i;
+    HPDF_Page_SetWidth(page, dp->width);
+    HPDF_Page_SetHeight(page, dp->height);
+    for (i = 0; i < dp->nitems; i++) {
+        const struct dl_item *it = &dp->items[i];
+        if (it->kind == DL_ITEM_TEXT) draw_text(ctx, page, dp, &dp->texts[it->index]);
+        else draw_path(page, dp, &dp->paths[it->index]);
+    }
+    draw_links(page, pages, dp);
+    return hpdf_failed(ctx, "drawing a page") ? RC_PDF : RC_OK;
+}
+
+/* ---- outline and info -------------------------------------------------------- */
+
+/* A PDF text string in UTF-16BE with a byte order mark (PDF 32000 7.9.2.2),
+** since libharu 2.3.0 writes its own text strings in PDFDocEncoding. */
+static HPDF_Binary text_string(struct pdf_ctx *ctx, const char *utf8) {
+    struct buf b;
+    size_t i = 0, n = strlen(utf8);
+    HPDF_Binary bin;
+    buf_init(&b);
+    buf_put_u16be(&b, 0xFEFF);
+    while (i < n) {
+        uint32_t cp;
+        i += utf8_decode(utf8 + i, n - i, &cp);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            buf_put_u16be(&b, (uint16_t)(0xD800 | (cp >> 10)));
+            buf_put_u16be(&b, (uint16_t)(0xDC00 | (cp & 0x3FF)));
+        } else {
+            buf_put_u16be(&b, (uint16_t)cp);
+        }
+    }
+    bin = HPDF_Binary_New(ctx->pdf->mmgr, b.data, (HPDF_UINT)b.len);
+    buf_free(&b);
+    return bin;
+}
+
+static void write_outlines(struct pdf_ctx *ctx, const struct display *d, HPDF_Page *pages) {
+    HPDF_Outline parents[8] = { NULL };
+    size_t i;
+    for (i = 0; i < d->noutlines; i++) {
+        const struct dl_outline *o = &d->outlines[i];
+        int lvl = o->level < 1 ? 1 : o->level > 7 ? 7 : o->level;
+        HPDF_Outline parent = NULL, item;
+        HPDF_Destination dst;
+        int k;
+        for (k = lvl - 1; k >= 1 && parent == NULL; k--) parent = parents[k];
+        item = HPDF_CreateOutline(ctx->pdf, parent, "", NULL);
+        if (item == NULL) return;
+        HPDF_Dict_Add(item, "Title", text_string(ctx, o->title));
+        HPDF_Outline_SetOpened(item, HPDF_TRUE);
+        dst = HPDF_Page_CreateDestination(pages[o->page]);
+        HPDF_Destination_SetXYZ(dst, 0, o->y, 0);
+        HPDF_Outline_SetDestination(item, dst);
+        parents[lvl] = item;
+        for (k = lvl + 1; k < 8; k++) parents[k] = NULL;
+    }
+}
+
+static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
+    time_t t = (time_t)info->created;
+    struct tm tm;
+    HPDF_Date date;
+    HPDF_SetInfoAttr(ctx->pdf, HPDF_INFO_CREATOR, "reportc");
+    if (info->title) HPDF_Dict_Add(ctx->pdf->info, "Title", text_string(ctx, info->title));
+    if (info->author) HPDF_Dict_Add(ctx->pdf->info, "Author", text_string(ctx, info->author));
+    if (info->subject) HPDF_Dict_Add(ctx->pdf->info, "Subject", text_string(ctx, info->subject));
+    gmtime_r(&t, &tm);
+    memset(&date, 0, sizeof date);
+    date.year = tm.tm_year + 1900;
+    date.month = tm.tm_mon + 1;
+    date.day = tm.tm_mday;
+    date.hour = tm.tm_hour;
+    date.minutes = tm.tm_min;
+    date.seconds = tm.tm_sec;
+    date.ind = 'Z';
+    HPDF_SetInfoDateAttr(ctx->pdf, HPDF_INFO_CREATION_DATE, date);
+    HPDF_SetInfoDateAttr(ctx->pdf, HPDF_INFO_MOD_DATE, date);
+}
+
+/* ---- the document -------------------------------------------------------------- */
+
+static int write_doc(struct pdf_ctx *ctx, const struct display *d,
+                     const struct pdf_info *info, const char *path) {
+    HPDF_Page *pages = calloc(d->npages ? d->npages : 1, sizeof *pages);
+    size_t i;
+    int face, rc = RC_OK;
+    if (pages == NULL) abort();
+    HPDF_SetCompressionMode(ctx->pdf, HPDF_COMP_ALL);
+    collect_glyphs(ctx, d);
+    for (face = 0; face < ctx->nfonts; face++) {
+        if (ctx->fonts[face].subset == NULL) continue;
+        ctx->fonts[face].type0 = HPDF_Dict_New(ctx->pdf->mmgr);
+        HPDF_Xref_Add(ctx->pdf->xref, ctx->fonts[face].type0);
+    }
+    for (i = 0; i < d->npages; i++) pages[i] = HPDF_AddPage(ctx->pdf);
+    if (hpdf_failed(ctx, "adding pages")) rc = RC_PDF;
+    for (i = 0; i < d->npages && rc == RC_OK; i++) rc = draw_page(ctx, pages[i], pages, &d->pages[i]);
+    for (face = 0; face < ctx->nfonts && rc == RC_OK; face++)
+        if (ctx->fonts[face].subset) rc = font_build(ctx, face);
+    if (rc == RC_OK) {
+        write_outlines(ctx, d, pages);
+        write_info(ctx, info);
+        if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+        HPDF_SaveToFile(ctx->pdf, path);
+        if (hpdf_failed(ctx, "saving the file")) rc = RC_PDF;
+    }
+    free(pages);
+    return rc;
+}
+
+int pdf_write(const struct display *d, struct fontset *fs,
+              const struct pdf_info *info, const char *path, struct rc_err *err) {
+    struct pdf_ctx ctx;
+    int i, rc;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.fs = fs;
+    ctx.err = err;
+    ctx.nfonts = fontset_nfaces(fs);
+    ctx.fonts = calloc((size_t)ctx.nfonts, sizeof *ctx.fonts);
+    buf_init(&ctx.line);
+    ctx.pdf = HPDF_New(on_hpdf_error, &ctx);
+    if (ctx.pdf == NULL || ctx.fonts == NULL) {
+        free(ctx.fonts);
+        return rc_fail(err, RC_NOMEM, "cannot start a PDF document");
+    }
+    rc = write_doc(&ctx, d, info, path);
+    if (rc != RC_OK && err->code == RC_PDF) {
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, " writing %s", path);
+    }
+    HPDF_Free(ctx.pdf);
+    for (i = 0; i < ctx.nfonts; i++) {
+        font_subset_free(ctx.fonts[i].subset);
+        free(ctx.fonts[i].cps);
+    }
+    free(ctx.fonts);
+    buf_free(&ctx.line);
+    return rc;
+}

@@ -1,0 +1,27 @@
+/*
+** pdf.h: writing a display list as a PDF through libharu.  The only module
+** that includes hpdf.h.
+**
+** Fonts are ours, not libharu's: each face the document uses becomes a
+** Type0 font (Identity-H) over a CIDFontType2 whose FontFile2 is our
+** subset (font/subset.h), CIDs equal to subset glyph ids, widths from our
+** reader, and an exact ToUnicode CMap.  libharu 2.3.0's own TrueType path
+** draws large CJK fonts wrong, so it is never used.
+*/
+#ifndef PDF_H
+#define PDF_H
+
+#include "../base/rc.h"
+#include "../display/display.h"
+#include "../font/fontset.h"
+
+struct pdf_info {
+    const char *title, *author, *subject;   /* UTF-8, may be NULL */
+    long long created;                      /* Unix time, UTC */
+};
+
+/* Write `d` to `path` (the caller renames it into place). */
+int pdf_write(const struct display *d, struct fontset *fs,
+              const struct pdf_info *info, const char *path, struct rc_err *err);
+
+#endif

@@ -1,0 +1,440 @@
+/*
+** lreport.c: the "report" module scripts require: report.param,
+** report.db (report.Db userdata), report.document (report.Document
+** userdata) and report.now.  The Lua half (prelude.lua, compiled in) adds
+** the friendlier methods on top of these.
+*/
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include "host.h"
+#include "prelude.h"          /* out/build/prelude.h: prelude_lua[] */
+
+#define DOCUMENT_MT "report.Document"
+#define DB_MT       "report.Db"
+#define STMT_MT     "report.Stmt"
+
+struct ldoc { struct doc *doc; };
+
+/* "file.lua:LINE" of the innermost frame that belongs to a script, not to
+** the prelude or C, for block locations in error messages. */
+static void script_where(lua_State *L, char *out, size_t size) {
+    lua_Debug ar;
+    int level;
+    for (level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0 && ar.source[0] == '@') {
+            snprintf(out, size, "%s:%d", ar.source + 1, ar.currentline);
+            return;
+        }
+    }
+    snprintf(out, size, "?");
+}
+
+/* ---- report.param ------------------------------------------------------------ */
+
+static int l_param(lua_State *L) {
+    const struct script_job *job = host_ctx(L)->job;
+    const char *name = luaL_checkstring(L, 1), *value = NULL;
+    size_t i;
+    for (i = 0; i < job->nparams; i++)
+        if (strcmp(job->params[i].name, name) == 0) value = job->params[i].value;
+    if (value == NULL) {
+        if (lua_isnoneornil(L, 2))
+            return luaL_error(L, "parameter '%s' is required (give it with -D %s=VALUE)", name, name);
+        lua_settop(L, 2);
+        return 1;
+    }
+    if (lua_type(L, 2) == LUA_TNUMBER) {
+        if (lua_stringtonumber(L, value) == 0)
+            return luaL_error(L, "parameter '%s' must be a number, got '%s'", name, value);
+        return 1;
+    }
+    lua_pushstring(L, value);
+    return 1;
+}
+
+static int l_now(lua_State *L) {
+    lua_pushinteger(L, (lua_Integer)host_ctx(L)->job->now);
+    return 1;
+}
+
+/* ---- report.db ------------------------------------------------------------------ */
+
+/* A statement box: the statement is finalized by __gc even when a query
+** raises halfway through its rows. */
+static struct store_stmt **new_stmt_box(lua_State *L) {
+    struct store_stmt **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, STMT_MT);
+    return box;
+}
+
+static int stmt_gc(lua_State *L) {
+    struct store_stmt **box = luaL_checkudata(L, 1, STMT_MT);
+    store_finalize(*box);
+    *box = NULL;
+    return 0;
+}
+
+/* The SQL on one line, for error messages. */
+static const char *sql_oneline(lua_State *L, const char *sql) {
+    luaL_Buffer b;
+    int space = 0;
+    luaL_buffinit(L, &b);
+    for (; *sql; sql++) {
+        int ws = *sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '\r';
+        if (ws) { space = 1; continue; }
+        if (space && luaL_bufflen(&b) > 0) luaL_addchar(&b, ' ');
+        space = 0;
+        luaL_addchar(&b, *sql);
+    }
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
+static int query_error(lua_State *L, const char *sql, const char *msg) {
+    return luaL_error(L, "query failed: %s (SQL: %s)", msg, sql_oneline(L, sql));
+}
+
+static int bind_value(lua_State *L, struct store_stmt *st, int i, int idx,
+                      const char *sql, struct rc_err *err) {
+    size_t n;
+    const char *s;
+    int rc;
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:     rc = store_bind_null(st, i, err); break;
+    case LUA_TBOOLEAN: rc = store_bind_int(st, i, lua_toboolean(L, idx), err); break;
+    case LUA_TNUMBER:
+        rc = lua_isinteger(L, idx) ? store_bind_int(st, i, lua_tointeger(L, idx), err)
+                                   : store_bind_real(st, i, lua_tonumber(L, idx), err);
+        break;
+    case LUA_TSTRING:
+        s = lua_tolstring(L, idx, &n);
+        rc = store_bind_text(st, i, s, n, err);
+        break;
+    default:
+        return luaL_error(L, "query parameter %d: cannot bind a %s (SQL: %s)", i,
+                          luaL_typename(L, idx), sql_oneline(L, sql));
+    }
+    return rc == RC_OK ? 0 : query_error(L, sql, err->msg);
+}
+
+/* Parameters: `?` values in order, or one table for :name parameters. */
+static void bind_params(lua_State *L, struct store_stmt *st, const char *sql, int first) {
+    struct rc_err err = {0};
+    int nargs = lua_gettop(L) - first + 1, want = store_param_count(st), i;
+    if (nargs == 1 && lua_istable(L, first)) {
+        lua_pushnil(L);
+        while (lua_next(L, first)) {
+            int at = lua_type(L, -2) == LUA_TSTRING ? store_param_index(st, lua_tostring(L, -2))
+                   : lua_isinteger(L, -2) ? (int)lua_tointeger(L, -2) : 0;
+            if (at < 1 || at > want)
+                luaL_error(L, "query has no parameter '%s' (SQL: %s)",
+                           luaL_tolstring(L, -2, NULL), sql_oneline(L, sql));
+            bind_value(L, st, at, lua_gettop(L), sql, &err);
+            lua_pop(L, 1);
+        }
+        return;
+    }
+    if (nargs != want)
+        luaL_error(L, "query takes %d parameter%s, %d given (SQL: %s)", want,
+                   want == 1 ? "" : "s", nargs, sql_oneline(L, sql));
+    for (i = 0; i < nargs; i++) bind_value(L, st, i + 1, first + i, sql, &err);
+}
+
+static void push_column(lua_State *L, struct store_stmt *st, int c) {
+    size_t n;
+    const char *s;
+    switch (store_column_type(st, c)) {
+    case STORE_INT:  lua_pushinteger(L, (lua_Integer)store_column_int(st, c)); break;
+    case STORE_REAL: lua_pushnumber(L, store_column_real(st, c)); break;
+    case STORE_NULL: lua_pushnil(L); break;
+    default:
+        s = store_column_text(st, c, &n);
+        lua_pushlstring(L, s, n);
+    }
+}
+
+/* db:query(sql, ...) -> rows, columns: rows keyed by column name (NULL
+** leaves the key absent), and the column names in order. */
+static int l_db_query(lua_State *L) {
+    struct script_ctx *ctx = host_ctx(L);
+    const char *sql;
+    struct store_stmt **box;
+    struct rc_err err = {0};
+    lua_Integer nrows = 0;
+    int ncols, c, more;
+    luaL_checkudata(L, 1, DB_MT);
+    sql = luaL_checkstring(L, 2);
+    box = new_stmt_box(L);
+    lua_insert(L, 3);                                  /* box below the parameters */
+    if (store_prepare(ctx->db, sql, box, &err) != RC_OK) return query_error(L, sql, err.msg);
+    bind_params(L, *box, sql, 4);
+    ncols = store_column_count(*box);
+    lua_createtable(L, 0, 0);                          /* rows */
+    while ((more = store_step(*box, &err)) > 0) {
+        lua_createtable(L, 0, ncols);
+        for (c = 0; c < ncols; c++) {
+            push_column(L, *box, c);
+            lua_setfield(L, -2, store_column_name(*box, c));
+        }
+        lua_rawseti(L, -2, ++nrows);
+    }
+    if (more < 0) return query_error(L, sql, err.msg);
+    lua_createtable(L, ncols, 0);                      /* column names */
+    for (c = 0; c < ncols; c++) {
+        lua_pushstring(L, store_column_name(*box, c));
+        lua_rawseti(L, -2, c + 1);
+    }
+    store_finalize(*box);
+    *box = NULL;
+    return 2;
+}
+
+/* db:value(sql, ...) -> the first column of the first row, or nil. */
+static int l_db_value(lua_State *L) {
+    l_db_query(L);
+    lua_pop(L, 1);
+    if (lua_rawgeti(L, -1, 1) != LUA_TTABLE) { lua_pushnil(L); return 1; }
+    lua_pushnil(L);
+    if (!lua_next(L, -2)) { lua_pushnil(L); return 1; }
+    return 1;
+}
+
+/* ---- report.document ------------------------------------------------------------ */
+
+static struct ldoc *check_doc(lua_State *L) {
+    struct ldoc *d = luaL_checkudata(L, 1, DOCUMENT_MT);
+    if (d->doc == NULL) luaL_error(L, "the document was already returned");
+    return d;
+}
+
+struct theme_field { const char *name; size_t offset; int is_string; };
+
+#define THEME_NUM(f) { #f, offsetof(struct doc_theme, f), 0 }
+#define THEME_STR(f) { #f, offsetof(struct doc_theme, f), 1 }
+static const struct theme_field theme_fields[] = {
+    THEME_NUM(page_width), THEME_NUM(page_height), THEME_NUM(margin_top),
+    THEME_NUM(margin_bottom), THEME_NUM(margin_left), THEME_NUM(margin_right),
+    THEME_NUM(body_size), THEME_NUM(leading), THEME_NUM(para_space), THEME_NUM(indent),
+    THEME_NUM(table_size), THEME_STR(body_family), THEME_STR(heading_family),
+    THEME_STR(table_family), { NULL, 0, 0 }
+};
+
+/* theme = { key = value, heading_sizes = {16, 14, 12, 10.5} } */
+static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+        const struct theme_field *f;
+        if (strcmp(key, "heading_sizes") == 0) {
+            int i;
+            luaL_checktype(L, -1, LUA_TTABLE);
+            for (i = 0; i < 4; i++) {
+                if (lua_rawgeti(L, -1, i + 1) == LUA_TNUMBER)
+                    t->heading_size[i] = (float)lua_tonumber(L, -1);
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+            continue;
+        }
+        for (f = theme_fields; f->name && strcmp(f->name, key); f++) {}
+        if (f->name == NULL) luaL_error(L, "unknown theme key '%s'", key);
+        if (f->is_string) {
+            const char *v = luaL_checkstring(L, -1);
+            snprintf((char *)t + f->offset, 32, "%s", v);
+        } else {
+            if (!lua_isnumber(L, -1)) luaL_error(L, "theme key '%s' must be a number", key);
+            *(float *)((char *)t + f->offset) = (float)lua_tonumber(L, -1);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+static void opt_string(lua_State *L, int idx, const char *key, char **field) {
+    if (lua_getfield(L, idx, key) != LUA_TNIL) doc_set_string(field, luaL_checkstring(L, -1));
+    lua_pop(L, 1);
+}
+
+/* Refuse keys the options table should not have: a typo is an error. */
+static void check_keys(lua_State *L, int idx, const char *what, const char *const *known) {
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        const char *const *k;
+        for (k = known; key && *k && strcmp(*k, key); k++) {}
+        if (key == NULL || *k == NULL)
+            luaL_error(L, "%s: unknown option '%s'", what, luaL_tolstring(L, -2, NULL));
+        lua_pop(L, 1);
+    }
+}
+
+static int l_document(lua_State *L) {
+    static const char *const keys[] = { "title", "author", "subject", "header", "theme", NULL };
+    struct ldoc *d;
+    if (lua_isnoneornil(L, 1)) lua_newtable(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    check_keys(L, 1, "report.document", keys);
+    d = lua_newuserdatauv(L, sizeof *d, 0);
+    d->doc = doc_new();
+    luaL_setmetatable(L, DOCUMENT_MT);
+    opt_string(L, 1, "title", &d->doc->title);
+    opt_string(L, 1, "author", &d->doc->author);
+    opt_string(L, 1, "subject", &d->doc->subject);
+    opt_string(L, 1, "header", &d->doc->header);
+    if (lua_getfield(L, 1, "theme") != LUA_TNIL) set_theme(L, &d->doc->theme, lua_gettop(L));
+    lua_pop(L, 1);
+    return 1;
+}
+
+static int l_doc_gc(lua_State *L) {
+    struct ldoc *d = luaL_checkudata(L, 1, DOCUMENT_MT);
+    doc_free(d->doc);
+    d->doc = NULL;
+    return 0;
+}
+
+static int l_doc_heading(lua_State *L) {
+    struct ldoc *d = check_doc(L);
+    lua_Integer level = luaL_checkinteger(L, 2);
+    const char *text = luaL_checkstring(L, 3);
+    char where[512];
+    luaL_argcheck(L, level >= 1 && level <= 4, 2, "heading level must be 1 to 4");
+    script_where(L, where, sizeof where);
+    doc_add_heading(d->doc, (int)level, text, where);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int l_doc_paragraph(lua_State *L) {
+    struct ldoc *d = check_doc(L);
+    const char *text = luaL_checkstring(L, 2);
+    char where[512];
+    script_where(L, where, sizeof where);
+    doc_add_paragraph(d->doc, text, where);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int l_doc_pagebreak(lua_State *L) {
+    struct ldoc *d = check_doc(L);
+    char where[512];
+    script_where(L, where, sizeof where);
+    doc_add_pagebreak(d->doc, where);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static enum doc_align parse_align(lua_State *L, const char *s) {
+    if (strcmp(s, "left") == 0) return DOC_LEFT;
+    if (strcmp(s, "right") == 0) return DOC_RIGHT;
+    if (strcmp(s, "center") == 0) return DOC_CENTER;
+    luaL_error(L, "column align must be 'left', 'right' or 'center', got '%s'", s);
+    return DOC_LEFT;
+}
+
+/* doc:_table(columns, cells, highlight, caption, source): the prelude's
+** Document:table has already turned rows into strings.  columns is an
+** array of {title=, align=, width=}; cells a flat row-major array of
+** strings; highlight an array of booleans. */
+static int l_doc_rawtable(lua_State *L) {
+    struct ldoc *d = check_doc(L);
+    size_t ncols, ncells, nrows, i;
+    struct doc_table *t;
+    char where[512];
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    ncols = lua_rawlen(L, 2);
+    ncells = lua_rawlen(L, 3);
+    luaL_argcheck(L, ncols > 0 && ncells % ncols == 0, 3, "cells do not fill whole rows");
+    nrows = ncells / ncols;
+    script_where(L, where, sizeof where);
+    t = doc_table_new(ncols, nrows);
+    doc_add_table(d->doc, t, where);    /* owned by the document from here on */
+    for (i = 0; i < ncols; i++) {
+        lua_rawgeti(L, 2, (lua_Integer)i + 1);
+        lua_getfield(L, -1, "title");
+        doc_set_string(&t->cols[i].title, luaL_optstring(L, -1, ""));
+        lua_getfield(L, -2, "align");
+        t->cols[i].align = parse_align(L, luaL_optstring(L, -1, "left"));
+        lua_getfield(L, -3, "width");
+        t->cols[i].share = (float)luaL_optnumber(L, -1, 1);
+        lua_pop(L, 4);
+    }
+    for (i = 0; i < ncells; i++) {
+        lua_rawgeti(L, 3, (lua_Integer)i + 1);
+        doc_set_string(&t->cells[i], lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    for (i = 0; i < nrows; i++) {
+        lua_rawgeti(L, 4, (lua_Integer)i + 1);
+        t->highlight[i] = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    if (!lua_isnoneornil(L, 5)) doc_set_string(&t->caption, luaL_checkstring(L, 5));
+    if (!lua_isnoneornil(L, 6)) doc_set_string(&t->source, luaL_checkstring(L, 6));
+    lua_settop(L, 1);
+    return 1;
+}
+
+struct doc *lreport_take_doc(lua_State *L, int idx) {
+    struct ldoc *d = luaL_testudata(L, idx, DOCUMENT_MT);
+    struct doc *doc;
+    if (d == NULL) return NULL;
+    doc = d->doc;
+    d->doc = NULL;
+    return doc;
+}
+
+/* ---- module ---------------------------------------------------------------------- */
+
+static void new_class(lua_State *L, const char *name, const luaL_Reg *meta,
+                      const luaL_Reg *methods) {
+    luaL_newmetatable(L, name);
+    luaL_setfuncs(L, meta, 0);
+    if (methods) {
+        lua_newtable(L);               /* methods apart from metamethods */
+        luaL_setfuncs(L, methods, 0);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_pop(L, 1);
+}
+
+int luaopen_report(lua_State *L) {
+    static const luaL_Reg stmt_meta[] = { { "__gc", stmt_gc }, { NULL, NULL } };
+    static const luaL_Reg db_methods[] = {
+        { "query", l_db_query }, { "value", l_db_value }, { NULL, NULL }
+    };
+    static const luaL_Reg no_meta[] = { { NULL, NULL } };
+    static const luaL_Reg doc_meta[] = { { "__gc", l_doc_gc }, { NULL, NULL } };
+    static const luaL_Reg doc_methods[] = {
+        { "heading", l_doc_heading }, { "paragraph", l_doc_paragraph },
+        { "pagebreak", l_doc_pagebreak }, { "_table", l_doc_rawtable }, { NULL, NULL }
+    };
+    static const luaL_Reg funcs[] = {
+        { "param", l_param }, { "document", l_document }, { "now", l_now }, { NULL, NULL }
+    };
+    new_class(L, STMT_MT, stmt_meta, NULL);
+    new_class(L, DB_MT, no_meta, db_methods);
+    new_class(L, DOCUMENT_MT, doc_meta, doc_methods);
+    luaL_newlib(L, funcs);
+    lua_newuserdatauv(L, 0, 0);
+    luaL_setmetatable(L, DB_MT);
+    lua_setfield(L, -2, "db");
+    /* The Lua half: prelude(report, Document methods). */
+    if (luaL_loadbufferx(L, (const char *)prelude_lua, prelude_lua_len, "=prelude", "t") != LUA_OK)
+        return lua_error(L);
+    lua_pushvalue(L, -2);
+    luaL_getmetatable(L, DOCUMENT_MT);
+    lua_getfield(L, -1, "__index");
+    lua_remove(L, -2);
+    lua_call(L, 2, 0);
+    return 1;
+}

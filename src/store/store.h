@@ -1,0 +1,49 @@
+/*
+** store.h: the fact store, a SQLite database opened read-only while a
+** report compiles.  The only module that calls sqlite3_*.
+**
+** Only statements that read are run (sqlite3_stmt_readonly, and an
+** authorizer that refuses ATTACH, pragmas that write, and functions that
+** load extensions); parameters are always bound, never spliced.
+*/
+#ifndef STORE_H
+#define STORE_H
+
+#include <stdint.h>
+#include "../base/rc.h"
+
+struct store;
+struct store_stmt;
+
+enum store_type { STORE_INT, STORE_REAL, STORE_TEXT, STORE_NULL, STORE_BLOB };
+
+/* Open `path` read-only; a missing file is RC_IO naming it. */
+int store_open(const char *path, struct store **out, struct rc_err *err);
+void store_close(struct store *s);
+const char *store_path(const struct store *s);
+
+/* Prepare one statement; RC_SQL with the SQLite message otherwise (the
+** caller adds the SQL and the script line). */
+int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
+                  struct rc_err *err);
+void store_finalize(struct store_stmt *st);
+
+int store_param_count(struct store_stmt *st);
+/* Index of a named parameter (":name", "$name", "@name"), 0 if none. */
+int store_param_index(struct store_stmt *st, const char *name);
+int store_bind_int(struct store_stmt *st, int i, int64_t v, struct rc_err *err);
+int store_bind_real(struct store_stmt *st, int i, double v, struct rc_err *err);
+int store_bind_text(struct store_stmt *st, int i, const char *v, size_t n, struct rc_err *err);
+int store_bind_null(struct store_stmt *st, int i, struct rc_err *err);
+
+/* 1: a row is ready, 0: done, <0: error (RC_SQL negated into err). */
+int store_step(struct store_stmt *st, struct rc_err *err);
+
+int store_column_count(struct store_stmt *st);
+const char *store_column_name(struct store_stmt *st, int i);
+enum store_type store_column_type(struct store_stmt *st, int i);
+int64_t store_column_int(struct store_stmt *st, int i);
+double store_column_real(struct store_stmt *st, int i);
+const char *store_column_text(struct store_stmt *st, int i, size_t *len);
+
+#endif
