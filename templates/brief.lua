@@ -1,0 +1,59 @@
+-- templates/brief.lua: the house style of our briefs, and small helpers
+-- shared by the brief scripts.
+--
+--   local brief = require "templates.brief"
+--   local doc = report.document{ title = ..., theme = brief.theme }
+--
+-- Sizes follow the Chinese size names: 三号 16 pt, 四号 14 pt, 小四 12 pt,
+-- 五号 10.5 pt, 小五 9 pt.
+
+local brief = {}
+
+brief.sizes = { ["初号"] = 42, ["小初"] = 36, ["一号"] = 26, ["小一"] = 24,
+                ["二号"] = 22, ["小二"] = 18, ["三号"] = 16, ["小三"] = 15,
+                ["四号"] = 14, ["小四"] = 12, ["五号"] = 10.5, ["小五"] = 9,
+                ["六号"] = 7.5 }
+
+brief.theme = {
+  body_family = "serif",             -- Ming/Song body
+  heading_family = "sans",           -- Hei headings
+  table_family = "serif",
+  body_size = brief.sizes["五号"],
+  heading_sizes = { brief.sizes["三号"], brief.sizes["四号"], brief.sizes["小四"],
+                    brief.sizes["五号"] },
+  table_size = brief.sizes["小五"],
+  leading = 1.75,
+  indent = 2,                        -- two characters, as Chinese body text has
+}
+
+-- Chinese numerals for section numbers (一 .. 九十九).
+local DIGITS = { "一", "二", "三", "四", "五", "六", "七", "八", "九" }
+function brief.numeral(n)
+  assert(math.type(n) == "integer" and n >= 1 and n < 100, "numeral: 1 to 99")
+  if n < 10 then return DIGITS[n] end
+  local tens, ones = n // 10, n % 10
+  local s = (tens == 1 and "" or DIGITS[tens]) .. "十"
+  return ones == 0 and s or s .. DIGITS[ones]
+end
+
+-- "数据来源：…" for the rows' sources, in the order they first appear.
+function brief.source_note(db, rows)
+  local seen, names = {}, {}
+  for _, r in ipairs(rows) do
+    local id = r.source_id
+    if id and not seen[id] then
+      seen[id] = true
+      local s = db:query("SELECT title, publisher, published FROM sources WHERE id = ?", id)[1]
+      if s then
+        local parts = { "《" .. s.title .. "》" }
+        if s.publisher then parts[#parts + 1] = s.publisher end
+        if s.published then parts[#parts + 1] = s.published end
+        names[#names + 1] = table.concat(parts, "，")
+      end
+    end
+  end
+  if #names == 0 then return nil end
+  return "数据来源：" .. table.concat(names, "；") .. "。"
+end
+
+return brief
