@@ -12,7 +12,7 @@ BUILD   ?= out/build
 CC      ?= cc
 PKGS     = lua5.4 sqlite3
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS  += -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 
 DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev \
@@ -33,7 +33,10 @@ EXAMPLES = $(sort $(wildcard scripts/*.lua))
 
 all: reportc out/facts.db
 
-reportc: $(BUILD)/src/main.o $(LIB_OBJ)
+reportc: $(BUILD)/reportc
+	cp $< $@
+
+$(BUILD)/reportc: $(BUILD)/src/main.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/prelude.h
@@ -70,14 +73,13 @@ demo: deps all
 test: all $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run.sh
 
-check-asan:
-	$(MAKE) BUILD=out/build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" reportc-asan
-
-reportc-asan: $(BUILD)/src/main.o $(LIB_OBJ) $(UNIT_BIN) $(TOOL_BIN) out/facts.db
-	$(CC) $(CFLAGS) $(LDFLAGS) -o reportc $(BUILD)/src/main.o $(LIB_OBJ) $(LDLIBS)
+ASAN_BUILD = out/build-asan
+check-asan: all
+	$(MAKE) BUILD=$(ASAN_BUILD) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" $(ASAN_BUILD)/reportc \
+	  $(UNIT_BIN:$(BUILD)/%=$(ASAN_BUILD)/%) $(TOOL_BIN:$(BUILD)/%=$(ASAN_BUILD)/%)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  TEST_BUILD=$(BUILD) sh tests/run.sh; rc=$$?; rm -f reportc; exit $$rc
+	  REPORTC=$(ASAN_BUILD)/reportc TEST_BUILD=$(ASAN_BUILD) sh tests/run.sh
 
 bench: all
 	@sh tests/bench.sh

@@ -69,19 +69,22 @@ static int dir_has(const char *dir, const char *rel) {
     return access(path, R_OK) == 0;
 }
 
-/* The folder holding templates/ and fonts/: beside the executable when run
-** from a checkout, else the installed share folder. */
+/* The folder holding templates/ and fonts/: the checkout the executable
+** sits in (it may be built in out/build/), else the installed share folder. */
 static void find_home(struct options *o) {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    int up;
     if (n > 0) {
-        char *slash;
         exe[n] = '\0';
-        slash = strrchr(exe, '/');
-        if (slash) *slash = '\0';
-        if (dir_has(exe, "fonts/fonts.manifest")) {
-            snprintf(o->home, sizeof o->home, "%s", exe);
-            return;
+        for (up = 0; up < 4; up++) {
+            char *slash = strrchr(exe, '/');
+            if (slash == NULL) break;
+            *slash = '\0';
+            if (dir_has(exe, "fonts/fonts.manifest") && dir_has(exe, "templates")) {
+                snprintf(o->home, sizeof o->home, "%s", exe);
+                return;
+            }
         }
     }
     snprintf(o->home, sizeof o->home, "%s", REPORTC_SHARE);
