@@ -56,15 +56,19 @@ static int hpdf_failed(struct pdf_ctx *ctx, const char *what) {
 
 /* ---- fonts ---------------------------------------------------------------- */
 
+/* Make cps cover subset glyphs [0, count): unmapped ones are 0. */
+static void font_cps_reserve(struct pdf_font *f, unsigned count) {
+    unsigned n = f->ncps ? f->ncps : 64;
+    if (count <= f->ncps) return;
+    while (n < count) n *= 2;
+    f->cps = realloc(f->cps, n * sizeof *f->cps);
+    if (f->cps == NULL) abort();
+    memset(f->cps + f->ncps, 0, (n - f->ncps) * sizeof *f->cps);
+    f->ncps = n;
+}
+
 static void font_note_glyph(struct pdf_font *f, uint16_t new_gid, uint32_t cp) {
-    if (new_gid >= f->ncps) {
-        unsigned n = f->ncps ? f->ncps : 64;
-        while (n <= new_gid) n *= 2;
-        f->cps = realloc(f->cps, n * sizeof *f->cps);
-        if (f->cps == NULL) abort();
-        memset(f->cps + f->ncps, 0, (n - f->ncps) * sizeof *f->cps);
-        f->ncps = n;
-    }
+    font_cps_reserve(f, (unsigned)new_gid + 1);
     if (f->cps[new_gid] == 0) f->cps[new_gid] = cp;
 }
 
@@ -153,6 +157,9 @@ static int font_build(struct pdf_ctx *ctx, int face) {
     buf_init(&bytes);
     buf_init(&cmap);
     if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) { buf_free(&bytes); return rc; }
+    /* Writing appended the components of composite glyphs: they draw
+    ** nothing by themselves and map to no text. */
+    font_cps_reserve(f, font_subset_count(f->subset));
     subset_tag(f, tag);
     snprintf(name, sizeof name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
     file = new_stream(ctx, bytes.data, bytes.len);
@@ -261,7 +268,7 @@ static void draw_links(HPDF_Page page, HPDF_Page *pages, const struct dl_page *d
             a = HPDF_Page_CreateURILinkAnnot(page, r, l->uri);
         } else {
             HPDF_Destination dst = HPDF_Page_CreateDestination(pages[l->page]);
-            HPDF_Destination_SetXYZ(dst, 0, l->dest_y, 0);
+            HPDF_Destination_SetFitH(dst, l->dest_y);
             a = HPDF_Page_CreateLinkAnnot(page, r, dst);
         }
         if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
@@ -323,7 +330,7 @@ static void write_outlines(struct pdf_ctx *ctx, const struct display *d, HPDF_Pa
         HPDF_Dict_Add(item, "Title", text_string(ctx, o->title));
         HPDF_Outline_SetOpened(item, HPDF_TRUE);
         dst = HPDF_Page_CreateDestination(pages[o->page]);
-        HPDF_Destination_SetXYZ(dst, 0, o->y, 0);
+        HPDF_Destination_SetFitH(dst, o->y);
         HPDF_Outline_SetDestination(item, dst);
         parents[lvl] = item;
         for (k = lvl + 1; k < 8; k++) parents[k] = NULL;

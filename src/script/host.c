@@ -150,6 +150,7 @@ static int sandbox_require(lua_State *L) {
     if (lua_getfield(L, -1, name) != LUA_TNIL) {    /* preloaded (report) */
         lua_pushstring(L, name);
         lua_call(L, 1, 1);
+        lua_remove(L, 3);                            /* the preload table */
     } else {
         lua_pop(L, 2);
         if (!find_module(L, name, path, sizeof path))
@@ -160,7 +161,7 @@ static int sandbox_require(lua_State *L) {
     }
     if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_pushboolean(L, 1); }
     lua_pushvalue(L, -1);
-    lua_setfield(L, -4, name);                       /* LOADED[name] = module */
+    lua_setfield(L, 2, name);                        /* LOADED[name] = module */
     return 1;
 }
 
@@ -193,7 +194,7 @@ static void open_libs(lua_State *L) {
 
 /* math.random is seeded from the job, so a brief is the same every run. */
 static void seed_random(lua_State *L, const struct script_job *job) {
-    lua_Integer seed = 5381;
+    lua_Unsigned seed = 5381;   /* unsigned: the hash wraps around */
     size_t i;
     const char *s;
     for (s = job->path; *s; s++) seed = seed * 33 + (unsigned char)*s;
@@ -203,7 +204,7 @@ static void seed_random(lua_State *L, const struct script_job *job) {
     }
     lua_getglobal(L, "math");
     lua_getfield(L, -1, "randomseed");
-    lua_pushinteger(L, seed);
+    lua_pushinteger(L, (lua_Integer)seed);
     lua_call(L, 1, 0);
     lua_pop(L, 1);
 }
