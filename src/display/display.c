@@ -6,6 +6,7 @@
 ** a caller is holding except a pointer into that same pool: callers hold a
 ** struct dl_text * only while they add its glyphs (a separate pool).
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "display.h"
@@ -38,6 +39,8 @@ static void page_free(struct dl_page *p) {
 void display_free(struct display *d) {
     size_t i;
     for (i = 0; i < d->npages; i++) page_free(&d->pages[i]);
+    for (i = 0; i < d->ncharts; i++) free(d->charts[i].marks);
+    free(d->charts);
     for (i = 0; i < d->noutlines; i++) free(d->outlines[i].title);
     free(d->pages);
     free(d->outlines);
@@ -161,6 +164,19 @@ void display_add_outline(struct display *d, int level, const char *title,
     o->y = y;
 }
 
+struct dl_chart *display_add_chart(struct display *d, int page, int number, const char *kind) {
+    struct dl_chart *c = PUSH(d->charts, d->ncharts, d->capcharts);
+    memset(c, 0, sizeof *c);
+    c->page = page;
+    c->number = number;
+    snprintf(c->kind, sizeof c->kind, "%s", kind);
+    return c;
+}
+
+void display_chart_mark(struct dl_chart *c, const struct dl_mark *m) {
+    *PUSH(c->marks, c->nmarks, c->capmarks) = *m;
+}
+
 void display_text_utf8(const struct dl_page *p, const struct dl_text *t,
                        struct buf *out) {
     size_t i;
@@ -216,9 +232,20 @@ static void json_path(struct buf *out, const struct dl_page *p,
         }
     }
     buf_printf(out, "{\"role\":\"%s\",\"fill\":%d,\"stroke\":%d,"
-               "\"bbox\":[%.2f,%.2f,%.2f,%.2f],\"ops\":%zu}",
-               display_role_names[path->role], path->fill, path->stroke,
-               x0, y0, x1, y1, path->count);
+               "\"bbox\":[%.3f,%.3f,%.3f,%.3f]",
+               display_role_names[path->role], path->fill, path->stroke, x0, y0, x1, y1);
+    if (path->role == DL_CHART) {       /* the geometry chart tests measure */
+        buf_puts(out, ",\"ops\":[");
+        for (i = 0; i < path->count; i++) {
+            const struct dl_pathop *o = &p->ops[path->first + i];
+            int npt = o->op == DL_CURVE ? 6 : o->op == DL_CLOSE ? 0 : 2;
+            buf_printf(out, "%s[\"%c\"", i ? "," : "", "MLCZ"[o->op]);
+            for (k = 0; k < npt; k++) buf_printf(out, ",%.3f", o->pt[k]);
+            buf_putc(out, ']');
+        }
+        buf_putc(out, ']');
+    }
+    buf_putc(out, '}');
 }
 
 static void json_page(struct buf *out, const struct dl_page *p) {
@@ -248,6 +275,23 @@ static void json_page(struct buf *out, const struct dl_page *p) {
     buf_puts(out, "]}");
 }
 
+static void json_chart(struct buf *out, const struct dl_chart *c) {
+    size_t i;
+    buf_printf(out, "{\"page\":%d,\"number\":%d,\"kind\":\"%s\","
+               "\"plot\":[%.3f,%.3f,%.3f,%.3f],\"horizontal\":%d,\"invert\":%d,"
+               "\"lo\":%.17g,\"hi\":%.17g,\"base\":%.17g,\"lo2\":%.17g,\"hi2\":%.17g,\"marks\":[",
+               c->page, c->number, c->kind, c->plot[0], c->plot[1], c->plot[2], c->plot[3],
+               c->horizontal, c->invert, c->lo, c->hi, c->base, c->lo2, c->hi2);
+    for (i = 0; i < c->nmarks; i++) {
+        const struct dl_mark *m = &c->marks[i];
+        buf_printf(out, "%s{\"kind\":\"%c\",\"series\":%d,\"cat\":%d,\"value\":%.17g,"
+                   "\"fraction\":%.17g,\"cx\":%.3f,\"cy\":%.3f,\"path\":%zu}",
+                   i ? "," : "", m->kind, m->series, m->cat, m->value, m->fraction,
+                   m->cx, m->cy, m->path);
+    }
+    buf_puts(out, "]}");
+}
+
 void display_write_json(const struct display *d, struct buf *out) {
     size_t i;
     buf_puts(out, "{\"pages\":[");
@@ -262,6 +306,11 @@ void display_write_json(const struct display *d, struct buf *out) {
                    i ? "," : "", o->level, o->page, o->y);
         json_string(out, o->title, strlen(o->title));
         buf_putc(out, '}');
+    }
+    buf_puts(out, "],\n\"charts\":[");
+    for (i = 0; i < d->ncharts; i++) {
+        if (i) buf_puts(out, ",\n");
+        json_chart(out, &d->charts[i]);
     }
     buf_puts(out, "]}\n");
 }

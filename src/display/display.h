@@ -64,6 +64,28 @@ struct dl_outline {
     float y;
 };
 
+/* What a chart element stands for, so tests can check geometry against
+** data: a bar, a slice or a point, the path that draws it, its value. */
+struct dl_mark {
+    char   kind;         /* 'b' bar, 's' slice, 'p' point of a line or scatter */
+    int    series, cat;
+    double value;
+    double fraction;     /* slices: share of the pie */
+    float  cx, cy;       /* slices: the pie's centre */
+    size_t path;         /* index into the page's paths */
+};
+
+struct dl_chart {
+    int    page, number;
+    char   kind[16];
+    float  plot[4];      /* plot area x0 y0 x1 y1 */
+    int    horizontal;   /* value axis runs along x */
+    int    invert;
+    double lo, hi, base; /* value axis range, and where bars start */
+    double lo2, hi2;     /* second axis (barline) */
+    struct dl_mark *marks; size_t nmarks, capmarks;
+};
+
 enum dl_item_kind { DL_ITEM_TEXT, DL_ITEM_PATH };
 
 struct dl_item { enum dl_item_kind kind; size_t index; };
@@ -81,6 +103,7 @@ struct dl_page {
 struct display {
     struct dl_page    *pages;    size_t npages, cappages;
     struct dl_outline *outlines; size_t noutlines, capoutlines;
+    struct dl_chart   *charts;   size_t ncharts, capcharts;
 };
 
 void display_init(struct display *d);
@@ -114,6 +137,10 @@ void display_add_link(struct dl_page *p, const float rect[4], int page,
                       float dest_y, const char *uri);
 void display_add_outline(struct display *d, int level, const char *title,
                          int page, float y);
+
+/* Record a chart (for tests) and return it; valid until the next call. */
+struct dl_chart *display_add_chart(struct display *d, int page, int number, const char *kind);
+void display_chart_mark(struct dl_chart *c, const struct dl_mark *m);
 
 /* The text of a run as UTF-8 (from the glyphs' code points). */
 void display_text_utf8(const struct dl_page *p, const struct dl_text *t,

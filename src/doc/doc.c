@@ -1,6 +1,7 @@
 /*
 ** doc.c: building and freeing the document tree.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "doc.h"
@@ -79,6 +80,7 @@ void doc_free(struct doc *d) {
         free(d->blocks[i].text);
         free(d->blocks[i].where);
         doc_table_free(d->blocks[i].table);
+        doc_chart_free(d->blocks[i].chart);
     }
     free(d->blocks);
     free(d->title);
@@ -122,5 +124,45 @@ struct doc_block *doc_add_pagebreak(struct doc *d, const char *where) {
 struct doc_block *doc_add_table(struct doc *d, struct doc_table *t, const char *where) {
     struct doc_block *b = add_block(d, DOC_TABLE, where);
     b->table = t;
+    return b;
+}
+
+struct doc_chart *doc_chart_new(size_t ncats, size_t nseries) {
+    struct doc_chart *c = calloc(1, sizeof *c);
+    size_t i, j;
+    if (c == NULL) abort();
+    c->ncats = ncats;
+    c->nseries = nseries;
+    c->decimals = -1;
+    c->cats = calloc(ncats ? ncats : 1, sizeof *c->cats);
+    c->highlight = calloc(ncats ? ncats : 1, sizeof *c->highlight);
+    c->x = calloc(ncats ? ncats : 1, sizeof *c->x);
+    c->series = calloc(nseries ? nseries : 1, sizeof *c->series);
+    if (!c->cats || !c->highlight || !c->x || !c->series) abort();
+    for (i = 0; i < nseries; i++) {
+        c->series[i].values = calloc(ncats ? ncats : 1, sizeof *c->series[i].values);
+        if (c->series[i].values == NULL) abort();
+        for (j = 0; j < ncats; j++) c->series[i].values[j] = NAN;
+    }
+    return c;
+}
+
+void doc_chart_free(struct doc_chart *c) {
+    size_t i;
+    if (c == NULL) return;
+    for (i = 0; i < c->ncats; i++) free(c->cats[i]);
+    for (i = 0; i < c->nseries; i++) {
+        free(c->series[i].name);
+        free(c->series[i].values);
+    }
+    free(c->cats); free(c->highlight); free(c->x); free(c->series);
+    free(c->name); free(c->caption); free(c->source); free(c->suffix);
+    free(c->y_title); free(c->y2_title); free(c->x_title);
+    free(c);
+}
+
+struct doc_block *doc_add_chart(struct doc *d, struct doc_chart *c, const char *where) {
+    struct doc_block *b = add_block(d, DOC_CHART, where);
+    b->chart = c;
     return b;
 }

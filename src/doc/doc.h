@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-enum doc_kind { DOC_HEADING, DOC_PARAGRAPH, DOC_PAGEBREAK, DOC_TABLE };
+enum doc_kind { DOC_HEADING, DOC_PARAGRAPH, DOC_PAGEBREAK, DOC_TABLE, DOC_CHART };
 
 enum doc_align { DOC_LEFT, DOC_CENTER, DOC_RIGHT, DOC_JUSTIFY };
 
@@ -27,11 +27,43 @@ struct doc_table {
     char *source;          /* note under the table, may be NULL */
 };
 
+enum doc_chart_kind {
+    CHART_BAR, CHART_HBAR, CHART_PIE, CHART_DONUT, CHART_LINE, CHART_BARLINE, CHART_SCATTER
+};
+
+enum doc_legend { LEGEND_NONE, LEGEND_RIGHT, LEGEND_BOTTOM };
+
+struct doc_series {
+    char *name;
+    double *values;        /* one per category; NAN where the row has none */
+    int right_axis;        /* barline: the line series on the second axis */
+    int as_line;           /* barline: drawn as a line over the bars */
+};
+
+/* A chart: categories (rows) by series.  Pies draw one pie per series,
+** side by side; scatter uses x[] against the first series. */
+struct doc_chart {
+    enum doc_chart_kind kind;
+    size_t ncats, nseries;
+    char **cats;           /* category labels */
+    int *highlight;        /* per category */
+    struct doc_series *series;
+    double *x;             /* scatter only */
+    int stacked, invert, value_labels, markers, no_data_box;
+    enum doc_legend legend;
+    int decimals;          /* value labels; -1: as the data needs */
+    float width, height;   /* pt; 0: text width, 0.6 x width */
+    char *name;            /* for messages: the caption or "chart N" */
+    char *caption, *source, *suffix;
+    char *y_title, *y2_title, *x_title;
+};
+
 struct doc_block {
     enum doc_kind kind;
     int level;             /* headings: 1..4 */
     char *text;            /* headings and paragraphs */
     struct doc_table *table;
+    struct doc_chart *chart;
     char *where;           /* "script.lua:42", for error messages */
 };
 
@@ -68,5 +100,10 @@ struct doc_block *doc_add_table(struct doc *d, struct doc_table *t, const char *
 
 struct doc_table *doc_table_new(size_t ncols, size_t nrows);
 void doc_table_free(struct doc_table *t);
+
+/* The chart is taken over by the document. */
+struct doc_block *doc_add_chart(struct doc *d, struct doc_chart *c, const char *where);
+struct doc_chart *doc_chart_new(size_t ncats, size_t nseries);
+void doc_chart_free(struct doc_chart *c);
 
 #endif

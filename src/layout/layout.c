@@ -149,6 +149,7 @@ int layout_document(const struct doc *doc, struct fontset *fs,
         case DOC_HEADING:   rc = layout_heading(&L, b); break;
         case DOC_PARAGRAPH: rc = layout_paragraph(&L, b); break;
         case DOC_TABLE:     rc = layout_table(&L, b); break;
+        case DOC_CHART:     rc = layout_chart(&L, b); break;
         case DOC_PAGEBREAK: if (!L.at_top) layout_new_page(&L); break;
         }
     }

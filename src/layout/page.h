@@ -24,6 +24,7 @@ struct layout {
     int at_top;               /* nothing placed on the page yet */
     int body_family, heading_family, table_family;
     int ntables;              /* tables numbered so far (表 N) */
+    int ncharts;              /* figures numbered so far (图 N) */
 };
 
 void layout_new_page(struct layout *L);
@@ -40,5 +41,6 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
 float layout_baseline(float size, float line_h);
 
 int layout_table(struct layout *L, const struct doc_block *b);
+int layout_chart(struct layout *L, const struct doc_block *b);
 
 #endif

@@ -4,6 +4,7 @@
 ** userdata) and report.now.  The Lua half (prelude.lua, compiled in) adds
 ** the friendlier methods on top of these.
 */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,6 +385,119 @@ static int l_doc_rawtable(lua_State *L) {
     return 1;
 }
 
+static const char *field_string(lua_State *L, int idx, const char *key) {
+    const char *s;
+    lua_getfield(L, idx, key);
+    s = lua_tostring(L, -1);
+    lua_pop(L, 1);            /* the table still holds the string */
+    return s;
+}
+
+static int field_bool(lua_State *L, int idx, const char *key, int dflt) {
+    int v;
+    if (lua_getfield(L, idx, key) == LUA_TNIL) v = dflt;
+    else v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static double field_number(lua_State *L, int idx, const char *key, double dflt) {
+    double v = dflt;
+    if (lua_getfield(L, idx, key) != LUA_TNIL) {
+        if (!lua_isnumber(L, -1)) luaL_error(L, "chart option '%s' must be a number", key);
+        v = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static enum doc_chart_kind chart_kind(lua_State *L, const char *s) {
+    static const char *const names[] = { "bar", "hbar", "pie", "donut", "line", "barline",
+                                         "scatter", NULL };
+    int i;
+    for (i = 0; names[i]; i++) if (strcmp(names[i], s) == 0) return (enum doc_chart_kind)i;
+    luaL_error(L, "unknown chart kind '%s'", s);
+    return CHART_BAR;
+}
+
+static void read_series(lua_State *L, struct doc_series *s, size_t ncats) {
+    size_t j;
+    doc_set_string(&s->name, field_string(L, -1, "name"));
+    s->as_line = field_bool(L, -1, "line", 0);
+    s->right_axis = field_bool(L, -1, "right", 0);
+    lua_getfield(L, -1, "values");
+    for (j = 0; j < ncats; j++) {
+        if (lua_rawgeti(L, -1, (lua_Integer)j + 1) == LUA_TNUMBER) s->values[j] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* doc:_chart(t): t is what the prelude's Document:chart built, already
+** checked: kind, name, cats, x, series = {{name, values, line, right}},
+** highlight, and the options. */
+static int l_doc_rawchart(lua_State *L) {
+    struct ldoc *d = check_doc(L);
+    struct doc_chart *c;
+    size_t ncats, nseries, i;
+    const char *legend;
+    char where[512];
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    ncats = (size_t)field_number(L, 2, "nrows", 0);
+    lua_getfield(L, 2, "series");
+    nseries = lua_rawlen(L, -1);
+    lua_pop(L, 1);
+    script_where(L, where, sizeof where);
+    c = doc_chart_new(ncats, nseries);
+    doc_add_chart(d->doc, c, where);     /* owned by the document from here on */
+    c->kind = chart_kind(L, field_string(L, 2, "kind"));
+    doc_set_string(&c->name, field_string(L, 2, "name"));
+    lua_getfield(L, 2, "cats");
+    lua_getfield(L, 2, "highlight");
+    lua_getfield(L, 2, "x");
+    for (i = 0; i < ncats; i++) {
+        lua_rawgeti(L, 3, (lua_Integer)i + 1);
+        doc_set_string(&c->cats[i], lua_tostring(L, -1));
+        lua_rawgeti(L, 4, (lua_Integer)i + 1);
+        c->highlight[i] = lua_toboolean(L, -1);
+        lua_rawgeti(L, 5, (lua_Integer)i + 1);
+        c->x[i] = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : NAN;
+        lua_pop(L, 3);
+    }
+    lua_settop(L, 2);
+    lua_getfield(L, 2, "series");
+    for (i = 0; i < nseries; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        read_series(L, &c->series[i], ncats);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    c->stacked = field_bool(L, 2, "stacked", 0);
+    c->invert = field_bool(L, 2, "invert", 0);
+    c->value_labels = field_bool(L, 2, "labels", 1);
+    c->markers = field_bool(L, 2, "markers", 1);
+    c->no_data_box = field_string(L, 2, "empty") && strcmp(field_string(L, 2, "empty"), "box") == 0;
+    c->decimals = (int)field_number(L, 2, "decimals", -1);
+    c->width = (float)field_number(L, 2, "width", 0);
+    c->height = (float)field_number(L, 2, "height", 0);
+    legend = field_string(L, 2, "legend");
+    if (legend == NULL) c->legend = nseries > 1 || c->kind == CHART_PIE || c->kind == CHART_DONUT
+                                        ? LEGEND_RIGHT : LEGEND_NONE;
+    else if (strcmp(legend, "right") == 0) c->legend = LEGEND_RIGHT;
+    else if (strcmp(legend, "bottom") == 0) c->legend = LEGEND_BOTTOM;
+    else if (strcmp(legend, "none") == 0) c->legend = LEGEND_NONE;
+    else return luaL_error(L, "%s: legend must be 'right', 'bottom' or 'none'", c->name);
+    doc_set_string(&c->caption, field_string(L, 2, "caption"));
+    doc_set_string(&c->source, field_string(L, 2, "source"));
+    doc_set_string(&c->suffix, field_string(L, 2, "suffix"));
+    doc_set_string(&c->y_title, field_string(L, 2, "y_title"));
+    doc_set_string(&c->y2_title, field_string(L, 2, "y2_title"));
+    doc_set_string(&c->x_title, field_string(L, 2, "x_title"));
+    lua_settop(L, 1);
+    return 1;
+}
+
 struct doc *lreport_take_doc(lua_State *L, int idx) {
     struct ldoc *d = luaL_testudata(L, idx, DOCUMENT_MT);
     struct doc *doc;
@@ -416,7 +530,8 @@ int luaopen_report(lua_State *L) {
     static const luaL_Reg doc_meta[] = { { "__gc", l_doc_gc }, { NULL, NULL } };
     static const luaL_Reg doc_methods[] = {
         { "heading", l_doc_heading }, { "paragraph", l_doc_paragraph },
-        { "pagebreak", l_doc_pagebreak }, { "_table", l_doc_rawtable }, { NULL, NULL }
+        { "pagebreak", l_doc_pagebreak }, { "_table", l_doc_rawtable },
+        { "_chart", l_doc_rawchart }, { NULL, NULL }
     };
     static const luaL_Reg funcs[] = {
         { "param", l_param }, { "document", l_document }, { "now", l_now }, { NULL, NULL }
