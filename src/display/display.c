@@ -278,15 +278,15 @@ static void json_page(struct buf *out, const struct dl_page *p) {
 static void json_chart(struct buf *out, const struct dl_chart *c) {
     size_t i;
     buf_printf(out, "{\"page\":%d,\"number\":%d,\"kind\":\"%s\","
-               "\"plot\":[%.3f,%.3f,%.3f,%.3f],\"horizontal\":%d,\"invert\":%d,"
+               "\"plot\":[%.3f,%.3f,%.3f,%.3f],\"horizontal\":%d,\"invert\":%d,\"stacked\":%d,"
                "\"lo\":%.17g,\"hi\":%.17g,\"base\":%.17g,\"lo2\":%.17g,\"hi2\":%.17g,\"marks\":[",
                c->page, c->number, c->kind, c->plot[0], c->plot[1], c->plot[2], c->plot[3],
-               c->horizontal, c->invert, c->lo, c->hi, c->base, c->lo2, c->hi2);
+               c->horizontal, c->invert, c->stacked, c->lo, c->hi, c->base, c->lo2, c->hi2);
     for (i = 0; i < c->nmarks; i++) {
         const struct dl_mark *m = &c->marks[i];
-        buf_printf(out, "%s{\"kind\":\"%c\",\"series\":%d,\"cat\":%d,\"value\":%.17g,"
+        buf_printf(out, "%s{\"kind\":\"%c\",\"series\":%d,\"cat\":%d,\"axis\":%d,\"value\":%.17g,"
                    "\"fraction\":%.17g,\"cx\":%.3f,\"cy\":%.3f,\"path\":%zu}",
-                   i ? "," : "", m->kind, m->series, m->cat, m->value, m->fraction,
+                   i ? "," : "", m->kind, m->series, m->cat, m->axis, m->value, m->fraction,
                    m->cx, m->cy, m->path);
     }
     buf_puts(out, "]}");

@@ -69,6 +69,7 @@ struct dl_outline {
 struct dl_mark {
     char   kind;         /* 'b' bar, 's' slice, 'p' point of a line or scatter */
     int    series, cat;
+    int    axis;         /* 0: the value axis, 1: the second axis */
     double value;
     double fraction;     /* slices: share of the pie */
     float  cx, cy;       /* slices: the pie's centre */
@@ -81,6 +82,7 @@ struct dl_chart {
     float  plot[4];      /* plot area x0 y0 x1 y1 */
     int    horizontal;   /* value axis runs along x */
     int    invert;
+    int    stacked;
     double lo, hi, base; /* value axis range, and where bars start */
     double lo2, hi2;     /* second axis (barline) */
     struct dl_mark *marks; size_t nmarks, capmarks;

@@ -470,6 +470,7 @@ static int draw_lines(struct chart *ch, const struct cartesian *g) {
             y = axis_map(a, v);
             dot(ch, x, y, c->markers ? 2.2f : 0.01f, col);
             mark(ch, 'p', s, k, v, 0, x, y);
+            ch->info->marks[ch->info->nmarks - 1].axis = c->series[s].right_axis;
             if (c->value_labels && c->ncats <= 16 &&
                 (rc = value_label(ch, v, x, y + 4, DOC_CENTER)) != RC_OK) return rc;
         }
@@ -838,6 +839,7 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
     ch.x = L->left + (L->width - ch.w) / 2;
     ch.y = L->y - ch.h;
     ch.info = display_add_chart(L->dl, (int)L->dl->npages - 1, ch.number, KIND_NAMES[c->kind]);
+    ch.info->stacked = c->stacked;
     legend_items(c, items, &nitems);
     if (c->ncats == 0) rc = no_data(&ch);
     else if (c->kind == CHART_HBAR) rc = draw_horizontal(&ch, items, nitems);
