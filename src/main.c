@@ -6,23 +6,15 @@
 **
 ** Exit status: 0 ok, 1 a script, data, font or I/O error, 2 usage.
 */
-#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include "base/fsutil.h"
 #include "base/rc.h"
-#include "display/display.h"
-#include "doc/doc.h"
-#include "font/fontset.h"
-#include "layout/layout.h"
-#include "pdf/pdf.h"
+#include "job/job.h"
 #include "script/script.h"
-#include "store/store.h"
 
 #define REPORTC_VERSION "0.1.0"
 #ifndef REPORTC_SHARE
@@ -135,74 +127,25 @@ static int parse_build(struct options *o, int argc, char **argv) {
     return 0;
 }
 
-static long long build_time(void) {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long t = strtoll(sde, &end, 10);
-        if (*end == '\0' && t >= 0) return t;
-    }
-    return (long long)time(NULL);
-}
-
-static const char *temp_to_remove;   /* the one path a signal handler may unlink */
-
 static void on_signal(int sig) {
-    if (temp_to_remove) unlink(temp_to_remove);
+    job_remove_temp();
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-/* Lay out and write the PDF (and the display list) through temp files. */
-static int render(const struct options *o, const struct doc *doc, long long now,
-                  struct rc_err *err) {
-    struct fontset *fs = NULL;
-    struct display dl;
-    struct pdf_info info = { doc->title, doc->author, doc->subject, now };
-    char tmp[PATH_MAX + 32];
-    int rc;
-    display_init(&dl);
-    if ((rc = fontset_load(o->fonts, &fs, err)) != RC_OK) return rc;
-    rc = layout_document(doc, fs, &dl, err);
-    if (rc == RC_OK) rc = fs_temp_beside(o->output, tmp, sizeof tmp, err);
-    if (rc == RC_OK) {
-        temp_to_remove = tmp;
-        rc = pdf_write(&dl, fs, &info, tmp, err);
-        if (rc == RC_OK && o->display_list) {
-            struct buf json;
-            buf_init(&json);
-            display_write_json(&dl, &json);
-            rc = fs_write_atomic(o->display_list, json.data, json.len, err);
-            buf_free(&json);
-        }
-        if (rc == RC_OK) rc = fs_commit(tmp, o->output, err);
-        else unlink(tmp);
-        temp_to_remove = NULL;
-    }
-    display_free(&dl);
-    fontset_free(fs);
-    return rc;
-}
-
-static int build(struct options *o, struct rc_err *err) {
-    struct script_job job;
-    struct store *db = NULL;
-    struct doc *doc = NULL;
-    int rc;
-    if (access(o->script, R_OK) != 0)
-        return rc_fail(err, RC_IO, "%s: cannot read the script: %s", o->script, strerror(errno));
-    memset(&job, 0, sizeof job);
-    job.path = o->script;
-    job.templates_dir = o->templates;
-    job.params = o->params;
-    job.nparams = o->nparams;
-    job.now = build_time();
-    if ((rc = store_open(o->db, &db, err)) != RC_OK) return rc;
-    rc = script_run(&job, db, &doc, err);
-    store_close(db);
-    if (rc == RC_OK) rc = render(o, doc, job.now, err);
-    doc_free(doc);
-    return rc;
+static int build(const struct options *o, struct rc_err *err) {
+    struct job j;
+    memset(&j, 0, sizeof j);
+    j.script = o->script;
+    j.output = o->output;
+    j.db = o->db;
+    j.fonts = o->fonts;
+    j.templates = o->templates;
+    j.display_list = o->display_list;
+    j.params = o->params;
+    j.nparams = o->nparams;
+    j.now = job_build_time();
+    return job_build(&j, err);
 }
 
 int main(int argc, char **argv) {

@@ -1,0 +1,35 @@
+/*
+** job.h: one build: script + parameters -> PDF.  Runs the script against
+** the fact store, lays the document out, writes the PDF through a
+** temporary file and renames it into place.  Used by `reportc build` and
+** by each job of `reportc batch`.
+*/
+#ifndef JOB_H
+#define JOB_H
+
+#include <stddef.h>
+#include "../base/rc.h"
+#include "../script/script.h"
+
+struct job {
+    const char *script;        /* the report script */
+    const char *output;        /* the PDF to write */
+    const char *db;            /* the fact store */
+    const char *fonts;         /* the font manifest */
+    const char *templates;     /* folder `require` searches */
+    const char *display_list;  /* also write the display list as JSON; may be NULL */
+    const struct script_param *params;
+    size_t nparams;
+    long long now;             /* SOURCE_DATE_EPOCH or the clock */
+};
+
+int job_build(const struct job *j, struct rc_err *err);
+
+/* The build time: SOURCE_DATE_EPOCH when set and valid, else the clock. */
+long long job_build_time(void);
+
+/* Remove the temporary file of a build in progress, if any; safe to call
+** from a signal handler (it only calls unlink). */
+void job_remove_temp(void);
+
+#endif
