@@ -1,5 +1,5 @@
 /*
-** para.c: shaping a piece of text and breaking it into lines.
+** para.c: shaping text and breaking it into lines.
 **
 ** Shaping here is simple and sufficient for Chinese and Latin: one glyph
 ** per character through the font set's fallback, advances from the font's
@@ -14,8 +14,10 @@
 #include "../base/utf8.h"
 #include "../text/linebreak.h"
 
+static const struct dl_color LINK_BLUE = { 0.05f, 0.25f, 0.60f };
+
 static int is_space(uint32_t cp) {
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000;
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
 }
 
 /* Characters between which a source line break is not a space. */
@@ -26,51 +28,122 @@ static int is_cjk(uint32_t cp) {
         || cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019;
 }
 
+static int is_han(uint32_t cp) {
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF)
+        || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static int is_latin_alnum(uint32_t cp) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z')
+        || (cp >= 0xC0 && cp < 0x250 && cp != 0xD7 && cp != 0xF7);
+}
+
+void para_init(struct para *p) {
+    memset(p, 0, sizeof *p);
+}
+
+static void grow_cps(struct para *p, size_t extra) {
+    if (p->ncps + extra <= p->capcps) return;
+    while (p->ncps + extra > p->capcps) p->capcps = p->capcps ? p->capcps * 2 : 64;
+    p->cps = realloc(p->cps, p->capcps * sizeof *p->cps);
+    p->styles = realloc(p->styles, p->capcps * sizeof *p->styles);
+    if (p->cps == NULL || p->styles == NULL) abort();
+}
+
+void para_add(struct para *p, const struct para_style *style, const char *text, const char *url) {
+    size_t n = strlen(text), i = 0;
+    struct para_style st = *style;
+    if (p->ncps == 0 && p->nglyphs == 0) p->size = style->size;
+    if (url) {
+        p->links = realloc(p->links, (p->nlinks + 1) * sizeof *p->links);
+        if (p->links == NULL || (p->links[p->nlinks] = strdup(url)) == NULL) abort();
+        st.link = (int)p->nlinks++;
+    }
+    grow_cps(p, n);
+    while (i < n) {
+        i += utf8_decode(text + i, n - i, &p->cps[p->ncps]);
+        p->styles[p->ncps++] = st;
+    }
+}
+
 /* Fold white space: runs become one ' ', dropped at the ends and between
 ** two CJK characters (a line break in a Lua long string is not a space in
-** Chinese).  An ideographic space U+3000 is kept as it is. */
-static size_t fold_space(uint32_t *cps, size_t n) {
-    size_t i = 0, k = 0;
+** Chinese).  Styles move with their characters. */
+static void fold_space(struct para *p) {
+    size_t i = 0, k = 0, n = p->ncps;
     while (i < n) {
-        if (is_space(cps[i]) && cps[i] != 0x3000) {
+        if (is_space(p->cps[i])) {
             size_t j = i;
-            while (j < n && is_space(cps[j]) && cps[j] != 0x3000) j++;
-            if (k > 0 && j < n && !(is_cjk(cps[k - 1]) && is_cjk(cps[j])))
-                cps[k++] = ' ';
+            while (j < n && is_space(p->cps[j])) j++;
+            if (k > 0 && j < n && !(is_cjk(p->cps[k - 1]) && is_cjk(p->cps[j]))) {
+                p->styles[k] = p->styles[i];
+                p->cps[k++] = ' ';
+            }
             i = j;
         } else {
-            cps[k++] = cps[i++];
+            p->styles[k] = p->styles[i];
+            p->cps[k++] = p->cps[i++];
         }
     }
-    return k;
+    p->ncps = k;
+}
+
+/* clreq 3.2.2: a quarter-em gap between Han and Latin letters or digits.
+** A space the source already has there becomes that gap, not gap + space. */
+static void space_han_latin(struct para *p) {
+    size_t i;
+    for (i = 0; i + 1 < p->nglyphs; i++) {
+        struct para_glyph *a = &p->glyphs[i], *b = &p->glyphs[i + 1];
+        if ((is_han(a->cp) && is_latin_alnum(b->cp)) || (is_latin_alnum(a->cp) && is_han(b->cp)))
+            a->gap = a->size * 0.25f;
+        else if (b->cp == ' ' && i + 2 < p->nglyphs) {
+            uint32_t c = p->glyphs[i + 2].cp;
+            if ((is_han(a->cp) && is_latin_alnum(c)) || (is_latin_alnum(a->cp) && is_han(c)))
+                b->advance = b->size * 0.25f;
+        }
+    }
+}
+
+int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
+    size_t i, n;
+    unsigned char *brk;
+    fold_space(p);
+    n = p->ncps;
+    brk = malloc(n ? n : 1);
+    p->glyphs = calloc(n ? n : 1, sizeof *p->glyphs);
+    if (brk == NULL || p->glyphs == NULL) abort();
+    linebreak_analyze(p->cps, n, brk);
+    for (i = 0; i < n; i++) {
+        struct para_glyph *g = &p->glyphs[i];
+        const struct para_style *st = &p->styles[i];
+        int rc = fontset_glyph(fs, st->family, p->cps[i], &g->face, &g->gid, err);
+        if (rc != RC_OK) { free(brk); para_free(p); return rc; }
+        g->cp = p->cps[i];
+        g->size = st->size;
+        g->rise = st->rise;
+        g->bold = (unsigned char)st->bold;
+        g->link = (short)st->link;
+        g->note = (short)st->note;
+        g->advance = fontset_advance(fs, g->face, g->gid, st->size);
+        g->brk = brk[i];
+    }
+    p->nglyphs = n;
+    free(brk);
+    space_han_latin(p);
+    free(p->cps);
+    free(p->styles);
+    p->cps = NULL;
+    p->styles = NULL;
+    p->ncps = p->capcps = 0;
+    return RC_OK;
 }
 
 int para_shape(struct para *p, struct fontset *fs, int family, float size,
                const char *text, struct rc_err *err) {
-    size_t n, i;
-    uint32_t *cps = utf8_to_cps(text, strlen(text), &n);
-    unsigned char *brk;
-    memset(p, 0, sizeof *p);
-    p->size = size;
-    if (cps == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
-    n = fold_space(cps, n);
-    brk = malloc(n ? n : 1);
-    p->glyphs = malloc((n ? n : 1) * sizeof *p->glyphs);
-    if (brk == NULL || p->glyphs == NULL) abort();
-    linebreak_analyze(cps, n, brk);
-    for (i = 0; i < n; i++) {
-        struct para_glyph *g = &p->glyphs[i];
-        uint32_t cp = cps[i];
-        int rc = fontset_glyph(fs, family, cp, &g->face, &g->gid, err);
-        if (rc != RC_OK) { free(cps); free(brk); para_free(p); return rc; }
-        g->cp = cp;
-        g->advance = fontset_advance(fs, g->face, g->gid, size);
-        g->brk = brk[i];
-    }
-    p->nglyphs = n;
-    free(cps);
-    free(brk);
-    return RC_OK;
+    struct para_style st = { family, size, 0, 0, -1, 0 };
+    para_init(p);
+    para_add(p, &st, text, NULL);
+    return para_finish(p, fs, err);
 }
 
 static void add_line(struct para *p, size_t first, size_t end, float indent, int last) {
@@ -88,7 +161,8 @@ static void add_line(struct para *p, size_t first, size_t end, float indent, int
     l->indent = indent;
     l->last = last;
     l->width = 0;
-    for (i = first; i < end; i++) l->width += p->glyphs[i].advance;
+    for (i = first; i < end; i++) l->width += p->glyphs[i].advance + p->glyphs[i].gap;
+    if (end > first) l->width -= p->glyphs[end - 1].gap;
 }
 
 static size_t skip_spaces(const struct para *p, size_t i) {
@@ -118,7 +192,7 @@ void para_break(struct para *p, float width, float indent) {
             if (i >= p->nglyphs) break;
             g = &p->glyphs[i];
         }
-        w += g->advance;
+        w += g->advance + g->gap;
     }
     if (start < p->nglyphs || p->nlines == 0) add_line(p, start, p->nglyphs, line_indent, 1);
 }
@@ -131,6 +205,16 @@ float para_max_width(const struct para *p) {
     return m;
 }
 
+size_t para_line_notes(const struct para *p, size_t i, int *notes, size_t max) {
+    const struct para_line *l = &p->lines[i];
+    size_t k, n = 0;
+    for (k = l->first; k < l->end; k++) {
+        int note = p->glyphs[k].note;
+        if (note && (n == 0 || notes[n - 1] != note) && n < max) notes[n++] = note;
+    }
+    return n;
+}
+
 /* Gaps that justification may widen: break opportunities inside the line. */
 static size_t count_gaps(const struct para *p, const struct para_line *l) {
     size_t i, n = 0;
@@ -138,13 +222,40 @@ static size_t count_gaps(const struct para *p, const struct para_line *l) {
     return n;
 }
 
+static int same_run(const struct para_glyph *a, const struct para_glyph *b) {
+    return a->face == b->face && a->size == b->size && a->rise == b->rise
+        && a->bold == b->bold && a->link == b->link;
+}
+
+/* One link area per stretch of a line that belongs to one link. */
+static void add_links(const struct para *p, const struct para_line *l, struct dl_page *page,
+                      const float *xs, float y) {
+    size_t k = l->first;
+    while (k < l->end) {
+        size_t j = k;
+        float rect[4];
+        if (p->glyphs[k].link < 0) { k++; continue; }
+        while (j < l->end && p->glyphs[j].link == p->glyphs[k].link) j++;
+        rect[0] = xs[k - l->first];
+        rect[1] = y - p->glyphs[k].size * 0.2f;
+        rect[2] = xs[j - 1 - l->first] + p->glyphs[j - 1].advance;
+        rect[3] = y + p->glyphs[k].size * 0.85f;
+        display_add_link(page, rect, -1, 0, p->links[p->glyphs[k].link]);
+        k = j;
+    }
+}
+
 void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
                     float x, float y, float width, enum doc_align align,
                     enum dl_role role, int bold) {
     const struct para_line *l = &p->lines[i];
     float pen = l->indent, extra = 0, slack = width - l->indent - l->width;
+    float *xs = malloc((l->end - l->first + 1) * sizeof *xs);
+    const struct para_glyph *prev = NULL;
     struct dl_text *run = NULL;
     size_t k;
+    int links = 0;
+    if (xs == NULL) abort();
     if (align == DOC_JUSTIFY && !l->last && slack > 0) {
         size_t gaps = count_gaps(p, l);
         if (gaps && slack / (float)gaps < p->size) extra = slack / (float)gaps;
@@ -156,19 +267,30 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
     for (k = l->first; k < l->end; k++) {
         const struct para_glyph *g = &p->glyphs[k];
         if (k > l->first && g->brk != LB_NO) pen += extra;
-        if (run == NULL || run->face != g->face) {
-            if (run) run->width = pen - (run->x - x);
-            run = display_add_text(page, g->face, p->size, x + pen, y, role);
-            run->bold = bold;
+        if (run == NULL || !same_run(prev, g)) {
+            if (run) run->width = x + pen - run->x;
+            run = display_add_text(page, g->face, g->size, x + pen, y + g->rise, role);
+            run->bold = bold || g->bold;
+            if (g->link >= 0) run->color = LINK_BLUE;
         }
+        xs[k - l->first] = x + pen;
         if (g->cp != ' ') display_add_glyph(page, run, g->gid, g->cp, x + pen - run->x);
-        pen += g->advance;
+        if (g->link >= 0) links = 1;
+        pen += g->advance + g->gap;
+        prev = g;
     }
-    if (run) run->width = x + pen - run->x;
+    if (run) run->width = x + pen - run->x - (l->end > l->first ? p->glyphs[l->end - 1].gap : 0);
+    if (links) add_links(p, l, page, xs, y);
+    free(xs);
 }
 
 void para_free(struct para *p) {
+    size_t i;
+    for (i = 0; i < p->nlinks; i++) free(p->links[i]);
+    free(p->links);
     free(p->glyphs);
     free(p->lines);
+    free(p->cps);
+    free(p->styles);
     memset(p, 0, sizeof *p);
 }

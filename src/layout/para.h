@@ -1,7 +1,13 @@
 /*
-** para.h: one run of text shaped into glyphs and broken into lines.  Used
-** for paragraphs, headings, table cells and page furniture alike, so every
-** piece of text is broken by the same rules.
+** para.h: one piece of text shaped into glyphs and broken into lines.
+** Paragraphs, headings, table cells, chart labels and page furniture all
+** go through it, so every piece of text is broken by the same rules.
+**
+** Text is added in runs of one style (para_add); para_shape is the
+** one-run shorthand.  Shaping folds white space, picks each character's
+** face by font fallback, adds the quarter-em gap clreq asks for between
+** Han characters and Latin letters or digits, and marks the break
+** opportunities of UAX #14 with the clreq prohibitions.
 */
 #ifndef PARA_H
 #define PARA_H
@@ -13,12 +19,26 @@
 #include "../doc/doc.h"
 #include "../font/fontset.h"
 
+struct para_style {
+    int   family;          /* font set family */
+    float size;            /* pt */
+    float rise;            /* baseline shift, pt (superscript markers) */
+    int   bold;            /* synthesised bold */
+    int   link;            /* index into para links, -1 for none */
+    int   note;            /* footnote number the glyphs mark, 0 for none */
+};
+
 struct para_glyph {
     uint32_t cp;
     int      face;
     uint16_t gid;
-    float    advance;      /* pt */
     unsigned char brk;     /* enum lb_break: may a line end before this glyph */
+    unsigned char bold;
+    short    link;         /* -1: not a link */
+    short    note;         /* 0: not a footnote marker */
+    float    size, rise;
+    float    advance;      /* pt */
+    float    gap;          /* space after it (Han-Latin gap), dropped at line end */
 };
 
 struct para_line {
@@ -29,14 +49,22 @@ struct para_line {
 };
 
 struct para {
-    float size;
+    float size;                          /* the size of the first run */
     struct para_glyph *glyphs;  size_t nglyphs;
     struct para_line  *lines;   size_t nlines, caplines;
+    char **links;               size_t nlinks;   /* URLs, owned */
+    /* while text is being added */
+    uint32_t *cps;              size_t ncps, capcps;
+    struct para_style *styles;  size_t nstyles;  /* one per cps entry */
 };
 
-/* Shape `text` in `family` at `size`: white space runs fold to one space
-** (dropped between two CJK characters), each character gets its face and
-** glyph by font fallback, and break opportunities are computed. */
+/* Start an empty paragraph; add runs; then para_finish shapes it. */
+void para_init(struct para *p);
+/* Add `text` in `style`; a link URL (or NULL) is copied. */
+void para_add(struct para *p, const struct para_style *style, const char *text, const char *url);
+int  para_finish(struct para *p, struct fontset *fs, struct rc_err *err);
+
+/* One run of plain text: para_init + para_add + para_finish. */
 int para_shape(struct para *p, struct fontset *fs, int family, float size,
                const char *text, struct rc_err *err);
 
@@ -46,10 +74,14 @@ void para_break(struct para *p, float width, float indent);
 
 /* Draw line `i` with its left edge at x and baseline at y, aligned within
 ** `width`: justified lines spread the space over the gaps between break
-** opportunities (between Han characters and at spaces). */
+** opportunities (between Han characters and at spaces).  Links become link
+** areas on the page. */
 void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
                     float x, float y, float width, enum doc_align align,
                     enum dl_role role, int bold);
+
+/* Footnote numbers marked on line i, at most `max`; returns how many. */
+size_t para_line_notes(const struct para *p, size_t i, int *notes, size_t max);
 
 /* Natural width of the widest line. */
 float para_max_width(const struct para *p);
