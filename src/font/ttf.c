@@ -11,7 +11,10 @@
 ** mapping.
 **
 ** Lookups (ttf_glyph_index, ttf_glyph_advance) run once per character of
-** laid-out text: they allocate nothing and do a binary search at most.
+** laid-out text: they allocate nothing and do a binary search at most
+** (about 20 ns for the pair on uming.ttc's 4866 format 12 groups), so
+** there is no cache: one would have to be written through the const
+** pointers layout holds.
 */
 #include <errno.h>
 #include <fcntl.h>
