@@ -12,7 +12,8 @@ BUILD   ?= out/build
 CC      ?= cc
 PKGS     = lua5.4 sqlite3
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS  += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS += $(SANITIZE)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 
 DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev \
@@ -75,8 +76,8 @@ test: all $(UNIT_BIN) $(TOOL_BIN)
 
 ASAN_BUILD = out/build-asan
 check-asan: all
-	$(MAKE) BUILD=$(ASAN_BUILD) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" $(ASAN_BUILD)/reportc \
+	$(MAKE) BUILD=$(ASAN_BUILD) CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  SANITIZE="-fsanitize=address,undefined" $(ASAN_BUILD)/reportc \
 	  $(UNIT_BIN:$(BUILD)/%=$(ASAN_BUILD)/%) $(TOOL_BIN:$(BUILD)/%=$(ASAN_BUILD)/%)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  REPORTC=$(ASAN_BUILD)/reportc TEST_BUILD=$(ASAN_BUILD) sh tests/run.sh

@@ -47,9 +47,9 @@ local doc = report.document{
   theme   = brief.theme,
 }
 
-doc:heading(1, string.format("东盟国家在 %d 年全球网络安全指数中的位置", year))
+doc:heading(0, string.format("东盟国家在 %d 年全球网络安全指数中的位置", year))
 
-doc:heading(2, brief.numeral(1) .. "、总体格局")
+doc:heading(1, "总体格局")
 doc:paragraph(string.format(
   "国际电信联盟（ITU）的全球网络安全指数（GCI）从法律、技术、组织、能力建设与合作五个方面衡量各国的网络安全承诺。" ..
   "在 %d 年的排名中，东盟 %d 个成员国的位次从全球第 %d 位一直分布到第 %d 位，首尾相差 %d 个名次，" ..
@@ -62,7 +62,7 @@ doc:paragraph(string.format(
   first.country_zh, first.rank_global, rows[2].country_zh, rows[2].rank_global,
   #top10, last.country_zh, last.rank_global))
 
-doc:heading(2, brief.numeral(2) .. "、排名一览")
+doc:heading(1, "排名一览")
 doc:paragraph(string.format(
   "下表按全球排名列出东盟十国，并给出各国在东盟内部的名次。%d 个国家进入全球前 50 位（%s），" ..
   "%d 个国家排在第 100 位以后（%s）。",
@@ -86,29 +86,29 @@ doc:table{
   highlight = function(r) return r.iso3 == focus end,
 }
 
-doc:heading(2, brief.numeral(3) .. "、三个梯队")
-doc:heading(3, "（一）第一梯队：全球前十")
+doc:heading(1, "三个梯队")
+doc:heading(2, "第一梯队：全球前十")
 doc:paragraph(string.format(
   "%s构成东盟的第一梯队。它们的网络安全体系较为完备，对高技术产品的引进和国际合作有较强需求，" ..
   "是区域网络安全合作中最有能力提供经验和资源的一方。", names(top10)))
-doc:heading(3, "（二）第二梯队：第 11 至 100 位")
+doc:heading(2, "第二梯队：第 11 至 100 位")
 doc:paragraph(string.format(
   "%s共 %d 国处于第二梯队，排名在第 %d 位到第 %d 位之间。这些国家近年陆续更新网络安全战略、" ..
   "推进相关立法，需求增长较快，是区域网络安全产业的主要增量市场。",
   names(middle), #middle, middle[1].rank_global, middle[#middle].rank_global))
-doc:heading(3, "（三）第三梯队：第 100 位以后")
+doc:heading(2, "第三梯队：第 100 位以后")
 doc:paragraph(string.format(
   "%s排在第 100 位以后。它们当前的投入更多集中在网络基础设施本身，国家层面的网络安全战略和关键领域的政策仍待建立，" ..
   "能力建设和人员培训是合作中最直接的切入点。", names(beyond)))
 
-doc:heading(2, brief.numeral(4) .. "、对合作的含义")
+doc:heading(1, "对合作的含义")
 doc:paragraph(string.format(
   "排名的分布说明，面向东盟的网络安全合作难以采用统一的方案：对第一梯队，合作重点在于技术交流、标准对接和联合研究；" ..
   "对第二梯队，重点在于产品与服务的落地和产业园区的共建；对第三梯队，重点在于基础能力建设。" ..
   "从第 %d 位到第 %d 位的跨度，也意味着区域整体的安全水平取决于短板国家的提升速度。",
   first.rank_global, last.rank_global))
 
-doc:heading(2, "说明")
+doc:heading(1, "说明")
 doc:paragraph(string.format(
   "本简报的排名数据来自事实库中的 gci 表（%d 年，共 %d 条记录），每条记录都注明了出处和所在位置（%s）。" ..
   "全球网络安全指数由国际电信联盟发布，排名越靠前表示网络安全承诺水平越高。",

@@ -46,7 +46,7 @@ void buf_printf(struct buf *b, const char *fmt, ...) {
     if (n < 0) return;
     buf_reserve(b, (size_t)n + 1);
     va_start(ap, fmt);
-    vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+    if (b->data) vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
 }

@@ -32,6 +32,8 @@ void display_init(struct display *d) { memset(d, 0, sizeof *d); }
 static void page_free(struct dl_page *p) {
     size_t i;
     for (i = 0; i < p->nlinks; i++) free(p->links[i].uri);
+    for (i = 0; i < p->nimages; i++) free(p->images[i].path);
+    free(p->images);
     free(p->items); free(p->texts); free(p->glyphs);
     free(p->paths); free(p->ops); free(p->links);
 }
@@ -146,6 +148,19 @@ struct dl_path *display_add_line(struct dl_page *p, enum dl_role role, float x0,
     return path;
 }
 
+void display_add_image(struct dl_page *p, const char *path, int jpeg,
+                       float x, float y, float w, float h) {
+    struct dl_image *im = PUSH(p->images, p->nimages, p->capimages);
+    im->path = strdup(path);
+    if (im->path == NULL) abort();
+    im->jpeg = jpeg;
+    im->x = x;
+    im->y = y;
+    im->w = w;
+    im->h = h;
+    add_item(p, DL_ITEM_IMAGE, p->nimages - 1);
+}
+
 void display_add_link(struct dl_page *p, const float rect[4], int page,
                       float dest_y, const char *uri) {
     struct dl_link *l = PUSH(p->links, p->nlinks, p->caplinks);
@@ -207,9 +222,9 @@ static void json_text(struct buf *out, const struct dl_page *p,
     buf_init(&s);
     display_text_utf8(p, t, &s);
     buf_printf(out, "{\"role\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"width\":%.2f,"
-               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"text\":",
+               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"line\":%d,\"text\":",
                display_role_names[t->role], t->x, t->y, t->width, t->size,
-               t->face, t->bold);
+               t->face, t->bold, t->line);
     json_string(out, (const char *)s.data, s.len);
     buf_puts(out, "}");
     buf_free(&s);
@@ -250,7 +265,9 @@ static void json_path(struct buf *out, const struct dl_page *p,
 
 static void json_page(struct buf *out, const struct dl_page *p) {
     size_t i;
-    buf_printf(out, "{\"width\":%.2f,\"height\":%.2f,\"texts\":[", p->width, p->height);
+    static const char *const kinds[] = { "body", "cover", "front" };
+    buf_printf(out, "{\"width\":%.2f,\"height\":%.2f,\"kind\":\"%s\",\"images\":%zu,\"texts\":[",
+               p->width, p->height, kinds[p->kind], p->nimages);
     for (i = 0; i < p->ntexts; i++) {
         if (i) buf_putc(out, ',');
         buf_puts(out, "\n  ");

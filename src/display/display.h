@@ -35,6 +35,7 @@ struct dl_text {
     struct dl_color color;
     int   bold;          /* synthesise bold: fill + stroke */
     enum dl_role role;
+    int   line;          /* laid-out line it belongs to (per page) */
     size_t first, count; /* glyphs in the page's glyph pool */
 };
 
@@ -88,12 +89,23 @@ struct dl_chart {
     struct dl_mark *marks; size_t nmarks, capmarks;
 };
 
-enum dl_item_kind { DL_ITEM_TEXT, DL_ITEM_PATH };
+enum dl_item_kind { DL_ITEM_TEXT, DL_ITEM_PATH, DL_ITEM_IMAGE };
 
 struct dl_item { enum dl_item_kind kind; size_t index; };
 
+enum dl_page_kind { DL_PAGE_BODY, DL_PAGE_COVER, DL_PAGE_FRONT };
+
+struct dl_image {
+    char *path;          /* owned */
+    int   jpeg;          /* 0: PNG */
+    float x, y, w, h;    /* bottom-left corner and size */
+};
+
 struct dl_page {
     float width, height;
+    enum dl_page_kind kind;   /* cover, front matter (roman numbers), body */
+    int   nlines;             /* lines drawn so far: numbers dl_text.line */
+    struct dl_image *images;  size_t nimages, capimages;
     struct dl_item  *items;   size_t nitems, capitems;   /* paint order */
     struct dl_text  *texts;   size_t ntexts, captexts;
     struct dl_glyph *glyphs;  size_t nglyphs, capglyphs;
@@ -106,6 +118,7 @@ struct display {
     struct dl_page    *pages;    size_t npages, cappages;
     struct dl_outline *outlines; size_t noutlines, capoutlines;
     struct dl_chart   *charts;   size_t ncharts, capcharts;
+    int body_start;     /* first body page: page labels restart at 1 there */
 };
 
 void display_init(struct display *d);
@@ -135,6 +148,8 @@ struct dl_path *display_add_line(struct dl_page *p, enum dl_role role, float x0,
                                  float y0, float x1, float y1, float width,
                                  struct dl_color color);
 
+void display_add_image(struct dl_page *p, const char *path, int jpeg,
+                       float x, float y, float w, float h);
 void display_add_link(struct dl_page *p, const float rect[4], int page,
                       float dest_y, const char *uri);
 void display_add_outline(struct display *d, int level, const char *title,

@@ -39,6 +39,11 @@ static void theme_default(struct doc_theme *t) {
     strcpy(t->body_family, "serif");
     strcpy(t->heading_family, "sans");
     strcpy(t->table_family, "serif");
+    strcpy(t->heading_numbers[0], "一、");
+    strcpy(t->heading_numbers[1], "（一）");
+    strcpy(t->heading_numbers[2], "1.");
+    strcpy(t->heading_numbers[3], "（1）");
+    t->note_size = 8.5f;
 }
 
 struct doc *doc_new(void) {
@@ -81,6 +86,14 @@ void doc_free(struct doc *d) {
         free(d->blocks[i].where);
         doc_table_free(d->blocks[i].table);
         doc_chart_free(d->blocks[i].chart);
+        doc_image_free(d->blocks[i].image);
+        if (d->blocks[i].cover) {
+            free(d->blocks[i].cover->title);
+            free(d->blocks[i].cover->subtitle);
+            free(d->blocks[i].cover->org);
+            free(d->blocks[i].cover->date);
+            free(d->blocks[i].cover);
+        }
     }
     free(d->blocks);
     free(d->title);
@@ -165,4 +178,36 @@ struct doc_block *doc_add_chart(struct doc *d, struct doc_chart *c, const char *
     struct doc_block *b = add_block(d, DOC_CHART, where);
     b->chart = c;
     return b;
+}
+
+struct doc_block *doc_add_cover(struct doc *d, const char *title, const char *subtitle,
+                                const char *org, const char *date, const char *where) {
+    struct doc_block *b = add_block(d, DOC_COVER, where);
+    b->cover = calloc(1, sizeof *b->cover);
+    if (b->cover == NULL) abort();
+    b->cover->title = dup_or_null(title);
+    b->cover->subtitle = dup_or_null(subtitle);
+    b->cover->org = dup_or_null(org);
+    b->cover->date = dup_or_null(date);
+    return b;
+}
+
+struct doc_block *doc_add_toc(struct doc *d, int depth, const char *title, const char *where) {
+    struct doc_block *b = add_block(d, DOC_TOC, where);
+    b->level = depth;
+    b->text = dup_or_null(title);
+    return b;
+}
+
+struct doc_block *doc_add_image(struct doc *d, struct doc_image *img, const char *where) {
+    struct doc_block *b = add_block(d, DOC_IMAGE, where);
+    b->image = img;
+    return b;
+}
+
+void doc_image_free(struct doc_image *img) {
+    if (img == NULL) return;
+    free(img->path);
+    free(img->caption);
+    free(img);
 }

@@ -7,8 +7,12 @@
 #define DOC_H
 
 #include <stddef.h>
+#include "../base/rc.h"
 
-enum doc_kind { DOC_HEADING, DOC_PARAGRAPH, DOC_PAGEBREAK, DOC_TABLE, DOC_CHART };
+enum doc_kind {
+    DOC_HEADING, DOC_PARAGRAPH, DOC_PAGEBREAK, DOC_TABLE, DOC_CHART,
+    DOC_COVER, DOC_TOC, DOC_IMAGE
+};
 
 enum doc_align { DOC_LEFT, DOC_CENTER, DOC_RIGHT, DOC_JUSTIFY };
 
@@ -58,12 +62,28 @@ struct doc_chart {
     char *y_title, *y2_title, *x_title;
 };
 
+struct doc_cover {
+    char *title, *subtitle, *org, *date;
+};
+
+enum doc_image_kind { DOC_PNG, DOC_JPEG };
+
+struct doc_image {
+    char *path;            /* checked readable when the script added it */
+    enum doc_image_kind kind;
+    int px_width, px_height;
+    float width;           /* pt; 0: the text width */
+    char *caption;         /* "图 N  caption" under it; may be NULL */
+};
+
 struct doc_block {
     enum doc_kind kind;
-    int level;             /* headings: 1..4 */
+    int level;             /* headings: 1..4; contents: deepest level listed */
     char *text;            /* headings and paragraphs */
     struct doc_table *table;
     struct doc_chart *chart;
+    struct doc_cover *cover;
+    struct doc_image *image;
     char *where;           /* "script.lua:42", for error messages */
 };
 
@@ -76,6 +96,8 @@ struct doc_theme {
     float indent;                                       /* first-line indent, ems */
     float table_size;
     char body_family[32], heading_family[32], table_family[32];
+    char heading_numbers[4][32];   /* "一、" "（一）" "1." "（1）": 一 or 1 marks the number */
+    float note_size;               /* footnotes */
 };
 
 struct doc {
@@ -100,6 +122,18 @@ struct doc_block *doc_add_table(struct doc *d, struct doc_table *t, const char *
 
 struct doc_table *doc_table_new(size_t ncols, size_t nrows);
 void doc_table_free(struct doc_table *t);
+
+/* A cover page (title, subtitle, issuing body, date); strings copied. */
+struct doc_block *doc_add_cover(struct doc *d, const char *title, const char *subtitle,
+                                const char *org, const char *date, const char *where);
+/* A contents page listing headings down to `depth`, titled `title`. */
+struct doc_block *doc_add_toc(struct doc *d, int depth, const char *title, const char *where);
+/* The image is taken over by the document. */
+struct doc_block *doc_add_image(struct doc *d, struct doc_image *img, const char *where);
+void doc_image_free(struct doc_image *img);
+/* Read a PNG or JPEG's pixel size into a new image block body. */
+int doc_image_open(const char *path, float width, const char *caption,
+                   struct doc_image **out, struct rc_err *err);
 
 /* The chart is taken over by the document. */
 struct doc_block *doc_add_chart(struct doc *d, struct doc_chart *c, const char *where);

@@ -1,32 +1,78 @@
 /*
-** layout.c: the block loop (headings, paragraphs, page breaks, tables) and
-** the page furniture (running header, "第 N 页 / 共 M 页" footer).
+** layout.c: the block loop and the page builder: headings (numbered by the
+** theme, kept with what follows), paragraphs (inline markup, footnotes at
+** the foot of their page, at least two lines on each side of a page
+** break), cover, contents page, images, page breaks; and the page
+** furniture (running header, "第 N 页 / 共 M 页" footer, roman numbers on
+** front matter).
 **
-** Furniture is drawn after the body, when the page count is known, so the
-** total needs no second pass.
+** Contents pages need the pages headings land on, which only a finished
+** layout knows: the document is laid out once, and again with the pages of
+** the first pass, until the pages stop changing (the contents page has
+** the same size in every pass, so the second pass normally settles it).
+** Furniture is drawn after the body, when the page count is known.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "layout.h"
 #include "page.h"
+#include "../base/utf8.h"
+#include "../text/markup.h"
 
 static const struct dl_color RULE_GREY = { 0.35f, 0.35f, 0.35f };
 
-void layout_new_page(struct layout *L) {
-    const struct doc_theme *t = L->theme;
-    L->page = display_add_page(L->dl, t->page_width, t->page_height);
-    L->y = L->top;
-    L->at_top = 1;
-}
-
-void layout_need(struct layout *L, float h) {
-    if (L->y - h < L->bottom - 0.01f && !L->at_top) layout_new_page(L);
-}
+/* ---- pages ------------------------------------------------------------------- */
 
 float layout_baseline(float size, float line_h) {
     /* Centre the em box in the line box; 0.88 em of it is above the
     ** baseline in the CJK faces we use (ideographic em box, 0.12 below). */
     return (line_h - size) / 2 + size * 0.88f;
+}
+
+static float note_line_height(const struct layout *L) { return L->theme->note_size * 1.45f; }
+
+static float note_height(const struct layout *L, const struct para *p) {
+    return (float)p->nlines * note_line_height(L);
+}
+
+#define NOTE_RULE_GAP 8.0f
+
+/* The footnotes of the page at its foot, under a short rule. */
+static void finish_page(struct layout *L) {
+    float y, lh = note_line_height(L);
+    size_t i, k;
+    if (L->nnotes == 0) return;
+    y = L->bottom - NOTE_RULE_GAP / 2;     /* L->bottom sits above the notes */
+    display_add_line(L->page, DL_RULE, L->left, y, L->left + L->width * 0.25f, y, 0.5f, RULE_GREY);
+    y -= NOTE_RULE_GAP / 2;
+    for (i = 0; i < L->nnotes; i++) {
+        struct para *p = &L->notes[i];
+        for (k = 0; k < p->nlines; k++) {
+            para_draw_line(p, k, L->page, L->left, y - layout_baseline(p->size, lh), L->width,
+                           DOC_JUSTIFY, DL_NOTE, 0);
+            y -= lh;
+        }
+        para_free(p);
+    }
+    L->nnotes = 0;
+}
+
+void layout_new_page(struct layout *L) {
+    const struct doc_theme *t = L->theme;
+    if (L->page) finish_page(L);
+    L->page = display_add_page(L->dl, t->page_width, t->page_height);
+    L->page->kind = L->page_kind;
+    if (L->page_kind == DL_PAGE_BODY && L->dl->body_start < 0)
+        L->dl->body_start = (int)L->dl->npages - 1;
+    L->y = L->top;
+    L->bottom = L->page_bottom;
+    L->at_top = 1;
+    L->fresh_page = 0;
+}
+
+void layout_need(struct layout *L, float h) {
+    if (L->y - h < L->bottom - 0.01f && !L->at_top) layout_new_page(L);
 }
 
 int layout_shape(struct layout *L, struct para *p, int family, float size,
@@ -40,52 +86,433 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
     return rc;
 }
 
-/* Lines of a paragraph, placed one by one, breaking pages between lines. */
-static void place_lines(struct layout *L, const struct para *p, float line_h,
-                        enum doc_align align, enum dl_role role, int bold) {
+static int fail_at(struct layout *L, int code, const char *where, const char *msg) {
+    return rc_fail(L->err, code, "%.200s: %.800s", where ? where : "?", msg);
+}
+
+/* ---- paragraphs with markup and footnotes ---------------------------------------- */
+
+struct notes_text { char **text; size_t n; int first; };  /* note numbers first.. */
+
+/* Build a paragraph from marked-up text: bold, emphasis (heading family),
+** code (mono), links, and footnote markers numbered for the document. */
+static int shape_markup(struct layout *L, struct para *p, const char *text, float size,
+                        int family, struct notes_text *notes, const char *where) {
+    struct markup m;
+    char err[256];
     size_t i;
-    for (i = 0; i < p->nlines; i++) {
-        layout_need(L, line_h);
-        para_draw_line(p, i, L->page, L->left, L->y - layout_baseline(p->size, line_h),
-                       L->width, align, role, bold);
-        L->y -= line_h;
-        L->at_top = 0;
+    int rc, mono = fontset_family(L->fs, "mono");
+    if (markup_parse(text, &m, err, sizeof err) != 0) return fail_at(L, RC_DATA, where, err);
+    para_init(p);
+    notes->first = L->note_count + 1;
+    for (i = 0; i < m.nruns; i++) {
+        const struct markup_run *r = &m.runs[i];
+        struct para_style st = { family, size, 0, 0, -1, 0 };
+        if (r->style & MK_BOLD) st.bold = 1;
+        if (r->style & MK_EMPH) st.family = L->heading_family;
+        if ((r->style & MK_CODE) && mono >= 0) st.family = mono;
+        if (r->note) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", ++L->note_count);
+            st.size = size * 0.6f;
+            st.rise = size * 0.38f;
+            st.note = L->note_count;
+            notes->text = realloc(notes->text, (notes->n + 1) * sizeof *notes->text);
+            if (notes->text == NULL || (notes->text[notes->n++] = strdup(r->note)) == NULL) abort();
+            para_add(p, &st, num, NULL);
+        } else {
+            para_add(p, &st, r->text, r->url);
+        }
+    }
+    markup_free(&m);
+    rc = para_finish(p, L->fs, L->err);
+    if (rc != RC_OK) return fail_at(L, rc, where, L->err->msg);
+    return RC_OK;
+}
+
+static void notes_free(struct notes_text *n) {
+    size_t i;
+    for (i = 0; i < n->n; i++) free(n->text[i]);
+    free(n->text);
+}
+
+/* Shape the notes line `i` marks, to be set at this page's foot. */
+static int line_notes(struct layout *L, const struct para *p, size_t i,
+                      const struct notes_text *nt, struct para *out, size_t *nout,
+                      const char *where) {
+    int nums[16];
+    size_t k, n = para_line_notes(p, i, nums, 16);
+    *nout = 0;
+    for (k = 0; k < n; k++) {
+        char text[2048];
+        size_t idx = (size_t)(nums[k] - nt->first);
+        struct notes_text none = { NULL, 0, 0 };
+        struct para *np = &out[(*nout)++];
+        int rc;
+        if (idx >= nt->n) continue;
+        snprintf(text, sizeof text, "%d  %s", nums[k], nt->text[idx]);
+        rc = shape_markup(L, np, text, L->theme->note_size, L->body_family, &none, where);
+        notes_free(&none);
+        if (rc != RC_OK) return rc;
+        para_break(np, L->width, 0);
+    }
+    return RC_OK;
+}
+
+static void keep_notes(struct layout *L, struct para *ps, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (L->nnotes == L->capnotes) {
+            L->capnotes = L->capnotes ? L->capnotes * 2 : 4;
+            L->notes = realloc(L->notes, L->capnotes * sizeof *L->notes);
+            if (L->notes == NULL) abort();
+        }
+        if (L->nnotes == 0) L->bottom += NOTE_RULE_GAP;
+        L->bottom += note_height(L, &ps[i]);
+        L->notes[L->nnotes++] = ps[i];
     }
 }
 
-static int layout_heading(struct layout *L, const struct doc_block *b) {
-    const struct doc_theme *t = L->theme;
-    int lvl = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
-    float size = t->heading_size[lvl - 1];
-    float line_h = size * 1.5f, before = L->at_top ? 0 : size * (lvl == 1 ? 1.2f : 0.8f);
-    float body_line = t->body_size * t->leading;
-    struct para p;
-    int rc = layout_shape(L, &p, L->heading_family, size, b->text, b->where);
+/* Lines from `first` on that fit on the current page, with their notes. */
+static size_t lines_that_fit(struct layout *L, const struct para *p, size_t first, float lh,
+                             const struct notes_text *nt, const char *where, int *rc) {
+    float y = L->y, bottom = L->bottom;
+    size_t i;
+    int had_notes = L->nnotes > 0;
+    *rc = RC_OK;
+    for (i = first; i < p->nlines; i++) {
+        struct para ps[16];
+        size_t n, k;
+        if ((*rc = line_notes(L, p, i, nt, ps, &n, where)) != RC_OK) return 0;
+        for (k = 0; k < n; k++) {
+            if (!had_notes) { bottom += NOTE_RULE_GAP; had_notes = 1; }
+            bottom += note_height(L, &ps[k]);
+            para_free(&ps[k]);
+        }
+        if (y - lh < bottom - 0.01f) break;
+        y -= lh;
+    }
+    return i - first;
+}
+
+static int place_line(struct layout *L, const struct para *p, size_t i, float lh,
+                      enum doc_align align, enum dl_role role, const struct notes_text *nt,
+                      const char *where) {
+    struct para ps[16];
+    size_t n;
+    int rc = line_notes(L, p, i, nt, ps, &n, where);
     if (rc != RC_OK) return rc;
-    para_break(&p, L->width, 0);
-    /* Keep with next: the heading and two body lines share a page. */
-    layout_need(L, before + (float)p.nlines * line_h + 2 * body_line);
-    if (!L->at_top) L->y -= before;
-    display_add_outline(L->dl, lvl, b->text, (int)L->dl->npages - 1, L->y);
-    place_lines(L, &p, line_h, DOC_LEFT, DL_HEADING, 0);
-    L->y -= size * 0.3f;
-    para_free(&p);
+    keep_notes(L, ps, n);
+    para_draw_line(p, i, L->page, L->left, L->y - layout_baseline(p->size, lh), L->width,
+                   align, role, 0);
+    L->y -= lh;
+    L->at_top = 0;
+    return RC_OK;
+}
+
+/* Lines placed page by page, never leaving a single line of a paragraph
+** at the foot of a page (orphan) or at the head of the next (widow). */
+static int place_lines(struct layout *L, const struct para *p, float lh, enum doc_align align,
+                       enum dl_role role, const struct notes_text *nt, const char *where) {
+    size_t i = 0, k, left;
+    int rc;
+    while (i < p->nlines) {
+        left = p->nlines - i;
+        k = lines_that_fit(L, p, i, lh, nt, where, &rc);
+        if (rc != RC_OK) return rc;
+        if (k < left) {
+            if (left - k < 2) k = left >= 2 ? left - 2 : 0;   /* widow */
+            if (i == 0 && k < 2) k = 0;                       /* orphan */
+            if (k == 0 && L->at_top) k = 1;  /* a page cannot hold two lines: set one */
+        } else {
+            k = left;
+        }
+        for (; k > 0; k--, i++)
+            if ((rc = place_line(L, p, i, lh, align, role, nt, where)) != RC_OK) return rc;
+        if (i < p->nlines) layout_new_page(L);
+    }
     return RC_OK;
 }
 
 static int layout_paragraph(struct layout *L, const struct doc_block *b) {
     const struct doc_theme *t = L->theme;
+    struct notes_text nt = { NULL, 0, 0 };
     struct para p;
-    int rc = layout_shape(L, &p, L->body_family, t->body_size, b->text, b->where);
-    if (rc != RC_OK) return rc;
-    para_break(&p, L->width, t->indent * t->body_size);
-    place_lines(L, &p, t->body_size * t->leading, DOC_JUSTIFY, DL_BODY, 0);
-    L->y -= t->para_space;
+    int rc = shape_markup(L, &p, b->text, t->body_size, L->body_family, &nt, b->where);
+    if (rc == RC_OK) {
+        para_break(&p, L->width, t->indent * t->body_size);
+        rc = place_lines(L, &p, t->body_size * t->leading, DOC_JUSTIFY, DL_BODY, &nt, b->where);
+        L->y -= t->para_space;
+    }
+    para_free(&p);
+    notes_free(&nt);
+    return rc;
+}
+
+/* ---- headings ------------------------------------------------------------------------ */
+
+static void chinese_numeral(int n, char *out, size_t size) {
+    static const char *const d[] = { "〇", "一", "二", "三", "四", "五", "六", "七", "八", "九" };
+    if (n < 10) snprintf(out, size, "%s", d[n]);
+    else if (n < 20) snprintf(out, size, "十%s", n % 10 ? d[n % 10] : "");
+    else if (n < 100) snprintf(out, size, "%s十%s", d[n / 10], n % 10 ? d[n % 10] : "");
+    else snprintf(out, size, "%d", n);
+}
+
+/* The theme's pattern for a level with its number in: "（一）" -> "（三）".
+** The first 一 or 1 in the pattern marks the number and its style. */
+static void heading_number(const char *pattern, int n, char *out, size_t size) {
+    const char *han = strstr(pattern, "一"), *digit = strchr(pattern, '1');
+    char num[32];
+    const char *at;
+    size_t mark;
+    if (han && (!digit || han < digit)) { at = han; mark = strlen("一"); chinese_numeral(n, num, sizeof num); }
+    else if (digit) { at = digit; mark = 1; snprintf(num, sizeof num, "%d", n); }
+    else { snprintf(out, size, "%s", pattern); return; }
+    snprintf(out, size, "%.*s%s%s", (int)(at - pattern), pattern, num, at + mark);
+}
+
+/* Count the heading and write its label, e.g. "二、总体格局". */
+static void heading_label(const struct doc_theme *t, int *numbers, int level, const char *text,
+                          char *out, size_t size) {
+    char num[64];
+    int k;
+    numbers[level - 1]++;
+    for (k = level; k < 4; k++) numbers[k] = 0;
+    if (t->heading_numbers[level - 1][0] == '\0') { snprintf(out, size, "%s", text); return; }
+    heading_number(t->heading_numbers[level - 1], numbers[level - 1], num, sizeof num);
+    snprintf(out, size, "%s%s", num, text);
+}
+
+static void remember_heading(struct layout *L, int level, const char *label) {
+    struct layout_heading *h;
+    if (L->nheadings == L->capheadings) {
+        L->capheadings = L->capheadings ? L->capheadings * 2 : 16;
+        L->headings = realloc(L->headings, L->capheadings * sizeof *L->headings);
+        if (L->headings == NULL) abort();
+    }
+    h = &L->headings[L->nheadings++];
+    h->level = level;
+    snprintf(h->label, sizeof h->label, "%.500s", label);
+    h->page = (int)L->dl->npages - 1;
+    h->y = L->y;
+}
+
+/* Level 0 is the document's title: centred, larger, never numbered. */
+static int layout_heading(struct layout *L, const struct doc_block *b) {
+    const struct doc_theme *t = L->theme;
+    int title = b->level == 0, lvl = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
+    float size = title ? t->heading_size[0] * 1.35f : t->heading_size[lvl - 1];
+    float line_h = size * 1.5f, before = size * (lvl == 1 ? 1.2f : 0.8f);
+    float body_line = t->body_size * t->leading;
+    struct notes_text nt = { NULL, 0, 0 };
+    char label[1024];
+    struct para p;
+    int rc;
+    size_t i;
+    if (title) snprintf(label, sizeof label, "%s", b->text);
+    else heading_label(t, L->numbers, lvl, b->text, label, sizeof label);
+    rc = shape_markup(L, &p, label, size, L->heading_family, &nt, b->where);
+    if (rc != RC_OK) { notes_free(&nt); return rc; }
+    para_break(&p, L->width, 0);
+    /* Keep with next: the heading and two body lines share a page. */
+    layout_need(L, before + (float)p.nlines * line_h + 2 * body_line);
+    if (!L->at_top) L->y -= before;
+    display_add_outline(L->dl, lvl, label, (int)L->dl->npages - 1, L->y);
+    if (!title) remember_heading(L, lvl, label);
+    for (i = 0; i < p.nlines && rc == RC_OK; i++)
+        rc = place_line(L, &p, i, line_h, title ? DOC_CENTER : DOC_LEFT, DL_HEADING, &nt, b->where);
+    L->y -= size * (title ? 0.8f : 0.3f);
+    para_free(&p);
+    notes_free(&nt);
+    return rc;
+}
+
+/* ---- cover, contents, images ------------------------------------------------------------ */
+
+static int centred(struct layout *L, const char *text, int family, float size, float y,
+                   const char *where) {
+    struct para p;
+    size_t i;
+    int rc;
+    if (text == NULL || *text == '\0') return RC_OK;
+    if ((rc = layout_shape(L, &p, family, size, text, where)) != RC_OK) return rc;
+    para_break(&p, L->width, 0);
+    for (i = 0; i < p.nlines; i++)
+        para_draw_line(&p, i, L->page, L->left, y - (float)i * size * 1.5f, L->width, DOC_CENTER,
+                       DL_HEADING, 0);
     para_free(&p);
     return RC_OK;
 }
 
-/* One line of furniture text centred or right-aligned at baseline y. */
+static int layout_cover(struct layout *L, const struct doc_block *b) {
+    const struct doc_cover *c = b->cover;
+    float h = L->theme->page_height;
+    int rc;
+    if (!L->at_top || L->dl->npages > 1 || L->page->kind != DL_PAGE_COVER) {
+        if (!(L->at_top && L->dl->npages == 1)) { L->page_kind = DL_PAGE_COVER; layout_new_page(L); }
+        L->page->kind = DL_PAGE_COVER;
+        if (L->dl->body_start == (int)L->dl->npages - 1) L->dl->body_start = -1;
+    }
+    if ((rc = centred(L, c->title, L->heading_family, 26, h * 0.62f, b->where)) != RC_OK ||
+        (rc = centred(L, c->subtitle, L->heading_family, 16, h * 0.62f - 48, b->where)) != RC_OK ||
+        (rc = centred(L, c->org, L->heading_family, 14, h * 0.22f, b->where)) != RC_OK ||
+        (rc = centred(L, c->date, L->heading_family, 14, h * 0.22f - 26, b->where)) != RC_OK)
+        return rc;
+    display_add_line(L->page, DL_RULE, L->left + L->width * 0.2f, h * 0.62f + 40,
+                     L->left + L->width * 0.8f, h * 0.62f + 40, 1.2f, RULE_GREY);
+    L->at_top = 0;
+    L->page_kind = DL_PAGE_BODY;
+    L->fresh_page = 1;
+    return RC_OK;
+}
+
+/* The entries a contents page lists: headings down to `depth`, numbered as
+** layout will number them. */
+static size_t toc_entries(const struct layout *L, int depth, struct layout_heading *out, size_t max) {
+    int numbers[4] = { 0, 0, 0, 0 };
+    size_t i, n = 0;
+    for (i = 0; i < L->doc->nblocks; i++) {
+        const struct doc_block *b = &L->doc->blocks[i];
+        int lvl;
+        char label[512];
+        if (b->kind != DOC_HEADING || b->level == 0) continue;
+        lvl = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
+        heading_label(L->theme, numbers, lvl, b->text, label, sizeof label);
+        if (lvl > depth || n == max) continue;
+        out[n].level = lvl;
+        snprintf(out[n].label, sizeof out[n].label, "%s", label);
+        out[n].page = -1;
+        out[n].y = 0;
+        n++;
+    }
+    return n;
+}
+
+/* Where heading number `k` (among those the contents page lists) landed in
+** the previous pass; -1 in the first pass. */
+static const struct layout_heading *known_heading(const struct layout *L, int depth, size_t k) {
+    size_t i, seen = 0;
+    if (L->known == NULL) return NULL;
+    for (i = 0; i < L->nknown; i++) {
+        if (L->known[i].level > depth) continue;
+        if (seen++ == k) return &L->known[i];
+    }
+    return NULL;
+}
+
+static int toc_entry(struct layout *L, const struct layout_heading *e, const struct layout_heading *at,
+                     const char *where) {
+    const struct doc_theme *t = L->theme;
+    float size = e->level == 1 ? t->body_size + 1 : t->body_size, lh = size * 2.0f;
+    float indent = (float)(e->level - 1) * t->body_size * 2, numw = size * 2.5f, dotw, x0, x1, base;
+    struct para title, num, dots;
+    char page[32], leader[400];
+    size_t ndots, i;
+    int rc, body = at && L->dl->body_start >= 0 ? at->page - L->dl->body_start + 1 : 0;
+    snprintf(page, sizeof page, "%d", body > 0 ? body : 0);
+    if ((rc = layout_shape(L, &title, e->level == 1 ? L->heading_family : L->body_family, size,
+                           e->label, where)) != RC_OK) return rc;
+    para_break(&title, L->width - indent - numw - size * 2, 0);
+    layout_need(L, lh * (float)title.nlines);
+    base = L->y - layout_baseline(size, lh);
+    for (i = 0; i < title.nlines; i++) {
+        para_draw_line(&title, i, L->page, L->left + indent, base - (float)i * lh,
+                       L->width - indent, DOC_LEFT, DL_BODY, 0);
+    }
+    base -= (float)(title.nlines - 1) * lh;
+    /* Dot leaders from the title's end to the page number. */
+    x0 = L->left + indent + title.lines[title.nlines - 1].width + size * 0.5f;
+    x1 = L->left + L->width - numw;
+    if ((rc = layout_shape(L, &dots, L->body_family, size, ".", where)) != RC_OK) { para_free(&title); return rc; }
+    dotw = dots.glyphs[0].advance * 1.6f;
+    para_free(&dots);
+    ndots = x1 > x0 ? (size_t)((x1 - x0) / dotw) : 0;
+    if (ndots > sizeof leader - 1) ndots = sizeof leader - 1;
+    memset(leader, '.', ndots);
+    leader[ndots] = '\0';
+    for (i = 0; ndots && i < ndots; i++) {}
+    if (ndots) {
+        struct dl_text *run;
+        int face;
+        uint16_t gid;
+        if ((rc = fontset_glyph(L->fs, L->body_family, '.', &face, &gid, L->err)) != RC_OK) goto done;
+        run = display_add_text(L->page, face, size, x1 - (float)ndots * dotw, base, DL_BODY);
+        run->line = L->page->nlines - 1;
+        for (i = 0; i < ndots; i++) display_add_glyph(L->page, run, gid, '.', (float)i * dotw);
+        run->width = (float)ndots * dotw;
+    }
+    if ((rc = layout_shape(L, &num, L->body_family, size, page, where)) != RC_OK) goto done;
+    para_break(&num, numw, 0);
+    para_draw_line(&num, 0, L->page, x1, base, numw, DOC_RIGHT, DL_BODY, 0);
+    para_free(&num);
+    {
+        float rect[4] = { L->left + indent, L->y - lh * (float)title.nlines, L->left + L->width, L->y };
+        display_add_link(L->page, rect, at ? at->page : 0, at ? at->y : 0, NULL);
+    }
+    L->y -= lh * (float)title.nlines;
+    L->at_top = 0;
+done:
+    para_free(&title);
+    return rc;
+}
+
+static int layout_toc(struct layout *L, const struct doc_block *b) {
+    struct layout_heading *entries;
+    size_t n, i;
+    int rc = RC_OK, depth = b->level < 1 ? 2 : b->level;
+    L->page_kind = DL_PAGE_FRONT;
+    if (!L->at_top || L->page->kind != DL_PAGE_FRONT) {
+        if (L->at_top && L->page->kind == DL_PAGE_BODY && L->dl->npages == 1) {
+            L->page->kind = DL_PAGE_FRONT;
+            L->dl->body_start = -1;
+        } else {
+            layout_new_page(L);
+        }
+    }
+    entries = calloc(L->doc->nblocks + 1, sizeof *entries);
+    if (entries == NULL) abort();
+    n = toc_entries(L, depth, entries, L->doc->nblocks);
+    rc = centred(L, b->text ? b->text : "目  录", L->heading_family, L->theme->heading_size[0],
+                 L->y - L->theme->heading_size[0], b->where);
+    L->y -= L->theme->heading_size[0] * 3;
+    for (i = 0; i < n && rc == RC_OK; i++) rc = toc_entry(L, &entries[i], known_heading(L, depth, i), b->where);
+    free(entries);
+    L->page_kind = DL_PAGE_BODY;
+    L->fresh_page = 1;
+    return rc;
+}
+
+static int layout_image(struct layout *L, const struct doc_block *b) {
+    const struct doc_image *im = b->image;
+    float w = im->width > 0 && im->width < L->width ? im->width : L->width;
+    float h = w * (float)im->px_height / (float)im->px_width;
+    float max_h = (L->top - L->page_bottom) * 0.8f;
+    char label[600];
+    if (h > max_h) { w *= max_h / h; h = max_h; }
+    layout_need(L, h + 30);
+    L->y -= 4;
+    display_add_image(L->page, im->path, im->kind == DOC_JPEG, L->left + (L->width - w) / 2, L->y - h, w, h);
+    L->y -= h + 4;
+    L->at_top = 0;
+    L->ncharts++;
+    if (im->caption) {
+        struct para p;
+        int rc;
+        snprintf(label, sizeof label, "图 %d  %.500s", L->ncharts, im->caption);
+        if ((rc = layout_shape(L, &p, L->heading_family, 10, label, b->where)) != RC_OK) return rc;
+        para_break(&p, L->width, 0);
+        rc = place_lines(L, &p, 15, DOC_CENTER, DL_CAPTION, NULL, b->where);
+        para_free(&p);
+        if (rc != RC_OK) return rc;
+    }
+    L->y -= 8;
+    return RC_OK;
+}
+
+/* ---- furniture -------------------------------------------------------------------------- */
+
+/* One line of furniture text aligned within the text width at baseline y. */
 static int furniture_line(struct layout *L, struct dl_page *page, const char *text,
                           float size, float y, enum doc_align align, enum dl_role role) {
     struct para p;
@@ -97,27 +524,38 @@ static int furniture_line(struct layout *L, struct dl_page *page, const char *te
     return RC_OK;
 }
 
+static void roman(int n, char *out, size_t size) {
+    static const char *const r[] = { "", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix" };
+    if (n >= 1 && n < 10) snprintf(out, size, "%s", r[n]);
+    else snprintf(out, size, "%d", n);
+}
+
 static int draw_furniture(struct layout *L) {
     const struct doc_theme *t = L->theme;
     const char *header = L->doc->header ? L->doc->header : L->doc->title;
-    size_t i, n = L->dl->npages;
+    size_t i, n = L->dl->npages, body = 0, front = 0;
+    int start = L->dl->body_start < 0 ? (int)n : L->dl->body_start, rc;
     char footer[64];
-    int rc;
+    for (i = 0; i < n; i++) body += L->dl->pages[i].kind == DL_PAGE_BODY;
     for (i = 0; i < n; i++) {
         struct dl_page *page = &L->dl->pages[i];
         float rule_y = t->page_height - t->margin_top + 10;
-        if (header && *header) {
+        if (page->kind == DL_PAGE_COVER) continue;
+        if (page->kind == DL_PAGE_FRONT) roman((int)++front, footer, sizeof footer);
+        else snprintf(footer, sizeof footer, "第 %d 页 / 共 %zu 页", (int)i - start + 1, body);
+        if (header && *header && page->kind == DL_PAGE_BODY) {
             rc = furniture_line(L, page, header, 9, rule_y + 4, DOC_RIGHT, DL_HEADER);
             if (rc != RC_OK) return rc;
             display_add_line(page, DL_RULE, L->left, rule_y, L->left + L->width, rule_y,
                              0.5f, RULE_GREY);
         }
-        snprintf(footer, sizeof footer, "第 %zu 页 / 共 %zu 页", i + 1, n);
         rc = furniture_line(L, page, footer, 9, t->margin_bottom - 28, DOC_CENTER, DL_FOOTER);
         if (rc != RC_OK) return rc;
     }
     return RC_OK;
 }
+
+/* ---- the passes -------------------------------------------------------------------------- */
 
 static int family_or_fail(struct layout *L, const char *name, int *out) {
     *out = fontset_family(L->fs, name);
@@ -126,33 +564,92 @@ static int family_or_fail(struct layout *L, const char *name, int *out) {
     return RC_OK;
 }
 
+static int layout_block(struct layout *L, const struct doc_block *b) {
+    if (L->fresh_page && b->kind != DOC_PAGEBREAK) layout_new_page(L);
+    switch (b->kind) {
+    case DOC_HEADING:   return layout_heading(L, b);
+    case DOC_PARAGRAPH: return layout_paragraph(L, b);
+    case DOC_TABLE:     return layout_table(L, b);
+    case DOC_CHART:     return layout_chart(L, b);
+    case DOC_COVER:     return layout_cover(L, b);
+    case DOC_TOC:       return layout_toc(L, b);
+    case DOC_IMAGE:     return layout_image(L, b);
+    case DOC_PAGEBREAK: if (!L->at_top) layout_new_page(L); return RC_OK;
+    }
+    return RC_OK;
+}
+
+static void pass_free(struct layout *L) {
+    size_t i;
+    for (i = 0; i < L->nnotes; i++) para_free(&L->notes[i]);
+    free(L->notes);
+    L->notes = NULL;
+    L->nnotes = L->capnotes = 0;
+}
+
+/* One pass over the document; the headings it placed stay in L. */
+static int layout_pass(struct layout *L) {
+    size_t i;
+    int rc = RC_OK;
+    L->page = NULL;
+    L->page_kind = DL_PAGE_BODY;
+    L->dl->body_start = -1;
+    L->nheadings = 0;
+    L->ntables = L->ncharts = L->note_count = 0;
+    memset(L->numbers, 0, sizeof L->numbers);
+    layout_new_page(L);
+    for (i = 0; i < L->doc->nblocks && rc == RC_OK; i++) rc = layout_block(L, &L->doc->blocks[i]);
+    if (rc == RC_OK) finish_page(L);
+    if (L->dl->body_start < 0) L->dl->body_start = 0;
+    if (rc == RC_OK) rc = draw_furniture(L);
+    pass_free(L);
+    return rc;
+}
+
+static int has_toc(const struct doc *doc) {
+    size_t i;
+    for (i = 0; i < doc->nblocks; i++) if (doc->blocks[i].kind == DOC_TOC) return 1;
+    return 0;
+}
+
+static int same_pages(const struct layout_heading *a, const struct layout_heading *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) if (a[i].page != b[i].page || a[i].y != b[i].y) return 0;
+    return 1;
+}
+
 int layout_document(const struct doc *doc, struct fontset *fs,
                     struct display *out, struct rc_err *err) {
     struct layout L;
     const struct doc_theme *t = &doc->theme;
-    size_t i;
-    int rc = RC_OK;
+    struct layout_heading *prev = NULL;
+    int rc, pass;
     memset(&L, 0, sizeof L);
     L.doc = doc; L.theme = t; L.fs = fs; L.dl = out; L.err = err;
     L.top = t->page_height - t->margin_top;
-    L.bottom = t->margin_bottom;
+    L.page_bottom = t->margin_bottom;
     L.left = t->margin_left;
     L.width = t->page_width - t->margin_left - t->margin_right;
     if ((rc = family_or_fail(&L, t->body_family, &L.body_family)) != RC_OK ||
         (rc = family_or_fail(&L, t->heading_family, &L.heading_family)) != RC_OK ||
         (rc = family_or_fail(&L, t->table_family, &L.table_family)) != RC_OK)
         return rc;
-    layout_new_page(&L);
-    for (i = 0; i < doc->nblocks && rc == RC_OK; i++) {
-        const struct doc_block *b = &doc->blocks[i];
-        switch (b->kind) {
-        case DOC_HEADING:   rc = layout_heading(&L, b); break;
-        case DOC_PARAGRAPH: rc = layout_paragraph(&L, b); break;
-        case DOC_TABLE:     rc = layout_table(&L, b); break;
-        case DOC_CHART:     rc = layout_chart(&L, b); break;
-        case DOC_PAGEBREAK: if (!L.at_top) layout_new_page(&L); break;
-        }
+    rc = layout_pass(&L);
+    /* A contents page: lay out again with the pages the headings landed on,
+    ** until they stay put. */
+    for (pass = 0; rc == RC_OK && has_toc(doc) && pass < 3; pass++) {
+        free(prev);
+        prev = malloc((L.nheadings + 1) * sizeof *prev);
+        if (prev == NULL) abort();
+        memcpy(prev, L.headings, L.nheadings * sizeof *prev);
+        L.known = prev;
+        L.nknown = L.nheadings;
+        display_free(out);
+        display_init(out);
+        rc = layout_pass(&L);
+        if (rc == RC_OK && L.nheadings == L.nknown && same_pages(prev, L.headings, L.nheadings)) break;
     }
-    if (rc == RC_OK) rc = draw_furniture(&L);
+    free(prev);
+    free(L.headings);
     return rc;
 }

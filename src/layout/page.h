@@ -11,6 +11,13 @@
 #include "../font/fontset.h"
 #include "para.h"
 
+struct layout_heading {
+    int   level;
+    char  label[512];         /* number and text, as set */
+    int   page;               /* page index */
+    float y;
+};
+
 struct layout {
     const struct doc *doc;
     const struct doc_theme *theme;
@@ -25,6 +32,17 @@ struct layout {
     int body_family, heading_family, table_family;
     int ntables;              /* tables numbered so far (表 N) */
     int ncharts;              /* figures numbered so far (图 N) */
+    float page_bottom;        /* content bottom without footnotes */
+    /* footnotes waiting for the foot of the current page */
+    struct para *notes;       size_t nnotes, capnotes;
+    int note_count;           /* footnotes numbered so far in the document */
+    /* headings as placed, for the contents page and its links */
+    struct layout_heading *headings; size_t nheadings, capheadings;
+    const struct layout_heading *known;  /* the previous pass's, or NULL */
+    size_t nknown;
+    int numbers[4];           /* heading counters */
+    enum dl_page_kind page_kind;   /* kind of the pages being added */
+    int fresh_page;           /* the next block starts a new page */
 };
 
 void layout_new_page(struct layout *L);

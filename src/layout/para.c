@@ -254,7 +254,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
     const struct para_glyph *prev = NULL;
     struct dl_text *run = NULL;
     size_t k;
-    int links = 0;
+    int links = 0, line_id = page->nlines++;
     if (xs == NULL) abort();
     if (align == DOC_JUSTIFY && !l->last && slack > 0) {
         size_t gaps = count_gaps(p, l);
@@ -271,6 +271,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
             if (run) run->width = x + pen - run->x;
             run = display_add_text(page, g->face, g->size, x + pen, y + g->rise, role);
             run->bold = bold || g->bold;
+            run->line = line_id;
             if (g->link >= 0) run->color = LINK_BLUE;
         }
         xs[k - l->first] = x + pen;

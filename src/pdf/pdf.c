@@ -36,6 +36,8 @@ struct pdf_ctx {
     struct rc_err *err;
     HPDF_STATUS hpdf_error, hpdf_detail;
     struct buf line;            /* scratch for content operators */
+    struct loaded_image { const char *path; HPDF_Image image; } *images;
+    size_t nimages;             /* each file embedded once */
 };
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user) {
@@ -275,6 +277,32 @@ static void draw_links(HPDF_Page page, HPDF_Page *pages, const struct dl_page *d
     }
 }
 
+static HPDF_Image load_image(struct pdf_ctx *ctx, const struct dl_image *im) {
+    size_t i;
+    HPDF_Image image;
+    for (i = 0; i < ctx->nimages; i++)
+        if (strcmp(ctx->images[i].path, im->path) == 0) return ctx->images[i].image;
+    image = im->jpeg ? HPDF_LoadJpegImageFromFile(ctx->pdf, im->path)
+                     : HPDF_LoadPngImageFromFile(ctx->pdf, im->path);
+    if (image == NULL) return NULL;
+    ctx->images = realloc(ctx->images, (ctx->nimages + 1) * sizeof *ctx->images);
+    if (ctx->images == NULL) abort();
+    ctx->images[ctx->nimages].path = im->path;
+    ctx->images[ctx->nimages++].image = image;
+    return image;
+}
+
+static int draw_image(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_image *im) {
+    HPDF_Image image = load_image(ctx, im);
+    if (image == NULL || hpdf_failed(ctx, "loading an image")) {
+        size_t n = strlen(ctx->err->msg);
+        snprintf(ctx->err->msg + n, sizeof ctx->err->msg - n, ": %s", im->path);
+        return RC_PDF;
+    }
+    HPDF_Page_DrawImage(page, image, im->x, im->y, im->w, im->h);
+    return RC_OK;
+}
+
 static int draw_page(struct pdf_ctx *ctx, HPDF_Page page, HPDF_Page *pages,
                      const struct dl_page *dp) {
     size_t i;
@@ -283,7 +311,8 @@ static int draw_page(struct pdf_ctx *ctx, HPDF_Page page, HPDF_Page *pages,
     for (i = 0; i < dp->nitems; i++) {
         const struct dl_item *it = &dp->items[i];
         if (it->kind == DL_ITEM_TEXT) draw_text(ctx, page, dp, &dp->texts[it->index]);
-        else draw_path(page, dp, &dp->paths[it->index]);
+        else if (it->kind == DL_ITEM_PATH) draw_path(page, dp, &dp->paths[it->index]);
+        else if (draw_image(ctx, page, &dp->images[it->index]) != RC_OK) return RC_PDF;
     }
     draw_links(page, pages, dp);
     return hpdf_failed(ctx, "drawing a page") ? RC_PDF : RC_OK;
@@ -382,6 +411,10 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
         write_outlines(ctx, d, pages);
         write_info(ctx, info);
         if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+        if (d->body_start > 0) {   /* front matter in roman numerals, body from 1 */
+            HPDF_AddPageLabel(ctx->pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
+            HPDF_AddPageLabel(ctx->pdf, (HPDF_UINT)d->body_start, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
+        }
         HPDF_SaveToFile(ctx->pdf, path);
         if (hpdf_failed(ctx, "saving the file")) rc = RC_PDF;
     }
@@ -415,6 +448,7 @@ int pdf_write(const struct display *d, struct fontset *fs,
         free(ctx.fonts[i].cps);
     }
     free(ctx.fonts);
+    free(ctx.images);
     buf_free(&ctx.line);
     return rc;
 }

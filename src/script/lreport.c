@@ -5,6 +5,7 @@
 ** the friendlier methods on top of these.
 */
 #include <math.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,7 +223,7 @@ static const struct theme_field theme_fields[] = {
     THEME_NUM(page_width), THEME_NUM(page_height), THEME_NUM(margin_top),
     THEME_NUM(margin_bottom), THEME_NUM(margin_left), THEME_NUM(margin_right),
     THEME_NUM(body_size), THEME_NUM(leading), THEME_NUM(para_space), THEME_NUM(indent),
-    THEME_NUM(table_size), THEME_STR(body_family), THEME_STR(heading_family),
+    THEME_NUM(table_size), THEME_NUM(note_size), THEME_STR(body_family), THEME_STR(heading_family),
     THEME_STR(table_family), { NULL, 0, 0 }
 };
 
@@ -233,6 +234,25 @@ static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
     while (lua_next(L, idx)) {
         const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
         const struct theme_field *f;
+        if (strcmp(key, "heading_numbers") == 0) {
+            /* {"一、", "（一）", "1.", "（1）"}; false or "" for none */
+            int i;
+            for (i = 0; i < 4; i++) {
+                const char *v = "";
+                if (lua_istable(L, -1)) {
+                    lua_rawgeti(L, -1, i + 1);
+                    v = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
+                    snprintf(t->heading_numbers[i], sizeof t->heading_numbers[i], "%s", v);
+                    lua_pop(L, 1);
+                } else if (!lua_toboolean(L, -1)) {
+                    t->heading_numbers[i][0] = '\0';
+                } else {
+                    luaL_error(L, "theme key 'heading_numbers' must be a list of patterns or false");
+                }
+            }
+            lua_pop(L, 1);
+            continue;
+        }
         if (strcmp(key, "heading_sizes") == 0) {
             int i;
             luaL_checktype(L, -1, LUA_TTABLE);
@@ -306,7 +326,7 @@ static int l_doc_heading(lua_State *L) {
     lua_Integer level = luaL_checkinteger(L, 2);
     const char *text = luaL_checkstring(L, 3);
     char where[512];
-    luaL_argcheck(L, level >= 1 && level <= 4, 2, "heading level must be 1 to 4");
+    luaL_argcheck(L, level >= 0 && level <= 4, 2, "heading level must be 0 (title) to 4");
     script_where(L, where, sizeof where);
     doc_add_heading(d->doc, (int)level, text, where);
     lua_settop(L, 1);
@@ -328,6 +348,85 @@ static int l_doc_pagebreak(lua_State *L) {
     char where[512];
     script_where(L, where, sizeof where);
     doc_add_pagebreak(d->doc, where);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* doc:cover{ title =, subtitle =, org =, date = } */
+static int l_doc_cover(lua_State *L) {
+    static const char *const keys[] = { "title", "subtitle", "org", "date", NULL };
+    struct ldoc *d = check_doc(L);
+    char where[512];
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    check_keys(L, 2, "doc:cover", keys);
+    script_where(L, where, sizeof where);
+    lua_getfield(L, 2, "title");
+    lua_getfield(L, 2, "subtitle");
+    lua_getfield(L, 2, "org");
+    lua_getfield(L, 2, "date");
+    doc_add_cover(d->doc, luaL_optstring(L, 3, d->doc->title), luaL_optstring(L, 4, NULL),
+                  luaL_optstring(L, 5, NULL), luaL_optstring(L, 6, NULL), where);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* doc:toc{ depth = 2, title = "目  录" } */
+static int l_doc_toc(lua_State *L) {
+    static const char *const keys[] = { "depth", "title", NULL };
+    struct ldoc *d = check_doc(L);
+    lua_Integer depth;
+    char where[512];
+    if (lua_isnoneornil(L, 2)) { lua_settop(L, 1); lua_newtable(L); }
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    check_keys(L, 2, "doc:toc", keys);
+    lua_getfield(L, 2, "depth");
+    depth = luaL_optinteger(L, -1, 2);
+    luaL_argcheck(L, depth >= 1 && depth <= 4, 2, "depth must be 1 to 4");
+    lua_getfield(L, 2, "title");
+    script_where(L, where, sizeof where);
+    doc_add_toc(d->doc, (int)depth, luaL_optstring(L, -1, NULL), where);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* 1 if `path` (resolved) lies inside `dir` (resolved). */
+static int path_inside(const char *path, const char *dir) {
+    char rdir[PATH_MAX];
+    size_t n;
+    if (realpath(dir, rdir) == NULL) return 0;
+    n = strlen(rdir);
+    return strncmp(path, rdir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* doc:image{ path = "logo.png", width = 200, caption = "…" }: PNG or JPEG,
+** from the script's folder or templates/ only. */
+static int l_doc_image(lua_State *L) {
+    static const char *const keys[] = { "path", "width", "caption", NULL };
+    struct ldoc *d = check_doc(L);
+    struct script_ctx *ctx = host_ctx(L);
+    struct doc_image *img;
+    struct rc_err err = {0};
+    char joined[PATH_MAX * 2], real[PATH_MAX], where[512];
+    const char *path;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    check_keys(L, 2, "doc:image", keys);
+    lua_getfield(L, 2, "path");
+    path = luaL_checkstring(L, -1);
+    if (path[0] == '/') snprintf(joined, sizeof joined, "%s", path);
+    else snprintf(joined, sizeof joined, "%s/%s", ctx->script_dir, path);
+    if (realpath(joined, real) == NULL)
+        return luaL_error(L, "doc:image: cannot read '%s'", path);
+    if (!path_inside(real, ctx->script_dir) && !path_inside(real, ctx->job->templates_dir))
+        return luaL_error(L, "doc:image: '%s' is outside the script's folder and templates/", path);
+    lua_getfield(L, 2, "width");
+    lua_getfield(L, 2, "caption");
+    if (doc_image_open(real, (float)luaL_optnumber(L, 4, 0), luaL_optstring(L, 5, NULL), &img, &err) != RC_OK)
+        return luaL_error(L, "doc:image: %s", err.msg);
+    script_where(L, where, sizeof where);
+    doc_add_image(d->doc, img, where);
     lua_settop(L, 1);
     return 1;
 }
@@ -531,7 +630,8 @@ int luaopen_report(lua_State *L) {
     static const luaL_Reg doc_methods[] = {
         { "heading", l_doc_heading }, { "paragraph", l_doc_paragraph },
         { "pagebreak", l_doc_pagebreak }, { "_table", l_doc_rawtable },
-        { "_chart", l_doc_rawchart }, { NULL, NULL }
+        { "_chart", l_doc_rawchart }, { "cover", l_doc_cover }, { "toc", l_doc_toc },
+        { "image", l_doc_image }, { NULL, NULL }
     };
     static const luaL_Reg funcs[] = {
         { "param", l_param }, { "document", l_document }, { "now", l_now }, { NULL, NULL }

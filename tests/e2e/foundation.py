@@ -170,7 +170,10 @@ def font_bytes(pdf):
             if isinstance(d, dict) and k in d:
                 s = objs.get("obj:" + d[k])
                 if s:
-                    total += s["stream"]["dict"]["/Length"]
+                    length = s["stream"]["dict"]["/Length"]
+                    if isinstance(length, str):   # an indirect "N 0 R"
+                        length = objs["obj:" + length]["value"]
+                    total += length
     return total
 
 
