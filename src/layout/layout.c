@@ -345,15 +345,19 @@ static int centred(struct layout *L, const char *text, int family, float size, f
     return RC_OK;
 }
 
+/* Make the current page, if still empty, or a new one, a page of `kind`. */
+static void page_of_kind(struct layout *L, enum dl_page_kind kind) {
+    L->page_kind = kind;
+    if (!L->at_top || L->fresh_page) { layout_new_page(L); return; }
+    if (L->dl->body_start == (int)L->dl->npages - 1 && kind != DL_PAGE_BODY) L->dl->body_start = -1;
+    L->page->kind = kind;
+}
+
 static int layout_cover(struct layout *L, const struct doc_block *b) {
     const struct doc_cover *c = b->cover;
     float h = L->theme->page_height;
     int rc;
-    if (!L->at_top || L->dl->npages > 1 || L->page->kind != DL_PAGE_COVER) {
-        if (!(L->at_top && L->dl->npages == 1)) { L->page_kind = DL_PAGE_COVER; layout_new_page(L); }
-        L->page->kind = DL_PAGE_COVER;
-        if (L->dl->body_start == (int)L->dl->npages - 1) L->dl->body_start = -1;
-    }
+    page_of_kind(L, DL_PAGE_COVER);
     if ((rc = centred(L, c->title, L->heading_family, 26, h * 0.62f, b->where)) != RC_OK ||
         (rc = centred(L, c->subtitle, L->heading_family, 16, h * 0.62f - 48, b->where)) != RC_OK ||
         (rc = centred(L, c->org, L->heading_family, 14, h * 0.22f, b->where)) != RC_OK ||
@@ -461,15 +465,7 @@ static int layout_toc(struct layout *L, const struct doc_block *b) {
     struct layout_heading *entries;
     size_t n, i;
     int rc = RC_OK, depth = b->level < 1 ? 2 : b->level;
-    L->page_kind = DL_PAGE_FRONT;
-    if (!L->at_top || L->page->kind != DL_PAGE_FRONT) {
-        if (L->at_top && L->page->kind == DL_PAGE_BODY && L->dl->npages == 1) {
-            L->page->kind = DL_PAGE_FRONT;
-            L->dl->body_start = -1;
-        } else {
-            layout_new_page(L);
-        }
-    }
+    page_of_kind(L, DL_PAGE_FRONT);
     entries = calloc(L->doc->nblocks + 1, sizeof *entries);
     if (entries == NULL) abort();
     n = toc_entries(L, depth, entries, L->doc->nblocks);
@@ -565,7 +561,10 @@ static int family_or_fail(struct layout *L, const char *name, int *out) {
 }
 
 static int layout_block(struct layout *L, const struct doc_block *b) {
-    if (L->fresh_page && b->kind != DOC_PAGEBREAK) layout_new_page(L);
+    /* After a cover or contents, the body starts on a page of its own;
+    ** a cover or contents makes its own page. */
+    if (L->fresh_page && b->kind != DOC_PAGEBREAK && b->kind != DOC_COVER && b->kind != DOC_TOC)
+        layout_new_page(L);
     switch (b->kind) {
     case DOC_HEADING:   return layout_heading(L, b);
     case DOC_PARAGRAPH: return layout_paragraph(L, b);

@@ -215,6 +215,8 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
     float pen = 0;
     size_t i;
     if (run->count == 0 || res == NULL) return;
+    /* Render mode and line width outlive ET: a bold run keeps them in q/Q. */
+    if (run->bold) buf_puts(b, "q\n");
     buf_printf(b, "BT\n/%s %.2f Tf\n%.3f %.3f %.3f rg\n", res, run->size,
                run->color.r, run->color.g, run->color.b);
     if (run->bold)
@@ -229,7 +231,7 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
         buf_printf(b, "%04X", font_subset_add(f->subset, g->gid));
         pen = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
     }
-    buf_puts(b, ">] TJ\nET\n");
+    buf_puts(b, run->bold ? ">] TJ\nET\nQ\n" : ">] TJ\nET\n");
     write_raw(page, b);
 }
 
