@@ -413,7 +413,7 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
     struct para title, num, dots;
     char page[32], leader[400];
     size_t ndots, i;
-    int rc, body = at && L->dl->body_start >= 0 ? at->page - L->dl->body_start + 1 : 0;
+    int rc, body = at ? at->page - L->known_body_start + 1 : 0;
     snprintf(page, sizeof page, "%d", body > 0 ? body : 0);
     if ((rc = layout_shape(L, &title, e->level == 1 ? L->heading_family : L->body_family, size,
                            e->label, where)) != RC_OK) return rc;
@@ -435,7 +435,6 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
     if (ndots > sizeof leader - 1) ndots = sizeof leader - 1;
     memset(leader, '.', ndots);
     leader[ndots] = '\0';
-    for (i = 0; ndots && i < ndots; i++) {}
     if (ndots) {
         struct dl_text *run;
         int face;
@@ -448,7 +447,12 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
     }
     if ((rc = layout_shape(L, &num, L->body_family, size, page, where)) != RC_OK) goto done;
     para_break(&num, numw, 0);
-    para_draw_line(&num, 0, L->page, x1, base, numw, DOC_RIGHT, DL_BODY, 0);
+    {   /* the number belongs to the title's last line */
+        size_t from = L->page->ntexts, k;
+        para_draw_line(&num, 0, L->page, x1, base, numw, DOC_RIGHT, DL_BODY, 0);
+        L->page->nlines--;
+        for (k = from; k < L->page->ntexts; k++) L->page->texts[k].line = L->page->nlines - 1;
+    }
     para_free(&num);
     {
         float rect[4] = { L->left + indent, L->y - lh * (float)title.nlines, L->left + L->width, L->y };
@@ -643,6 +647,7 @@ int layout_document(const struct doc *doc, struct fontset *fs,
         memcpy(prev, L.headings, L.nheadings * sizeof *prev);
         L.known = prev;
         L.nknown = L.nheadings;
+        L.known_body_start = out->body_start;
         display_free(out);
         display_init(out);
         rc = layout_pass(&L);
