@@ -14,17 +14,9 @@ brief.sizes = { ["初号"] = 42, ["小初"] = 36, ["一号"] = 26, ["小一"] = 
                 ["四号"] = 14, ["小四"] = 12, ["五号"] = 10.5, ["小五"] = 9,
                 ["六号"] = 7.5 }
 
-brief.theme = {
-  body_family = "serif",             -- Ming/Song body
-  heading_family = "sans",           -- Hei headings
-  table_family = "serif",
-  body_size = brief.sizes["五号"],
-  heading_sizes = { brief.sizes["三号"], brief.sizes["四号"], brief.sizes["小四"],
-                    brief.sizes["五号"] },
-  table_size = brief.sizes["小五"],
-  leading = 1.75,
-  indent = 2,                        -- two characters, as Chinese body text has
-}
+-- The report theme (templates/themes/report.lua): Ming body, Hei headings
+-- numbered 一、 （一） 1. （1）, two-character indent.
+brief.theme = require "themes.report"
 
 -- Chinese numerals for section numbers (一 .. 九十九).
 local DIGITS = { "一", "二", "三", "四", "五", "六", "七", "八", "九" }

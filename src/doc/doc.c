@@ -44,6 +44,10 @@ static void theme_default(struct doc_theme *t) {
     strcpy(t->heading_numbers[2], "1.");
     strcpy(t->heading_numbers[3], "（1）");
     t->note_size = 8.5f;
+    t->heading_color = (struct doc_color){ 0.0f, 0.0f, 0.0f };
+    t->text_color = (struct doc_color){ 0.0f, 0.0f, 0.0f };
+    t->link_color = (struct doc_color){ 0.05f, 0.25f, 0.60f };
+    t->accent_color = (struct doc_color){ 0.78f, 0.18f, 0.16f };
 }
 
 struct doc *doc_new(void) {

@@ -87,6 +87,8 @@ struct doc_block {
     char *where;           /* "script.lua:42", for error messages */
 };
 
+struct doc_color { float r, g, b; };
+
 struct doc_theme {
     float page_width, page_height;                       /* pt */
     float margin_top, margin_bottom, margin_left, margin_right;
@@ -98,6 +100,7 @@ struct doc_theme {
     char body_family[32], heading_family[32], table_family[32];
     char heading_numbers[4][32];   /* "一、" "（一）" "1." "（1）": 一 or 1 marks the number */
     float note_size;               /* footnotes */
+    struct doc_color heading_color, text_color, link_color, accent_color;
 };
 
 struct doc {

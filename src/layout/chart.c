@@ -29,7 +29,6 @@ static const struct dl_color PALETTE[] = {
     { 0.48f, 0.55f, 0.25f }, { 0.82f, 0.82f, 0.82f },
 };
 #define NPALETTE (sizeof PALETTE / sizeof PALETTE[0])
-static const struct dl_color HIGHLIGHT = { 0.78f, 0.18f, 0.16f };
 static const struct dl_color GRID = { 0.85f, 0.85f, 0.85f };
 static const struct dl_color AXIS = { 0.25f, 0.25f, 0.25f };
 static const struct dl_color INK = { 0.1f, 0.1f, 0.1f };
@@ -140,8 +139,15 @@ static void format_number(double v, int decimals, const char *suffix, char *out,
     if (strcmp(out, "-0") == 0) snprintf(out, size, "0%s", suffix ? suffix : "");
 }
 
-static struct dl_color series_color(const struct doc_chart *c, size_t series, size_t cat) {
-    if (c->highlight[cat] && c->nseries == 1) return HIGHLIGHT;
+/* The theme's accent colour marks the highlighted row (the brief's country). */
+static struct dl_color accent(const struct chart *ch) {
+    struct doc_color c = ch->L->theme->accent_color;
+    struct dl_color d = { c.r, c.g, c.b };
+    return d;
+}
+
+static struct dl_color series_color(const struct chart *ch, size_t series, size_t cat) {
+    if (ch->c->highlight[cat] && ch->c->nseries == 1) return accent(ch);
     return PALETTE[series % NPALETTE];
 }
 
@@ -427,7 +433,7 @@ static int draw_bars(struct chart *ch, const struct cartesian *g) {
             else to = v;
             y0 = axis_map(&g->left, from);
             y1 = axis_map(&g->left, to);
-            fill_rect(ch, bx, fminf(y0, y1), bw, fabsf(y1 - y0), series_color(c, s, k));
+            fill_rect(ch, bx, fminf(y0, y1), bw, fabsf(y1 - y0), series_color(ch, s, k));
             mark(ch, 'b', s, k, v, 0, 0, 0);
             if (c->value_labels && !c->stacked) {
                 float ly = y1 >= y0 ? y1 + 2 : y1 - LABEL_SIZE;
@@ -565,7 +571,7 @@ static int draw_vertical(struct chart *ch, struct legend_item *items, size_t nit
             float x = axis_map(&xa, c->x[k]), y;
             if (isnan(v)) continue;
             y = axis_map(&g.left, v);
-            dot(ch, x, y, 2.6f, c->highlight[k] ? HIGHLIGHT : PALETTE[0]);
+            dot(ch, x, y, 2.6f, c->highlight[k] ? accent(ch) : PALETTE[0]);
             mark(ch, 'p', 0, k, v, c->x[k], x, y);
             if (c->value_labels && c->ncats <= 30 && c->cats[k][0] &&
                 (rc = draw_text(ch, c->cats[k], LABEL_SIZE, x + 4, y + 2, DOC_LEFT, AXIS)) != RC_OK) return rc;
@@ -635,7 +641,7 @@ static int draw_horizontal(struct chart *ch, struct legend_item *items, size_t n
         struct para p;
         if ((rc = fit_label(ch, c->cats[k], LABEL_SIZE, label_w, 2, &p)) != RC_OK) return rc;
         draw_para(ch, &p, px0 - GAP, ytop - slot / 2 + ((float)p.nlines - 1) * lh / 2 - LABEL_SIZE * 0.35f,
-                  DOC_RIGHT, c->highlight[k] ? HIGHLIGHT : INK);
+                  DOC_RIGHT, c->highlight[k] ? accent(ch) : INK);
         para_free(&p);
         for (s = 0; s < c->nseries; s++) {
             double v = c->series[s].values[k], from = base, to;
@@ -646,7 +652,7 @@ static int draw_horizontal(struct chart *ch, struct legend_item *items, size_t n
             else to = v;
             x0 = axis_map(&a, from);
             x1 = axis_map(&a, to);
-            fill_rect(ch, fminf(x0, x1), by, fabsf(x1 - x0), bw, series_color(c, s, k));
+            fill_rect(ch, fminf(x0, x1), by, fabsf(x1 - x0), bw, series_color(ch, s, k));
             mark(ch, 'b', s, k, v, 0, 0, 0);
             if (c->value_labels && !c->stacked &&
                 (rc = value_label(ch, v, fmaxf(x0, x1) + 3, by + bw / 2 - LABEL_SIZE * 0.35f, DOC_LEFT)) != RC_OK)

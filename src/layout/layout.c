@@ -86,6 +86,11 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
     return rc;
 }
 
+static struct dl_color ink(struct doc_color c) {
+    struct dl_color d = { c.r, c.g, c.b };
+    return d;
+}
+
 static int fail_at(struct layout *L, int code, const char *where, const char *msg) {
     return rc_fail(L->err, code, "%.200s: %.800s", where ? where : "?", msg);
 }
@@ -127,6 +132,9 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
     markup_free(&m);
     rc = para_finish(p, L->fs, L->err);
     if (rc != RC_OK) return fail_at(L, rc, where, L->err->msg);
+    p->color = ink(family == L->heading_family && size > L->theme->body_size
+                   ? L->theme->heading_color : L->theme->text_color);
+    p->link_color = ink(L->theme->link_color);
     return RC_OK;
 }
 

@@ -40,6 +40,7 @@ static int is_latin_alnum(uint32_t cp) {
 
 void para_init(struct para *p) {
     memset(p, 0, sizeof *p);
+    p->link_color = LINK_BLUE;
 }
 
 static void grow_cps(struct para *p, size_t extra) {
@@ -272,7 +273,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
             run = display_add_text(page, g->face, g->size, x + pen, y + g->rise, role);
             run->bold = bold || g->bold;
             run->line = line_id;
-            if (g->link >= 0) run->color = LINK_BLUE;
+            run->color = g->link >= 0 ? p->link_color : p->color;
         }
         xs[k - l->first] = x + pen;
         if (g->cp != ' ') display_add_glyph(page, run, g->gid, g->cp, x + pen - run->x);

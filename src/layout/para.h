@@ -50,6 +50,7 @@ struct para_line {
 
 struct para {
     float size;                          /* the size of the first run */
+    struct dl_color color, link_color;   /* ink of text and of links */
     struct para_glyph *glyphs;  size_t nglyphs;
     struct para_line  *lines;   size_t nlines, caplines;
     char **links;               size_t nlinks;   /* URLs, owned */

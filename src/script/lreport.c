@@ -215,17 +215,51 @@ static struct ldoc *check_doc(lua_State *L) {
     return d;
 }
 
-struct theme_field { const char *name; size_t offset; int is_string; };
+enum theme_type { THEME_SIZE, THEME_STRING, THEME_COLOR };
 
-#define THEME_NUM(f) { #f, offsetof(struct doc_theme, f), 0 }
-#define THEME_STR(f) { #f, offsetof(struct doc_theme, f), 1 }
+struct theme_field { const char *name; size_t offset; enum theme_type type; };
+
+#define THEME_NUM(f) { #f, offsetof(struct doc_theme, f), THEME_SIZE }
+#define THEME_STR(f) { #f, offsetof(struct doc_theme, f), THEME_STRING }
+#define THEME_RGB(f) { #f, offsetof(struct doc_theme, f), THEME_COLOR }
 static const struct theme_field theme_fields[] = {
     THEME_NUM(page_width), THEME_NUM(page_height), THEME_NUM(margin_top),
     THEME_NUM(margin_bottom), THEME_NUM(margin_left), THEME_NUM(margin_right),
     THEME_NUM(body_size), THEME_NUM(leading), THEME_NUM(para_space), THEME_NUM(indent),
     THEME_NUM(table_size), THEME_NUM(note_size), THEME_STR(body_family), THEME_STR(heading_family),
-    THEME_STR(table_family), { NULL, 0, 0 }
+    THEME_STR(table_family), THEME_RGB(heading_color), THEME_RGB(text_color),
+    THEME_RGB(link_color), THEME_RGB(accent_color), { NULL, 0, 0 }
 };
+
+/* Chinese type sizes (字号), so a theme can say body_size = "五号". */
+static const struct { const char *name; float pt; } SIZE_NAMES[] = {
+    { "初号", 42 }, { "小初", 36 }, { "一号", 26 }, { "小一", 24 }, { "二号", 22 },
+    { "小二", 18 }, { "三号", 16 }, { "小三", 15 }, { "四号", 14 }, { "小四", 12 },
+    { "五号", 10.5f }, { "小五", 9 }, { "六号", 7.5f }, { "小六", 6.5f }, { "七号", 5.5f },
+    { "八号", 5 }, { NULL, 0 }
+};
+
+/* A size: a number of points or a Chinese size name. */
+static float theme_size(lua_State *L, int idx, const char *key) {
+    int i;
+    if (lua_type(L, idx) == LUA_TNUMBER) return (float)lua_tonumber(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING)
+        for (i = 0; SIZE_NAMES[i].name; i++)
+            if (strcmp(SIZE_NAMES[i].name, lua_tostring(L, idx)) == 0) return SIZE_NAMES[i].pt;
+    luaL_error(L, "theme key '%s' must be a number of points or a size name such as \"小四\"", key);
+    return 0;
+}
+
+/* "#RRGGBB" */
+static void theme_color(lua_State *L, int idx, const char *key, struct doc_color *c) {
+    const char *s = lua_tostring(L, idx);
+    unsigned v;
+    if (s == NULL || s[0] != '#' || strlen(s) != 7 || sscanf(s + 1, "%6x", &v) != 1)
+        luaL_error(L, "theme key '%s' must be a colour \"#RRGGBB\"", key);
+    c->r = (float)((v >> 16) & 0xFF) / 255.0f;
+    c->g = (float)((v >> 8) & 0xFF) / 255.0f;
+    c->b = (float)(v & 0xFF) / 255.0f;
+}
 
 /* theme = { key = value, heading_sizes = {16, 14, 12, 10.5} } */
 static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
@@ -257,8 +291,8 @@ static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
             int i;
             luaL_checktype(L, -1, LUA_TTABLE);
             for (i = 0; i < 4; i++) {
-                if (lua_rawgeti(L, -1, i + 1) == LUA_TNUMBER)
-                    t->heading_size[i] = (float)lua_tonumber(L, -1);
+                if (lua_rawgeti(L, -1, i + 1) != LUA_TNIL)
+                    t->heading_size[i] = theme_size(L, -1, "heading_sizes");
                 lua_pop(L, 1);
             }
             lua_pop(L, 1);
@@ -266,13 +300,12 @@ static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
         }
         for (f = theme_fields; f->name && strcmp(f->name, key); f++) {}
         if (f->name == NULL) luaL_error(L, "unknown theme key '%s'", key);
-        if (f->is_string) {
-            const char *v = luaL_checkstring(L, -1);
-            snprintf((char *)t + f->offset, 32, "%s", v);
-        } else {
-            if (!lua_isnumber(L, -1)) luaL_error(L, "theme key '%s' must be a number", key);
-            *(float *)((char *)t + f->offset) = (float)lua_tonumber(L, -1);
-        }
+        if (f->type == THEME_STRING)
+            snprintf((char *)t + f->offset, 32, "%s", luaL_checkstring(L, -1));
+        else if (f->type == THEME_COLOR)
+            theme_color(L, -1, key, (struct doc_color *)((char *)t + f->offset));
+        else
+            *(float *)((char *)t + f->offset) = theme_size(L, -1, key);
         lua_pop(L, 1);
     }
 }

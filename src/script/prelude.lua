@@ -173,3 +173,12 @@ function Document:chart(spec)
     suffix = spec.suffix, empty = spec.empty, nrows = #rows,
   }
 end
+
+-- report.theme(base, overrides): a copy of a theme with some values
+-- replaced; neither argument is changed.
+function report.theme(base, overrides)
+  local t = {}
+  for k, v in pairs(base or {}) do t[k] = v end
+  for k, v in pairs(overrides or {}) do t[k] = v end
+  return t
+end

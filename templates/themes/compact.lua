@@ -1,0 +1,20 @@
+-- themes/compact.lua: a denser style for data-heavy briefs: 小五 body,
+-- tighter leading and margins, Arabic heading numbers 1 / 1.1 style.
+return {
+  body_family    = "serif",
+  heading_family = "sans",
+  table_family   = "sans",
+  body_size      = "小五",
+  heading_sizes  = { "四号", "小四", "五号", "小五" },
+  heading_numbers = { "1 ", "1.1 ", "(1) ", "" },
+  table_size     = "六号",
+  note_size      = "六号",
+  leading        = 1.55,
+  indent         = 2,
+  para_space     = 2,
+  margin_top     = 56, margin_bottom = 56, margin_left = 54, margin_right = 54,
+  heading_color  = "#000000",
+  text_color     = "#1A1A1A",
+  link_color     = "#0D4099",
+  accent_color   = "#B03A2E",
+}
