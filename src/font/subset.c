@@ -390,11 +390,13 @@ static unsigned add_table(struct out_table *t, unsigned n, const char *tag,
     return n + 1;
 }
 
-/* Tables copied unchanged when the source has them: OS/2 and name carry
-** the font's metadata, cvt/fpgm/prep the hinting the glyphs' own
-** instructions call into. */
+/* Tables copied unchanged when the source has them: OS/2 carries the
+** font's metrics, cvt/fpgm/prep the hinting the glyphs' own instructions
+** call into.  The name table is left out: a PDF names the font in its
+** font dictionary (PDF 32000 9.9), and in Debian's fonts the table is mostly
+** licence text, 20 KB and more per embedded font. */
 static unsigned add_copied_tables(const struct ttf_font *f, struct out_table *t, unsigned n) {
-    static const char *const tags[] = { "OS/2", "name", "cvt ", "fpgm", "prep" };
+    static const char *const tags[] = { "OS/2", "cvt ", "fpgm", "prep" };
     unsigned i;
     for (i = 0; i < sizeof tags / sizeof tags[0]; i++) {
         size_t len;

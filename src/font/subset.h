@@ -31,7 +31,7 @@ unsigned font_subset_count(const struct font_subset *s);
 uint16_t font_subset_original(const struct font_subset *s, uint16_t new_gid);
 
 /* Write the subset as a TrueType file: head hhea maxp hmtx loca glyf post
-** (v3) OS/2 name and, when the source has them, cvt fpgm prep; composite
+** (v3) OS/2 and, when the source has them, cvt fpgm prep; composite
 ** glyphs keep their components (renumbered); checksums and
 ** checkSumAdjustment are correct.  Deterministic: same glyphs in the same
 ** order give the same bytes. */

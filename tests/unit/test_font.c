@@ -362,7 +362,9 @@ static struct subset_result check_subset(const char *path, int face, const char 
         const struct ttf_metrics *m = ttf_metrics(sub), *o = ttf_metrics(f);
         CHECK(ttf_num_glyphs(sub) == font_subset_count(s));
         CHECK(m->units_per_em == o->units_per_em && m->ascent == o->ascent);
-        CHECK(strcmp(m->ps_name, o->ps_name) == 0);
+        size_t name_len;
+        CHECK(ttf_table(sub, "name", &name_len) == NULL);  /* the PDF names the font */
+        CHECK(m->ps_name[0] != '\0' && o->ps_name[0] != '\0');
         CHECK(ttf_glyph_index(sub, cps[0]) == 0);       /* no cmap in a subset */
         for (i = 0; i < font_subset_count(s); i++) {
             CHECK(ttf_glyph_advance(sub, (uint16_t)i)
@@ -496,7 +498,7 @@ static void check_name_fallback(void) {
     size_t len = 0;
     uint8_t *data, *rec;
     scratch(tmp, "reportc test (x)[1]%.ttf");
-    scratch(droid, "droid.ttf");
+    snprintf(droid, sizeof droid, "%s", DROID);   /* subsets carry no name table */
     data = read_file(droid, &len);
     if (data == NULL || (rec = table_record(data, "name")) == NULL) { CHECK(0); free(data); return; }
     memcpy(rec, "namX", 4);
@@ -623,7 +625,7 @@ static void check_ttc_of_one(const char *path) {
     CHECK(ttf_open(path, 1, &f, &err) == RC_FONT && strstr(err.msg, "no face 1"));
     CHECK(ttf_open(path, 0, &f, &err) == RC_OK);
     if (f) {
-        CHECK(strcmp(ttf_metrics(f)->ps_name, "DroidSansFallback") == 0 && ttf_num_glyphs(f) == 22);
+        CHECK(ttf_metrics(f)->ps_name[0] != '\0' && ttf_num_glyphs(f) == 22);
         ttf_close(f);
     }
 }
