@@ -86,6 +86,15 @@ doc:table{
   highlight = function(r) return r.iso3 == focus end,
 }
 
+doc:paragraph("下图把十国的全球排名画成条形：条越长，排名越靠前（坐标轴反向，第 1 名在最右端）。")
+doc:chart{
+  kind = "hbar", rows = rows, label = "country_zh", value = "rank_global", invert = true,
+  y_title = "全球排名（位）",
+  caption = string.format("东盟国家 GCI %d 全球排名", year),
+  source = brief.source_note(db, rows),
+  highlight = function(r) return r.iso3 == focus end,
+}
+
 doc:heading(1, "三个梯队")
 doc:heading(2, "第一梯队：全球前十")
 doc:paragraph(string.format(
