@@ -66,7 +66,7 @@ static int fits_inside(const struct pie_label *l, double fraction, double r, dou
     double ring = r - inner_r, mid = (r + inner_r) / 2;
     double arc = 2 * M_PI * fraction * mid;      /* length of the slice along the mid circle */
     double diag = sqrt(l->w * l->w + l->h * l->h);
-    return diag < arc * 0.9 && (inner_r <= 0 ? diag < r * 1.1 : diag < ring * 1.4);
+    return diag < arc * 0.9 && (inner_r <= 0 ? diag < r * 1.1 : diag < ring * 0.95);
 }
 
 static int by_y_desc(const void *a, const void *b) {

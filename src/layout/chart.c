@@ -517,7 +517,7 @@ static int draw_vertical(struct chart *ch, struct legend_item *items, size_t nit
         axis_nice_ticks(lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05, 6, 0, &g.left.t);
     }
     g.has_right = c->kind == CHART_BARLINE;
-    if (g.has_right) make_axis(c, 1, 0, 6, &g.right);
+    if (g.has_right) make_axis(c, 1, 1, 6, &g.right);   /* rates read from 0 */
     if (c->legend == LEGEND_RIGHT && (rc = legend_width(ch, items, nitems, &legend_w)) != RC_OK) return rc;
     if (c->legend == LEGEND_BOTTOM &&
         (rc = legend_bottom(ch, items, nitems, 0, 0, &legend_h)) != RC_OK) return rc;
@@ -761,7 +761,7 @@ static int draw_pies(struct chart *ch, struct legend_item *items, size_t nitems)
     if (r < 12) r = 12;
     for (s = 0; s < c->nseries && rc == RC_OK; s++) {
         float cx = ch->x + cell * ((float)s + 0.5f), cy = ch->y + legend_h + (ch->h - legend_h - title_h) / 2;
-        float inner = c->kind == CHART_DONUT ? r * 0.55f : 0;
+        float inner = c->kind == CHART_DONUT ? r * 0.5f : 0;
         double total = 0, angle = 0;
         for (k = 0; k < c->ncats; k++)
             if (!isnan(c->series[s].values[k])) total += c->series[s].values[k];
