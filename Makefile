@@ -66,10 +66,14 @@ deps:
 	else echo "deps: missing packages; run as root:"; \
 	  echo "  apt-get install -y $$missing"; exit 1; fi
 
+ASEAN = SGP MYS THA IDN VNM PHL BRN LAO MMR KHM
+
 demo: deps all
-	@for s in $(EXAMPLES); do \
+	@for s in $(filter-out scripts/asean_brief.lua,$(EXAMPLES)); do \
 	  n=$$(basename $$s .lua); echo "  build $$s -> out/$$n.pdf"; \
 	  ./reportc build $$s -o out/$$n.pdf || exit 1; done
+	@for c in $(ASEAN); do echo "  build scripts/asean_brief.lua -D country=$$c -> out/asean_$$c.pdf"; \
+	  ./reportc build scripts/asean_brief.lua -D country=$$c -o out/asean_$$c.pdf || exit 1; done
 
 test: all $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run.sh

@@ -7,6 +7,9 @@
 -- Sizes follow the Chinese size names: 三号 16 pt, 四号 14 pt, 小四 12 pt,
 -- 五号 10.5 pt, 小五 9 pt.
 
+local report = require "report"
+local report_cell_text = report.cell_text
+
 local brief = {}
 
 brief.sizes = { ["初号"] = 42, ["小初"] = 36, ["一号"] = 26, ["小一"] = 24,
@@ -27,6 +30,27 @@ function brief.numeral(n)
   local s = (tens == 1 and "" or DIGITS[tens]) .. "十"
   return ones == 0 and s or s .. DIGITS[ones]
 end
+
+-- Text safe to put inside inline markup (footnotes, links): markup
+-- characters escaped.
+function brief.escape(s)
+  return (tostring(s):gsub("[%*%`%[%]%^\\]", "\\%0"))
+end
+
+-- A footnote citing a source and the place in it: "^[《…》，…；…。]".
+function brief.cite(db, source_id, locator)
+  local s = db:query("SELECT title, publisher, published FROM sources WHERE id = ?", source_id)[1]
+  if not s then return "" end
+  local parts = { "《" .. s.title .. "》" }
+  if s.publisher then parts[#parts + 1] = s.publisher end
+  if s.published then parts[#parts + 1] = s.published end
+  local text = table.concat(parts, "，")
+  if locator then text = text .. "，" .. locator end
+  return "^[" .. brief.escape(text .. "。") .. "]"
+end
+
+-- A number as the report writes it: integers without ".0".
+function brief.num(v) return report_cell_text(v) end
 
 -- "数据来源：…" for the rows' sources, in the order they first appear.
 function brief.source_note(db, rows)
