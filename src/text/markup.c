@@ -102,16 +102,18 @@ static int link(struct parser *p) {
     return 0;
 }
 
+/* A footnote keeps its text as written, escapes included: the note is
+** itself marked-up text, parsed again when it is set. */
 static int footnote(struct parser *p) {
-    struct buf note;
-    size_t end;
-    buf_init(&note);
-    end = read_until(p, p->i + 2, ']', &note);
-    if (end == 0) { buf_free(&note); return fail(p, "unclosed footnote ^[..."); }
+    size_t i, from = p->i + 2;
+    for (i = from; i < p->n; i++) {
+        if (p->s[i] == '\\' && i + 1 < p->n) { i++; continue; }
+        if (p->s[i] == ']') break;
+    }
+    if (i >= p->n) return fail(p, "unclosed footnote ^[...");
     flush(p);
-    push_run(p->out, dup_n("", 0), p->style, NULL, dup_n((const char *)note.data, note.len));
-    buf_free(&note);
-    p->i = end;
+    push_run(p->out, dup_n("", 0), p->style, NULL, dup_n(p->s + from, i - from));
+    p->i = i + 1;
     return 0;
 }
 

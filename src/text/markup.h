@@ -6,7 +6,8 @@
 **   `code`           code or figures in the monospaced Latin face
 **   [text](url)      a link
 **   ^[note text]     a footnote: a numbered marker here, the note at the foot
-**                    of the page
+**                    of the page; the note is marked-up text itself, kept
+**                    as written (escapes included) until it is set
 **   \*  \`  \[  \^  \\   the character itself
 **
 ** Parsing gives a list of runs, each of one style; no markup nests inside

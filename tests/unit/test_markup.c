@@ -41,6 +41,10 @@ int main(void) {
     CHECK(markup_parse("未闭合 `代码", &m, err, sizeof err) == -1 && strstr(err, "unclosed `"));
     CHECK(markup_parse("坏链接 [文字] 后", &m, err, sizeof err) == -1 && strstr(err, "[text](url)"));
     CHECK(markup_parse("注 ^[没有结尾", &m, err, sizeof err) == -1 && strstr(err, "footnote"));
+    /* A note keeps its escapes: it is parsed again when it is set. */
+    CHECK(markup_parse("文^[见参考文献 \\[3\\] 与 **粗体**]。", &m, err, sizeof err) == 0);
+    CHECK(m.nruns == 3 && m.runs[1].note && strcmp(m.runs[1].note, "见参考文献 \\[3\\] 与 **粗体**") == 0);
+    markup_free(&m);
     CHECK(markup_parse("", &m, err, sizeof err) == 0 && m.nruns == 0);
     markup_free(&m);
     return CHECK_DONE();
