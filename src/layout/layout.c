@@ -91,8 +91,11 @@ static struct dl_color ink(struct doc_color c) {
     return d;
 }
 
+/* Prefix `msg` (which may be L->err->msg itself) with the script line. */
 static int fail_at(struct layout *L, int code, const char *where, const char *msg) {
-    return rc_fail(L->err, code, "%.200s: %.800s", where ? where : "?", msg);
+    char copy[sizeof L->err->msg];
+    snprintf(copy, sizeof copy, "%s", msg);
+    return rc_fail(L->err, code, "%.200s: %.800s", where ? where : "?", copy);
 }
 
 /* ---- paragraphs with markup and footnotes ---------------------------------------- */

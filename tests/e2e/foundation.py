@@ -74,19 +74,20 @@ def check_outputs():
         check(len(names) == 10, f"expected 10 GCI 2018 rows, got {len(names)}")
         for name in names:
             check(name in flat, f"gci_brief text lacks the country name {name}")
-        for tool in (["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", gci],
-                     ["mutool", "draw", "-r", "40", "-F", "png", gci, "1"]):
+        for tool in ("pdftoppm", "mutool"):
             with tempfile.TemporaryDirectory() as d:
-                cmd = tool[:]
-                if tool[0] == "pdftoppm":
-                    cmd.append(os.path.join(d, "p"))
+                if tool == "pdftoppm":
+                    cmd = ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", gci,
+                           os.path.join(d, "p")]
                 else:
-                    cmd[3:3] = ["-o", os.path.join(d, "p%d.png")]
+                    cmd = ["mutool", "draw", "-r", "40", "-o", os.path.join(d, "p%d.png"), gci, "1"]
                 r = run(*cmd)
                 made = glob.glob(os.path.join(d, "*.png"))
-                noise = [l for l in r.stderr.splitlines() if l.strip()]
+                # Debian's MuPDF is built without colour management and says so.
+                noise = [l for l in r.stderr.splitlines()
+                         if l.strip() and "ICC support is not available" not in l]
                 check(r.returncode == 0 and made and not noise,
-                      f"{tool[0]} on {gci}: exit {r.returncode}, {r.stderr.strip()[:300]}")
+                      f"{tool} on {gci}: exit {r.returncode}, {r.stderr.strip()[:300]}")
 
 
 def check_failure(name, script, extra, expect, d):
@@ -108,7 +109,7 @@ def check_failure(name, script, extra, expect, d):
 def check_errors():
     with tempfile.TemporaryDirectory() as d:
         check_failure("lua-error", "tests/lua/lua_error.lua", [],
-                      [r"^reportc: tests/lua/lua_error\.lua:6: ", r"field"], d)
+                      [r"^reportc: tests/lua/lua_error\.lua:6: ", r"index a nil value"], d)
         check_failure("sql-error", "tests/lua/sql_error.lua", [],
                       [r"tests/lua/sql_error\.lua:4: ", r"no such table: no_such_table",
                        r"SQL: SELECT rank FROM no_such_table"], d)
