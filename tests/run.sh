@@ -8,6 +8,10 @@
 BUILD=${TEST_BUILD:-out/build}
 export REPORTC=${REPORTC:-./reportc}
 export TEST_BUILD=$BUILD
+# Debian's python3 has python3-fonttools; a python3 earlier on PATH (pyenv,
+# a virtualenv) may not.
+PY=${PYTHON:-python3}
+[ -x /usr/bin/python3 ] && [ -z "$PYTHON" ] && PY=/usr/bin/python3
 passed=0; failed=0
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 
@@ -35,7 +39,7 @@ for t in tests/e2e/*.sh; do
     [ -f "$t" ] && run "$(basename "$t")" sh "$t"
 done
 for t in tests/e2e/*.py; do
-    [ -f "$t" ] && run "$(basename "$t")" python3 "$t"
+    [ -f "$t" ] && run "$(basename "$t")" "$PY" "$t"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -154,6 +154,65 @@ def check_footnotes(name, dl, body_size):
     return n
 
 
+def png_bytes(w, h):
+    """A small RGB gradient as a PNG, written with the standard library."""
+    import struct
+    import zlib
+    rows = b"".join(b"\x00" + b"".join(bytes((x * 255 // w, y * 255 // h, 128)) for x in range(w))
+                    for y in range(h))
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def check_images():
+    """PNG and JPEG from the script's folder, scaled and captioned; a path
+    outside the script's folder and templates/ is refused."""
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "chart.png"), "wb") as f:
+            f.write(png_bytes(160, 90))
+        ppm = os.path.join(d, "photo.ppm")
+        with open(ppm, "wb") as f:
+            f.write(b"P6 64 48 255\n" + b"".join(bytes((x * 4 % 256, y * 5 % 256, 90))
+                                                 for y in range(48) for x in range(64)))
+        jpg = os.path.join(d, "photo.jpg")
+        r = subprocess.run(["cjpeg", "-outfile", jpg, ppm], capture_output=True)
+        if not check(r.returncode == 0, "cjpeg could not make a test JPEG"):
+            return
+        script = os.path.join(d, "images.lua")
+        with open(script, "w") as f:
+            f.write('local report = require "report"\n'
+                    'local doc = report.document{ title = "图片" }\n'
+                    'doc:paragraph("下面是两张图片。")\n'
+                    'doc:image{ path = "chart.png", width = 300, caption = "示意图" }\n'
+                    'doc:image{ path = "photo.jpg", caption = "照片" }\n'
+                    'return doc\n')
+        pdf, dl = build(script, d)
+        if dl is None:
+            return
+        images = sum(p["images"] for p in dl["pages"])
+        check(images == 2, f"images: {images} in the display list, want 2")
+        caps = [line for p in dl["pages"]
+                for line in lines_of({"texts": [t for t in p["texts"] if t["role"] == "caption"]})]
+        check(any("图1" in c.replace(" ", "") and "示意图" in c for c in caps), f"caption 1: {caps}")
+        check(any("图2" in c.replace(" ", "") and "照片" in c for c in caps), f"caption 2: {caps}")
+        listed = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True)
+        kinds = [line.split()[8] for line in listed.stdout.splitlines()[2:]]
+        check(sorted(kinds) == ["image", "jpeg"] or len(kinds) == 2,
+              f"pdfimages lists {listed.stdout}")
+        check(listed.stderr == "", f"pdfimages: {listed.stderr}")
+        bad = os.path.join(d, "sub")
+        os.mkdir(bad)
+        with open(os.path.join(bad, "escape.lua"), "w") as f:
+            f.write('local report = require "report"\nlocal doc = report.document{}\n'
+                    'doc:image{ path = "../chart.png" }\nreturn doc\n')
+        r = subprocess.run([REPORTC, "build", os.path.join(bad, "escape.lua"), "-o",
+                            os.path.join(d, "bad.pdf")], capture_output=True, text=True)
+        check(r.returncode == 1 and "outside the script's folder" in r.stderr,
+              f"an image outside the script's folder: exit {r.returncode} {r.stderr.strip()}")
+
+
 def main():
     scripts = sorted(glob.glob("scripts/*.lua")) + ["tests/lua/typography.lua"]
     lines = entries = notes = 0
@@ -166,6 +225,7 @@ def main():
             entries += check_contents(script, pdf, dl)
             check_outline(script, pdf, dl)
             notes += check_footnotes(script, dl, 10.5)
+    check_images()
     check(entries > 0, "no contents page was checked")
     check(notes > 0, "no footnote was checked")
     print(f"INFO {lines} lines, {entries} contents entries, {notes} footnotes checked")
