@@ -12,8 +12,8 @@ BUILD   ?= out/build
 CC      ?= cc
 PKGS     = lua5.4 sqlite3
 CFLAGS  ?= -O2 -g
-CFLAGS  += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDFLAGS += $(SANITIZE)
+override CFLAGS += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+override LDFLAGS += $(SANITIZE)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 
 DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev \
