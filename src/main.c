@@ -3,8 +3,11 @@
 **
 **   reportc build SCRIPT.lua [-o OUT.pdf] [-D name=value]... [--db PATH]
 **                 [--fonts MANIFEST] [--display-list OUT.json]
+**   reportc batch SCRIPT.lua [--each name=V1,V2|A..B]... [--jobs FILE.csv]
+**                 [-o TEMPLATE] [-D name=value]... [-j N] [--shard K/N] ...
 **
-** Exit status: 0 ok, 1 a script, data, font or I/O error, 2 usage.
+** Exit status: 0 ok, 1 a script, data, font or I/O error (for batch: any
+** job failed), 2 usage, 128+N when a batch was stopped by signal N.
 */
 #include <limits.h>
 #include <signal.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "base/rc.h"
+#include "batch/batch.h"
 #include "job/job.h"
 #include "script/script.h"
 
@@ -25,7 +29,9 @@
 struct options {
     const char *script, *output, *db, *fonts, *display_list;
     struct script_param params[MAX_PARAMS];
+    char months[MAX_PARAMS][8];   /* -D values given as last-month/this-month */
     size_t nparams;
+    long long now;                /* the build time, read once */
     char default_output[PATH_MAX];
     char home[PATH_MAX];          /* where templates/ and fonts/ are */
     char templates[PATH_MAX + 16], manifest[PATH_MAX + 32], default_db[PATH_MAX + 16];
@@ -34,6 +40,9 @@ struct options {
 static const char USAGE[] =
     "usage: reportc build SCRIPT.lua [-o OUT.pdf] [-D name=value]... [--db PATH]\n"
     "                     [--fonts MANIFEST] [--display-list OUT.json]\n"
+    "       reportc batch SCRIPT.lua [--each name=V1,V2,...|name=A..B]... [--jobs FILE.csv]\n"
+    "                     [-o TEMPLATE] [-D name=value]... [--db PATH] [--fonts MANIFEST]\n"
+    "                     [-j N] [--shard K/N] [--skip-unchanged] [--summary FILE.json]\n"
     "       reportc --help | --version\n";
 
 static void print_help(void) {
@@ -43,8 +52,19 @@ static void print_help(void) {
            "  -D name=value         a parameter the script reads with report.param\n"
            "  --db PATH             the fact store (default: out/facts.db)\n"
            "  --fonts MANIFEST      font manifest (default: fonts/fonts.manifest)\n"
-           "  --display-list FILE   also write the laid-out pages as JSON\n\n"
-           "Exit status: 0 ok, 1 script/data/font error, 2 usage error.\n",
+           "  --display-list FILE   also write the laid-out pages as JSON\n"
+           "  A -D value last-month or this-month becomes that month, YYYY-MM.\n\n"
+           "batch builds one PDF per parameter set:\n"
+           "  --each name=V1,V2     one value per job; A..B is a range of months\n"
+           "                        (2019-01..2019-12) or integers; several --each multiply\n"
+           "  --jobs FILE.csv       one job per row; the header names the parameters\n"
+           "  -o TEMPLATE           output path with {name} fields (out/{country}/{period}.pdf)\n"
+           "  -j N                  worker processes (default: the cores)\n"
+           "  --shard K/N           build only jobs i with i mod N = K-1\n"
+           "  --skip-unchanged      skip jobs whose inputs are those recorded beside the PDF\n"
+           "  --summary FILE.json   every job's parameters, output, status, size and time\n\n"
+           "Exit status: 0 ok, 1 script/data/font error (batch: a job failed), 2 usage\n"
+           "error, 128+N when a batch is stopped by signal N.\n",
            REPORTC_VERSION, USAGE);
 }
 
@@ -82,6 +102,14 @@ static void find_home(struct options *o) {
     snprintf(o->home, sizeof o->home, "%s", REPORTC_SHARE);
 }
 
+static void set_home_paths(struct options *o) {
+    find_home(o);
+    snprintf(o->templates, sizeof o->templates, "%s/templates", o->home);
+    snprintf(o->manifest, sizeof o->manifest, "%s/fonts/fonts.manifest", o->home);
+    snprintf(o->default_db, sizeof o->default_db, "out/facts.db");
+}
+
+/* -D name=value; `last-month` and `this-month` are resolved here, once. */
 static int parse_param(struct options *o, char *arg) {
     char *eq = strchr(arg, '=');
     if (eq == NULL || eq == arg) return usage_error("-D expects name=value, got '%s'", arg);
@@ -89,6 +117,8 @@ static int parse_param(struct options *o, char *arg) {
     *eq = '\0';
     o->params[o->nparams].name = arg;
     o->params[o->nparams].value = eq + 1;
+    if (batch_month_keyword(eq + 1, o->now, o->months[o->nparams]))
+        o->params[o->nparams].value = o->months[o->nparams];
     o->nparams++;
     return 0;
 }
@@ -118,10 +148,7 @@ static int parse_build(struct options *o, int argc, char **argv) {
                  (int)(dot ? (size_t)(dot - base) : strlen(base)), base);
         o->output = o->default_output;
     }
-    find_home(o);
-    snprintf(o->templates, sizeof o->templates, "%s/templates", o->home);
-    snprintf(o->manifest, sizeof o->manifest, "%s/fonts/fonts.manifest", o->home);
-    snprintf(o->default_db, sizeof o->default_db, "out/facts.db");
+    set_home_paths(o);
     if (o->fonts == NULL) o->fonts = o->manifest;
     if (o->db == NULL) o->db = o->default_db;
     return 0;
@@ -144,8 +171,29 @@ static int build(const struct options *o, struct rc_err *err) {
     j.display_list = o->display_list;
     j.params = o->params;
     j.nparams = o->nparams;
-    j.now = job_build_time();
+    j.now = o->now;
     return job_build(&j, err);
+}
+
+/* `reportc batch`: the batch module does the work; here its outcome
+** becomes the exit status.  A forked worker comes back this way too. */
+static int batch(struct options *o, int argc, char **argv) {
+    struct batch_env env;
+    struct batch_outcome out;
+    struct rc_err err = { 0, "" };
+    int rc;
+    set_home_paths(o);
+    env.templates = o->templates;
+    env.fonts = o->manifest;
+    env.db = o->default_db;
+    env.version = REPORTC_VERSION;
+    env.now = o->now;
+    rc = batch_command(argc - 1, argv + 1, &env, &out, &err);
+    if (out.is_worker) return out.worker_status;
+    if (rc == RC_USAGE) return usage_error("%s", err.msg);
+    if (rc != RC_OK) { fprintf(stderr, "reportc: %s\n", err.msg); return 1; }
+    if (out.stop_signal) return 128 + out.stop_signal;
+    return out.failed_jobs ? 1 : 0;
 }
 
 int main(int argc, char **argv) {
@@ -155,6 +203,8 @@ int main(int argc, char **argv) {
     if (argc < 2) { fputs(USAGE, stderr); return 2; }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) { print_help(); return 0; }
     if (strcmp(argv[1], "--version") == 0) { printf("reportc %s\n", REPORTC_VERSION); return 0; }
+    o.now = job_build_time();
+    if (strcmp(argv[1], "batch") == 0) return batch(&o, argc, argv);
     if (strcmp(argv[1], "build") != 0) return usage_error("unknown command '%s'", argv[1]);
     if ((rc = parse_build(&o, argc, argv)) != 0) return rc;
     signal(SIGINT, on_signal);

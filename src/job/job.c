@@ -56,16 +56,16 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
 }
 
 static int render(const struct job *j, const struct doc *doc, struct rc_err *err) {
-    struct fontset *fs = NULL;
+    struct fontset *fs = j->fontset;
     struct display dl;
     struct pdf_info info = { doc->title, doc->author, doc->subject, j->now };
     int rc;
     display_init(&dl);
-    if ((rc = fontset_load(j->fonts, &fs, err)) != RC_OK) return rc;
+    if (fs == NULL && (rc = fontset_load(j->fonts, &fs, err)) != RC_OK) return rc;
     rc = layout_document(doc, fs, &dl, err);
     if (rc == RC_OK) rc = write_outputs(j, &dl, fs, &info, err);
     display_free(&dl);
-    fontset_free(fs);
+    if (fs != j->fontset) fontset_free(fs);
     return rc;
 }
 

@@ -11,11 +11,17 @@
 #include "../base/rc.h"
 #include "../script/script.h"
 
+struct fontset;
+
 struct job {
     const char *script;        /* the report script */
     const char *output;        /* the PDF to write */
     const char *db;            /* the fact store */
     const char *fonts;         /* the font manifest */
+    struct fontset *fontset;   /* `fonts` already loaded, owned by the caller and
+                               ** kept across jobs (a batch worker maps each
+                               ** font file once, not once per brief); NULL:
+                               ** load and free them in this build */
     const char *templates;     /* folder `require` searches */
     const char *display_list;  /* also write the display list as JSON; may be NULL */
     const struct script_param *params;

@@ -1,0 +1,166 @@
+/*
+** csv.c: `--jobs FILE.csv`, one job per row, the header row naming the
+** parameters.  RFC 4180: fields separated by commas, optionally quoted
+** ("" is a quote inside quotes, quoted fields may hold commas and line
+** breaks), CRLF or LF line ends, a UTF-8 byte order mark ignored, blank
+** lines skipped.  Month keywords in values are resolved as in -D.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plan.h"
+#include "../base/buf.h"
+
+struct csv_reader {
+    const char *path;
+    const char *p, *end;
+    int line;                  /* of the record being read, for messages */
+};
+
+struct csv_row {
+    char **fields;             /* owned */
+    size_t count, cap;
+};
+
+static void csv_row_clear(struct csv_row *row) {
+    size_t i;
+    for (i = 0; i < row->count; i++) free(row->fields[i]);
+    row->count = 0;
+}
+
+static int csv_row_push(struct csv_row *row, struct buf *field, struct rc_err *err) {
+    char *copy;
+    if (row->count == row->cap) {
+        size_t cap = row->cap ? row->cap * 2 : 8;
+        char **f = realloc(row->fields, cap * sizeof *f);
+        if (f == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
+        row->fields = f;
+        row->cap = cap;
+    }
+    if ((copy = strndup(field->data ? (char *)field->data : "", field->len)) == NULL)
+        return rc_fail(err, RC_NOMEM, "out of memory");
+    row->fields[row->count++] = copy;
+    field->len = 0;
+    return RC_OK;
+}
+
+/* A quoted field, the reader at its opening quote. */
+static int csv_quoted(struct csv_reader *r, struct buf *field, struct rc_err *err) {
+    int start = r->line;
+    for (r->p++;; r->p++) {
+        if (r->p == r->end)
+            return rc_fail(err, RC_USAGE, "%s:%d: a quoted field is never closed", r->path, start);
+        if (*r->p == '"') {
+            if (r->p + 1 < r->end && r->p[1] == '"') r->p++;
+            else break;
+        }
+        if (*r->p == '\n') r->line++;
+        buf_putc(field, *r->p);
+    }
+    r->p++;
+    if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
+        return rc_fail(err, RC_USAGE, "%s:%d: text after a closing quote", r->path, r->line);
+    return RC_OK;
+}
+
+/* The next record into row; *got is 0 at the end of the file. */
+static int csv_next_record(struct csv_reader *r, struct csv_row *row, int *got, struct rc_err *err) {
+    struct buf field;
+    int rc = RC_OK;
+    csv_row_clear(row);
+    *got = r->p < r->end;
+    if (!*got) return RC_OK;
+    buf_init(&field);
+    for (;;) {
+        if (r->p < r->end && *r->p == '"') rc = csv_quoted(r, &field, err);
+        else
+            for (; r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r'; r->p++)
+                buf_putc(&field, *r->p);
+        if (rc == RC_OK) rc = csv_row_push(row, &field, err);
+        if (rc != RC_OK || r->p == r->end || *r->p != ',') break;
+        r->p++;
+    }
+    if (r->p < r->end && *r->p == '\r') r->p++;
+    if (r->p < r->end && *r->p == '\n') r->p++;
+    r->line++;
+    buf_free(&field);
+    return rc;
+}
+
+static int read_file(const char *path, struct buf *out, struct rc_err *err) {
+    char chunk[8192];
+    size_t n;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return rc_fail(err, RC_IO, "%s: cannot read the job list: %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(out, chunk, n);
+    if (ferror(f)) {
+        fclose(f);
+        return rc_fail(err, RC_IO, "%s: cannot read the job list", path);
+    }
+    fclose(f);
+    return RC_OK;
+}
+
+static int take_header(struct csv_reader *r, struct csv_row *row, struct batch_axis *axis,
+                       struct rc_err *err) {
+    size_t i, k;
+    if (row->count == 0 || (row->count == 1 && row->fields[0][0] == '\0'))
+        return rc_fail(err, RC_USAGE, "%s: the first line must name the parameters", r->path);
+    for (i = 0; i < row->count; i++) {
+        if (row->fields[i][0] == '\0')
+            return rc_fail(err, RC_USAGE, "%s:1: column %zu has no name", r->path, i + 1);
+        for (k = 0; k < i; k++)
+            if (strcmp(row->fields[k], row->fields[i]) == 0)
+                return rc_fail(err, RC_USAGE, "%s:1: column '%s' is named twice", r->path, row->fields[i]);
+    }
+    axis->names = row->fields;          /* the header's strings become the names */
+    axis->nnames = row->count;
+    row->fields = NULL;
+    row->count = row->cap = 0;
+    return RC_OK;
+}
+
+static int take_row(struct csv_reader *r, struct csv_row *row, int line, long long now,
+                    struct batch_axis *axis, struct rc_err *err) {
+    size_t i;
+    for (i = 0; i < row->count; i++) {
+        char month[8];
+        if (batch_month_keyword(row->fields[i], now, month)) {
+            free(row->fields[i]);
+            if ((row->fields[i] = strdup(month)) == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
+        }
+    }
+    if (row->count != axis->nnames)
+        return rc_fail(err, RC_USAGE, "%s:%d: %zu field%s, but the header names %zu", r->path,
+                       line, row->count, row->count == 1 ? "" : "s", axis->nnames);
+    return batch_axis_add_row(axis, row->fields, err);
+}
+
+int batch_read_csv(const char *path, long long now, struct batch_axis *axis, struct rc_err *err) {
+    struct buf text;
+    struct csv_reader r;
+    struct csv_row row = { NULL, 0, 0 };
+    int rc, got = 0;
+    memset(axis, 0, sizeof *axis);
+    buf_init(&text);
+    if ((rc = read_file(path, &text, err)) != RC_OK) { buf_free(&text); return rc; }
+    r.path = path;
+    r.p = (const char *)text.data;
+    r.end = r.p + text.len;
+    r.line = 1;
+    if (text.len >= 3 && memcmp(r.p, "\xEF\xBB\xBF", 3) == 0) r.p += 3;
+    rc = csv_next_record(&r, &row, &got, err);
+    if (rc == RC_OK) rc = got ? take_header(&r, &row, axis, err)
+                              : rc_fail(err, RC_USAGE, "%s: empty job list", path);
+    while (rc == RC_OK) {
+        int line = r.line;
+        if ((rc = csv_next_record(&r, &row, &got, err)) != RC_OK || !got) break;
+        if (row.count == 1 && row.fields[0][0] == '\0') continue;    /* a blank line */
+        rc = take_row(&r, &row, line, now, axis, err);
+    }
+    csv_row_clear(&row);
+    free(row.fields);
+    buf_free(&text);
+    return rc;
+}
