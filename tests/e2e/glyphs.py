@@ -1,4 +1,4 @@
-"""Every glyph drawn is the right glyph (tests/e2e/glyphcheck.py).
+"""Every glyph drawn is the right glyph (tests/tools/glyphcheck.py).
 
 Text extraction proves nothing: libharu 2.3.0 embeds DroidSansFallbackFull
 with composite glyphs broken or blank while pdftotext still reads the text.
@@ -51,7 +51,7 @@ except ImportError:  # a python3 (pyenv, venv) ahead of Debian's on PATH
     print("0 passed, 1 failed")
     sys.exit(1)
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import glyphcheck  # noqa: E402
 
 REPORTC = os.environ.get("REPORTC", "./reportc")

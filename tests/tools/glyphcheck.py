@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """glyphcheck: is every glyph a PDF draws the glyph of its character?
 
-    python3 tests/e2e/glyphcheck.py FILE.pdf [--manifest fonts/fonts.manifest]
+    python3 tests/tools/glyphcheck.py FILE.pdf [--manifest fonts/fonts.manifest]
                                      [--source PSNAME=FILE[:FACE]]... [-q]
 
 Text extraction proves nothing about rendering: a PDF can map a code to the
