@@ -836,7 +836,7 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
     ch.where = b->where;
     ch.number = ++L->ncharts;
     ch.w = c->width > 0 && c->width < L->width ? c->width : L->width;
-    ch.h = c->height > 0 ? c->height : ch.w * (pie ? 0.42f : c->kind == CHART_HBAR
+    ch.h = c->height > 0 ? c->height : ch.w * (pie ? 0.3f : c->kind == CHART_HBAR
                                                   ? 0.08f + 0.045f * (float)c->ncats : 0.55f);
     if (c->kind == CHART_HBAR && c->height <= 0) ch.h = ch.w * 0.1f + 16.0f * (float)c->ncats;
     if (c->ncats == 0 && c->height <= 0) ch.h = ch.w * 0.25f;
