@@ -43,6 +43,7 @@ void display_free(struct display *d) {
     for (i = 0; i < d->npages; i++) page_free(&d->pages[i]);
     for (i = 0; i < d->ncharts; i++) free(d->charts[i].marks);
     free(d->charts);
+    free(d->cells);
     for (i = 0; i < d->noutlines; i++) free(d->outlines[i].title);
     free(d->pages);
     free(d->outlines);
@@ -192,6 +193,11 @@ void display_chart_mark(struct dl_chart *c, const struct dl_mark *m) {
     *PUSH(c->marks, c->nmarks, c->capmarks) = *m;
 }
 
+size_t display_add_cell(struct display *d, const struct dl_cell *c) {
+    *PUSH(d->cells, d->ncells, d->capcells) = *c;
+    return d->ncells;
+}
+
 void display_text_utf8(const struct dl_page *p, const struct dl_text *t,
                        struct buf *out) {
     size_t i;
@@ -222,9 +228,11 @@ static void json_text(struct buf *out, const struct dl_page *p,
     buf_init(&s);
     display_text_utf8(p, t, &s);
     buf_printf(out, "{\"role\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"width\":%.2f,"
-               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"line\":%d,\"text\":",
+               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"line\":%d,",
                display_role_names[t->role], t->x, t->y, t->width, t->size,
                t->face, t->bold, t->line);
+    if (t->cell) buf_printf(out, "\"cell\":%zu,", t->cell - 1);
+    buf_puts(out, "\"text\":");
     json_string(out, (const char *)s.data, s.len);
     buf_puts(out, "}");
     buf_free(&s);
@@ -249,6 +257,7 @@ static void json_path(struct buf *out, const struct dl_page *p,
     buf_printf(out, "{\"role\":\"%s\",\"fill\":%d,\"stroke\":%d,"
                "\"bbox\":[%.3f,%.3f,%.3f,%.3f]",
                display_role_names[path->role], path->fill, path->stroke, x0, y0, x1, y1);
+    if (path->role == DL_RULE) buf_printf(out, ",\"line_width\":%.2f", path->line_width);
     if (path->role == DL_CHART) {       /* the geometry chart tests measure */
         buf_puts(out, ",\"ops\":[");
         for (i = 0; i < path->count; i++) {
@@ -328,6 +337,15 @@ void display_write_json(const struct display *d, struct buf *out) {
     for (i = 0; i < d->ncharts; i++) {
         if (i) buf_puts(out, ",\n");
         json_chart(out, &d->charts[i]);
+    }
+    buf_puts(out, "],\n\"cells\":[");
+    for (i = 0; i < d->ncells; i++) {
+        const struct dl_cell *c = &d->cells[i];
+        buf_printf(out, "%s\n{\"page\":%d,\"table\":%d,\"kind\":\"%c\",\"row\":%d,\"col\":%d,"
+                   "\"rowspan\":%d,\"colspan\":%d,\"part\":%d,\"repeat\":%d,"
+                   "\"box\":[%.3f,%.3f,%.3f,%.3f]}",
+                   i ? "," : "", c->page, c->table, c->kind, c->row, c->col, c->rowspan,
+                   c->colspan, c->part, c->repeat, c->box[0], c->box[1], c->box[2], c->box[3]);
     }
     buf_puts(out, "]}\n");
 }

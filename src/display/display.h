@@ -37,6 +37,7 @@ struct dl_text {
     enum dl_role role;
     int   line;          /* laid-out line it belongs to (per page) */
     size_t first, count; /* glyphs in the page's glyph pool */
+    size_t cell;         /* table text: 1 + index into the display's cells; 0: none */
 };
 
 enum dl_op { DL_MOVE, DL_LINE, DL_CURVE, DL_CLOSE };
@@ -89,6 +90,19 @@ struct dl_chart {
     struct dl_mark *marks; size_t nmarks, capmarks;
 };
 
+/* A table cell as placed on a page (a cell split across pages has one
+** record per page), so tests can check that text stays inside its cell,
+** that no row is lost or repeated, and where spans and rules fall. */
+struct dl_cell {
+    int    page, table;  /* table: its order among the document's tables, from 1 */
+    char   kind;         /* 'h' header, 'b' body, 't' totals row, 'e' the no-data row */
+    int    row, col;     /* header row or body row (from 0), and column */
+    int    rowspan, colspan;  /* as placed on this page */
+    int    part;         /* 0; 1, 2... for the continued parts of a split cell */
+    int    repeat;       /* a continued part showing its span's text again */
+    float  box[4];       /* x0 y0 x1 y1 */
+};
+
 enum dl_item_kind { DL_ITEM_TEXT, DL_ITEM_PATH, DL_ITEM_IMAGE };
 
 struct dl_item { enum dl_item_kind kind; size_t index; };
@@ -118,6 +132,7 @@ struct display {
     struct dl_page    *pages;    size_t npages, cappages;
     struct dl_outline *outlines; size_t noutlines, capoutlines;
     struct dl_chart   *charts;   size_t ncharts, capcharts;
+    struct dl_cell    *cells;    size_t ncells, capcells;
     int body_start;     /* first body page: page labels restart at 1 there */
 };
 
@@ -158,6 +173,9 @@ void display_add_outline(struct display *d, int level, const char *title,
 /* Record a chart (for tests) and return it; valid until the next call. */
 struct dl_chart *display_add_chart(struct display *d, int page, int number, const char *kind);
 void display_chart_mark(struct dl_chart *c, const struct dl_mark *m);
+
+/* Record a table cell; returns the value for dl_text.cell of its texts. */
+size_t display_add_cell(struct display *d, const struct dl_cell *c);
 
 /* The text of a run as UTF-8 (from the glyphs' code points). */
 void display_text_utf8(const struct dl_page *p, const struct dl_text *t,

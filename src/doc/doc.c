@@ -48,6 +48,11 @@ static void theme_default(struct doc_theme *t) {
     t->text_color = (struct doc_color){ 0.0f, 0.0f, 0.0f };
     t->link_color = (struct doc_color){ 0.05f, 0.25f, 0.60f };
     t->accent_color = (struct doc_color){ 0.78f, 0.18f, 0.16f };
+    strcpy(t->table_rules, "three-line");
+    strcpy(t->table_null, "—");
+    t->table_zebra_color = (struct doc_color){ 0.95f, 0.95f, 0.95f };
+    t->table_highlight_color = (struct doc_color){ -1, -1, -1 };   /* a tint of the accent */
+    t->table_rule_color = (struct doc_color){ 0.0f, 0.0f, 0.0f };
 }
 
 struct doc *doc_new(void) {
@@ -59,14 +64,33 @@ struct doc *doc_new(void) {
 
 struct doc_table *doc_table_new(size_t ncols, size_t nrows) {
     struct doc_table *t = calloc(1, sizeof *t);
+    size_t i, ncells = ncols * nrows;
     if (t == NULL) abort();
     t->ncols = ncols;
     t->nrows = nrows;
     t->cols = calloc(ncols ? ncols : 1, sizeof *t->cols);
-    t->cells = calloc(ncols * nrows > 0 ? ncols * nrows : 1, sizeof *t->cells);
+    t->cells = calloc(ncells ? ncells : 1, sizeof *t->cells);
+    t->rowspan = calloc(ncells ? ncells : 1, sizeof *t->rowspan);
     t->highlight = calloc(nrows ? nrows : 1, sizeof *t->highlight);
-    if (!t->cols || !t->cells || !t->highlight) abort();
+    t->total = calloc(nrows ? nrows : 1, sizeof *t->total);
+    if (!t->cols || !t->cells || !t->rowspan || !t->highlight || !t->total) abort();
+    for (i = 0; i < ncells; i++) t->rowspan[i] = 1;
+    t->zebra = -1;
     return t;
+}
+
+void doc_table_add_head(struct doc_table *t, const char *text, size_t row, size_t col,
+                        size_t rowspan, size_t colspan) {
+    struct doc_head_cell *h;
+    t->head = realloc(t->head, (t->nhead + 1) * sizeof *t->head);
+    if (t->head == NULL) abort();
+    h = &t->head[t->nhead++];
+    h->text = dup_or_null(text ? text : "");
+    h->row = row;
+    h->col = col;
+    h->rowspan = rowspan;
+    h->colspan = colspan;
+    if (row + rowspan > t->nhead_rows) t->nhead_rows = row + rowspan;
 }
 
 void doc_table_free(struct doc_table *t) {
@@ -74,11 +98,16 @@ void doc_table_free(struct doc_table *t) {
     if (t == NULL) return;
     for (i = 0; i < t->ncols; i++) free(t->cols[i].title);
     for (i = 0; i < t->ncols * t->nrows; i++) free(t->cells[i]);
+    for (i = 0; i < t->nhead; i++) free(t->head[i].text);
     free(t->cols);
     free(t->cells);
+    free(t->rowspan);
+    free(t->head);
     free(t->highlight);
+    free(t->total);
     free(t->caption);
     free(t->source);
+    free(t->empty);
     free(t);
 }
 

@@ -16,19 +16,43 @@ enum doc_kind {
 
 enum doc_align { DOC_LEFT, DOC_CENTER, DOC_RIGHT, DOC_JUSTIFY };
 
-struct doc_column {
-    char *title;
-    enum doc_align align;
-    float share;           /* relative width (>0) */
+enum doc_width_kind {
+    DOC_WIDTH_AUTO,        /* from the widest cell, shrunk to fit the text width */
+    DOC_WIDTH_FIXED,       /* `width` pt */
+    DOC_WIDTH_SHARE        /* `width` shares of what fixed and auto columns leave */
 };
+
+struct doc_column {        /* a leaf column: one column of cells */
+    char *title;           /* its header title (also in the header cells) */
+    enum doc_align align;  /* of its body cells; headers are centred */
+    int decimal;           /* right-aligned with the decimal points lined up */
+    enum doc_width_kind width_kind;
+    float width;           /* pt or shares, as width_kind says */
+};
+
+/* A header cell: column groups span the columns under them, a leaf title
+** spans down to the last header row. */
+struct doc_head_cell {
+    char *text;
+    size_t row, col, rowspan, colspan;
+};
+
+enum doc_rules { DOC_RULES_THEME, DOC_RULES_THREE_LINE, DOC_RULES_GRID };
 
 struct doc_table {
     size_t ncols, nrows;
     struct doc_column *cols;
-    char **cells;          /* nrows * ncols, row-major; NULL: empty cell */
+    struct doc_head_cell *head;  /* none: one header row of the column titles */
+    size_t nhead, nhead_rows;
+    char **cells;          /* nrows * ncols, row-major; NULL: absent (the theme's mark) */
+    size_t *rowspan;       /* nrows * ncols: rows a cell spans (1); 0: covered by one above */
     int *highlight;        /* nrows flags */
+    int *total;            /* nrows flags: a totals row (a rule above it, Hei) */
     char *caption;         /* may be NULL */
     char *source;          /* note under the table, may be NULL */
+    char *empty;           /* the row shown when there are no rows; NULL: 暂无数据 */
+    enum doc_rules rules;  /* DOC_RULES_THEME: the theme's table_rules */
+    int zebra;             /* -1: the theme's table_zebra */
 };
 
 enum doc_chart_kind {
@@ -101,6 +125,12 @@ struct doc_theme {
     char heading_numbers[4][32];   /* "一、" "（一）" "1." "（1）": 一 or 1 marks the number */
     float note_size;               /* footnotes */
     struct doc_color heading_color, text_color, link_color, accent_color;
+    /* tables */
+    char table_rules[32];          /* "three-line" (三线表) or "grid" */
+    int table_zebra;               /* shade every other body row */
+    char table_null[32];           /* the mark for an absent value, "—" */
+    struct doc_color table_zebra_color, table_rule_color;
+    struct doc_color table_highlight_color;   /* r < 0: a tint of accent_color */
 };
 
 struct doc {
@@ -123,8 +153,12 @@ struct doc_block *doc_add_pagebreak(struct doc *d, const char *where);
 /* The table is taken over by the document. */
 struct doc_block *doc_add_table(struct doc *d, struct doc_table *t, const char *where);
 
+/* A table of ncols x nrows empty cells, each spanning one row. */
 struct doc_table *doc_table_new(size_t ncols, size_t nrows);
 void doc_table_free(struct doc_table *t);
+/* Add a header cell (text copied). */
+void doc_table_add_head(struct doc_table *t, const char *text, size_t row, size_t col,
+                        size_t rowspan, size_t colspan);
 
 /* A cover page (title, subtitle, issuing body, date); strings copied. */
 struct doc_block *doc_add_cover(struct doc *d, const char *title, const char *subtitle,

@@ -1,88 +1,617 @@
 /*
-** table.c: plain tables in the Chinese three-line style: a heavy rule
-** above the header, a light one under it, a heavy one under the last row.
-** Cells wrap with the paragraph breaker; a row grows to its tallest cell.
-** A table longer than the page continues on the next with its header
-** repeated.  Column spans, row spans, formats and totals are for the full
-** table module; this is the plain table the foundation needs.
+** table.c: data tables as Chinese published reports set them.
+**
+** A table is measured before anything is placed.  Every cell is shaped
+** once by the paragraph shaper (CJK and Latin break by the same rules as
+** body text); columns get their widths (fixed, shares of the rest, or from
+** the widest cell, shrunk towards the widest unbreakable piece when they
+** do not fit); cells break into lines; a row is as tall as its tallest
+** cell, and a cell spanning rows makes the last of them taller if needed.
+**
+** Placing goes band by band: a band is a run of rows that no row span
+** crosses, and a band moves whole to the next page if it fits there.  A
+** band taller than a page is cut between rows, and a row taller than the
+** room left is cut between lines: each cell keeps the lines that fit and
+** carries the rest over, so no text is lost.  Each page the table reaches
+** repeats the header under "续表 N" and closes with the bottom rule.
+**
+** Rules: three-line (三线表: heavy above the header, light under it and
+** under column-group titles, light above a totals row, heavy at the
+** bottom) or grid (every cell framed, a span framed as one cell).
+**
+** Every cell placed is recorded in the display list with its box, and its
+** text runs point at it, so tests can check geometry against the table.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "page.h"
+#include "../text/linebreak.h"
 
-#define CELL_PAD_X 4.0f
-#define CELL_PAD_Y 3.0f
+#define PAD_X 4.0f
+#define PAD_Y 3.0f
+#define HEAVY 1.0f
+#define LIGHT 0.5f
+#define CAPTION_SIZE 10.0f
+#define CONTINUED_SIZE 9.0f
+#define SOURCE_SIZE 8.0f
+#define EPS 0.01f
+#define NO_DATA "暂无数据"
 
-static const struct dl_color INK = { 0, 0, 0 };
-static const struct dl_color HIGHLIGHT = { 0.88f, 0.92f, 0.97f };
-
-struct table_row {
-    struct para *cells;    /* ncols */
-    float height;
+struct tcell {
+    struct para p;
+    char   kind;               /* 'h' header, 'b' body, 't' totals row, 'e' no data */
+    size_t row, col, rowspan, colspan;
+    enum doc_align align;
+    float  tail;               /* decimal columns: width right of the decimal anchor */
+    float  shift;              /* inset from the right that lines the anchors up */
+    size_t next_line;          /* the first line not yet placed */
+    int    part;               /* pages it has been placed on so far */
 };
 
-static float line_height(const struct layout *L) {
-    return L->theme->table_size * 1.45f;
+struct grid {                  /* the header or the body */
+    struct tcell *cells;       /* ordered by first row */
+    size_t ncells, nrows;
+    float *row_h;              /* nrows */
+    size_t *first;             /* nrows + 1: cells starting in row r: [first[r], first[r+1]) */
+};
+
+struct table_style {
+    int grid, zebra;
+    struct dl_color text, rule, zebra_fill, highlight_fill;
+    const char *null_mark;
+};
+
+struct tlay {
+    struct layout *L;
+    const struct doc_table *t;
+    const struct doc_block *b;
+    struct table_style style;
+    float *colx;               /* ncols + 1 column edges */
+    float lh;                  /* line height in cells */
+    struct grid head, body;
+    size_t *carried;           /* body cells cut at the last page break */
+    size_t ncarried;
+    int number;                /* 表 N; 0 without a caption */
+    int id;                    /* the table's order in the document (display list) */
+    int fresh;                 /* this page holds nothing of the table but its header */
+};
+
+/* ---- style ---------------------------------------------------------------- */
+
+static struct dl_color ink(struct doc_color c) {
+    struct dl_color d = { c.r, c.g, c.b };
+    return d;
 }
 
-static int shape_row(struct layout *L, const struct doc_table *t, const float *colw,
-                     char *const *texts, int family, struct table_row *row,
-                     const char *where) {
-    size_t c;
-    float size = L->theme->table_size, lh = line_height(L);
-    row->cells = calloc(t->ncols, sizeof *row->cells);
-    row->height = 0;
-    if (row->cells == NULL) abort();
-    for (c = 0; c < t->ncols; c++) {
-        int rc = layout_shape(L, &row->cells[c], family, size, texts[c] ? texts[c] : "", where);
-        if (rc != RC_OK) return rc;
-        para_break(&row->cells[c], colw[c] - 2 * CELL_PAD_X, 0);
-        if ((float)row->cells[c].nlines * lh > row->height)
-            row->height = (float)row->cells[c].nlines * lh;
+static struct table_style style_of(const struct layout *L, const struct doc_table *t) {
+    const struct doc_theme *th = L->theme;
+    struct table_style s;
+    s.grid = t->rules == DOC_RULES_GRID
+          || (t->rules == DOC_RULES_THEME && strcmp(th->table_rules, "grid") == 0);
+    s.zebra = t->zebra >= 0 ? t->zebra : th->table_zebra;
+    s.text = ink(th->text_color);
+    s.rule = ink(th->table_rule_color);
+    s.zebra_fill = ink(th->table_zebra_color);
+    if (th->table_highlight_color.r < 0) {     /* a pale tint of the accent */
+        s.highlight_fill.r = 0.85f + 0.15f * th->accent_color.r;
+        s.highlight_fill.g = 0.85f + 0.15f * th->accent_color.g;
+        s.highlight_fill.b = 0.85f + 0.15f * th->accent_color.b;
+    } else {
+        s.highlight_fill = ink(th->table_highlight_color);
     }
-    row->height += 2 * CELL_PAD_Y;
+    s.null_mark = th->table_null;
+    return s;
+}
+
+/* ---- cells ------------------------------------------------------------------ */
+
+static struct tcell *add_cell(struct grid *g, char kind, size_t row, size_t col,
+                              size_t rowspan, size_t colspan, enum doc_align align) {
+    struct tcell *c;
+    g->cells = realloc(g->cells, (g->ncells + 1) * sizeof *g->cells);
+    if (g->cells == NULL) abort();
+    c = &g->cells[g->ncells++];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->row = row;
+    c->col = col;
+    c->rowspan = rowspan;
+    c->colspan = colspan;
+    c->align = align;
+    return c;
+}
+
+static int by_position(const void *a, const void *b) {
+    const struct tcell *x = a, *y = b;
+    if (x->row != y->row) return x->row < y->row ? -1 : 1;
+    return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* Index the cells by first row, once they are all added. */
+static void index_rows(struct grid *g, size_t nrows) {
+    size_t i, r = 0;
+    qsort(g->cells, g->ncells, sizeof *g->cells, by_position);
+    g->nrows = nrows;
+    g->row_h = calloc(nrows + 1, sizeof *g->row_h);
+    g->first = calloc(nrows + 1, sizeof *g->first);
+    if (g->row_h == NULL || g->first == NULL) abort();
+    for (i = 0; i <= g->ncells; i++)
+        while (r < nrows && (i == g->ncells || g->cells[i].row >= r)) g->first[r++] = i;
+    g->first[nrows] = g->ncells;
+}
+
+static void free_grid(struct grid *g) {
+    size_t i;
+    for (i = 0; i < g->ncells; i++) para_free(&g->cells[i].p);
+    free(g->cells);
+    free(g->row_h);
+    free(g->first);
+}
+
+static int shape_cell(struct tlay *T, struct tcell *c, int family, const char *text) {
+    int rc = layout_shape(T->L, &c->p, family, T->L->theme->table_size, text, T->b->where);
+    c->p.color = T->style.text;
+    return rc;
+}
+
+/* Header cells: the table's, or one row of the column titles. */
+static int build_head(struct tlay *T) {
+    const struct doc_table *t = T->t;
+    size_t i;
+    int rc;
+    if (t->nhead == 0) {
+        for (i = 0; i < t->ncols; i++) {
+            struct tcell *c = add_cell(&T->head, 'h', 0, i, 1, 1, DOC_CENTER);
+            if ((rc = shape_cell(T, c, T->L->heading_family, t->cols[i].title ? t->cols[i].title : ""))
+                != RC_OK) return rc;
+        }
+        index_rows(&T->head, 1);
+        return RC_OK;
+    }
+    for (i = 0; i < t->nhead; i++) {
+        const struct doc_head_cell *h = &t->head[i];
+        struct tcell *c = add_cell(&T->head, 'h', h->row, h->col, h->rowspan, h->colspan, DOC_CENTER);
+        if ((rc = shape_cell(T, c, T->L->heading_family, h->text)) != RC_OK) return rc;
+    }
+    index_rows(&T->head, t->nhead_rows);
     return RC_OK;
 }
 
-static void free_row(const struct doc_table *t, struct table_row *row) {
-    size_t c;
-    if (row->cells == NULL) return;
-    for (c = 0; c < t->ncols; c++) para_free(&row->cells[c]);
-    free(row->cells);
-    row->cells = NULL;
+/* Body cells; covered cells (rowspan 0) have none.  No rows: one row
+** saying so across all the columns. */
+static int build_body(struct tlay *T) {
+    const struct doc_table *t = T->t;
+    size_t r, c;
+    int rc;
+    if (t->nrows == 0) {
+        struct tcell *cell = add_cell(&T->body, 'e', 0, 0, 1, t->ncols, DOC_CENTER);
+        if ((rc = shape_cell(T, cell, T->L->table_family, t->empty ? t->empty : NO_DATA)) != RC_OK)
+            return rc;
+        index_rows(&T->body, 1);
+        return RC_OK;
+    }
+    for (r = 0; r < t->nrows; r++) {
+        for (c = 0; c < t->ncols; c++) {
+            size_t i = r * t->ncols + c;
+            const char *text = t->cells[i] ? t->cells[i] : T->style.null_mark;
+            struct tcell *cell;
+            if (t->rowspan[i] == 0) continue;
+            cell = add_cell(&T->body, t->total[r] ? 't' : 'b', r, c, t->rowspan[i], 1,
+                            t->cols[c].align);
+            rc = shape_cell(T, cell, t->total[r] ? T->L->heading_family : T->L->table_family, text);
+            if (rc != RC_OK) return rc;
+        }
+    }
+    index_rows(&T->body, t->nrows);
+    return RC_OK;
 }
 
-static void draw_row(struct layout *L, const struct doc_table *t, const float *colw,
-                     const struct table_row *row, enum dl_role role, int highlight) {
-    float x = L->left, lh = line_height(L);
-    size_t c, i;
-    if (highlight) {
-        struct dl_path *bg = display_add_rect(L->page, DL_TABLE_CELL, L->left,
-                                              L->y - row->height, L->width, row->height);
-        bg->fill = 1;
-        bg->fill_color = HIGHLIGHT;
+/* ---- measuring -------------------------------------------------------------- */
+
+/* Width of the text on one line. */
+static float natural_width(struct para *p) {
+    para_break(p, 1e9f, 0);
+    return para_max_width(p);
+}
+
+/* Width of the widest piece the breaker cannot split (a number, a word,
+** one Han character): narrower than that, a column cuts words. */
+static float min_content(const struct para *p) {
+    float w = 0, widest = 0;
+    size_t i;
+    for (i = 0; i < p->nglyphs; i++) {
+        const struct para_glyph *g = &p->glyphs[i];
+        if (i > 0 && g->brk != LB_NO) w = 0;
+        if (g->cp != ' ') w += g->advance + g->gap;
+        if (w > widest) widest = w;
+    }
+    return widest;
+}
+
+static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+/* A cell that reads as a number: digits, with at most a few other marks
+** (sign, separators, point, a unit such as % or 亿).  Only these line up
+** on the point; other text in a decimal column is right-aligned. */
+static int numeric(const struct para *p) {
+    size_t i, digits = 0, marks = 0;
+    for (i = 0; i < p->nglyphs; i++) {
+        uint32_t cp = p->glyphs[i].cp;
+        if (is_digit(cp)) digits++;
+        else if (cp != '.' && cp != ',' && cp != '-' && cp != '+' && cp != ' ') marks++;
+    }
+    return digits > 0 && marks <= 3;
+}
+
+/* Width right of the decimal anchor: the first '.' after a digit, else the
+** end of the last run of digits; 0 for a cell that is not a number. */
+static float decimal_tail(const struct para *p) {
+    size_t i, anchor = p->nglyphs;
+    float tail = 0;
+    if (!numeric(p)) return 0;
+    for (i = 1; i < p->nglyphs; i++)
+        if (p->glyphs[i].cp == '.' && is_digit(p->glyphs[i - 1].cp)) { anchor = i; break; }
+    if (anchor == p->nglyphs)
+        for (i = p->nglyphs; i > 0; i--)
+            if (is_digit(p->glyphs[i - 1].cp)) { anchor = i; break; }
+    for (i = anchor; i < p->nglyphs; i++) tail += p->glyphs[i].advance + p->glyphs[i].gap;
+    if (anchor < p->nglyphs) tail -= p->glyphs[p->nglyphs - 1].gap;
+    return tail;
+}
+
+struct col_measure { float natural, min; };
+
+static void widen(struct col_measure *m, float natural, float min) {
+    if (natural > m->natural) m->natural = natural;
+    if (min > m->min) m->min = min;
+}
+
+/* Natural and minimum widths of each column, padding included. */
+static void measure_columns(struct tlay *T, struct col_measure *m) {
+    const struct doc_table *t = T->t;
+    float *max_tail = calloc(t->ncols, sizeof *max_tail);
+    size_t i, k;
+    if (max_tail == NULL) abort();
+    for (i = 0; i < T->body.ncells; i++) {
+        struct tcell *c = &T->body.cells[i];
+        if (c->kind == 'e') continue;
+        if (t->cols[c->col].decimal) {
+            c->tail = decimal_tail(&c->p);
+            if (c->tail > max_tail[c->col]) max_tail[c->col] = c->tail;
+        }
+    }
+    for (i = 0; i < T->body.ncells; i++) {
+        struct tcell *c = &T->body.cells[i];
+        float w;
+        if (c->kind == 'e') continue;
+        w = natural_width(&c->p);
+        if (t->cols[c->col].decimal && numeric(&c->p)) {
+            c->shift = max_tail[c->col] - c->tail;
+            w += c->shift;
+        }
+        widen(&m[c->col], w + 2 * PAD_X, min_content(&c->p) + 2 * PAD_X);
+    }
+    for (i = 0; i < T->head.ncells; i++) {       /* titles of single columns */
+        struct tcell *c = &T->head.cells[i];
+        if (c->colspan == 1) widen(&m[c->col], natural_width(&c->p) + 2 * PAD_X,
+                                   min_content(&c->p) + 2 * PAD_X);
+    }
+    for (i = 0; i < T->head.ncells; i++) {       /* a group title wider than its columns */
+        struct tcell *c = &T->head.cells[i];
+        float need, have = 0;
+        if (c->colspan == 1) continue;
+        need = natural_width(&c->p) + 2 * PAD_X;
+        for (k = c->col; k < c->col + c->colspan; k++) have += m[k].natural;
+        for (k = c->col; need > have && k < c->col + c->colspan; k++)
+            m[k].natural += (need - have) / (float)c->colspan;
+    }
+    free(max_tail);
+}
+
+/* Share `room` among auto columns.  When their natural widths do not fit,
+** each keeps a floor (its natural width up to an even share of the room,
+** and never less than its widest unbreakable piece) and the width above
+** the floors shrinks in proportion: a long text column gives up width
+** before a column of short names wraps.  When even the floors do not fit
+** they shrink in proportion too (words are then cut).  Room to spare
+** widens the columns in proportion to their natural widths. */
+static void fit_auto(const struct doc_table *t, const struct col_measure *m, float room, float *w) {
+    float nat = 0, floor_sum = 0, even;
+    size_t c, n = 0;
+    for (c = 0; c < t->ncols; c++)
+        if (t->cols[c].width_kind == DOC_WIDTH_AUTO) { nat += m[c].natural; n++; }
+    if (n == 0) return;
+    even = room / (float)n;
+    for (c = 0; c < t->ncols; c++) {
+        if (t->cols[c].width_kind != DOC_WIDTH_AUTO) continue;
+        w[c] = m[c].natural < even ? m[c].natural : even;
+        if (w[c] < m[c].min) w[c] = m[c].min;
+        floor_sum += w[c];
     }
     for (c = 0; c < t->ncols; c++) {
-        const struct para *p = &row->cells[c];
-        enum doc_align align = role == DL_TABLE_HEAD ? DOC_CENTER : t->cols[c].align;
-        for (i = 0; i < p->nlines; i++) {
-            float base = L->y - CELL_PAD_Y - (float)i * lh - layout_baseline(p->size, lh);
-            para_draw_line(p, i, L->page, x + CELL_PAD_X, base, colw[c] - 2 * CELL_PAD_X,
-                           align == DOC_JUSTIFY ? DOC_LEFT : align, role, 0);
-        }
-        x += colw[c];
+        if (t->cols[c].width_kind != DOC_WIDTH_AUTO) continue;
+        if (nat <= room) w[c] = m[c].natural * room / nat;
+        else if (floor_sum < room && nat > floor_sum)
+            w[c] += (m[c].natural > w[c] ? m[c].natural - w[c] : 0) * (room - floor_sum) / (nat - floor_sum);
+        else w[c] = w[c] * room / floor_sum;
     }
-    L->y -= row->height;
+}
+
+/* No column narrower than a character and its padding: narrower, a
+** glyph would stick out of its cell. */
+static float narrowest(const struct tlay *T) {
+    return T->L->theme->table_size + 2 * PAD_X;
+}
+
+/* Raise columns below the floor to it, taking the width from the columns
+** above it in proportion to their width above the floor. */
+static void keep_floor(const struct doc_table *t, float *w, float floor) {
+    float deficit = 0, slack = 0;
+    size_t c;
+    for (c = 0; c < t->ncols; c++) {
+        if (t->cols[c].width_kind == DOC_WIDTH_FIXED) continue;
+        if (w[c] < floor) { deficit += floor - w[c]; w[c] = floor; }
+        else slack += w[c] - floor;
+    }
+    if (deficit <= 0 || slack <= 0) return;
+    for (c = 0; c < t->ncols; c++)
+        if (t->cols[c].width_kind != DOC_WIDTH_FIXED && w[c] > floor)
+            w[c] -= (w[c] - floor) * deficit / slack;
+}
+
+static int column_widths(struct tlay *T) {
+    const struct doc_table *t = T->t;
+    struct col_measure *m = calloc(t->ncols, sizeof *m);
+    float *w = calloc(t->ncols, sizeof *w);
+    float fixed = 0, shares = 0, share_min = 0, autos = 0, room, width = T->L->width;
+    float floor = narrowest(T);
+    size_t c, nfixed = 0;
+    if (m == NULL || w == NULL) abort();
+    measure_columns(T, m);
+    for (c = 0; c < t->ncols; c++) {
+        const struct doc_column *col = &t->cols[c];
+        if (m[c].min < floor) m[c].min = floor;
+        if (m[c].natural < floor) m[c].natural = floor;
+        if (col->width_kind == DOC_WIDTH_FIXED && col->width < floor - EPS) {
+            free(m); free(w);
+            return rc_fail(T->L->err, RC_DATA, "%.200s: table column %zu: width %.0fpt is narrower "
+                           "than a character and its padding (%.0fpt)", T->b->where, c + 1,
+                           col->width, floor);
+        }
+        if (col->width_kind == DOC_WIDTH_FIXED) { w[c] = col->width; fixed += col->width; nfixed++; }
+        else if (col->width_kind == DOC_WIDTH_SHARE) { shares += col->width; share_min += m[c].min; }
+        else autos += m[c].natural;
+    }
+    if (fixed + (float)(t->ncols - nfixed) * floor > width + EPS) {
+        free(m); free(w);
+        if (nfixed == 0)
+            return rc_fail(T->L->err, RC_DATA, "%.200s: %zu table columns do not fit the text "
+                           "width (%.0fpt)", T->b->where, t->ncols, width);
+        return rc_fail(T->L->err, RC_DATA, "%.200s: table columns of fixed width add up to %.0fpt, "
+                       "leaving too little of the text width (%.0fpt) for the other %zu",
+                       T->b->where, fixed, width, t->ncols - nfixed);
+    }
+    room = width - fixed;
+    if (shares > 0) {         /* autos take their natural width, shares the rest */
+        float for_autos = autos < room - share_min ? autos : room - share_min;
+        if (autos > 0) fit_auto(t, m, for_autos > 0 ? for_autos : 0, w);
+        room -= autos > 0 ? (for_autos > 0 ? for_autos : 0) : 0;
+        for (c = 0; c < t->ncols; c++)
+            if (t->cols[c].width_kind == DOC_WIDTH_SHARE) w[c] = room * t->cols[c].width / shares;
+    } else if (autos > 0) {
+        fit_auto(t, m, room, w);
+    }
+    keep_floor(t, w, floor);
+    T->colx[0] = T->L->left;
+    for (c = 0; c < t->ncols; c++) T->colx[c + 1] = T->colx[c] + w[c];
+    free(m);
+    free(w);
+    return RC_OK;
+}
+
+static float cell_width(const struct tlay *T, const struct tcell *c) {
+    return T->colx[c->col + c->colspan] - T->colx[c->col];
+}
+
+/* Break every cell at its column's width; a cell that wraps no longer
+** lines up on the decimal point. */
+static void break_cells(struct tlay *T, struct grid *g) {
+    size_t i;
+    for (i = 0; i < g->ncells; i++) {
+        struct tcell *c = &g->cells[i];
+        float w = cell_width(T, c) - 2 * PAD_X;
+        para_break(&c->p, w - c->shift, 0);
+        if (c->p.nlines > 1 && c->shift > 0) { c->shift = 0; para_break(&c->p, w, 0); }
+        if (c->shift > w - c->p.lines[0].width) c->shift = w > c->p.lines[0].width ? w - c->p.lines[0].width : 0;
+    }
+}
+
+/* Numbers right-aligned (or on the point) in a column wider than they
+** are sit as a block in the middle of it, under their centred title,
+** still lined up on the right: every one-line cell moves left by half
+** the room the widest leaves. */
+static void centre_number_blocks(struct tlay *T) {
+    const struct doc_table *t = T->t;
+    float *block = calloc(t->ncols, sizeof *block);
+    size_t i;
+    if (block == NULL) abort();
+    for (i = 0; i < T->body.ncells; i++) {
+        const struct tcell *c = &T->body.cells[i];
+        if (c->kind != 'e' && c->p.nlines == 1 && c->p.lines[0].width + c->shift > block[c->col])
+            block[c->col] = c->p.lines[0].width + c->shift;
+    }
+    for (i = 0; i < T->body.ncells; i++) {
+        struct tcell *c = &T->body.cells[i];
+        float room = cell_width(T, c) - 2 * PAD_X - block[c->col];
+        if (c->kind != 'e' && c->align == DOC_RIGHT && c->p.nlines == 1 && room > 0)
+            c->shift += room / 2;
+    }
+    free(block);
+}
+
+/* Height a cell needs for the lines it has not placed yet. */
+static float cell_need(const struct tlay *T, const struct tcell *c) {
+    size_t left = c->p.nlines - c->next_line;
+    return left ? (float)left * T->lh + 2 * PAD_Y : 0;
+}
+
+static float rows_height(const struct grid *g, size_t from, size_t to) {
+    float h = 0;
+    size_t r;
+    for (r = from; r < to && r < g->nrows; r++) h += g->row_h[r];
+    return h;
+}
+
+/* Make the rows from `from` to the cell's last row tall enough for what
+** the cell still has to place: the last of them grows. */
+static void fit_span(const struct tlay *T, struct grid *g, const struct tcell *c, size_t from) {
+    size_t last = c->row + c->rowspan - 1;
+    float have = rows_height(g, from, last + 1), need = cell_need(T, c);
+    if (have < need) g->row_h[last] += need - have;
+}
+
+static void row_heights(struct tlay *T, struct grid *g) {
+    float one_line = T->lh + 2 * PAD_Y;
+    size_t i, r;
+    for (r = 0; r < g->nrows; r++) g->row_h[r] = one_line;
+    for (i = 0; i < g->ncells; i++) {
+        const struct tcell *c = &g->cells[i];
+        if (c->rowspan == 1 && cell_need(T, c) > g->row_h[c->row]) g->row_h[c->row] = cell_need(T, c);
+    }
+    for (i = 0; i < g->ncells; i++)
+        if (g->cells[i].rowspan > 1) fit_span(T, g, &g->cells[i], g->cells[i].row);
+}
+
+/* ---- drawing ---------------------------------------------------------------- */
+
+static void rule(struct tlay *T, float x0, float x1, float y, float width) {
+    display_add_line(T->L->page, DL_RULE, x0, y, x1, y, width, T->style.rule);
+}
+
+static void vrule(struct tlay *T, float x, float y0, float y1, float width) {
+    display_add_line(T->L->page, DL_RULE, x, y0, x, y1, width, T->style.rule);
+}
+
+/* A cell as placed: its box on this page and the lines it shows there. */
+struct placed {
+    struct tcell *c;
+    size_t row, rows;          /* the rows of this page it covers */
+    float x0, y0, x1, y1;
+    size_t from, count;        /* lines [from, from + count) */
+    int top;                   /* set from the top, not centred */
+    int repeat;                /* a span's text again on a later page */
+};
+
+static void fill(struct tlay *T, const struct placed *pc, struct dl_color color) {
+    struct dl_path *bg = display_add_rect(T->L->page, DL_TABLE_CELL, pc->x0, pc->y0,
+                                          pc->x1 - pc->x0, pc->y1 - pc->y0);
+    bg->fill = 1;
+    bg->fill_color = color;
+}
+
+/* Highlight when every row the cell covers is highlighted; zebra stripes
+** on odd body rows, for cells of one row. */
+static void cell_background(struct tlay *T, const struct placed *pc) {
+    const struct tcell *c = pc->c;
+    size_t r;
+    int lit = 1;
+    if (c->kind != 'b') return;
+    for (r = c->row; r < c->row + c->rowspan; r++) lit = lit && T->t->highlight[r];
+    if (lit) fill(T, pc, T->style.highlight_fill);
+    else if (T->style.zebra && c->rowspan == 1 && c->row % 2 == 1) fill(T, pc, T->style.zebra_fill);
+}
+
+static void cell_text(struct tlay *T, const struct placed *pc) {
+    struct tcell *c = pc->c;
+    struct dl_page *page = T->L->page;
+    float w = pc->x1 - pc->x0 - 2 * PAD_X, top = pc->y1 - PAD_Y;
+    enum dl_role role = c->kind == 'h' ? DL_TABLE_HEAD : DL_TABLE_CELL;
+    enum doc_align align = c->align;
+    struct dl_cell rec;
+    size_t i, first_text = page->ntexts, id;
+    if (!pc->top) top = pc->y1 - ((pc->y1 - pc->y0) - (float)pc->count * T->lh) / 2;
+    for (i = 0; i < pc->count; i++) {
+        size_t line = pc->from + i;
+        float base = top - (float)i * T->lh - layout_baseline(c->p.size, T->lh);
+        para_draw_line(&c->p, line, page, pc->x0 + PAD_X, base, w - c->shift, align, role, 0);
+    }
+    memset(&rec, 0, sizeof rec);
+    rec.page = (int)T->L->dl->npages - 1;
+    rec.table = T->id;
+    rec.kind = c->kind;
+    rec.row = (int)pc->row;
+    rec.col = (int)c->col;
+    rec.rowspan = (int)pc->rows;
+    rec.colspan = (int)c->colspan;
+    rec.part = c->part++;
+    rec.repeat = pc->repeat;
+    rec.box[0] = pc->x0; rec.box[1] = pc->y0; rec.box[2] = pc->x1; rec.box[3] = pc->y1;
+    id = display_add_cell(T->L->dl, &rec);
+    for (i = first_text; i < page->ntexts; i++) page->texts[i].cell = id;
+}
+
+/* Grid rules: each cell's right and bottom edge, and the left and top of
+** the piece; a span has no inner edges, so it is framed as one cell. */
+static void grid_rules(struct tlay *T, const struct placed *pcs, size_t n, float top, float bottom) {
+    size_t i;
+    rule(T, T->colx[0], T->colx[T->t->ncols], top, LIGHT);
+    vrule(T, T->colx[0], bottom, top, LIGHT);
+    for (i = 0; i < n; i++) {
+        rule(T, pcs[i].x0, pcs[i].x1, pcs[i].y0, LIGHT);
+        vrule(T, pcs[i].x1, pcs[i].y0, pcs[i].y1, LIGHT);
+    }
+}
+
+/* Place cells: backgrounds first, then text, then rules over both. */
+static void draw_cells(struct tlay *T, struct placed *pcs, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) cell_background(T, &pcs[i]);
+    for (i = 0; i < n; i++) cell_text(T, &pcs[i]);
+}
+
+/* The header at L->y: rules above, between group titles and their
+** columns, and under it. */
+static void draw_header(struct tlay *T) {
+    struct layout *L = T->L;
+    struct grid *g = &T->head;
+    struct placed *pcs = calloc(g->ncells, sizeof *pcs);
+    float top = L->y, bottom = L->y - rows_height(g, 0, g->nrows);
+    size_t i;
+    if (pcs == NULL) abort();
+    for (i = 0; i < g->ncells; i++) {
+        struct tcell *c = &g->cells[i];
+        struct placed *pc = &pcs[i];
+        pc->c = c;
+        pc->row = c->row;
+        pc->rows = c->rowspan;
+        pc->x0 = T->colx[c->col];
+        pc->x1 = T->colx[c->col + c->colspan];
+        pc->y1 = top - rows_height(g, 0, c->row);
+        pc->y0 = pc->y1 - rows_height(g, c->row, c->row + c->rowspan);
+        pc->from = 0;
+        pc->count = c->p.nlines;
+        c->part = 0;
+    }
+    draw_cells(T, pcs, g->ncells);
+    if (T->style.grid) {
+        grid_rules(T, pcs, g->ncells, top, bottom);
+    } else {
+        rule(T, T->colx[0], T->colx[T->t->ncols], top, HEAVY);
+        for (i = 0; i < g->ncells; i++)     /* under a group title, short of its ends */
+            if (pcs[i].c->colspan > 1 && pcs[i].y0 > bottom + EPS)
+                rule(T, pcs[i].x0 + 2, pcs[i].x1 - 2, pcs[i].y0, LIGHT);
+        rule(T, T->colx[0], T->colx[T->t->ncols], bottom, LIGHT);
+    }
+    free(pcs);
+    L->y = bottom;
     L->at_top = 0;
 }
 
-static void rule(struct layout *L, float width) {
-    display_add_line(L->page, DL_RULE, L->left, L->y, L->left + L->width, L->y, width, INK);
-}
+/* ---- captions and pages ------------------------------------------------------- */
 
-static int caption(struct layout *L, const char *text, float size, enum doc_align align,
-                   enum dl_role role, const char *where) {
+static int text_lines(struct layout *L, const char *text, float size, enum doc_align align,
+                      enum dl_role role, const char *where) {
     struct para p;
     size_t i;
     float lh = size * 1.5f;
@@ -100,63 +629,268 @@ static int caption(struct layout *L, const char *text, float size, enum doc_alig
     return RC_OK;
 }
 
-static void column_widths(const struct layout *L, const struct doc_table *t, float *colw) {
-    float total = 0;
-    size_t c;
-    for (c = 0; c < t->ncols; c++) total += t->cols[c].share > 0 ? t->cols[c].share : 1;
-    for (c = 0; c < t->ncols; c++)
-        colw[c] = L->width * (t->cols[c].share > 0 ? t->cols[c].share : 1) / total;
+static float continued_height(void) { return CONTINUED_SIZE * 1.5f; }
+
+/* Room for body rows on a page that starts with "续表 N" and the header. */
+static float fresh_room(const struct tlay *T) {
+    return T->L->top - T->L->page_bottom - continued_height() - rows_height(&T->head, 0, T->head.nrows);
 }
 
-/* The header (heavy rule, titles, light rule) at the current position. */
-static void draw_header(struct layout *L, const struct doc_table *t, const float *colw,
-                        const struct table_row *head) {
-    rule(L, 1.0f);
-    draw_row(L, t, colw, head, DL_TABLE_HEAD, 0);
-    rule(L, 0.5f);
+/* Close this page's part (the bottom rule) and continue on a new page. */
+static int next_page(struct tlay *T) {
+    char label[64];
+    int rc;
+    if (!T->style.grid) rule(T, T->colx[0], T->colx[T->t->ncols], T->L->y, HEAVY);
+    layout_new_page(T->L);
+    if (T->number) snprintf(label, sizeof label, "续表 %d", T->number);
+    else snprintf(label, sizeof label, "续表");
+    if ((rc = text_lines(T->L, label, CONTINUED_SIZE, DOC_CENTER, DL_CAPTION, T->b->where)) != RC_OK)
+        return rc;
+    draw_header(T);
+    T->fresh = 1;
+    return RC_OK;
+}
+
+/* ---- the body, page by page -------------------------------------------------- */
+
+static void add_carried(struct tlay *T, size_t cell) {
+    T->carried[T->ncarried++] = cell;
+}
+
+/* The rows from `a` that no span crosses out of. */
+static size_t band_end(const struct tlay *T, size_t a) {
+    const struct grid *g = &T->body;
+    size_t e = a + 1, r, i;
+    for (i = 0; i < T->ncarried; i++) {
+        const struct tcell *c = &g->cells[T->carried[i]];
+        if (c->row + c->rowspan > e) e = c->row + c->rowspan;
+    }
+    for (r = a; r < e && r < g->nrows; r++)
+        for (i = g->first[r]; i < g->first[r + 1]; i++)
+            if (g->cells[i].row + g->cells[i].rowspan > e) e = g->cells[i].row + g->cells[i].rowspan;
+    return e < g->nrows ? e : g->nrows;
+}
+
+/* Place rows [a, b) at L->y; `split_h` > 0 places only that much of row a
+** (b == a + 1), cutting its cells between lines.  Cells that go on past
+** the part placed are carried to the next page. */
+static void place_rows(struct tlay *T, size_t a, size_t b, float split_h) {
+    struct grid *g = &T->body;
+    struct placed *pcs = calloc(T->ncarried + g->first[b] - g->first[a] + 1, sizeof *pcs);
+    size_t n = 0, i, k, ncarried = 0;
+    float top = T->L->y, bottom, avail_lines;
+    if (pcs == NULL) abort();
+    for (k = 0; k < T->ncarried + g->first[b] - g->first[a]; k++) {
+        size_t idx = k < T->ncarried ? T->carried[k] : g->first[a] + (k - T->ncarried);
+        struct tcell *c = &g->cells[idx];
+        struct placed *pc = &pcs[n++];
+        size_t end = c->row + c->rowspan, from = c->row > a ? c->row : a, to = end < b ? end : b;
+        int cut = split_h > 0 || end > b;
+        pc->c = c;
+        pc->row = from;
+        pc->rows = to - from;
+        pc->x0 = T->colx[c->col];
+        pc->x1 = T->colx[c->col + c->colspan];
+        pc->y1 = top - rows_height(g, a, from);
+        pc->y0 = split_h > 0 ? top - split_h : pc->y1 - rows_height(g, from, to);
+        pc->from = c->next_line;
+        pc->count = c->p.nlines - c->next_line;
+        pc->top = cut || c->part > 0;
+        if (pc->count == 0 && c->rowspan > 1 && c->part > 0 && pc->from > 0
+            && (float)pc->from * T->lh + 2 * PAD_Y <= pc->y1 - pc->y0 + EPS) {
+            /* A span continued on a new page shows its label again (a
+            ** reader of that page needs it); nothing of it is left to place. */
+            pc->from = 0;
+            pc->count = c->p.nlines;
+            pc->repeat = 1;
+            if (cut) T->carried[ncarried++] = idx;
+            continue;
+        }
+        if (cut) {
+            avail_lines = (pc->y1 - pc->y0 - 2 * PAD_Y + EPS) / T->lh;
+            if (avail_lines < 1) avail_lines = 1;      /* a page always takes a line */
+            if ((float)pc->count > avail_lines) pc->count = (size_t)avail_lines;
+            T->carried[ncarried++] = idx;             /* rewritten in place: ncarried <= k */
+        }
+        c->next_line += pc->count;
+    }
+    T->ncarried = ncarried;
+    bottom = split_h > 0 ? top - split_h : top - rows_height(g, a, b);
+    draw_cells(T, pcs, n);
+    if (T->style.grid) {
+        for (i = 0; i < n; i++) {
+            rule(T, pcs[i].x0, pcs[i].x1, pcs[i].y0, LIGHT);
+            vrule(T, pcs[i].x1, pcs[i].y0, pcs[i].y1, LIGHT);
+        }
+        vrule(T, T->colx[0], bottom, top, LIGHT);
+    } else {
+        for (i = 0; i < n; i++)   /* a totals row: a light rule above it */
+            if (pcs[i].c->kind == 't' && pcs[i].c->col == 0 && pcs[i].row == pcs[i].c->row
+                && pcs[i].c->part == 1 && (pcs[i].row == 0 || !T->t->total[pcs[i].row - 1])
+                && !(T->fresh && pcs[i].y1 >= top - EPS))   /* not right under the header */
+                rule(T, T->colx[0], T->colx[T->t->ncols], pcs[i].y1, LIGHT);
+    }
+    free(pcs);
+    T->L->y = bottom;
+    T->L->at_top = 0;
+    T->fresh = 0;
+}
+
+/* Cells carried past row `b` get their remaining rows made tall enough. */
+static void refit_carried(struct tlay *T, size_t b) {
+    size_t i;
+    for (i = 0; i < T->ncarried; i++) fit_span(T, &T->body, &T->body.cells[T->carried[i]], b);
+}
+
+/* After row a was placed in part: its height is what its cells that end
+** in it still need; 0 when they have nothing left. */
+static float rest_of_row(struct tlay *T, size_t a) {
+    struct grid *g = &T->body;
+    float h = 0;
+    size_t k, i;
+    for (k = 0; k < T->ncarried; k++) {
+        const struct tcell *c = &g->cells[T->carried[k]];
+        if (c->row + c->rowspan == a + 1 && cell_need(T, c) > h) h = cell_need(T, c);
+    }
+    for (i = g->first[a]; i < g->first[a + 1]; i++)
+        if (g->cells[i].rowspan == 1 && cell_need(T, &g->cells[i]) > h) h = cell_need(T, &g->cells[i]);
+    return h;
+}
+
+/* The cells that still reach past row a: carried cells and the spans that
+** start in row a (after a row was placed in part and is finished). */
+static void carry_past(struct tlay *T, size_t a) {
+    struct grid *g = &T->body;
+    size_t k, i, n = 0;
+    for (k = 0; k < T->ncarried; k++) {
+        const struct tcell *c = &g->cells[T->carried[k]];
+        if (c->row + c->rowspan > a + 1) T->carried[n++] = T->carried[k];
+    }
+    T->ncarried = n;
+    for (i = g->first[a]; i < g->first[a + 1]; i++)
+        if (g->cells[i].rowspan > 1 && g->cells[i].row == a) add_carried(T, i);
+}
+
+/* Row a does not fit in `room`: place what fits, line by line. */
+static void split_row(struct tlay *T, size_t *a, float room) {
+    struct grid *g = &T->body;
+    size_t k, n = 0;
+    float rest;
+    place_rows(T, *a, *a + 1, room);
+    /* Every cell of row a was cut; those starting in it come back through first[a]. */
+    for (k = 0; k < T->ncarried; k++)
+        if (g->cells[T->carried[k]].row < *a) T->carried[n++] = T->carried[k];
+    T->ncarried = n;
+    rest = rest_of_row(T, *a);
+    if (rest > 0) {
+        g->row_h[*a] = rest;
+        refit_carried(T, *a);
+        for (k = g->first[*a]; k < g->first[*a + 1]; k++)
+            if (g->cells[k].rowspan > 1) fit_span(T, g, &g->cells[k], *a);
+        return;
+    }
+    carry_past(T, *a);
+    (*a)++;
+    refit_carried(T, *a);
+}
+
+static int place_body(struct tlay *T) {
+    struct layout *L = T->L;
+    struct grid *g = &T->body;
+    float one_line = T->lh + 2 * PAD_Y, min_piece = 2 * T->lh + 2 * PAD_Y;
+    size_t a = 0;
+    int rc;
+    while (a < g->nrows) {
+        size_t e = band_end(T, a), k;
+        float band = rows_height(g, a, e), room = L->y - L->bottom, h = 0;
+        if (band <= room + EPS) { place_rows(T, a, e, 0); a = e; continue; }
+        for (k = a; k < e && h + g->row_h[k] <= room + EPS; k++) h += g->row_h[k];
+        if (!T->fresh && band <= fresh_room(T) + EPS) {
+            /* A group of four rows or more may break, two rows on each side
+            ** (its merged cells show their text again on the next page). */
+            if (e - a >= 4 && k - a >= 2 && e - k >= 2) {
+                place_rows(T, a, k, 0);
+                a = k;
+                refit_carried(T, a);
+            }
+            if ((rc = next_page(T)) != RC_OK) return rc;
+            continue;
+        }
+        /* Taller than a page: cut the band between rows, or a row between lines. */
+        if (k > a) {
+            place_rows(T, a, k, 0);
+            a = k;
+            refit_carried(T, a);
+        } else if (room >= min_piece - EPS || T->fresh) {
+            split_row(T, &a, room > one_line ? room : one_line);
+        }
+        if (a < g->nrows && (rc = next_page(T)) != RC_OK) return rc;
+    }
+    return RC_OK;
+}
+
+/* ---- the table ------------------------------------------------------------------ */
+
+/* The table's order among the document's tables, from 1. */
+static int table_order(const struct layout *L, const struct doc_block *b) {
+    const struct doc_block *x;
+    int n = 0;
+    for (x = L->doc->blocks; x <= b; x++) n += x->kind == DOC_TABLE;
+    return n;
+}
+
+static int prepare(struct tlay *T) {
+    int rc;
+    T->colx = calloc(T->t->ncols + 1, sizeof *T->colx);
+    T->carried = calloc(T->t->ncols * 2 + 1, sizeof *T->carried);
+    if (T->colx == NULL || T->carried == NULL) abort();
+    if ((rc = build_head(T)) != RC_OK || (rc = build_body(T)) != RC_OK ||
+        (rc = column_widths(T)) != RC_OK)
+        return rc;
+    break_cells(T, &T->head);
+    break_cells(T, &T->body);
+    centre_number_blocks(T);
+    row_heights(T, &T->head);
+    row_heights(T, &T->body);
+    return RC_OK;
 }
 
 int layout_table(struct layout *L, const struct doc_block *b) {
-    const struct doc_table *t = b->table;
-    struct table_row head = {0}, row = {0};
-    float *colw = calloc(t->ncols ? t->ncols : 1, sizeof *colw);
-    char **titles = calloc(t->ncols ? t->ncols : 1, sizeof *titles);
-    char label[512];
-    size_t r, c;
-    int rc = RC_OK;
-    if (colw == NULL || titles == NULL) abort();
-    column_widths(L, t, colw);
-    for (c = 0; c < t->ncols; c++) titles[c] = t->cols[c].title;
-    L->ntables++;
-    if ((rc = shape_row(L, t, colw, titles, L->heading_family, &head, b->where)) != RC_OK)
+    struct tlay T;
+    char label[600];
+    float caption_h = 0, first;
+    int rc;
+    memset(&T, 0, sizeof T);
+    T.L = L;
+    T.t = b->table;
+    T.b = b;
+    T.style = style_of(L, b->table);
+    T.lh = L->theme->table_size * 1.45f;
+    T.id = table_order(L, b);
+    if ((rc = prepare(&T)) != RC_OK) goto done;
+    if (T.t->caption) {
+        T.number = ++L->ntables;
+        snprintf(label, sizeof label, "表 %d  %.500s", T.number, T.t->caption);
+        caption_h = CAPTION_SIZE * 1.5f;
+    }
+    /* Keep the caption and header with the first rows (all of the first
+    ** band when a page can hold it). */
+    first = rows_height(&T.body, 0, band_end(&T, 0));
+    if (first > fresh_room(&T)) first = T.lh + 2 * PAD_Y;
+    layout_need(L, caption_h + rows_height(&T.head, 0, T.head.nrows) + first);
+    T.fresh = L->at_top;
+    if (T.t->caption && (rc = text_lines(L, label, CAPTION_SIZE, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK)
         goto done;
-    if (t->caption) {
-        snprintf(label, sizeof label, "表 %d  %s", L->ntables, t->caption);
-        layout_need(L, 9 * 1.5f + head.height + 2 * line_height(L));
-        if ((rc = caption(L, label, 10, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK) goto done;
-    }
-    layout_need(L, head.height + line_height(L) + 2 * CELL_PAD_Y);
-    draw_header(L, t, colw, &head);
-    for (r = 0; r < t->nrows; r++) {
-        if ((rc = shape_row(L, t, colw, &t->cells[r * t->ncols], L->table_family, &row,
-                            b->where)) != RC_OK)
-            goto done;
-        if (L->y - row.height < L->bottom) {
-            rule(L, 1.0f);
-            layout_new_page(L);
-            draw_header(L, t, colw, &head);
-        }
-        draw_row(L, t, colw, &row, DL_TABLE_CELL, t->highlight[r]);
-        free_row(t, &row);
-    }
-    rule(L, 1.0f);
+    draw_header(&T);
+    if ((rc = place_body(&T)) != RC_OK) goto done;
+    if (!T.style.grid) rule(&T, T.colx[0], T.colx[T.t->ncols], L->y, HEAVY);
     L->y -= 4;
-    if (t->source) rc = caption(L, t->source, 8, DOC_LEFT, DL_NOTE, b->where);
+    if (T.t->source) rc = text_lines(L, T.t->source, SOURCE_SIZE, DOC_LEFT, DL_NOTE, b->where);
     L->y -= 6;
 done:
-    free_row(t, &row);
-    free_row(t, &head);
-    free(colw);
-    free(titles);
+    free_grid(&T.head);
+    free_grid(&T.body);
+    free(T.colx);
+    free(T.carried);
     return rc;
 }

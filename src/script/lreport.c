@@ -13,6 +13,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 #include "host.h"
+#include "../text/numfmt.h"
 #include "prelude.h"          /* out/build/prelude.h: prelude_lua[] */
 
 #define DOCUMENT_MT "report.Document"
@@ -215,20 +216,24 @@ static struct ldoc *check_doc(lua_State *L) {
     return d;
 }
 
-enum theme_type { THEME_SIZE, THEME_STRING, THEME_COLOR };
+enum theme_type { THEME_SIZE, THEME_STRING, THEME_COLOR, THEME_BOOL };
 
 struct theme_field { const char *name; size_t offset; enum theme_type type; };
 
 #define THEME_NUM(f) { #f, offsetof(struct doc_theme, f), THEME_SIZE }
 #define THEME_STR(f) { #f, offsetof(struct doc_theme, f), THEME_STRING }
 #define THEME_RGB(f) { #f, offsetof(struct doc_theme, f), THEME_COLOR }
+#define THEME_BOOL(f) { #f, offsetof(struct doc_theme, f), THEME_BOOL }
 static const struct theme_field theme_fields[] = {
     THEME_NUM(page_width), THEME_NUM(page_height), THEME_NUM(margin_top),
     THEME_NUM(margin_bottom), THEME_NUM(margin_left), THEME_NUM(margin_right),
     THEME_NUM(body_size), THEME_NUM(leading), THEME_NUM(para_space), THEME_NUM(indent),
     THEME_NUM(table_size), THEME_NUM(note_size), THEME_STR(body_family), THEME_STR(heading_family),
     THEME_STR(table_family), THEME_RGB(heading_color), THEME_RGB(text_color),
-    THEME_RGB(link_color), THEME_RGB(accent_color), { NULL, 0, 0 }
+    THEME_RGB(link_color), THEME_RGB(accent_color),
+    THEME_STR(table_rules), THEME_BOOL(table_zebra), THEME_STR(table_null),
+    THEME_RGB(table_zebra_color), THEME_RGB(table_highlight_color), THEME_RGB(table_rule_color),
+    { NULL, 0, 0 }
 };
 
 /* Chinese type sizes (字号), so a theme can say body_size = "五号". */
@@ -304,6 +309,10 @@ static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
             snprintf((char *)t + f->offset, 32, "%s", luaL_checkstring(L, -1));
         else if (f->type == THEME_COLOR)
             theme_color(L, -1, key, (struct doc_color *)((char *)t + f->offset));
+        else if (f->type == THEME_BOOL && lua_isboolean(L, -1))
+            *(int *)((char *)t + f->offset) = lua_toboolean(L, -1);
+        else if (f->type == THEME_BOOL)
+            luaL_error(L, "theme key '%s' must be true or false", key);
         else
             *(float *)((char *)t + f->offset) = theme_size(L, -1, key);
         lua_pop(L, 1);
@@ -464,56 +473,165 @@ static int l_doc_image(lua_State *L) {
     return 1;
 }
 
-static enum doc_align parse_align(lua_State *L, const char *s) {
-    if (strcmp(s, "left") == 0) return DOC_LEFT;
-    if (strcmp(s, "right") == 0) return DOC_RIGHT;
-    if (strcmp(s, "center") == 0) return DOC_CENTER;
-    luaL_error(L, "column align must be 'left', 'right' or 'center', got '%s'", s);
-    return DOC_LEFT;
+/* ---- tables ------------------------------------------------------------------ */
+
+/* A string field of the table spec, or NULL; anything else is an error
+** (the prelude makes titles strings).  The spec keeps the string alive. */
+static const char *table_string(lua_State *L, int idx, const char *key) {
+    const char *s = NULL;
+    int type = lua_getfield(L, idx, key);
+    if (type == LUA_TSTRING) s = lua_tostring(L, -1);
+    else if (type != LUA_TNIL) luaL_error(L, "doc:table: '%s' must be a string", key);
+    lua_pop(L, 1);
+    return s;
 }
 
-/* doc:_table(columns, cells, highlight, caption, source): the prelude's
-** Document:table has already turned rows into strings.  columns is an
-** array of {title=, align=, width=}; cells a flat row-major array of
-** strings; highlight an array of booleans. */
+static size_t table_count(lua_State *L, int idx, const char *key, size_t dflt) {
+    lua_Integer v;
+    int isnum;
+    if (lua_getfield(L, idx, key) == LUA_TNIL) { lua_pop(L, 1); return dflt; }
+    v = lua_tointegerx(L, -1, &isnum);
+    if (!isnum || v < 0) luaL_error(L, "doc:table: '%s' must be a count", key);
+    lua_pop(L, 1);
+    return (size_t)v;
+}
+
+/* {align=, width_kind=, width=, title=} of leaf column i. */
+static void table_column(lua_State *L, struct doc_column *c, size_t i) {
+    const char *align, *kind;
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE)
+        luaL_error(L, "doc:table: column %d is not a table", (int)i + 1);
+    doc_set_string(&c->title, table_string(L, -1, "title"));
+    align = table_string(L, -1, "align");
+    if (align == NULL || strcmp(align, "left") == 0) c->align = DOC_LEFT;
+    else if (strcmp(align, "right") == 0) c->align = DOC_RIGHT;
+    else if (strcmp(align, "center") == 0) c->align = DOC_CENTER;
+    else if (strcmp(align, "decimal") == 0) { c->align = DOC_RIGHT; c->decimal = 1; }
+    else luaL_error(L, "doc:table column %d: align must be 'left', 'right', 'center' or 'decimal'",
+                    (int)i + 1);
+    kind = table_string(L, -1, "width_kind");
+    c->width_kind = kind == NULL || strcmp(kind, "auto") == 0 ? DOC_WIDTH_AUTO
+                  : strcmp(kind, "pt") == 0 ? DOC_WIDTH_FIXED : DOC_WIDTH_SHARE;
+    lua_getfield(L, -1, "width");
+    c->width = (float)luaL_optnumber(L, -1, 1);
+    if (c->width_kind != DOC_WIDTH_AUTO && !(c->width > 0))
+        luaL_error(L, "doc:table column %d: width must be positive", (int)i + 1);
+    lua_pop(L, 2);
+}
+
+/* head = { {text=, row=, col=, rowspan=, colspan=}, ... }, inside the grid. */
+static void table_head(lua_State *L, struct doc_table *t) {
+    size_t i, n;
+    lua_getfield(L, -1, "head");
+    n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    for (i = 0; i < n; i++) {
+        size_t row, col, rs, cs;
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        luaL_checktype(L, -1, LUA_TTABLE);
+        row = table_count(L, -1, "row", 0);
+        col = table_count(L, -1, "col", 0);
+        rs = table_count(L, -1, "rowspan", 1);
+        cs = table_count(L, -1, "colspan", 1);
+        if (rs == 0 || cs == 0 || col + cs > t->ncols || row + rs > 16)
+            luaL_error(L, "doc:table: header cell %d lies outside the columns", (int)i + 1);
+        doc_table_add_head(t, table_string(L, -1, "text"), row, col, rs, cs);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* cells (text or false), spans, highlight and total, row-major. */
+static void table_cells(lua_State *L, struct doc_table *t) {
+    size_t i, ncells = t->nrows * t->ncols;
+    lua_getfield(L, -1, "cells");
+    lua_getfield(L, -2, "spans");
+    for (i = 0; i < ncells; i++) {
+        lua_Integer span;
+        if (lua_rawgeti(L, -2, (lua_Integer)i + 1) == LUA_TSTRING || lua_isnumber(L, -1))
+            doc_set_string(&t->cells[i], lua_tostring(L, -1));
+        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        span = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 1;
+        if (span < 0 || (size_t)span > t->nrows - i / t->ncols)
+            luaL_error(L, "doc:table: cell %d spans past the last row", (int)i + 1);
+        t->rowspan[i] = (size_t)span;
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 2);
+    lua_getfield(L, -1, "highlight");
+    lua_getfield(L, -2, "total");
+    for (i = 0; i < t->nrows; i++) {
+        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        t->highlight[i] = lua_toboolean(L, -1);
+        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        t->total[i] = lua_toboolean(L, -1);
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 2);
+}
+
+/* Checked when a table is added, so the message names its line (the
+** prelude's Document:table calls this; luaL_error would name the prelude). */
+static void check_table_theme(lua_State *L, const struct doc_theme *th) {
+    char where[512];
+    if (strcmp(th->table_rules, "three-line") == 0 || strcmp(th->table_rules, "grid") == 0) return;
+    script_where(L, where, sizeof where);
+    lua_pushfstring(L, "%s: theme key 'table_rules' must be 'three-line' or 'grid', got '%s'",
+                    where, th->table_rules);
+    lua_error(L);
+}
+
+/* doc:_table(t): t is what the prelude's Document:table built: cols (leaf
+** columns), head (header cells), cells (flat row-major, false for an
+** absent value), spans, highlight, total, nrows, and the options. */
 static int l_doc_rawtable(lua_State *L) {
     struct ldoc *d = check_doc(L);
-    size_t ncols, ncells, nrows, i;
     struct doc_table *t;
+    size_t ncols, nrows, i;
+    const char *rules;
     char where[512];
     luaL_checktype(L, 2, LUA_TTABLE);
-    luaL_checktype(L, 3, LUA_TTABLE);
-    luaL_checktype(L, 4, LUA_TTABLE);
-    ncols = lua_rawlen(L, 2);
-    ncells = lua_rawlen(L, 3);
-    luaL_argcheck(L, ncols > 0 && ncells % ncols == 0, 3, "cells do not fill whole rows");
-    nrows = ncells / ncols;
+    lua_settop(L, 2);
+    check_table_theme(L, &d->doc->theme);
+    lua_getfield(L, 2, "cols");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    ncols = lua_rawlen(L, -1);
+    luaL_argcheck(L, ncols > 0, 2, "a table needs at least one column");
+    nrows = table_count(L, 2, "nrows", 0);
     script_where(L, where, sizeof where);
     t = doc_table_new(ncols, nrows);
     doc_add_table(d->doc, t, where);    /* owned by the document from here on */
-    for (i = 0; i < ncols; i++) {
-        lua_rawgeti(L, 2, (lua_Integer)i + 1);
-        lua_getfield(L, -1, "title");
-        doc_set_string(&t->cols[i].title, luaL_optstring(L, -1, ""));
-        lua_getfield(L, -2, "align");
-        t->cols[i].align = parse_align(L, luaL_optstring(L, -1, "left"));
-        lua_getfield(L, -3, "width");
-        t->cols[i].share = (float)luaL_optnumber(L, -1, 1);
-        lua_pop(L, 4);
-    }
-    for (i = 0; i < ncells; i++) {
-        lua_rawgeti(L, 3, (lua_Integer)i + 1);
-        doc_set_string(&t->cells[i], lua_tostring(L, -1));
-        lua_pop(L, 1);
-    }
-    for (i = 0; i < nrows; i++) {
-        lua_rawgeti(L, 4, (lua_Integer)i + 1);
-        t->highlight[i] = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    }
-    if (!lua_isnoneornil(L, 5)) doc_set_string(&t->caption, luaL_checkstring(L, 5));
-    if (!lua_isnoneornil(L, 6)) doc_set_string(&t->source, luaL_checkstring(L, 6));
+    for (i = 0; i < ncols; i++) table_column(L, &t->cols[i], i);
+    lua_pop(L, 1);
+    table_head(L, t);
+    table_cells(L, t);
+    doc_set_string(&t->caption, table_string(L, 2, "caption"));
+    doc_set_string(&t->source, table_string(L, 2, "source"));
+    doc_set_string(&t->empty, table_string(L, 2, "empty"));
+    rules = table_string(L, 2, "rules");
+    t->rules = rules == NULL ? DOC_RULES_THEME
+             : strcmp(rules, "grid") == 0 ? DOC_RULES_GRID : DOC_RULES_THREE_LINE;
+    if (lua_getfield(L, 2, "zebra") != LUA_TNIL) t->zebra = lua_toboolean(L, -1);
     lua_settop(L, 1);
+    return 1;
+}
+
+/* report.format(value, "thousands" | "fixed:2" | ... [, null_mark]): the
+** text a table column with that format shows; nil gives the null mark
+** ("—" unless given). */
+static int l_format(lua_State *L) {
+    struct numfmt f;
+    struct rc_err err = {0};
+    char out[NUMFMT_BUFSIZE];
+    const char *spec = luaL_checkstring(L, 2), *null_mark = luaL_optstring(L, 3, "—");
+    double v;
+    if (numfmt_parse(spec, &f, &err) != RC_OK) return luaL_error(L, "%s", err.msg);
+    if (lua_isnoneornil(L, 1)) {
+        numfmt_format(&f, NULL, null_mark, out, sizeof out);
+    } else {
+        v = luaL_checknumber(L, 1);
+        numfmt_format(&f, &v, null_mark, out, sizeof out);
+    }
+    lua_pushstring(L, out);
     return 1;
 }
 
@@ -667,7 +785,8 @@ int luaopen_report(lua_State *L) {
         { "image", l_doc_image }, { NULL, NULL }
     };
     static const luaL_Reg funcs[] = {
-        { "param", l_param }, { "document", l_document }, { "now", l_now }, { NULL, NULL }
+        { "param", l_param }, { "document", l_document }, { "now", l_now },
+        { "format", l_format }, { NULL, NULL }
     };
     new_class(L, STMT_MT, stmt_meta, NULL);
     new_class(L, DB_MT, no_meta, db_methods);
