@@ -5,15 +5,20 @@
 ** once by the paragraph shaper (CJK and Latin break by the same rules as
 ** body text); columns get their widths (fixed, shares of the rest, or from
 ** the widest cell, shrunk towards the widest unbreakable piece when they
-** do not fit); cells break into lines; a row is as tall as its tallest
-** cell, and a cell spanning rows makes the last of them taller if needed.
+** do not fit); cells break into lines; numbers line up on the decimal
+** point and sit as a block in the middle of their column; a row is as
+** tall as its tallest cell, and a cell spanning rows makes the last of
+** them taller if needed.
 **
 ** Placing goes band by band: a band is a run of rows that no row span
-** crosses, and a band moves whole to the next page if it fits there.  A
+** crosses.  A band moves whole to the next page if it fits there, except
+** that a band of four rows or more may break with two on each side.  A
 ** band taller than a page is cut between rows, and a row taller than the
 ** room left is cut between lines: each cell keeps the lines that fit and
-** carries the rest over, so no text is lost.  Each page the table reaches
-** repeats the header under "续表 N" and closes with the bottom rule.
+** carries the rest over, so no text is lost; a merged cell that has
+** nothing left shows its text again on the next page.  Each page the
+** table reaches repeats the header under "续表 N" and closes with the
+** bottom rule.
 **
 ** Rules: three-line (三线表: heavy above the header, light under it and
 ** under column-group titles, light above a totals row, heavy at the
@@ -75,6 +80,7 @@ struct tlay {
     int number;                /* 表 N; 0 without a caption */
     int id;                    /* the table's order in the document (display list) */
     int fresh;                 /* this page holds nothing of the table but its header */
+    size_t rows_here;          /* body rows begun on this page */
 };
 
 /* ---- style ---------------------------------------------------------------- */
@@ -648,6 +654,7 @@ static int next_page(struct tlay *T) {
         return rc;
     draw_header(T);
     T->fresh = 1;
+    T->rows_here = 0;
     return RC_OK;
 }
 
@@ -671,65 +678,81 @@ static size_t band_end(const struct tlay *T, size_t a) {
     return e < g->nrows ? e : g->nrows;
 }
 
-/* Place rows [a, b) at L->y; `split_h` > 0 places only that much of row a
-** (b == a + 1), cutting its cells between lines.  Cells that go on past
-** the part placed are carried to the next page. */
-static void place_rows(struct tlay *T, size_t a, size_t b, float split_h) {
-    struct grid *g = &T->body;
-    struct placed *pcs = calloc(T->ncarried + g->first[b] - g->first[a] + 1, sizeof *pcs);
-    size_t n = 0, i, k, ncarried = 0;
-    float top = T->L->y, bottom, avail_lines;
-    if (pcs == NULL) abort();
-    for (k = 0; k < T->ncarried + g->first[b] - g->first[a]; k++) {
-        size_t idx = k < T->ncarried ? T->carried[k] : g->first[a] + (k - T->ncarried);
-        struct tcell *c = &g->cells[idx];
-        struct placed *pc = &pcs[n++];
-        size_t end = c->row + c->rowspan, from = c->row > a ? c->row : a, to = end < b ? end : b;
-        int cut = split_h > 0 || end > b;
-        pc->c = c;
-        pc->row = from;
-        pc->rows = to - from;
-        pc->x0 = T->colx[c->col];
-        pc->x1 = T->colx[c->col + c->colspan];
-        pc->y1 = top - rows_height(g, a, from);
-        pc->y0 = split_h > 0 ? top - split_h : pc->y1 - rows_height(g, from, to);
-        pc->from = c->next_line;
-        pc->count = c->p.nlines - c->next_line;
-        pc->top = cut || c->part > 0;
-        if (pc->count == 0 && c->rowspan > 1 && c->part > 0 && pc->from > 0
-            && (float)pc->from * T->lh + 2 * PAD_Y <= pc->y1 - pc->y0 + EPS) {
-            /* A span continued on a new page shows its label again (a
-            ** reader of that page needs it); nothing of it is left to place. */
-            pc->from = 0;
-            pc->count = c->p.nlines;
-            pc->repeat = 1;
-            if (cut) T->carried[ncarried++] = idx;
-            continue;
-        }
-        if (cut) {
-            avail_lines = (pc->y1 - pc->y0 - 2 * PAD_Y + EPS) / T->lh;
-            if (avail_lines < 1) avail_lines = 1;      /* a page always takes a line */
-            if ((float)pc->count > avail_lines) pc->count = (size_t)avail_lines;
-            T->carried[ncarried++] = idx;             /* rewritten in place: ncarried <= k */
-        }
-        c->next_line += pc->count;
+/* Where body cell `c` goes when rows [a, b) are placed from `top` (only
+** `split_h` of row a when that is > 0), and which of its lines.  Returns
+** 1 when the cell goes on past this part and is carried over. */
+static int place_cell(struct tlay *T, struct tcell *c, size_t a, size_t b, float split_h,
+                      float top, struct placed *pc) {
+    const struct grid *g = &T->body;
+    size_t end = c->row + c->rowspan, from = c->row > a ? c->row : a, to = end < b ? end : b;
+    int cut = split_h > 0 || end > b;
+    float fit;
+    pc->c = c;
+    pc->row = from;
+    pc->rows = to - from;
+    pc->x0 = T->colx[c->col];
+    pc->x1 = T->colx[c->col + c->colspan];
+    pc->y1 = top - rows_height(g, a, from);
+    pc->y0 = split_h > 0 ? top - split_h : pc->y1 - rows_height(g, from, to);
+    pc->from = c->next_line;
+    pc->count = c->p.nlines - c->next_line;
+    pc->top = cut || c->part > 0;
+    if (pc->count == 0 && c->rowspan > 1 && c->part > 0 && pc->from > 0
+        && (float)pc->from * T->lh + 2 * PAD_Y <= pc->y1 - pc->y0 + EPS) {
+        /* A span continued on a new page shows its label again (a reader
+        ** of that page needs it); nothing of it is left to place. */
+        pc->from = 0;
+        pc->count = c->p.nlines;
+        pc->repeat = 1;
+        return cut;
     }
-    T->ncarried = ncarried;
-    bottom = split_h > 0 ? top - split_h : top - rows_height(g, a, b);
-    draw_cells(T, pcs, n);
+    if (cut) {
+        fit = (pc->y1 - pc->y0 - 2 * PAD_Y + EPS) / T->lh;
+        if (fit < 1) fit = 1;                     /* a page always takes a line */
+        if ((float)pc->count > fit) pc->count = (size_t)fit;
+    }
+    c->next_line += pc->count;
+    return cut;
+}
+
+/* Rules of a body part: grid edges, or (three-line) a light rule above a
+** totals row that is not right under the header. */
+static void body_rules(struct tlay *T, const struct placed *pcs, size_t n, float top, float bottom) {
+    size_t i;
     if (T->style.grid) {
         for (i = 0; i < n; i++) {
             rule(T, pcs[i].x0, pcs[i].x1, pcs[i].y0, LIGHT);
             vrule(T, pcs[i].x1, pcs[i].y0, pcs[i].y1, LIGHT);
         }
         vrule(T, T->colx[0], bottom, top, LIGHT);
-    } else {
-        for (i = 0; i < n; i++)   /* a totals row: a light rule above it */
-            if (pcs[i].c->kind == 't' && pcs[i].c->col == 0 && pcs[i].row == pcs[i].c->row
-                && pcs[i].c->part == 1 && (pcs[i].row == 0 || !T->t->total[pcs[i].row - 1])
-                && !(T->fresh && pcs[i].y1 >= top - EPS))   /* not right under the header */
-                rule(T, T->colx[0], T->colx[T->t->ncols], pcs[i].y1, LIGHT);
+        return;
     }
+    for (i = 0; i < n; i++) {
+        const struct placed *pc = &pcs[i];
+        if (pc->c->kind == 't' && pc->c->col == 0 && pc->row == pc->c->row && pc->c->part == 1
+            && (pc->row == 0 || !T->t->total[pc->row - 1]) && !(T->fresh && pc->y1 >= top - EPS))
+            rule(T, T->colx[0], T->colx[T->t->ncols], pc->y1, LIGHT);
+    }
+}
+
+/* Place rows [a, b) at L->y; `split_h` > 0 places only that much of row a
+** (b == a + 1), cutting its cells between lines.  Cells that go on past
+** the part placed are carried to the next page. */
+static void place_rows(struct tlay *T, size_t a, size_t b, float split_h) {
+    struct grid *g = &T->body;
+    size_t n = T->ncarried + g->first[b] - g->first[a], k, ncarried = 0;
+    struct placed *pcs = calloc(n + 1, sizeof *pcs);
+    float top = T->L->y, bottom = split_h > 0 ? top - split_h : top - rows_height(g, a, b);
+    if (pcs == NULL) abort();
+    for (k = 0; k < n; k++) {
+        size_t idx = k < T->ncarried ? T->carried[k] : g->first[a] + (k - T->ncarried);
+        /* rewritten in place: ncarried <= k, so no entry is overwritten unread */
+        if (place_cell(T, &g->cells[idx], a, b, split_h, top, &pcs[k])) T->carried[ncarried++] = idx;
+    }
+    T->ncarried = ncarried;
+    T->rows_here += b - a;
+    draw_cells(T, pcs, n);
+    body_rules(T, pcs, n, top, bottom);
     free(pcs);
     T->L->y = bottom;
     T->L->at_top = 0;
@@ -794,6 +817,16 @@ static void split_row(struct tlay *T, size_t *a, float room) {
     refit_carried(T, *a);
 }
 
+/* Would placing band [a, e) here leave the table's last row alone on the
+** next page?  Then the band goes over with it, if the page already has
+** two rows of the table and both fit on the next. */
+static int lone_last_row(const struct tlay *T, size_t a, size_t e, float room) {
+    const struct grid *g = &T->body;
+    float both = rows_height(g, a, g->nrows);
+    return e == g->nrows - 1 && both > room + EPS && T->rows_here >= 2
+        && both <= fresh_room(T) + EPS && band_end(T, e) == g->nrows;
+}
+
 static int place_body(struct tlay *T) {
     struct layout *L = T->L;
     struct grid *g = &T->body;
@@ -803,8 +836,13 @@ static int place_body(struct tlay *T) {
     while (a < g->nrows) {
         size_t e = band_end(T, a), k;
         float band = rows_height(g, a, e), room = L->y - L->bottom, h = 0;
-        if (band <= room + EPS) { place_rows(T, a, e, 0); a = e; continue; }
+        if (band <= room + EPS && !lone_last_row(T, a, e, room)) {
+            place_rows(T, a, e, 0);
+            a = e;
+            continue;
+        }
         for (k = a; k < e && h + g->row_h[k] <= room + EPS; k++) h += g->row_h[k];
+        if (e - k == 1 && k - a >= 3) k--;      /* not one row alone on the next page */
         if (!T->fresh && band <= fresh_room(T) + EPS) {
             /* A group of four rows or more may break, two rows on each side
             ** (its merged cells show their text again on the next page). */

@@ -58,7 +58,7 @@ local function parse_width(w, what)
   if type(w) == "string" then
     local pt = tonumber(w:match("^%s*([%d.]+)%s*pt%s*$") or "")
     if pt and pt > 0 then return "pt", pt end
-    local share = tonumber(w:match("^%s*([%d.]+)%s*fr%s*$") or "")
+    local share = tonumber(w:match("^%s*([%d.]+)%s*fr%s*$") or w:match("^%s*([%d.]+)%s*$") or "")
     if share and share > 0 then return "share", share end
   end
   table_error("%s: width must be \"auto\", a size such as \"30pt\" or a share such as 2, got %s",
@@ -284,7 +284,7 @@ function Document:table(spec)
       totals[r] = false
     end
     local spans = row_spans(leaves, rows, cells, ncols)
-    if spec.total ~= nil then
+    if spec.total ~= nil and #rows > 0 then     -- no rows: only the no-data row
       for _, tcells in ipairs(total_rows(spec.total, leaves, rows)) do
         for j = 1, ncols do
           cells[#cells + 1] = tcells[j]

@@ -415,9 +415,10 @@ doc:table{
     { key = "a", title = "序号" },
     { key = "b", title = "比例", format = "percent:2" },
     { key = function(r) return r.b and r.b * 2 end, title = "两倍", format = function(v, r)
-        return v and string.format("%.1f 倍（第 %d 行）", v, r.a) end },
+        return v and string.format("%.1f 倍（第 %s 行）", v, r.a) end },
   },
   caption = "格式",
+  total = { { a = "合计", b = 0.875 } },
 }
 return doc
 '''
@@ -440,6 +441,8 @@ def test_small_tables():
             (0, 2): "1.0倍（第1行）", (1, 2): "无", (3, 2): "-0.2倍（第4行）"}
     for k, v in want.items():
         check(fmt.get(k) == v, f"small tables: formats: cell {k} is {fmt.get(k)!r}, want {v!r}")
+    given = {c["col"]: text(c) for c in cells_of(dl, 3) if c["kind"] == "t"}
+    check(given == {0: "合计", 1: "87.50%", 2: "1.8倍（第合计行）"}, f"small tables: a given totals row: {given}")
     zebra = [p for page in dl["pages"] for p in page["paths"] if p["fill"] and p["role"] == "table-cell"]
     check(len(zebra) == 2 * 3, f"small tables: theme zebra: {len(zebra)} shaded cells, want 6")
     nums = [c for c in cells_of(dl, 3) if c["kind"] == "b" and c["col"] == 0]
@@ -511,11 +514,10 @@ def test_examples():
             if script.endswith("indicators_brief.lua"):
                 rows = max(c["row"] for c in dl["cells"] if c["table"] == 1 and c["kind"] == "b") + 1
                 check(rows == 500, f"{script}: {rows} rows, want 500")
-                head = sorted({squeeze(t["text"]) for p in dl["pages"] for t in p["texts"]
-                               if "cell" in t and dl["cells"][t["cell"]]["kind"] == "h"
-                               and dl["cells"][t["cell"]]["table"] == 1})
-                titles = [squeeze(t) for t in head]
                 check_pages_of_table(dl, script, [squeeze(x) for x in head_titles(dl)], 1, 500)
+                repeats = [c for c in dl["cells"] if c["repeat"]]
+                check(repeats and all(c["part"] > 0 for c in repeats),
+                      f"{script}: merged cells broken across pages should show their label again")
 
 
 def head_titles(dl):

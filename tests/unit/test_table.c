@@ -11,6 +11,9 @@
 **     page's text area; the cells of a page do not overlap;
 **   - every page the table reaches has the whole header;
 **   - every body row is placed.
+**
+** TABLE_SEED=n and TABLE_N=n generate other tables, TABLE_DEBUG=1 prints
+** the runs outside their cells.
 */
 #include <math.h>
 #include <stdio.h>
