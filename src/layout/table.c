@@ -309,8 +309,8 @@ static void measure_columns(struct tlay *T, struct col_measure *m) {
         if (c->colspan == 1) continue;
         need = natural_width(&c->p) + 2 * PAD_X;
         for (k = c->col; k < c->col + c->colspan; k++) have += m[k].natural;
-        for (k = c->col; need > have && k < c->col + c->colspan; k++)
-            m[k].natural += (need - have) / (float)c->colspan;
+        if (need > have)                          /* the columns under it share the rest */
+            for (k = c->col; k < c->col + c->colspan; k++) m[k].natural += (need - have) / (float)c->colspan;
     }
     free(max_tail);
 }
@@ -429,7 +429,8 @@ static void break_cells(struct tlay *T, struct grid *g) {
         float w = cell_width(T, c) - 2 * PAD_X;
         para_break(&c->p, w - c->shift, 0);
         if (c->p.nlines > 1 && c->shift > 0) { c->shift = 0; para_break(&c->p, w, 0); }
-        if (c->shift > w - c->p.lines[0].width) c->shift = w > c->p.lines[0].width ? w - c->p.lines[0].width : 0;
+        if (c->shift > w - c->p.lines[0].width)   /* never out of the cell on the left */
+            c->shift = w > c->p.lines[0].width ? w - c->p.lines[0].width : 0;
     }
 }
 

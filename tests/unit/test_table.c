@@ -109,7 +109,8 @@ static void check_layout(const struct doc *doc, const struct display *d, const c
             if (!text_inside(tx, c->box)) {
                 if (getenv("TABLE_DEBUG") && bad_text < 3) {
                     struct buf b; buf_init(&b); display_text_utf8(page, tx, &b); buf_putc(&b, 0);
-                    printf("  %s p%zu text x=%g w=%g y=%g size=%g '%.40s' cell %c r%d c%d part %d box %g %g %g %g\n", name, p,
+                    printf("  %s p%zu text x=%g w=%g y=%g size=%g '%.40s' "
+                           "cell %c r%d c%d part %d box %g %g %g %g\n", name, p,
                            tx->x, tx->width, tx->y, tx->size, (char *)b.data, c->kind, c->row, c->col, c->part,
                            c->box[0], c->box[1], c->box[2], c->box[3]);
                     buf_free(&b);
@@ -293,7 +294,11 @@ static void widths_of(const struct display *d, float *w, size_t ncols) {
 }
 
 static void check_widths(struct fontset *fs) {
-    static const char *const texts[] = { "新加坡", "12", "一段很长很长的说明文字，会比其他列宽得多，需要换行才能放下。一段很长很长的说明文字，会比其他列宽得多，需要换行才能放下。" };
+    static const char *const texts[] = {
+        "新加坡", "12",
+        "一段很长很长的说明文字，会比其他列宽得多，需要换行才能放下。"
+        "一段很长很长的说明文字，会比其他列宽得多，需要换行才能放下。"
+    };
     struct doc *doc = width_doc(3, texts);
     struct doc_theme *th = &doc->theme;
     float text_width = th->page_width - th->margin_left - th->margin_right, w[3] = { 0, 0, 0 };
@@ -326,41 +331,47 @@ static void check_widths(struct fontset *fs) {
     doc_free(doc);
 }
 
+/* The text run of body row `row` of the first table (one run per cell here). */
+static const struct dl_text *body_run(const struct display *d, int row) {
+    size_t k;
+    for (k = 0; k < d->pages[0].ntexts; k++) {
+        const struct dl_text *tx = &d->pages[0].texts[k];
+        if (tx->cell && d->cells[tx->cell - 1].kind == 'b' && d->cells[tx->cell - 1].row == row) return tx;
+    }
+    return NULL;
+}
+
 /* A numeric column on the decimal point: the point of "1.5", "22.25" and
-** "333.125" at the same x (digits are all the same width in DejaVu). */
+** "333.125" and the end of "4444" at the same x (DejaVu's digits all have
+** one width, so the digit and point widths come from the runs). */
 static void check_decimal(struct fontset *fs) {
+    static const char *const values[] = { "1.5", "22.25", "333.125", "4444" };
     struct doc *doc = doc_new();
     struct doc_table *t = doc_table_new(1, 4);
-    static const char *const values[] = { "1.5", "22.25", "333.125", "4444" };
     struct display d;
     struct rc_err err = {0};
-    float right[4] = { 0, 0, 0, 0 }, digit = 0, point = 0, anchor[4];
+    const struct dl_text *run[4];
+    float digit, point, anchor[4];
     int i;
-    size_t k;
     t->cols[0].title = strdup("数值");
     t->cols[0].align = DOC_RIGHT;
     t->cols[0].decimal = 1;
     for (i = 0; i < 4; i++) t->cells[i] = strdup(values[i]);
     doc_add_table(doc, t, "decimal");
     CHECK(lay_out(doc, fs, &d, &err) == RC_OK);
-    for (k = 0; k < d.pages[0].ntexts; k++) {
-        const struct dl_text *tx = &d.pages[0].texts[k];
-        if (tx->cell && d.cells[tx->cell - 1].kind == 'b') right[d.cells[tx->cell - 1].row] = tx->x + tx->width;
-        if (tx->cell && d.cells[tx->cell - 1].kind == 'b' && d.cells[tx->cell - 1].row == 3) digit = tx->width / 4;
+    for (i = 0; i < 4; i++) run[i] = body_run(&d, i);
+    if (run[0] && run[1] && run[2] && run[3]) {
+        digit = run[3]->width / 4;
+        point = run[0]->width - 2 * digit;
+        for (i = 0; i < 3; i++)        /* "1.5": one digit after the point, "22.25" two... */
+            anchor[i] = run[i]->x + run[i]->width - point - (float)(i + 1) * digit;
+        anchor[3] = run[3]->x + run[3]->width;
+        for (i = 1; i < 4; i++)
+            CHECK_MSG(fabsf(anchor[i] - anchor[0]) < 0.05f, "decimal anchor of %s at %g, of %s at %g",
+                      values[i], anchor[i], values[0], anchor[0]);
+    } else {
+        CHECK_MSG(0, "decimal: a value was not drawn");
     }
-    point = 0;
-    for (k = 0; k < d.pages[0].ntexts; k++) {
-        const struct dl_text *tx = &d.pages[0].texts[k];
-        if (tx->cell && d.cells[tx->cell - 1].kind == 'b' && d.cells[tx->cell - 1].row == 0)
-            point = tx->width - 2 * digit;
-    }
-    anchor[0] = right[0] - point - 1 * digit;
-    anchor[1] = right[1] - point - 2 * digit;
-    anchor[2] = right[2] - point - 3 * digit;
-    anchor[3] = right[3];
-    for (i = 1; i < 4; i++)
-        CHECK_MSG(fabsf(anchor[i] - anchor[0]) < 0.05f, "decimal anchor of %s at %g, of %s at %g",
-                  values[i], anchor[i], values[0], anchor[0]);
     display_free(&d);
     doc_free(doc);
 }
