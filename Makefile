@@ -45,6 +45,8 @@ $(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/prelude.h
 	$(CC) $(CFLAGS) -I$(BUILD) -c -o $@ $<
 
 # The Lua half of the report module is compiled into the binary.
+$(BUILD)/src/script/lreport.o: $(BUILD)/prelude.h
+
 $(BUILD)/prelude.h: src/script/prelude.lua
 	@mkdir -p $(BUILD)
 	cd src/script && xxd -i prelude.lua > $(CURDIR)/$@.tmp && mv $(CURDIR)/$@.tmp $(CURDIR)/$@
