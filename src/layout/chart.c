@@ -805,22 +805,6 @@ static int no_data(struct chart *ch) {
     return draw_text(ch, "暂无数据", 10, ch->x + ch->w / 2, ch->y + ch->h / 2 - 3.5f, DOC_CENTER, AXIS);
 }
 
-static int caption_lines(struct layout *L, const char *text, float size, enum doc_align align,
-                         enum dl_role role, const char *where) {
-    struct para p;
-    size_t i;
-    float lh = size * 1.5f;
-    int rc = layout_shape(L, &p, L->heading_family, size, text, where);
-    if (rc != RC_OK) return rc;
-    para_break(&p, L->width, 0);
-    for (i = 0; i < p.nlines; i++) {
-        para_draw_line(&p, i, L->page, L->left, L->y - layout_baseline(size, lh), L->width, align, role, 0);
-        L->y -= lh;
-    }
-    para_free(&p);
-    return RC_OK;
-}
-
 int layout_chart(struct layout *L, const struct doc_block *b) {
     const struct doc_chart *c = b->chart;
     struct chart ch;
@@ -857,9 +841,9 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
     L->at_top = 0;
     if (c->caption) {
         snprintf(label, sizeof label, "图 %d  %.480s", ch.number, c->caption);
-        if ((rc = caption_lines(L, label, 10, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK) return rc;
+        if ((rc = layout_caption(L, label, 10, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK) return rc;
     }
-    if (c->source && (rc = caption_lines(L, c->source, 8, DOC_LEFT, DL_NOTE, b->where)) != RC_OK) return rc;
+    if (c->source && (rc = layout_caption(L, c->source, 8, DOC_LEFT, DL_NOTE, b->where)) != RC_OK) return rc;
     L->y -= 8;
     return RC_OK;
 }

@@ -86,6 +86,25 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
     return rc;
 }
 
+int layout_caption(struct layout *L, const char *text, float size, enum doc_align align,
+                   enum dl_role role, const char *where) {
+    struct para p;
+    size_t i;
+    float lh = size * 1.5f;
+    int rc = layout_shape(L, &p, L->heading_family, size, text, where);
+    if (rc != RC_OK) return rc;
+    para_break(&p, L->width, 0);
+    for (i = 0; i < p.nlines; i++) {
+        layout_need(L, lh);
+        para_draw_line(&p, i, L->page, L->left, L->y - layout_baseline(size, lh),
+                       L->width, align, role, 0);
+        L->y -= lh;
+        L->at_top = 0;
+    }
+    para_free(&p);
+    return RC_OK;
+}
+
 static struct dl_color ink(struct doc_color c) {
     struct dl_color d = { c.r, c.g, c.b };
     return d;
@@ -508,14 +527,9 @@ static int layout_image(struct layout *L, const struct doc_block *b) {
     L->at_top = 0;
     L->ncharts++;
     if (im->caption) {
-        struct para p;
         int rc;
         snprintf(label, sizeof label, "图 %d  %.500s", L->ncharts, im->caption);
-        if ((rc = layout_shape(L, &p, L->heading_family, 10, label, b->where)) != RC_OK) return rc;
-        para_break(&p, L->width, 0);
-        rc = place_lines(L, &p, 15, DOC_CENTER, DL_CAPTION, NULL, b->where);
-        para_free(&p);
-        if (rc != RC_OK) return rc;
+        if ((rc = layout_caption(L, label, 10, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK) return rc;
     }
     L->y -= 8;
     return RC_OK;

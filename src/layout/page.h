@@ -59,6 +59,11 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
 /* Baseline offset of a line of `size` pt in a line box `line_h` tall. */
 float layout_baseline(float size, float line_h);
 
+/* Lines of a caption or source note across the text width, in the heading
+** family, each starting a new page if it must. */
+int layout_caption(struct layout *L, const char *text, float size, enum doc_align align,
+                   enum dl_role role, const char *where);
+
 int layout_table(struct layout *L, const struct doc_block *b);
 int layout_chart(struct layout *L, const struct doc_block *b);
 

@@ -617,25 +617,6 @@ static void draw_header(struct tlay *T) {
 
 /* ---- captions and pages ------------------------------------------------------- */
 
-static int text_lines(struct layout *L, const char *text, float size, enum doc_align align,
-                      enum dl_role role, const char *where) {
-    struct para p;
-    size_t i;
-    float lh = size * 1.5f;
-    int rc = layout_shape(L, &p, L->heading_family, size, text, where);
-    if (rc != RC_OK) return rc;
-    para_break(&p, L->width, 0);
-    for (i = 0; i < p.nlines; i++) {
-        layout_need(L, lh);
-        para_draw_line(&p, i, L->page, L->left, L->y - layout_baseline(size, lh),
-                       L->width, align, role, 0);
-        L->y -= lh;
-        L->at_top = 0;
-    }
-    para_free(&p);
-    return RC_OK;
-}
-
 static float continued_height(void) { return CONTINUED_SIZE * 1.5f; }
 
 /* Room for body rows on a page that starts with "续表 N" and the header. */
@@ -651,7 +632,7 @@ static int next_page(struct tlay *T) {
     layout_new_page(T->L);
     if (T->number) snprintf(label, sizeof label, "续表 %d", T->number);
     else snprintf(label, sizeof label, "续表");
-    if ((rc = text_lines(T->L, label, CONTINUED_SIZE, DOC_CENTER, DL_CAPTION, T->b->where)) != RC_OK)
+    if ((rc = layout_caption(T->L, label, CONTINUED_SIZE, DOC_CENTER, DL_CAPTION, T->b->where)) != RC_OK)
         return rc;
     draw_header(T);
     T->fresh = 1;
@@ -918,13 +899,13 @@ int layout_table(struct layout *L, const struct doc_block *b) {
     if (first > fresh_room(&T)) first = T.lh + 2 * PAD_Y;
     layout_need(L, caption_h + rows_height(&T.head, 0, T.head.nrows) + first);
     T.fresh = L->at_top;
-    if (T.t->caption && (rc = text_lines(L, label, CAPTION_SIZE, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK)
+    if (T.t->caption && (rc = layout_caption(L, label, CAPTION_SIZE, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK)
         goto done;
     draw_header(&T);
     if ((rc = place_body(&T)) != RC_OK) goto done;
     if (!T.style.grid) rule(&T, T.colx[0], T.colx[T.t->ncols], L->y, HEAVY);
     L->y -= 4;
-    if (T.t->source) rc = text_lines(L, T.t->source, SOURCE_SIZE, DOC_LEFT, DL_NOTE, b->where);
+    if (T.t->source) rc = layout_caption(L, T.t->source, SOURCE_SIZE, DOC_LEFT, DL_NOTE, b->where);
     L->y -= 6;
 done:
     free_grid(&T.head);
