@@ -23,17 +23,8 @@ import time
 REPORTC = os.environ.get("REPORTC", "./reportc")
 SCRIPT = "tests/lua/batch_brief.lua"
 STATES = "SGP,MYS,THA,IDN,VNM,PHL,BRN,LAO,MMR,KHM"
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from suite import check, finish  # noqa: E402
 
 
 def env_with(extra=None):
@@ -288,5 +279,4 @@ with tempfile.TemporaryDirectory(prefix="reportc-batch-") as tmp:
     test_bench()
     print(f"INFO batch tests took {time.time() - started:.1f} s")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(finish())

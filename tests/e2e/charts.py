@@ -17,17 +17,8 @@ import tempfile
 
 REPORTC = os.environ.get("REPORTC", "./reportc")
 TOL = 0.005
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from suite import check, finish  # noqa: E402
 
 
 def close(got, want, scale):
@@ -157,8 +148,7 @@ def main():
     check(total >= 4, f"only {total} charts in the examples")
     print(f"INFO checked {total} example charts")
     check_bad_data()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -23,22 +23,8 @@ import sqlite3
 import sys
 import unicodedata
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return bool(cond)
-
-
-def finish():
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from suite import check, finish  # noqa: E402
 
 
 # ---------------------------------------------------------------- seeds --
@@ -172,9 +158,9 @@ def main():
     if not check(seeds_dir is not None,
                  "seed documents not found: neither ../shared/seeds (from the repository root) "
                  "nor $SEEDS_DIR is a directory"):
-        finish()
+        sys.exit(finish())
     if not check(os.path.isfile(db_path), f"{db_path} missing (run: sh scripts/facts/build.sh {db_path})"):
-        finish()
+        sys.exit(finish())
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     db.row_factory = sqlite3.Row
 
@@ -442,7 +428,7 @@ def main():
         bad = rows(f"SELECT count(*) FROM {table} WHERE source_id NOT IN (SELECT id FROM sources)")[0][0]
         check(bad == 0, f"{table}: {bad} rows cite an unknown source")
 
-    finish()
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

@@ -18,17 +18,8 @@ import tempfile
 
 REPORTC = os.environ.get("REPORTC", "./reportc")
 SEEDS = os.environ.get("SEEDS_DIR", "../shared/seeds")
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from suite import check, finish  # noqa: E402
 
 
 def run(*args, env=None):
@@ -206,8 +197,7 @@ def main():
         check_usage()
         check_reproducible()
         check_font_size()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -66,18 +66,7 @@ FIXTURE_TEXT = "东盟网络安全现状研究报告（新版）"
 LATIN_TEXT = "Glyph check: Hello, world 0123 (Zoe)"
 FALLBACK_TEXT = "东盟㐇㐈㐉㐊㐋㐍㐎㐏㐐㐑㐒㐓合作。"  # CJK Ext. A: only the fallback face has it
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    cond = bool(cond)
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return cond
+from suite import check, finish  # noqa: E402
 
 
 def info(text):
@@ -439,8 +428,7 @@ def main():
         test_identity_fixture(tmp)
         test_reportc_fallback(tmp)
     test_reports()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -24,17 +24,8 @@ import tempfile
 
 REPORTC = os.environ.get("REPORTC", "./reportc")
 EPS = 0.05
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from suite import check, finish  # noqa: E402
 
 
 def build(script, *extra, name="t"):
@@ -536,8 +527,7 @@ def main():
     test_small_tables()
     test_errors()
     test_examples()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

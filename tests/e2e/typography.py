@@ -22,17 +22,8 @@ import tempfile
 REPORTC = os.environ.get("REPORTC", "./reportc")
 NO_START = set("，。、；：？！）》」』】〕〗〙〛｝〉’”…‥·%％‰℃,.;:?!)]}")
 NO_END = set("（《「『【〔〖〘〚｛〈‘“([{")
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL " + what)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from suite import check, finish  # noqa: E402
 
 
 def build(script, d, *extra):
@@ -229,8 +220,7 @@ def main():
     check(entries > 0, "no contents page was checked")
     check(notes > 0, "no footnote was checked")
     print(f"INFO {lines} lines, {entries} contents entries, {notes} footnotes checked")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":
