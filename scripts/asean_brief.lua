@@ -5,7 +5,7 @@
 --
 --   reportc build scripts/asean_brief.lua -D country=SGP -o out/asean_SGP.pdf
 --   (country: SGP MYS THA IDN VNM PHL BRN LAO MMR KHM; year: the GCI year,
---   default 2018; period: the issue, default the build month, YYYY-MM)
+--   default 2018; period: the issue, YYYY-MM, default this-month)
 
 local report = require "report"
 local brief  = require "templates.brief"
@@ -13,23 +13,7 @@ local db     = report.db
 
 local iso3 = report.param("country", "SGP")
 local year = report.param("year", 2018)
-local period = report.param("period", "")
-if period == "" then
-  -- The issue month from the build time (SOURCE_DATE_EPOCH when set).
-  local days = report.now() // 86400
-  local y = 1970
-  while true do
-    local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
-    local len = leap and 366 or 365
-    if days < len then break end
-    days = days - len; y = y + 1
-  end
-  local mdays = { 31, ((y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0) and 29 or 28,
-                  31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-  local m = 1
-  while days >= mdays[m] do days = days - mdays[m]; m = m + 1 end
-  period = string.format("%04d-%02d", y, m)
-end
+local period = report.param("period", "this-month")
 local py, pm = period:match("^(%d%d%d%d)%-(%d%d)$")
 if not py then error("period must be YYYY-MM, got '" .. period .. "'") end
 

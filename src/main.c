@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/month.h"
 #include "base/rc.h"
 #include "batch/batch.h"
 #include "job/job.h"
@@ -117,7 +118,7 @@ static int parse_param(struct options *o, char *arg) {
     *eq = '\0';
     o->params[o->nparams].name = arg;
     o->params[o->nparams].value = eq + 1;
-    if (batch_month_keyword(eq + 1, o->now, o->months[o->nparams]))
+    if (month_keyword(eq + 1, o->now, o->months[o->nparams]))
         o->params[o->nparams].value = o->months[o->nparams];
     o->nparams++;
     return 0;

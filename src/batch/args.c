@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "plan.h"
+#include "../base/month.h"
 
 /* Workers default to the cores this process may run on (taskset, cgroup
 ** cpusets and Slurm's --cpus-per-task all narrow the affinity mask). */
@@ -64,7 +65,7 @@ static int parse_common(struct batch_opts *o, char *arg, struct rc_err *err) {
     if (i == BATCH_MAX_PARAMS) return rc_fail(err, RC_USAGE, "too many -D parameters");
     o->common[i].name = arg;
     o->common[i].value = eq + 1;
-    if (batch_month_keyword(eq + 1, o->now, o->common_months[i]))
+    if (month_keyword(eq + 1, o->now, o->common_months[i]))
         o->common[i].value = o->common_months[i];
     if (i == o->ncommon) o->ncommon++;
     return RC_OK;

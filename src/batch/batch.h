@@ -39,11 +39,4 @@ struct batch_outcome {
 int batch_command(int argc, char **argv, const struct batch_env *env,
                   struct batch_outcome *out, struct rc_err *err);
 
-/* If `value` is `last-month` or `this-month`, write the month it names,
-** YYYY-MM, into out[8] and return 1; else return 0.  The month is taken in
-** UTC when SOURCE_DATE_EPOCH is set (so it is reproducible), else in local
-** time (so a job run just after local midnight on the 1st sees the new
-** month). */
-int batch_month_keyword(const char *value, long long now, char out[8]);
-
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "plan.h"
+#include "../base/month.h"
 #include "../base/buf.h"
 
 struct csv_reader {
@@ -126,7 +127,7 @@ static int take_row(struct csv_reader *r, struct csv_row *row, int line, long lo
     size_t i;
     for (i = 0; i < row->count; i++) {
         char month[8];
-        if (batch_month_keyword(row->fields[i], now, month)) {
+        if (month_keyword(row->fields[i], now, month)) {
             free(row->fields[i]);
             if ((row->fields[i] = strdup(month)) == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
         }

@@ -11,28 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "plan.h"
+#include "../base/month.h"
 
 #define BATCH_MAX_JOBS 10000000   /* a typo in a range, not a real batch */
-
-/* ---- months ---------------------------------------------------------------- */
-
-int batch_month_keyword(const char *value, long long now, char out[8]) {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = (time_t)now;
-    struct tm tm;
-    int delta;
-    unsigned index;
-    if (strcmp(value, "this-month") == 0) delta = 0;
-    else if (strcmp(value, "last-month") == 0) delta = -1;
-    else return 0;
-    if (sde && *sde) gmtime_r(&t, &tm);
-    else localtime_r(&t, &tm);
-    index = (unsigned)((tm.tm_year + 1900) * 12 + tm.tm_mon + delta);
-    snprintf(out, 8, "%04u-%02u", index / 12 % 10000, index % 12 + 1);
-    return 1;
-}
 
 /* "YYYY-MM" into a month count (year * 12 + month - 1). */
 static int parse_month(const char *s, int *index) {
@@ -121,13 +103,13 @@ static int add_item(struct batch_axis *axis, char *item, long long now, struct r
     if (*item == '\0')
         return rc_fail(err, RC_USAGE, "--each %s: an empty value in the list", axis->names[0]);
     if (dots == NULL) {
-        if (batch_month_keyword(item, now, lo_month)) lo = lo_month;
+        if (month_keyword(item, now, lo_month)) lo = lo_month;
         return add_value(axis, lo, err);
     }
     *dots = '\0';
     hi = dots + 2;
-    if (batch_month_keyword(lo, now, lo_month)) lo = lo_month;
-    if (batch_month_keyword(hi, now, hi_month)) hi = hi_month;
+    if (month_keyword(lo, now, lo_month)) lo = lo_month;
+    if (month_keyword(hi, now, hi_month)) hi = hi_month;
     return add_range(axis, lo, hi, err);
 }
 

@@ -13,6 +13,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 #include "host.h"
+#include "../base/month.h"
 #include "../text/numfmt.h"
 #include "prelude.h"          /* out/build/prelude.h: prelude_lua[] */
 
@@ -46,8 +47,14 @@ static int l_param(lua_State *L) {
     for (i = 0; i < job->nparams; i++)
         if (strcmp(job->params[i].name, name) == 0) value = job->params[i].value;
     if (value == NULL) {
+        char month[8];
         if (lua_isnoneornil(L, 2))
             return luaL_error(L, "parameter '%s' is required (give it with -D %s=VALUE)", name, name);
+        /* A default of last-month or this-month names a month, as -D does. */
+        if (lua_type(L, 2) == LUA_TSTRING && month_keyword(lua_tostring(L, 2), job->now, month)) {
+            lua_pushstring(L, month);
+            return 1;
+        }
         lua_settop(L, 2);
         return 1;
     }
