@@ -216,7 +216,7 @@ static void dot(struct chart *ch, float x, float y, float r, struct dl_color col
 
 struct legend_item { const char *name; struct dl_color color; int line; };
 
-static int legend_items(const struct doc_chart *c, struct legend_item *items, size_t *n) {
+static void legend_items(const struct doc_chart *c, struct legend_item *items, size_t *n) {
     size_t i;
     *n = 0;
     if (c->kind == CHART_PIE || c->kind == CHART_DONUT) {
@@ -232,7 +232,6 @@ static int legend_items(const struct doc_chart *c, struct legend_item *items, si
             items[(*n)++].line = c->kind == CHART_LINE || c->series[i].as_line;
         }
     }
-    return RC_OK;
 }
 
 static void legend_swatch(struct chart *ch, const struct legend_item *it, float x, float ymid) {

@@ -441,7 +441,7 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
     float size = e->level == 1 ? t->body_size + 1 : t->body_size, lh = size * 2.0f;
     float indent = (float)(e->level - 1) * t->body_size * 2, numw = size * 2.5f, dotw, x0, x1, base;
     struct para title, num, dots;
-    char page[32], leader[400];
+    char page[32];
     size_t ndots, i;
     int rc, body = at ? at->page - L->known_body_start + 1 : 0;
     snprintf(page, sizeof page, "%d", body > 0 ? body : 0);
@@ -462,9 +462,6 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
     dotw = dots.glyphs[0].advance * 1.6f;
     para_free(&dots);
     ndots = x1 > x0 ? (size_t)((x1 - x0) / dotw) : 0;
-    if (ndots > sizeof leader - 1) ndots = sizeof leader - 1;
-    memset(leader, '.', ndots);
-    leader[ndots] = '\0';
     if (ndots) {
         struct dl_text *run;
         int face;
