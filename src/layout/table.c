@@ -56,7 +56,7 @@ struct tcell {
 
 struct grid {                  /* the header or the body */
     struct tcell *cells;       /* ordered by first row */
-    size_t ncells, nrows;
+    size_t ncells, capcells, nrows;
     float *row_h;              /* nrows */
     size_t *first;             /* nrows + 1: cells starting in row r: [first[r], first[r+1]) */
 };
@@ -115,8 +115,11 @@ static struct table_style style_of(const struct layout *L, const struct doc_tabl
 static struct tcell *add_cell(struct grid *g, char kind, size_t row, size_t col,
                               size_t rowspan, size_t colspan, enum doc_align align) {
     struct tcell *c;
-    g->cells = realloc(g->cells, (g->ncells + 1) * sizeof *g->cells);
-    if (g->cells == NULL) abort();
+    if (g->ncells == g->capcells) {   /* doubling: a 500-row table adds thousands */
+        g->capcells = g->capcells ? g->capcells * 2 : 64;
+        g->cells = realloc(g->cells, g->capcells * sizeof *g->cells);
+        if (g->cells == NULL) abort();
+    }
     c = &g->cells[g->ncells++];
     memset(c, 0, sizeof *c);
     c->kind = kind;
