@@ -7,7 +7,6 @@ Builds each example script with --display-list.  Run from the repository
 root; ends with "N passed, N failed"."""
 
 import glob
-import json
 import math
 import os
 import re
@@ -18,6 +17,7 @@ import tempfile
 REPORTC = os.environ.get("REPORTC", "./reportc")
 TOL = 0.005
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import suite  # noqa: E402
 from suite import check, finish  # noqa: E402
 
 
@@ -95,15 +95,10 @@ def check_point(chart, m, name):
 
 def check_example(script):
     with tempfile.TemporaryDirectory() as d:
-        pdf, js = os.path.join(d, "x.pdf"), os.path.join(d, "x.json")
-        r = subprocess.run([REPORTC, "build", script, "-o", pdf, "--display-list", js],
-                           capture_output=True, text=True)
-        if not check(r.returncode == 0, f"{script}: {r.stderr.strip()}"):
+        pdf, dl, r = suite.build(script, d)
+        if not check(dl is not None, f"{script}: {r.stderr.strip()}"):
             return 0
-        dl = json.load(open(js))
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True,
-                              text=True).stdout
-        flat = re.sub(r"\s+", "", text)
+        flat = re.sub(r"\s+", "", suite.pdf_text(pdf))
     for chart in dl["charts"]:
         name = f"{script} chart {chart['number']} ({chart['kind']})"
         page = dl["pages"][chart["page"]]

@@ -15,7 +15,6 @@ table cell is recorded with its box and every text run points at its cell:
 
 Run from the repository root; ends with "N passed, N failed"."""
 
-import json
 import os
 import re
 import subprocess
@@ -25,23 +24,20 @@ import tempfile
 REPORTC = os.environ.get("REPORTC", "./reportc")
 EPS = 0.05
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import suite  # noqa: E402
 from suite import check, finish  # noqa: E402
 
 
 def build(script, *extra, name="t"):
     """Build a script (text) in a scratch folder: (returncode, stderr, display list, pdf text)."""
     with tempfile.TemporaryDirectory() as d:
-        lua, pdf, js = (os.path.join(d, name + ext) for ext in (".lua", ".pdf", ".json"))
+        lua = os.path.join(d, name + ".lua")
         with open(lua, "w") as f:
             f.write(script)
-        r = subprocess.run([REPORTC, "build", lua, "-o", pdf, "--display-list", js, *extra],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
+        pdf, dl, r = suite.build(lua, d, *extra, name=name)
+        if dl is None:
             return r.returncode, r.stderr, None, ""
-        dl = json.load(open(js))
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True,
-                              text=True).stdout
-        return 0, r.stderr, dl, text
+        return 0, r.stderr, dl, suite.pdf_text(pdf)
 
 
 def squeeze(s):
@@ -489,16 +485,13 @@ def test_examples():
         if not check(os.path.exists(script), f"{script} missing"):
             continue
         with tempfile.TemporaryDirectory() as d:
-            pdf, js = os.path.join(d, "x.pdf"), os.path.join(d, "x.json")
-            r = subprocess.run([REPORTC, "build", script, "-o", pdf, "--display-list", js],
-                               capture_output=True, text=True)
-            if not check(r.returncode == 0 and r.stderr == "", f"{script}: {r.stderr.strip()}"):
+            pdf, dl, r = suite.build(script, d)
+            if not check(dl is not None and r.stderr == "", f"{script}: {r.stderr.strip()}"):
                 continue
             q = subprocess.run(["qpdf", "--check", pdf], capture_output=True, text=True)
             check(q.returncode == 0, f"{script}: qpdf --check: {q.stdout[-200:]}{q.stderr[-200:]}")
             t = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True)
             check(t.returncode == 0 and t.stderr == "", f"{script}: pdftotext: {t.stderr.strip()}")
-            dl = json.load(open(js))
             check(len(dl["pages"]) >= number_of_pages, f"{script}: {len(dl['pages'])} pages")
             check(dl["cells"], f"{script}: no table cells")
             check_texts_inside(dl, script)

@@ -23,16 +23,14 @@ REPORTC = os.environ.get("REPORTC", "./reportc")
 NO_START = set("，。、；：？！）》」』】〕〗〙〛｝〉’”…‥·%％‰℃,.;:?!)]}")
 NO_END = set("（《「『【〔〖〘〚｛〈‘“([{")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import suite  # noqa: E402
 from suite import check, finish  # noqa: E402
 
 
 def build(script, d, *extra):
-    pdf, js = os.path.join(d, "x.pdf"), os.path.join(d, "x.json")
-    r = subprocess.run([REPORTC, "build", script, "-o", pdf, "--display-list", js, *extra],
-                       capture_output=True, text=True)
-    if not check(r.returncode == 0, f"{script}: {r.stderr.strip()}"):
-        return None, None
-    return pdf, json.load(open(js))
+    pdf, dl, r = suite.build(script, d, *extra)
+    check(dl is not None, f"{script}: {r.stderr.strip()}")
+    return pdf, dl
 
 
 def lines_of(page):
@@ -101,8 +99,6 @@ def check_contents(name, pdf, dl):
     # The links are real annotations in the PDF, one per entry.
     j = json.loads(subprocess.run(["qpdf", "--json=2", pdf], capture_output=True, text=True).stdout)
     objs = j["qpdf"][1]
-    page_objs = [o for o in objs.values()
-                 if isinstance(o.get("value"), dict) and o["value"].get("/Type") == "/Page"]
     annots = sum(1 for o in objs.values() if isinstance(o.get("value"), dict)
                  and o["value"].get("/Subtype") == "/Link" and "/Dest" in o["value"])
     check(annots >= entries, f"{name}: {entries} contents entries but {annots} link annotations")
