@@ -75,12 +75,21 @@ doc:paragraph(string.format(
    "它是东盟排名最高的国家") ..
   (below and string.format("，之后是%s（第 %d 位）。", below.country_zh, below.rank_global) or
    "，也是东盟排名最靠后的国家。"))
+-- The distance to the top and to the bottom of the region, leaving out the
+-- end the country itself is.
+local gaps = {}
+if me.rank_asean > 1 then
+  gaps[#gaps + 1] = string.format("与区域内排名最高的%s相差 %d 个名次", rows[1].country_zh,
+                                  me.rank_global - rows[1].rank_global)
+end
+if me.rank_asean < n then
+  gaps[#gaps + 1] = string.format("与排名最低的%s相差 %d 个名次", rows[n].country_zh,
+                                  rows[n].rank_global - me.rank_global)
+end
 doc:paragraph(string.format(
-  "东盟十国的排名从第 %d 位分布到第 %d 位，跨度达 %d 个名次。%s与区域内排名最高的%s相差 %d 个名次，" ..
-  "与排名最低的%s相差 %d 个名次。",
+  "东盟十国的排名从第 %d 位分布到第 %d 位，跨度达 %d 个名次。%s%s。",
   rows[1].rank_global, rows[n].rank_global, rows[n].rank_global - rows[1].rank_global, name,
-  rows[1].country_zh, me.rank_global - rows[1].rank_global, rows[n].country_zh,
-  rows[n].rank_global - me.rank_global))
+  table.concat(gaps, "，")))
 doc:table{
   rows = rows,
   columns = {
