@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/mem.h"
 #include "base/month.h"
 #include "base/rc.h"
 #include "batch/batch.h"
@@ -201,6 +202,7 @@ int main(int argc, char **argv) {
     static struct options o;
     struct rc_err err = { 0, "" };
     int rc;
+    mem_on_failure(job_remove_temp);
     if (argc < 2) { fputs(USAGE, stderr); return 2; }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) { print_help(); return 0; }
     if (strcmp(argv[1], "--version") == 0) { printf("reportc %s\n", REPORTC_VERSION); return 0; }

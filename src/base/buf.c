@@ -1,25 +1,22 @@
 /*
-** buf.c: growable byte buffer.
-**
-** Out-of-memory aborts: every caller would have to unwind a half-built
-** document anyway, and the process is one compile.
+** buf.c: growable byte buffer.  Out of memory follows base/mem.h.
 */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
+#include "mem.h"
 
 void buf_init(struct buf *b) { b->data = NULL; b->len = b->cap = 0; }
 
 void buf_free(struct buf *b) { free(b->data); buf_init(b); }
 
 void buf_reserve(struct buf *b, size_t extra) {
-    size_t need = b->len + extra, cap = b->cap ? b->cap : 64;
+    size_t need = mem_add(b->len, extra), cap = b->cap ? b->cap : 64;
     if (need <= b->cap) return;
-    while (cap < need) cap *= 2;
-    b->data = realloc(b->data, cap);
-    if (b->data == NULL) { fputs("reportc: out of memory\n", stderr); abort(); }
+    while (cap < need) cap = mem_mul(cap, 2);
+    b->data = xrealloc(b->data, cap, "a buffer");
     b->cap = cap;
 }
 

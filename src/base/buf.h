@@ -1,6 +1,6 @@
 /*
 ** buf.h: a growable byte buffer.  The struct owns its bytes; buf_free
-** releases them.  Appends abort only on out-of-memory (see buf.c).
+** releases them.  Out of memory follows base/mem.h.
 */
 #ifndef BUF_H
 #define BUF_H
