@@ -33,6 +33,10 @@ size_t mem_add(size_t a, size_t b);
 ** no allocation.  One hook; a later call replaces it. */
 void mem_on_failure(void (*cleanup)(void));
 
+/* The memory limit in force (0: none), named in the failure message: an
+** allocation usually fails because the job reached it. */
+void mem_set_limit_note(unsigned megabytes);
+
 /* Report an allocation of n bytes for `what` that failed, and exit(1). */
 void mem_fail(const char *what, size_t n) __attribute__((noreturn));
 

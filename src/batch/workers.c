@@ -131,6 +131,8 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
         build.params = j->params;
         build.nparams = j->nparams;
         build.now = o->now;
+        build.limits.seconds = o->time_limit;
+        build.limits.megabytes = o->memory_limit;
         rc = job_build(&build, &err);
     }
     if (rc == RC_OK && stat(j->output, &st) == 0) m->size = (int64_t)st.st_size;
