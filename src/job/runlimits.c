@@ -31,7 +31,12 @@ static struct {
     int armed, data_set;
     char wall_msg[512], cpu_msg[512];
     size_t wall_len, cpu_len;
+    void (*report)(const char *msg, size_t len);
 } limits_state;
+
+void limits_on_expiry(void (*report)(const char *msg, size_t len)) {
+    limits_state.report = report;
+}
 
 int limits_parse(const char *s, unsigned max, unsigned *out) {
     char *end;
@@ -47,11 +52,15 @@ int limits_parse(const char *s, unsigned max, unsigned *out) {
 /* Async-signal-safe: unlink, write, _exit. */
 static void on_limit_signal(int sig) {
     int wall = sig == SIGALRM;
-    ssize_t ignored;
+    const char *msg = wall ? limits_state.wall_msg : limits_state.cpu_msg;
+    size_t len = wall ? limits_state.wall_len : limits_state.cpu_len;
     job_remove_temp();
-    ignored = write(STDERR_FILENO, wall ? limits_state.wall_msg : limits_state.cpu_msg,
-                    wall ? limits_state.wall_len : limits_state.cpu_len);
-    (void)ignored;
+    if (limits_state.report) {
+        limits_state.report(msg, len);
+    } else {
+        ssize_t ignored = write(STDERR_FILENO, msg, len);
+        (void)ignored;
+    }
     _exit(1);
 }
 

@@ -51,6 +51,12 @@ int limits_arm(struct job_limits *l, const char *what, struct rc_err *err);
 ** its own). */
 void limits_disarm(void);
 
+/* Who hears that a timer expired, called from the signal handler (so it
+** must be async-signal-safe) with the one-line message, before the
+** process ends with status 1.  Default (NULL): the line goes to stderr.
+** A batch worker sends it to its parent as the job's result. */
+void limits_on_expiry(void (*report)(const char *msg, size_t len));
+
 /* 1 when the wall-clock or CPU deadline of `l` has passed. */
 int limits_expired(const struct job_limits *l);
 

@@ -449,6 +449,13 @@ static int path_inside(const char *path, const char *dir) {
     return strncmp(path, rdir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* An image's decoded pixels may take a quarter of the memory limit:
+** libharu holds them, their alpha mask and its stream at once. */
+static uint64_t image_limit(const struct script_ctx *ctx) {
+    const struct job_limits *l = ctx->job->limits;
+    return (l && l->megabytes ? (uint64_t)l->megabytes : LIMITS_DEFAULT_MB) << 18;
+}
+
 /* doc:image{ path = "logo.png", width = 200, caption = "…" }: PNG or JPEG,
 ** from the script's folder or templates/ only. */
 static int l_doc_image(lua_State *L) {
@@ -472,8 +479,9 @@ static int l_doc_image(lua_State *L) {
         return luaL_error(L, "doc:image: '%s' is outside the script's folder and templates/", path);
     lua_getfield(L, 2, "width");
     lua_getfield(L, 2, "caption");
-    if (doc_image_open(real, (float)luaL_optnumber(L, 4, 0), luaL_optstring(L, 5, NULL), &img, &err) != RC_OK)
-        return luaL_error(L, "doc:image: %s", err.msg);
+    if (doc_image_open(real, path, image_limit(ctx), (float)luaL_optnumber(L, 4, 0),
+                       luaL_optstring(L, 5, NULL), &img, &err) != RC_OK)
+        return luaL_error(L, "%s", err.msg);
     script_where(L, where, sizeof where);
     doc_add_image(d->doc, img, where);
     lua_settop(L, 1);
