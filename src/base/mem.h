@@ -10,7 +10,8 @@
 ** overflow, which is treated as the same failure.
 **
 ** Lua's allocator and SQLite's are separate: they return NULL to their
-** library, which raises an ordinary error ("not enough memory").
+** library, which raises an ordinary error (named as the job's memory limit
+** by script/host.c and store/store.c).
 */
 #ifndef MEM_H
 #define MEM_H
