@@ -99,6 +99,7 @@ static void set_timer(timer_t t, unsigned seconds) {
     timer_settime(t, 0, &its, NULL);
 }
 
+#ifndef LIMITS_NO_RLIMIT_DATA
 /* The private writable memory the process holds now (VmData), in bytes. */
 static size_t data_in_use(void) {
     FILE *f = fopen("/proc/self/status", "r");
@@ -110,6 +111,7 @@ static size_t data_in_use(void) {
     fclose(f);
     return (size_t)kb << 10;
 }
+#endif
 
 /* Kernel backstops, relative to what the process already used: a warm
 ** batch worker's earlier jobs do not count against this one. */

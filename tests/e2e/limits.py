@@ -154,8 +154,8 @@ HOGS = [
     ("a Lua table without end", "table",
      "local t = {} for i = 1, 1e9 do t[i] = i end",
      r"table\.lua:4: memory limit of 200 MB exceeded", False),
-    ("a million 1 MB strings", "strings",
-     'local t = {} for i = 1, 1e6 do t[i] = string.rep("y", 1e6) .. i end',
+    ("a thousand 10 MB strings", "strings",
+     'local t = {} for i = 1, 1000 do t[i] = string.rep("y", 1e7) .. i end',
      r"strings\.lua:4: memory limit of 200 MB exceeded", False),
 ]
 
