@@ -52,7 +52,8 @@ static void script_position(lua_State *L, char *out, size_t size) {
 }
 
 /* Lua's heap within the job's memory limit.  A refusal notes where the
-** script was, for the message (Lua raises a bare "not enough memory"). */
+** script was, for the message (Lua raises a bare "not enough memory");
+** the last refusal is the one that ends the script. */
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     struct host *h = ud;
     void *p;
@@ -64,7 +65,7 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     }
     p = nsize > osize && h->mem_used + (nsize - osize) > h->mem_limit ? NULL : realloc(ptr, nsize);
     if (p == NULL) {
-        if (h->L && h->oom_where[0] == '\0') script_position(h->L, h->oom_where, sizeof h->oom_where);
+        if (h->L) script_position(h->L, h->oom_where, sizeof h->oom_where);
         return NULL;
     }
     h->mem_used = h->mem_used - osize + nsize;

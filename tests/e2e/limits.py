@@ -340,6 +340,10 @@ local doc = report.document{ title = "t" }
 local mode = report.param("mode", "ok")
 doc:paragraph("job " .. mode)
 if mode:sub(1, 4) == "hang" then xpcall(error, function() while true do end end) end
+if mode:sub(1, 3) == "hog" then
+  for i = 1, 16 do doc:paragraph(string.rep("x", 64 * 1024 * 1024)) end
+end
+if mode:sub(1, 4) == "half" then doc:paragraph(string.rep("x", 80 * 1024 * 1024):sub(1, 10)) end
 if mode:sub(1, 4) == "spin" then
   local n = 0
   for i = 1, tonumber(report.param("n", "0")) do n = n + i end
@@ -382,16 +386,30 @@ def test_batch(d):
         check(False, "batch wrote no summary")
     check(seconds <= 2 * (TIME_LIMIT + 2) + 15, f"batch took {seconds:.1f} s")
 
+    # Memory per job too: a hog fails alone; jobs that each use about 160 MB
+    # of a 200 MB limit all build in the same worker, before and after it.
+    if not ASAN:
+        r, seconds = batch(d, "--each", "mode=half1,hog1,half2,half3", "-o", out + "/{mode}.pdf",
+                           "--memory-limit", str(MEMORY_MB))
+        made = sorted(f for f in os.listdir(out) if f.startswith(("half", "hog")) and f.endswith(".pdf"))
+        check(r.returncode == 1 and "hog1" in r.stderr and "memory limit of 200 MB exceeded" in r.stderr,
+              f"batch memory hog: exit {r.returncode}: {r.stderr[-300:]}")
+        check(made == ["half1.pdf", "half2.pdf", "half3.pdf"], f"batch under a memory limit made {made}")
+
     # A warm worker: jobs that each take well under the limit but together
     # over it all succeed, so the limit is counted per job.
     limit = 4
-    r, one = batch(d, "--each", "mode=spin0", "-D", "n=20000000", "-o", out + "/{mode}.pdf")
-    if not check(r.returncode == 0, f"calibration job failed: {r.stderr[-300:]}"):
-        return
-    n = max(1, int(20000000 * (limit / 3) / max(one, 0.05)))
+    times = []
+    for n in (1000000, 30000000):
+        r, t = batch(d, "--each", "mode=spin0", "-D", f"n={n}", "-o", out + "/{mode}.pdf")
+        if not check(r.returncode == 0, f"calibration job failed: {r.stderr[-300:]}"):
+            return
+        times.append(t)
+    per_step = max((times[1] - times[0]) / 29000000, 1e-9)
+    n = int(limit * 0.35 / per_step)
     r, seconds = batch(d, "--each", "mode=spin1,spin2,spin3,spin4", "-D", f"n={n}",
                        "-o", out + "/{mode}.pdf", "--time-limit", str(limit), timeout=300)
-    print(f"INFO warm worker: 4 jobs of about {limit / 3:.1f} s each under --time-limit {limit}: "
+    print(f"INFO warm worker: 4 jobs of about {limit * 0.35:.1f} s each under --time-limit {limit}: "
           f"exit {r.returncode} after {seconds:.1f} s")
     if seconds <= limit + 1:
         print("INFO the jobs ran faster than calibrated; the per-job check shows nothing this run")
