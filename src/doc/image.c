@@ -567,7 +567,7 @@ int doc_image_open(const char *path, const char *name, uint64_t max_decoded, flo
     int rc = image_load(path, name, max_decoded, &data, err);
     if (rc != RC_OK) return rc;
     image_data_free(&data);
-    img = xcalloc(1, sizeof *img, "an image block");
+    img = xcalloc(1, sizeof *img, "an image");
     img->path = xstrdup(path, "an image path");
     img->caption = caption ? xstrdup(caption, "an image caption") : NULL;
     img->kind = data.info.kind == IMAGE_JPEG ? DOC_JPEG : DOC_PNG;

@@ -300,7 +300,7 @@ static int script_failed(lua_State *L, struct host *h, int status, struct rc_err
 
 int script_run(const struct script_job *job, struct store *db, struct doc **out,
                struct rc_err *err) {
-    struct host *h = xcalloc(1, sizeof *h, "the script's host");
+    struct host *h = xcalloc(1, sizeof *h, "a script host");
     struct pmain_args args = { job, NULL };
     lua_State *L;
     int rc = RC_OK, status;

@@ -121,8 +121,8 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
         sqlite3_close(db);
         return RC_IO;
     }
-    s = xcalloc(1, sizeof *s, "the fact store");
-    s->path = xstrdup(path, "the fact store's path");
+    s = xcalloc(1, sizeof *s, "a fact store");
+    s->path = xstrdup(path, "a fact store path");
     s->db = db;
     sqlite3_set_authorizer(db, authorize, s);
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
@@ -170,7 +170,7 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
         sqlite3_finalize(stmt);
         return rc_fail(err, RC_SQL, "the fact store is read-only while compiling");
     }
-    st = xcalloc(1, sizeof *st, "a prepared statement");
+    st = xcalloc(1, sizeof *st, "a query");
     st->stmt = stmt;
     st->store = s;
     *out = st;
