@@ -5,8 +5,8 @@ Each runaway a script can start (a plain loop, a looping xpcall handler or
 __gc finaliser, string.rep of an empty string, a backtracking pattern, an
 endless recursive CTE) must stop within --time-limit + 2 s with exit 1, a
 one-line message naming the limit, and no output or temporary file.  Each
-memory hog (64 MB paragraphs, randomblob, a growing Lua table, a 30000x30000
-PNG) must stop with exit 1 and a peak RSS within --memory-limit + 10%.
+memory hog (64 MB paragraphs, a paragraph too long to lay out, randomblob, a
+growing Lua table, a 30000x30000 PNG) must stop with exit 1 and a peak RSS within --memory-limit + 10%.
 Broken images (truncated, bad zlib data, bad CRC, absurd size, a JPEG
 without scan data) fail with "file.lua:N: image 'name': defect".  Batch
 jobs get the limits each, from their own start.
@@ -27,7 +27,7 @@ import zlib
 
 REPORTC = os.environ.get("REPORTC", "./reportc")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from suite import check, finish, pdf_text  # noqa: E402
+from suite import check, finish, pdf_text, skip  # noqa: E402
 
 TIME_LIMIT = 2
 MEMORY_MB = 200
@@ -148,6 +148,9 @@ HOGS = [
     ("16 paragraphs of 64 MB", "paras",
      'for i = 1, 16 do doc:paragraph(string.rep("x", 64 * 1024 * 1024)) end',
      r"memory limit of 200 MB", True),
+    ("a 20 MB paragraph (the layout's allocations)", "para20",
+     'doc:paragraph(string.rep("x", 20 * 1024 * 1024))',
+     r"out of memory allocating \d+ bytes for .* \(memory limit of 200 MB\)", True),
     ("randomblob(999000000) twice", "blob",
      'report.db:query("SELECT randomblob(999000000) AS a, randomblob(999000000) AS b")',
      r"blob\.lua:4: query failed: memory limit of 200 MB exceeded", False),
@@ -181,7 +184,7 @@ def test_memory_limits(d):
     limit_kb = MEMORY_MB * 1024
     for what, name, body, want, rlimit_only in HOGS:
         if ASAN and rlimit_only:
-            print(f"INFO skipped under AddressSanitizer (no RLIMIT_DATA): {what}")
+            skip(f"{what}: an AddressSanitizer build has no RLIMIT_DATA")
             continue
         path = script(d, name, body)
         status, err, seconds, rss = run(d, path, "--memory-limit", str(MEMORY_MB), timeout=120)
@@ -301,7 +304,7 @@ def test_images(d):
     ]
     j = jpeg(d)
     if j is None:
-        print("INFO skipped the JPEG cases: cjpeg (libjpeg-turbo-progs) is not installed")
+        skip("the JPEG cases: cjpeg (libjpeg-turbo-progs, in make deps) is not installed")
     else:
         sos = j.index(b"\xff\xda")
         sos_len = struct.unpack(">H", j[sos + 2:sos + 4])[0]
@@ -388,7 +391,9 @@ def test_batch(d):
 
     # Memory per job too: a hog fails alone; jobs that each use about 160 MB
     # of a 200 MB limit all build in the same worker, before and after it.
-    if not ASAN:
+    if ASAN:
+        skip("memory limits per batch job: an AddressSanitizer build has no RLIMIT_DATA")
+    else:
         r, seconds = batch(d, "--each", "mode=half1,hog1,half2,half3", "-o", out + "/{mode}.pdf",
                            "--memory-limit", str(MEMORY_MB))
         made = sorted(f for f in os.listdir(out) if f.startswith(("half", "hog")) and f.endswith(".pdf"))
