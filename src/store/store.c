@@ -105,7 +105,7 @@ static int sql_failed(struct store *s, int rc, struct rc_err *err) {
     if (code == SQLITE_NOMEM && s->limits)
         return rc_fail(err, RC_SQL, "memory limit of %u MB exceeded (%s)",
                        s->limits->megabytes, sqlite3_errmsg(s->db));
-    if (code == SQLITE_AUTH && s->denied[0])
+    if ((code == SQLITE_AUTH || code == SQLITE_ERROR) && s->denied[0])
         return rc_fail(err, RC_SQL, "not authorized: the function %s() is not on the allow-list",
                        s->denied);
     return rc_fail(err, RC_SQL, "%s", sqlite3_errmsg(s->db));
