@@ -327,6 +327,7 @@ static void pool_on_result(struct pool *pl, struct worker *w, const struct resul
     w->jobs++;
     job_finished(pl, j, m->rc != RC_OK, m->error);
     if (m->last) {             /* it is ending: its exit is not this job's failure */
+        batch_remove_temps(j->output);
         w->slot = -1;
         close_fd(&w->task_fd);
         return;
