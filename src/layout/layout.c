@@ -17,6 +17,8 @@
 #include <string.h>
 #include "layout.h"
 #include "page.h"
+#include "../base/buf.h"
+#include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../text/markup.h"
 
@@ -110,6 +112,20 @@ static struct dl_color ink(struct doc_color c) {
     return d;
 }
 
+/* "图 3  caption" (or 表) under a figure or over a table, in full. */
+int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
+                            const char *where) {
+    struct buf b;
+    int rc;
+    buf_init(&b);
+    buf_printf(&b, "%s %d  ", prefix, number);
+    buf_puts(&b, caption);
+    buf_putc(&b, '\0');
+    rc = layout_caption(L, (const char *)b.data, 10, DOC_CENTER, DL_CAPTION, where);
+    buf_free(&b);
+    return rc;
+}
+
 /* Prefix `msg` (which may be L->err->msg itself) with the script line. */
 static int fail_at(struct layout *L, int code, const char *where, const char *msg) {
     char copy[sizeof L->err->msg];
@@ -129,8 +145,8 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
     char err[256];
     size_t i;
     int rc, mono = fontset_family(L->fs, "mono");
+    para_init(p);       /* the caller frees p whatever happens here */
     if (markup_parse(text, &m, err, sizeof err) != 0) return fail_at(L, RC_DATA, where, err);
-    para_init(p);
     notes->first = L->note_count + 1;
     for (i = 0; i < m.nruns; i++) {
         const struct markup_run *r = &m.runs[i];
@@ -144,8 +160,8 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
             st.size = size * 0.6f;
             st.rise = size * 0.38f;
             st.note = L->note_count;
-            notes->text = realloc(notes->text, (notes->n + 1) * sizeof *notes->text);
-            if (notes->text == NULL || (notes->text[notes->n++] = strdup(r->note)) == NULL) abort();
+            notes->text = xreallocarray(notes->text, notes->n + 1, sizeof *notes->text, "footnotes");
+            notes->text[notes->n++] = xstrdup(r->note, "footnote");
             para_add(p, &st, num, NULL);
         } else {
             para_add(p, &st, r->text, r->url);
@@ -166,27 +182,47 @@ static void notes_free(struct notes_text *n) {
     free(n->text);
 }
 
-/* Shape the notes line `i` marks, to be set at this page's foot. */
+/* Shape the notes line `i` marks, to be set at this page's foot: *out
+** (allocated, *nout paragraphs; the caller frees both) is NULL when the
+** line marks none. */
 static int line_notes(struct layout *L, const struct para *p, size_t i,
-                      const struct notes_text *nt, struct para *out, size_t *nout,
+                      const struct notes_text *nt, struct para **out, size_t *nout,
                       const char *where) {
-    int nums[16];
-    size_t k, n = para_line_notes(p, i, nums, 16);
+    size_t k, n = para_line_notes(p, i, NULL, 0);
+    int *nums;
+    *out = NULL;
     *nout = 0;
+    if (n == 0) return RC_OK;
+    nums = xcalloc(n, sizeof *nums, "footnote numbers");
+    para_line_notes(p, i, nums, n);
+    *out = xcalloc(n, sizeof **out, "footnotes of a line");
     for (k = 0; k < n; k++) {
-        char text[2048];
         size_t idx = (size_t)(nums[k] - nt->first);
         struct notes_text none = { NULL, 0, 0 };
-        struct para *np = &out[(*nout)++];
+        struct para *np;
+        struct buf text;
         int rc;
-        if (idx >= nt->n) continue;
-        snprintf(text, sizeof text, "%d  %s", nums[k], nt->text[idx]);
-        rc = shape_markup(L, np, text, L->theme->note_size, L->body_family, &none, where);
+        if (nums[k] < nt->first || idx >= nt->n) continue;   /* not this paragraph's */
+        np = &(*out)[(*nout)++];
+        buf_init(&text);
+        buf_printf(&text, "%d  ", nums[k]);
+        buf_puts(&text, nt->text[idx]);
+        buf_putc(&text, '\0');
+        rc = shape_markup(L, np, (const char *)text.data, L->theme->note_size, L->body_family,
+                          &none, where);
+        buf_free(&text);
         notes_free(&none);
-        if (rc != RC_OK) return rc;
+        if (rc != RC_OK) { free(nums); return rc; }
         para_break(np, L->width, 0);
     }
+    free(nums);
     return RC_OK;
+}
+
+static void free_notes(struct para *ps, size_t n) {
+    size_t k;
+    for (k = 0; k < n; k++) para_free(&ps[k]);
+    free(ps);
 }
 
 static void keep_notes(struct layout *L, struct para *ps, size_t n) {
@@ -194,8 +230,7 @@ static void keep_notes(struct layout *L, struct para *ps, size_t n) {
     for (i = 0; i < n; i++) {
         if (L->nnotes == L->capnotes) {
             L->capnotes = L->capnotes ? L->capnotes * 2 : 4;
-            L->notes = realloc(L->notes, L->capnotes * sizeof *L->notes);
-            if (L->notes == NULL) abort();
+            L->notes = xreallocarray(L->notes, L->capnotes, sizeof *L->notes, "footnotes of a page");
         }
         if (L->nnotes == 0) L->bottom += NOTE_RULE_GAP;
         L->bottom += note_height(L, &ps[i]);
@@ -211,14 +246,15 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
     int had_notes = L->nnotes > 0;
     *rc = RC_OK;
     for (i = first; i < p->nlines; i++) {
-        struct para ps[16];
+        struct para *ps;
         size_t n, k;
-        if ((*rc = line_notes(L, p, i, nt, ps, &n, where)) != RC_OK) return 0;
-        for (k = 0; k < n; k++) {
+        *rc = line_notes(L, p, i, nt, &ps, &n, where);
+        for (k = 0; k < n && *rc == RC_OK; k++) {
             if (!had_notes) { bottom += NOTE_RULE_GAP; had_notes = 1; }
             bottom += note_height(L, &ps[k]);
-            para_free(&ps[k]);
         }
+        free_notes(ps, n);
+        if (*rc != RC_OK) return 0;
         if (y - lh < bottom - 0.01f) break;
         y -= lh;
     }
@@ -228,11 +264,20 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
 static int place_line(struct layout *L, const struct para *p, size_t i, float lh,
                       enum doc_align align, enum dl_role role, const struct notes_text *nt,
                       const char *where) {
-    struct para ps[16];
+    struct para *ps;
     size_t n;
-    int rc = line_notes(L, p, i, nt, ps, &n, where);
-    if (rc != RC_OK) return rc;
-    keep_notes(L, ps, n);
+    int rc = line_notes(L, p, i, nt, &ps, &n, where);
+    if (rc != RC_OK) { free_notes(ps, n); return rc; }
+    keep_notes(L, ps, n);      /* the paragraphs move to L->notes */
+    free(ps);
+    if (n && L->at_top && L->y - lh < L->bottom - 0.01f) {
+        /* Notes are not continued across pages: refuse rather than set
+        ** them past the foot of the page. */
+        int num = 0;
+        para_line_notes(p, i, &num, 1);
+        return rc_fail(L->err, RC_DATA, "%.200s: footnote %d is longer than a page can hold; "
+                       "shorten it or move the text into the body", where ? where : "?", num);
+    }
     para_draw_line(p, i, L->page, L->left, L->y - layout_baseline(p->size, lh), L->width,
                    align, role, 0);
     L->y -= lh;
@@ -303,27 +348,37 @@ static void heading_number(const char *pattern, int n, char *out, size_t size) {
 }
 
 /* Count the heading and write its label, e.g. "二、总体格局". */
-static void heading_label(const struct doc_theme *t, int *numbers, int level, const char *text,
-                          char *out, size_t size) {
-    char num[64];
+static char *heading_label(const struct doc_theme *t, int *numbers, int level, const char *text) {
+    char num[64];      /* the theme's pattern (at most 31 bytes) and a number */
+    struct buf b;
     int k;
     numbers[level - 1]++;
     for (k = level; k < 4; k++) numbers[k] = 0;
-    if (t->heading_numbers[level - 1][0] == '\0') { snprintf(out, size, "%s", text); return; }
-    heading_number(t->heading_numbers[level - 1], numbers[level - 1], num, sizeof num);
-    snprintf(out, size, "%s%s", num, text);
+    buf_init(&b);
+    if (t->heading_numbers[level - 1][0] != '\0') {
+        heading_number(t->heading_numbers[level - 1], numbers[level - 1], num, sizeof num);
+        buf_puts(&b, num);
+    }
+    buf_puts(&b, text);
+    buf_putc(&b, '\0');
+    return (char *)b.data;
+}
+
+void layout_headings_free(struct layout_heading *h, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) free(h[i].label);
+    free(h);
 }
 
 static void remember_heading(struct layout *L, int level, const char *label) {
     struct layout_heading *h;
     if (L->nheadings == L->capheadings) {
         L->capheadings = L->capheadings ? L->capheadings * 2 : 16;
-        L->headings = realloc(L->headings, L->capheadings * sizeof *L->headings);
-        if (L->headings == NULL) abort();
+        L->headings = xreallocarray(L->headings, L->capheadings, sizeof *L->headings, "headings");
     }
     h = &L->headings[L->nheadings++];
     h->level = level;
-    snprintf(h->label, sizeof h->label, "%.500s", label);
+    h->label = xstrdup(label, "heading");
     h->page = (int)L->dl->npages - 1;
     h->y = L->y;
 }
@@ -336,14 +391,12 @@ static int layout_heading(struct layout *L, const struct doc_block *b) {
     float line_h = size * 1.5f, before = size * (lvl == 1 ? 1.2f : 0.8f);
     float body_line = t->body_size * t->leading;
     struct notes_text nt = { NULL, 0, 0 };
-    char label[1024];
+    char *label = title ? xstrdup(b->text, "title") : heading_label(t, L->numbers, lvl, b->text);
     struct para p;
     int rc;
     size_t i;
-    if (title) snprintf(label, sizeof label, "%s", b->text);
-    else heading_label(t, L->numbers, lvl, b->text, label, sizeof label);
     rc = shape_markup(L, &p, label, size, L->heading_family, &nt, b->where);
-    if (rc != RC_OK) { notes_free(&nt); return rc; }
+    if (rc != RC_OK) { para_free(&p); notes_free(&nt); free(label); return rc; }
     para_break(&p, L->width, 0);
     /* Keep with next: the heading and two body lines share a page. */
     layout_need(L, before + (float)p.nlines * line_h + 2 * body_line);
@@ -355,6 +408,7 @@ static int layout_heading(struct layout *L, const struct doc_block *b) {
     L->y -= size * (title ? 0.8f : 0.3f);
     para_free(&p);
     notes_free(&nt);
+    free(label);
     return rc;
 }
 
@@ -409,13 +463,13 @@ static size_t toc_entries(const struct layout *L, int depth, struct layout_headi
     for (i = 0; i < L->doc->nblocks; i++) {
         const struct doc_block *b = &L->doc->blocks[i];
         int lvl;
-        char label[512];
+        char *label;
         if (b->kind != DOC_HEADING || b->level == 0) continue;
         lvl = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
-        heading_label(L->theme, numbers, lvl, b->text, label, sizeof label);
-        if (lvl > depth || n == max) continue;
+        label = heading_label(L->theme, numbers, lvl, b->text);
+        if (lvl > depth || n == max) { free(label); continue; }
         out[n].level = lvl;
-        snprintf(out[n].label, sizeof out[n].label, "%s", label);
+        out[n].label = label;
         out[n].page = -1;
         out[n].y = 0;
         n++;
@@ -497,14 +551,13 @@ static int layout_toc(struct layout *L, const struct doc_block *b) {
     size_t n, i;
     int rc = RC_OK, depth = b->level < 1 ? 2 : b->level;
     page_of_kind(L, DL_PAGE_FRONT);
-    entries = calloc(L->doc->nblocks + 1, sizeof *entries);
-    if (entries == NULL) abort();
+    entries = xcalloc(L->doc->nblocks + 1, sizeof *entries, "contents entries");
     n = toc_entries(L, depth, entries, L->doc->nblocks);
     rc = centred(L, b->text ? b->text : "目  录", L->heading_family, L->theme->heading_size[0],
                  L->y - L->theme->heading_size[0], b->where);
     L->y -= L->theme->heading_size[0] * 3;
     for (i = 0; i < n && rc == RC_OK; i++) rc = toc_entry(L, &entries[i], known_heading(L, depth, i), b->where);
-    free(entries);
+    layout_headings_free(entries, n);
     L->page_kind = DL_PAGE_BODY;
     L->fresh_page = 1;
     return rc;
@@ -515,7 +568,6 @@ static int layout_image(struct layout *L, const struct doc_block *b) {
     float w = im->width > 0 && im->width < L->width ? im->width : L->width;
     float h = w * (float)im->px_height / (float)im->px_width;
     float max_h = (L->top - L->page_bottom) * 0.8f;
-    char label[600];
     if (h > max_h) { w *= max_h / h; h = max_h; }
     layout_need(L, h + 30);
     L->y -= 4;
@@ -524,9 +576,8 @@ static int layout_image(struct layout *L, const struct doc_block *b) {
     L->at_top = 0;
     L->ncharts++;
     if (im->caption) {
-        int rc;
-        snprintf(label, sizeof label, "图 %d  %.500s", L->ncharts, im->caption);
-        if ((rc = layout_caption(L, label, 10, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK) return rc;
+        int rc = layout_numbered_caption(L, "图", L->ncharts, im->caption, b->where);
+        if (rc != RC_OK) return rc;
     }
     L->y -= 8;
     return RC_OK;
@@ -619,7 +670,9 @@ static int layout_pass(struct layout *L) {
     L->page = NULL;
     L->page_kind = DL_PAGE_BODY;
     L->dl->body_start = -1;
-    L->nheadings = 0;
+    layout_headings_free(L->headings, L->nheadings);
+    L->headings = NULL;
+    L->nheadings = L->capheadings = 0;
     L->ntables = L->ncharts = L->note_count = 0;
     memset(L->numbers, 0, sizeof L->numbers);
     layout_new_page(L);
@@ -663,19 +716,19 @@ int layout_document(const struct doc *doc, struct fontset *fs,
     /* A contents page: lay out again with the pages the headings landed on,
     ** until they stay put. */
     for (pass = 0; rc == RC_OK && has_toc(doc) && pass < 3; pass++) {
-        free(prev);
-        prev = malloc((L.nheadings + 1) * sizeof *prev);
-        if (prev == NULL) abort();
-        memcpy(prev, L.headings, L.nheadings * sizeof *prev);
+        layout_headings_free(prev, L.nknown);
+        prev = L.headings;         /* the next pass starts a list of its own */
         L.known = prev;
         L.nknown = L.nheadings;
+        L.headings = NULL;
+        L.nheadings = L.capheadings = 0;
         L.known_body_start = out->body_start;
         display_free(out);
         display_init(out);
         rc = layout_pass(&L);
         if (rc == RC_OK && L.nheadings == L.nknown && same_pages(prev, L.headings, L.nheadings)) break;
     }
-    free(prev);
-    free(L.headings);
+    layout_headings_free(prev, L.nknown);
+    layout_headings_free(L.headings, L.nheadings);
     return rc;
 }

@@ -13,7 +13,7 @@
 
 struct layout_heading {
     int   level;
-    char  label[512];         /* number and text, as set */
+    char *label;              /* number and text, as set; owned */
     int   page;               /* page index */
     float y;
 };
@@ -55,6 +55,13 @@ void layout_need(struct layout *L, float h);
 /* Shape text with `where` prefixed to any font error. */
 int layout_shape(struct layout *L, struct para *p, int family, float size,
                  const char *text, const char *where);
+
+/* Free a list of headings and their labels. */
+void layout_headings_free(struct layout_heading *h, size_t n);
+
+/* "图 3  caption" (prefix, number, caption in full), centred, 10 pt. */
+int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
+                            const char *where);
 
 /* Baseline offset of a line of `size` pt in a line box `line_h` tall. */
 float layout_baseline(float size, float line_h);

@@ -880,7 +880,6 @@ static int prepare(struct tlay *T) {
 
 int layout_table(struct layout *L, const struct doc_block *b) {
     struct tlay T;
-    char label[600];
     float caption_h = 0, first;
     int rc;
     memset(&T, 0, sizeof T);
@@ -893,7 +892,6 @@ int layout_table(struct layout *L, const struct doc_block *b) {
     if ((rc = prepare(&T)) != RC_OK) goto done;
     if (T.t->caption) {
         T.number = ++L->ntables;
-        snprintf(label, sizeof label, "表 %d  %.500s", T.number, T.t->caption);
         caption_h = CAPTION_SIZE * 1.5f;
     }
     /* Keep the caption and header with the first rows (all of the first
@@ -902,7 +900,7 @@ int layout_table(struct layout *L, const struct doc_block *b) {
     if (first > fresh_room(&T)) first = T.lh + 2 * PAD_Y;
     layout_need(L, caption_h + rows_height(&T.head, 0, T.head.nrows) + first);
     T.fresh = L->at_top;
-    if (T.t->caption && (rc = layout_caption(L, label, CAPTION_SIZE, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK)
+    if (T.t->caption && (rc = layout_numbered_caption(L, "表", T.number, T.t->caption, b->where)) != RC_OK)
         goto done;
     draw_header(&T);
     if ((rc = place_body(&T)) != RC_OK) goto done;
