@@ -146,7 +146,7 @@ static void check_many_notes(struct fontset *fs) {
     CHECK_MSG(rc == RC_OK, "twenty notes on a line: %s", err.msg);
     text_of(&d, DL_NOTE, &set);
     for (i = 1; i <= 20; i++) {
-        char want[16];
+        char want[32];
         snprintf(want, sizeof want, "%d注%c%c", i, 'A' + i / 10, 'A' + i % 10);
         if (strstr((const char *)set.data, want) == NULL) {
             all = 0;
