@@ -1118,11 +1118,11 @@ static int l_format(lua_State *L) {
     const char *spec = luaL_checkstring(L, 2), *null_mark = luaL_optstring(L, 3, "—");
     double v;
     if (numfmt_parse(spec, &f, &err) != RC_OK) return luaL_error(L, "%s", err.msg);
-    if (lua_isnoneornil(L, 1)) {
-        lua_pushstring(L, null_mark);     /* any length: not through the fixed buffer */
+    v = lua_isnoneornil(L, 1) ? NAN : luaL_checknumber(L, 1);
+    if (isnan(v)) {                       /* the mark, of any length: not through out[] */
+        lua_pushstring(L, null_mark);
         return 1;
     }
-    v = luaL_checknumber(L, 1);
     numfmt_format(&f, &v, null_mark, out, sizeof out);
     lua_pushstring(L, out);
     return 1;

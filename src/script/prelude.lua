@@ -303,7 +303,7 @@ local function build_chart(doc, spec)
       if s.key == nil then
         fail("%s: series %d needs a 'key'", name, i)
       end
-      defs[#defs + 1] = { get = getter(s.key), name = s.name or tostring(s.key) }
+      defs[#defs + 1] = { get = getter(s.key), name = cell_text(s.name or tostring(s.key)) }
     end
   elseif spec.value ~= nil then
     defs[1] = { get = getter(spec.value), name = spec.y_title or tostring(spec.value) }
@@ -313,7 +313,7 @@ local function build_chart(doc, spec)
   if kind == "barline" then
     local l = spec.line and options("series", spec.line, name .. " line")
     if l == nil or l.key == nil then fail("%s: barline needs line = {key = ...}", name) end
-    defs[#defs + 1] = { get = getter(l.key), name = l.name or tostring(l.key), line = true }
+    defs[#defs + 1] = { get = getter(l.key), name = cell_text(l.name or tostring(l.key)), line = true }
   end
 
   local label_of = getter(spec.label or 1)
