@@ -31,6 +31,7 @@
 #define DOCUMENT_MT "report.Document"
 #define DB_MT       "report.Db"
 #define STMT_MT     "report.Stmt"
+#define PENDING_MT  "report.Pending"
 
 struct ldoc { struct doc *doc; };
 
@@ -889,15 +890,12 @@ static int l_doc_pagebreak(lua_State *L) {
 static int l_doc_cover(lua_State *L) {
     static const char *const keys[] = { "title", "subtitle", "org", "date" };
     struct ldoc *d = check_doc(L);
-    struct doc_block *b;
     char *text[4] = { NULL, NULL, NULL, NULL };
     int i;
     lua_settop(L, 2);
     opts_check(L, 2, "doc:cover", COVER_OPTIONS);
     for (i = 0; i < 4; i++) opt_set_string(L, 2, "doc:cover", COVER_OPTIONS, keys[i], &text[i]);
-    b = doc_add_cover(d->doc, text[0] ? text[0] : d->doc->title, text[1], text[2], text[3],
-                      push_where(L));
-    (void)b;
+    doc_add_cover(d->doc, text[0] ? text[0] : d->doc->title, text[1], text[2], text[3], push_where(L));
     for (i = 0; i < 4; i++) free(text[i]);
     lua_settop(L, 1);
     return 1;
@@ -957,6 +955,32 @@ static int l_doc_image(lua_State *L) {
     doc_add_image(d->doc, img, push_where(L));
     lua_settop(L, 1);
     return 1;
+}
+
+/* ---- blocks being built ------------------------------------------------------- */
+
+/* A table or chart is built apart and added to the document only when it
+** is whole, so a script that catches a build error (pcall) does not leave
+** half a block in its document.  The box on the stack owns it meanwhile:
+** an error leaves it to the garbage collector, which frees it. */
+struct pending { void *block; void (*free)(void *); };
+
+static int pending_gc(lua_State *L) {
+    struct pending *p = luaL_checkudata(L, 1, PENDING_MT);
+    if (p->block) p->free(p->block);
+    p->block = NULL;
+    return 0;
+}
+
+static void free_table(void *t) { doc_table_free(t); }
+static void free_chart(void *c) { doc_chart_free(c); }
+
+static struct pending *new_pending(lua_State *L, void *block, void (*free_block)(void *)) {
+    struct pending *p = lua_newuserdatauv(L, sizeof *p, 0);
+    p->block = block;
+    p->free = free_block;
+    luaL_setmetatable(L, PENDING_MT);
+    return p;
 }
 
 /* ---- tables ------------------------------------------------------------------ */
@@ -1074,9 +1098,11 @@ static void table_cells(lua_State *L, struct doc_table *t, int data) {
 static int l_doc_rawtable(lua_State *L) {
     struct ldoc *d = check_doc_at(L, 1, "table");
     struct doc_table *t;
+    struct pending *box;
     size_t ncols, nrows, i;
     int rules, cols;
     lua_settop(L, 3);
+    box = new_pending(L, NULL, free_table);            /* index 4 */
     opts_check(L, 2, "doc:table", TABLE_OPTIONS);
     luaL_checktype(L, 3, LUA_TTABLE);
     raw_table(L, 3, "cols", "doc:table");
@@ -1087,15 +1113,13 @@ static int l_doc_rawtable(lua_State *L) {
     nrows = lua_rawlen(L, -1);
     lua_pop(L, 1);
     if (mem_mul(ncols, nrows) == SIZE_MAX) return script_error(L, "doc:table: too many cells");
-    t = doc_table_new(ncols, nrows);
-    doc_add_table(d->doc, t, push_where(L));   /* owned by the document from here on */
-    lua_pop(L, 1);
+    box->block = t = doc_table_new(ncols, nrows);
     for (i = 0; i < ncols; i++) {
         lua_rawgeti(L, cols, (lua_Integer)i + 1);
         table_column(L, &t->cols[i], i);
         lua_pop(L, 1);
     }
-    lua_settop(L, 3);
+    lua_settop(L, 4);
     table_head(L, t, 3);
     table_cells(L, t, 3);
     opt_set_string(L, 2, "doc:table", TABLE_OPTIONS, "caption", &t->caption);
@@ -1104,6 +1128,8 @@ static int l_doc_rawtable(lua_State *L) {
     rules = opt_choice(L, 2, "doc:table", TABLE_OPTIONS, "rules", -1);
     t->rules = rules < 0 ? DOC_RULES_THEME : rules == 1 ? DOC_RULES_GRID : DOC_RULES_THREE_LINE;
     t->zebra = opt_bool(L, 2, "doc:table", TABLE_OPTIONS, "zebra", -1);
+    box->block = NULL;
+    doc_add_table(d->doc, t, push_where(L));           /* whole: the document owns it */
     lua_settop(L, 1);
     return 1;
 }
@@ -1202,10 +1228,12 @@ static int l_doc_rawchart(lua_State *L) {
     static const enum doc_legend legends[] = { LEGEND_RIGHT, LEGEND_BOTTOM, LEGEND_NONE };
     struct ldoc *d = check_doc_at(L, 1, "chart");
     struct doc_chart *c;
+    struct pending *box;
     size_t ncats, nseries;
     const char *name;
     int legend;
     lua_settop(L, 3);
+    box = new_pending(L, NULL, free_chart);            /* index 4 */
     luaL_checktype(L, 3, LUA_TTABLE);
     name = raw_string(L, 3, "name");
     if (name == NULL) name = "chart";
@@ -1215,10 +1243,8 @@ static int l_doc_rawchart(lua_State *L) {
     raw_table(L, 3, "series", name);
     nseries = lua_rawlen(L, -1);
     lua_pop(L, 2);
-    c = doc_chart_new(ncats, nseries);
+    box->block = c = doc_chart_new(ncats, nseries);
     doc_set_string(&c->name, name);
-    doc_add_chart(d->doc, c, push_where(L));     /* owned by the document from here on */
-    lua_pop(L, 1);
     c->kind = (enum doc_chart_kind)opt_choice(L, 2, name, CHART_OPTIONS, "kind", CHART_BAR);
     chart_data(L, c, 3);
     c->stacked = opt_bool(L, 2, name, CHART_OPTIONS, "stacked", 0);
@@ -1239,6 +1265,8 @@ static int l_doc_rawchart(lua_State *L) {
     opt_set_string(L, 2, name, CHART_OPTIONS, "y_title", &c->y_title);
     opt_set_string(L, 2, name, CHART_OPTIONS, "y2_title", &c->y2_title);
     opt_set_string(L, 2, name, CHART_OPTIONS, "x_title", &c->x_title);
+    box->block = NULL;
+    doc_add_chart(d->doc, c, push_where(L));           /* whole: the document owns it */
     lua_settop(L, 1);
     return 1;
 }
@@ -1272,6 +1300,7 @@ static void new_class(lua_State *L, const char *name, const luaL_Reg *meta,
 
 int luaopen_report(lua_State *L) {
     static const luaL_Reg stmt_meta[] = { { "__gc", stmt_gc }, { NULL, NULL } };
+    static const luaL_Reg pending_meta[] = { { "__gc", pending_gc }, { NULL, NULL } };
     static const luaL_Reg db_methods[] = {
         { "query", l_db_query }, { "value", l_db_value }, { NULL, NULL }
     };
@@ -1291,6 +1320,7 @@ int luaopen_report(lua_State *L) {
         { "format", l_format }, { NULL, NULL }
     };
     new_class(L, STMT_MT, stmt_meta, NULL);
+    new_class(L, PENDING_MT, pending_meta, NULL);
     new_class(L, DB_MT, no_meta, db_methods);
     new_class(L, DOCUMENT_MT, doc_meta, doc_methods);
     luaL_newlib(L, funcs);

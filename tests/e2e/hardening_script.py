@@ -256,6 +256,25 @@ def check_valid(d):
         check("共2行" in squeeze(suite.pdf_text(pdf)), "db:value with a named parameter")
 
 
+def check_caught(d):
+    """A script that catches a table or chart error (pcall) keeps a document
+    without half of that block in it."""
+    script = os.path.join(d, "caught.lua")
+    with open(script, "w") as f:
+        f.write(HEAD + 'assert(not pcall(doc.chart, doc, {rows = {{n = "甲", v = 1}, {n = "乙", v = 1/0}},\n'
+                       '                                 label = "n", value = "v"}))\n'
+                       'assert(not pcall(doc.table, doc, {rows = {{a = 1}}, columns = {"a"}, caption = 5}))\n'
+                       'doc:paragraph("其余正文")\nreturn doc\n')
+    pdf, dl, r = suite.build(script, d, "--db", os.path.join(d, "facts.db"), name="caught")
+    if not check(dl is not None, f"caught errors: the build fails: {r.stderr.strip()[:300]}"):
+        return
+    check_clean("caught", r)
+    roles = {t.get("role") for p in dl["pages"] for t in p.get("texts", [])}
+    check(dl["charts"] == [] and not ({"table-cell", "table-head"} & roles),
+          f"caught errors: a half-built chart or table is in the document ({len(dl['charts'])} charts, "
+          f"roles {sorted(roles)})")
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         make_db(os.path.join(d, "facts.db"))
@@ -268,6 +287,7 @@ def main():
                         2, pattern)
         check_long_texts(d)
         check_valid(d)
+        check_caught(d)
         stray = [f for f in os.listdir(d) if f.startswith(".tmp") or f.endswith(".tmp")]
         check(stray == [], f"temporary files left: {stray}")
     return finish()
