@@ -160,8 +160,8 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
             st.size = size * 0.6f;
             st.rise = size * 0.38f;
             st.note = L->note_count;
-            notes->text = xreallocarray(notes->text, notes->n + 1, sizeof *notes->text, "footnotes");
-            notes->text[notes->n++] = xstrdup(r->note, "footnote");
+            notes->text = xreallocarray(notes->text, mem_add(notes->n, 1), sizeof *notes->text, "footnotes");
+            notes->text[notes->n++] = xstrdup(r->note, "a footnote");
             para_add(p, &st, num, NULL);
         } else {
             para_add(p, &st, r->text, r->url);
@@ -229,7 +229,7 @@ static void keep_notes(struct layout *L, struct para *ps, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
         if (L->nnotes == L->capnotes) {
-            L->capnotes = L->capnotes ? L->capnotes * 2 : 4;
+            L->capnotes = L->capnotes ? mem_mul(L->capnotes, 2) : 4;
             L->notes = xreallocarray(L->notes, L->capnotes, sizeof *L->notes, "footnotes of a page");
         }
         if (L->nnotes == 0) L->bottom += NOTE_RULE_GAP;
@@ -373,7 +373,7 @@ void layout_headings_free(struct layout_heading *h, size_t n) {
 static void remember_heading(struct layout *L, int level, const char *label) {
     struct layout_heading *h;
     if (L->nheadings == L->capheadings) {
-        L->capheadings = L->capheadings ? L->capheadings * 2 : 16;
+        L->capheadings = L->capheadings ? mem_mul(L->capheadings, 2) : 16;
         L->headings = xreallocarray(L->headings, L->capheadings, sizeof *L->headings, "headings");
     }
     h = &L->headings[L->nheadings++];
@@ -551,7 +551,7 @@ static int layout_toc(struct layout *L, const struct doc_block *b) {
     size_t n, i;
     int rc = RC_OK, depth = b->level < 1 ? 2 : b->level;
     page_of_kind(L, DL_PAGE_FRONT);
-    entries = xcalloc(L->doc->nblocks + 1, sizeof *entries, "contents entries");
+    entries = xcalloc(mem_add(L->doc->nblocks, 1), sizeof *entries, "contents entries");
     n = toc_entries(L, depth, entries, L->doc->nblocks);
     rc = centred(L, b->text ? b->text : "目  录", L->heading_family, L->theme->heading_size[0],
                  L->y - L->theme->heading_size[0], b->where);
