@@ -223,6 +223,7 @@ local function build_table(doc, spec)
   end
   local leaves, heads = {}, {}
   local nhead = collect_columns(spec.columns, 0, "", leaves, heads)
+  if nhead > 16 then fail("doc:table: column groups nest %d deep; a header has at most 16 rows", nhead) end
   for _, h in ipairs(heads) do
     if h.leaf then h.rowspan = nhead - h.row end
   end

@@ -80,6 +80,10 @@ CALLS = [
     ("image-width", 'doc:image{path="p.png", width=1/0}',
      r"doc:image key 'width': must be a number between 0 and 14400 pt, got inf"),
     ("theme-helper", "report.theme(5)", r"report.theme: the base must be a table"),
+    ("wrong-self", 'doc.table(5, {rows = {}, columns = {"a"}})',
+     r"doc:table: call it on a document \(doc:table\{\.\.\.\}\), not on 5"),
+    ("deep-groups", 'local c = {"a"} for i = 1, 20 do c = {{title = "g" .. i, columns = c}} end '
+                    'doc:table{rows = {}, columns = c}', r"doc:table: column groups nest 21 deep; a header has at most 16 rows"),
     # parameters and values
     ("named-missing", 'report.db:query("SELECT :a AS x", {b = 1})',
      r"query parameter ':a' has no value: the table has no key 'a'"),
