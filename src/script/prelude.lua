@@ -32,7 +32,7 @@ report.cell_text = cell_text
 --            total, empty, zebra, rules }; README.md "Tables" has it all.
 -- Here the rows become the text of every cell (keys, formats, absent
 -- values), the column tree becomes leaf columns and header cells, and
--- rowspan columns become spans; the C half (doc:_table) stores that and
+-- rowspan columns become spans; the C half (native.table) stores that and
 -- layout does the rest.
 
 -- Errors of doc:table and doc:chart are raised as {prelude_error = msg}
@@ -65,7 +65,7 @@ end
 local function collect_columns(list, level, prefix, leaves, heads)
   if type(list) ~= "table" or #list == 0 then
     fail("doc:table%s: 'columns' must list at least one column",
-                prefix == "" and "" or (" column " .. prefix:sub(1, -2)))
+         prefix == "" and "" or (" column " .. prefix:sub(1, -2)))
   end
   local deepest = level + 1
   for i, c in ipairs(list) do
@@ -105,7 +105,7 @@ local function cell_of(col, v, row, r)
     local n = tonumber(v)
     if n == nil then
       fail("%s (%s): row %d: '%s' is not a number (format '%s')", col.what, col.title,
-                  r, tostring(v), col.format)
+           r, tostring(v), col.format)
     end
     return format(n, col.format)
   end
