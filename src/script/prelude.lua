@@ -160,7 +160,7 @@ local function total_rows(total, leaves, rows)
           local x = tonumber(v)
           if x == nil then
             fail("doc:table total: %s of '%s': row %d: '%s' is not a number", how, key, r,
-                        tostring(v))
+                 tostring(v))
           end
           sum, n = sum + x, n + 1
         end
