@@ -807,8 +807,6 @@ static int draw_pies(struct chart *ch, struct legend_item *items, size_t nitems)
 
 /* ---- the block ------------------------------------------------------------------------ */
 
-static const char *const KIND_NAMES[] = { "bar", "hbar", "pie", "donut", "line", "barline", "scatter" };
-
 static int no_data(struct chart *ch) {
     struct dl_path *p = display_add_rect(ch->L->page, DL_CHART, ch->x, ch->y, ch->w, ch->h);
     p->stroke = 1;
@@ -839,7 +837,7 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
     L->y -= GAP;
     ch.x = L->left + (L->width - ch.w) / 2;
     ch.y = L->y - ch.h;
-    ch.info = display_add_chart(L->dl, (int)L->dl->npages - 1, ch.number, KIND_NAMES[c->kind]);
+    ch.info = display_add_chart(L->dl, (int)L->dl->npages - 1, ch.number, doc_chart_kinds[c->kind]);
     ch.info->stacked = c->stacked;
     legend_items(c, items, &nitems);
     if (c->ncats == 0) rc = no_data(&ch);

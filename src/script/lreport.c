@@ -135,9 +135,6 @@ struct opt {
 #define MAX_DECIMALS 10
 #define MAX_SHARE 1e6             /* column width shares */
 
-/* In enum doc_chart_kind order. */
-static const char *const CHART_KINDS[] = { "bar", "hbar", "pie", "donut", "line", "barline",
-                                           "scatter", NULL };
 static const char *const LEGENDS[] = { "right", "bottom", "none", NULL };
 static const char *const RULES[] = { "three-line", "grid", NULL };
 static const char *const ALIGNS[] = { "left", "right", "center", "decimal", NULL };
@@ -224,7 +221,7 @@ static const struct opt TOTAL_OPTIONS[] = {
 
 /* doc:chart{...}: README.md "Charts". */
 static const struct opt CHART_OPTIONS[] = {
-    { "kind", OPT_CHOICE, 0, 0, CHART_KINDS, NULL, 0 }, { "rows", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "kind", OPT_CHOICE, 0, 0, doc_chart_kinds, NULL, 0 }, { "rows", OPT_TABLE, 0, 0, NULL, NULL, 0 },
     { "label", OPT_KEY, 0, 0, NULL, NULL, 0 }, { "value", OPT_KEY, 0, 0, NULL, NULL, 0 },
     { "series", OPT_TABLE, 0, 0, NULL, NULL, 0 }, { "line", OPT_TABLE, 0, 0, NULL, NULL, 0 },
     { "x", OPT_KEY, 0, 0, NULL, NULL, 0 }, { "y", OPT_KEY, 0, 0, NULL, NULL, 0 },
