@@ -82,8 +82,8 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
     int rc = para_shape(p, L->fs, family, size, text, L->err);
     if (rc != RC_OK && where) {
         char msg[sizeof L->err->msg];
-        snprintf(msg, sizeof msg, "%.200s: %.800s", where, L->err->msg);
-        memcpy(L->err->msg, msg, sizeof msg);
+        memcpy(msg, L->err->msg, sizeof msg);
+        rc_fail(L->err, L->err->code, "%s: %s", where, msg);   /* cut at a character */
     }
     return rc;
 }
@@ -130,7 +130,7 @@ int layout_numbered_caption(struct layout *L, const char *prefix, int number, co
 static int fail_at(struct layout *L, int code, const char *where, const char *msg) {
     char copy[sizeof L->err->msg];
     snprintf(copy, sizeof copy, "%s", msg);
-    return rc_fail(L->err, code, "%.200s: %.800s", where ? where : "?", copy);
+    return rc_fail(L->err, code, "%s: %s", where ? where : "?", copy);
 }
 
 /* ---- paragraphs with markup and footnotes ---------------------------------------- */
@@ -275,7 +275,7 @@ static int place_line(struct layout *L, const struct para *p, size_t i, float lh
         ** them past the foot of the page. */
         int num = 0;
         para_line_notes(p, i, &num, 1);
-        return rc_fail(L->err, RC_DATA, "%.200s: footnote %d is longer than a page can hold; "
+        return rc_fail(L->err, RC_DATA, "%s: footnote %d is longer than a page can hold; "
                        "shorten it or move the text into the body", where ? where : "?", num);
     }
     para_draw_line(p, i, L->page, L->left, L->y - layout_baseline(p->size, lh), L->width,

@@ -381,7 +381,7 @@ static int column_widths(struct tlay *T) {
         if (m[c].natural < floor) m[c].natural = floor;
         if (col->width_kind == DOC_WIDTH_FIXED && col->width < floor - EPS) {
             free(m); free(w);
-            return rc_fail(T->L->err, RC_DATA, "%.200s: table column %zu: width %.0fpt is narrower "
+            return rc_fail(T->L->err, RC_DATA, "%s: table column %zu: width %.0fpt is narrower "
                            "than a character and its padding (%.0fpt)", T->b->where, c + 1,
                            col->width, floor);
         }
@@ -392,9 +392,9 @@ static int column_widths(struct tlay *T) {
     if (fixed + (float)(t->ncols - nfixed) * floor > width + EPS) {
         free(m); free(w);
         if (nfixed == 0)
-            return rc_fail(T->L->err, RC_DATA, "%.200s: %zu table columns do not fit the text "
+            return rc_fail(T->L->err, RC_DATA, "%s: %zu table columns do not fit the text "
                            "width (%.0fpt)", T->b->where, t->ncols, width);
-        return rc_fail(T->L->err, RC_DATA, "%.200s: table columns of fixed width add up to %.0fpt, "
+        return rc_fail(T->L->err, RC_DATA, "%s: table columns of fixed width add up to %.0fpt, "
                        "leaving too little of the text width (%.0fpt) for the other %zu",
                        T->b->where, fixed, width, t->ncols - nfixed);
     }

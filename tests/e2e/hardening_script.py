@@ -146,9 +146,14 @@ def build(d, name, text):
     pdf = os.path.join(out, name + ".pdf")
     try:
         r = subprocess.run([REPORTC, "build", script, "--db", os.path.join(d, "facts.db"), "-o", pdf],
-                           capture_output=True, text=True, timeout=300)
+                           capture_output=True, timeout=300)
     except subprocess.TimeoutExpired:
         return None, out, pdf
+    try:
+        r.stderr = r.stderr.decode("utf-8")
+    except UnicodeDecodeError as e:
+        check(False, f"{name}: stderr is not UTF-8 (a message cut inside a character): {e}")
+        r.stderr = r.stderr.decode("utf-8", "replace")
     return r, out, pdf
 
 
@@ -279,6 +284,72 @@ def check_caught(d):
           f"roles {sorted(roles)})")
 
 
+# Every key of every option table (read from lreport.c's OPTION_TABLES, the
+# one description the checks come from) with values of every kind: each
+# call either works or fails at its own line, and what was accepted lays out.
+CONTEXTS = {
+    "theme": 'report.document{ theme = { %s = V } }',
+    "document": 'report.document{ %s = V }',
+    "cover": 'doc:cover{ %s = V }',
+    "toc": 'doc:toc{ %s = V }',
+    "image": 'doc:image{ path = "p.png", %s = V }',
+    "table": 'doc:table{ rows = {{a = 1}}, columns = {"a"}, %s = V }',
+    "column": 'doc:table{ rows = {{a = 1}}, columns = {{ key = "a", %s = V }} }',
+    "group": 'doc:table{ rows = {{a = 1}}, columns = {{ title = "g", columns = {"a"}, %s = V }} }',
+    "total": 'doc:table{ rows = {{a = 1}}, columns = {"a"}, total = { %s = V } }',
+    "chart": 'doc:chart{ rows = {{n = "甲", v = 1, w = 2}}, label = "n", value = "v", %s = V }',
+    "series": 'doc:chart{ rows = {{n = "甲", v = 1, w = 2}}, label = "n", series = {{ key = "w", %s = V }} }',
+}
+VALUES = ["true", "false", "0", "-1", "2.5", "1e308", "-1e308", "0/0", "1/0", '""', '"x"',
+          'string.rep("长", 400)', "{}", "{1, 2, 3, 4, 5}", '{"三号", 0}', "function() end"]
+
+
+def option_tables():
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "src", "script", "lreport.c"), encoding="utf-8") as f:
+        src = f.read()
+    tables = {}
+    for m in re.finditer(r"static const struct opt (\w+)_OPTIONS\[\] = \{(.*?)\n\};", src, re.S):
+        body = m.group(2)
+        tables[m.group(1).lower()] = (re.findall(r'\{ "(\w+)", OPT_', body)
+                                      + re.findall(r"\b(?:LENGTH|TYPE_SIZE|NAME|COLOR)\((\w+)", body))
+    return tables
+
+
+def check_sweep(d):
+    tables = option_tables()
+    check(set(tables) == set(CONTEXTS), f"option tables {sorted(tables)} vs contexts {sorted(CONTEXTS)}")
+    lines = HEAD.rstrip("\n").split("\n")
+    cases = {}
+    for table, keys in sorted(tables.items()):
+        for key in keys:
+            for value in VALUES:
+                call = CONTEXTS.get(table, "error('no context')") % key
+                lines.append('do local ok, e = pcall(function() %s end) print("CASE %d " .. '
+                             '(ok and "ok" or tostring(e))) end' % (call.replace("V", value, 1), len(lines) + 1))
+                cases[len(lines)] = (table, key, value)
+    lines.append("return doc")
+    r, out, pdf = build(d, "sweep", "\n".join(lines) + "\n")
+    if not check(r is not None, "sweep: still running after 300 s"):
+        return
+    check_clean("sweep", r)
+    check(r.returncode == 0, f"sweep: what was accepted does not lay out: {r.stderr.strip()[-400:]}")
+    seen, refused = 0, 0
+    for line in r.stderr.splitlines():
+        m = re.match(r"CASE (\d+) (.*)$", line)
+        if not m:
+            continue
+        n, msg = int(m.group(1)), m.group(2)
+        seen += 1
+        if msg != "ok":
+            refused += 1
+            check(re.match(r".*sweep\.lua:%d: \S" % n, msg),
+                  f"sweep: {cases.get(n)}: the message does not name line {n}: {msg[:200]!r}")
+    check(seen == len(cases), f"sweep: {seen} of {len(cases)} cases reported")
+    print(f"INFO sweep: {len(cases)} option values, {refused} refused at their line, "
+          f"{len(cases) - refused} accepted and laid out")
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         make_db(os.path.join(d, "facts.db"))
@@ -292,6 +363,7 @@ def main():
         check_long_texts(d)
         check_valid(d)
         check_caught(d)
+        check_sweep(d)
         stray = [f for f in os.listdir(d) if f.startswith(".tmp") or f.endswith(".tmp")]
         check(stray == [], f"temporary files left: {stray}")
     return finish()
