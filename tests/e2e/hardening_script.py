@@ -80,6 +80,7 @@ CALLS = [
     ("image-width", 'doc:image{path="p.png", width=1/0}',
      r"doc:image key 'width': must be a number between 0 and 14400 pt, got inf"),
     ("theme-helper", "report.theme(5)", r"report.theme: the base must be a table"),
+    ("error-table", "error({})", r"\(error object is a table value\)"),
     ("wrong-self", 'doc.table(5, {rows = {}, columns = {"a"}})',
      r"doc:table: call it on a document \(doc:table\{\.\.\.\}\), not on 5"),
     ("deep-groups", 'local c = {"a"} for i = 1, 20 do c = {{title = "g" .. i, columns = c}} end '
