@@ -149,7 +149,8 @@ static const char *const CHART_EMPTY[] = { "error", "box", NULL };
 /* report.document{ theme = {...} }: README.md "Themes". */
 static const struct opt THEME_OPTIONS[] = {
     LENGTH(page_width, MIN_PAGE, MAX_PAGE), LENGTH(page_height, MIN_PAGE, MAX_PAGE),
-    LENGTH(margin_top, 0, MAX_PAGE), LENGTH(margin_bottom, 0, MAX_PAGE),
+    /* The running header sits 14 pt above the text, the footer 28 pt below. */
+    LENGTH(margin_top, 24, MAX_PAGE), LENGTH(margin_bottom, 32, MAX_PAGE),
     LENGTH(margin_left, 0, MAX_PAGE), LENGTH(margin_right, 0, MAX_PAGE),
     TYPE_SIZE(body_size), TYPE_SIZE(table_size), TYPE_SIZE(note_size),
     { "heading_sizes", OPT_SIZES, MIN_TYPE, MAX_TYPE, NULL, "pt", TH(heading_size) },
