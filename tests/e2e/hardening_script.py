@@ -112,6 +112,8 @@ THEMES = [
      r"theme keys 'margin_left' \(400 pt\) and 'margin_right' \(200 pt\) leave less than 72 pt"),
     ("margins-tall", "{ margin_top = 500, margin_bottom = 300 }",
      r"theme keys 'margin_top' \(500 pt\) and 'margin_bottom' \(300 pt\) leave less than 72 pt"),
+    ("footer-margin", "{ margin_bottom = 0 }",
+     r"theme key 'margin_bottom': must be a number between 32 and 14400 pt, got 0"),
     ("color", '{ text_color = "#12345G" }', r"theme key 'text_color': must be a colour"),
     ("heading-size", "{ heading_sizes = { 14, 0 } }", r"theme key 'heading_sizes': item 2 must be"),
     ("null-mark", '{ table_null = string.rep("无", 20) }',
