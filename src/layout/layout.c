@@ -1,8 +1,9 @@
 /*
 ** layout.c: the block loop and the page builder: headings (numbered by the
 ** theme, kept with what follows), paragraphs (inline markup, footnotes at
-** the foot of their page, at least two lines on each side of a page
-** break), cover, contents page, images, page breaks; and the page
+** the foot of their page, continued on the next when too long for the
+** room there; at least two lines on each side of a page break), cover,
+** contents page, images, page breaks; and the page
 ** furniture (running header, "第 N 页 / 共 M 页" footer, roman numbers on
 ** front matter).
 **
@@ -40,6 +41,53 @@ static float note_height(const struct layout *L, const struct para *p) {
 
 #define NOTE_RULE_GAP 8.0f
 
+static void push_note(struct layout_note **list, size_t *n, size_t *cap, struct layout_note note) {
+    if (*n == *cap) {
+        *cap = *cap ? mem_mul(*cap, 2) : 4;
+        *list = xreallocarray(*list, *cap, sizeof **list, "footnotes of a page");
+    }
+    (*list)[(*n)++] = note;
+}
+
+/* Where the body must end above the page's notes. */
+static void notes_bottom(struct layout *L) {
+    size_t i;
+    L->bottom = L->page_bottom;
+    if (L->nnotes) L->bottom += NOTE_RULE_GAP;
+    for (i = 0; i < L->nnotes; i++)
+        L->bottom += (float)(L->notes[i].end - L->notes[i].first) * note_line_height(L);
+}
+
+/* Keep the page's notes below `limit` (a y): the lines that do not fit
+** continue at the foot of the next page, ahead of anything already
+** continued there.  A note is cut between its lines, never fewer than one
+** line on a page, so every page makes progress. */
+static void continue_notes(struct layout *L, float limit) {
+    float room = limit - L->page_bottom - NOTE_RULE_GAP, nlh = note_line_height(L), used = 0;
+    struct layout_note *tail = NULL;
+    size_t i, k, ntail = 0, captail = 0;
+    for (i = 0; i < L->nnotes; i++) {
+        struct layout_note *n = &L->notes[i];
+        size_t lines = n->end - n->first;
+        if (used + (float)lines * nlh <= room + 0.01f) { used += (float)lines * nlh; continue; }
+        k = room > used ? (size_t)((room - used + 0.01f) / nlh) : 0;
+        if (k == 0 && i == 0) k = 1;
+        if (k < lines) push_note(&tail, &ntail, &captail, (struct layout_note){ n->para, n->first + k, n->end });
+        n->end = n->first + k;
+        for (k = i + 1; k < L->nnotes; k++) push_note(&tail, &ntail, &captail, L->notes[k]);
+        L->nnotes = L->notes[i].end > L->notes[i].first ? i + 1 : i;
+        break;
+    }
+    for (i = 0; i < L->ncarry; i++) push_note(&tail, &ntail, &captail, L->carry[i]);
+    if (ntail) {
+        free(L->carry);
+        L->carry = tail;
+        L->ncarry = ntail;
+        L->capcarry = captail;
+    }
+    notes_bottom(L);
+}
+
 /* The footnotes of the page at its foot, under a short rule. */
 static void finish_page(struct layout *L) {
     float y, lh = note_line_height(L);
@@ -49,18 +97,17 @@ static void finish_page(struct layout *L) {
     display_add_line(L->page, DL_RULE, L->left, y, L->left + L->width * 0.25f, y, 0.5f, RULE_GREY);
     y -= NOTE_RULE_GAP / 2;
     for (i = 0; i < L->nnotes; i++) {
-        struct para *p = &L->notes[i];
-        for (k = 0; k < p->nlines; k++) {
+        const struct para *p = &L->note_paras[L->notes[i].para];
+        for (k = L->notes[i].first; k < L->notes[i].end; k++) {
             para_draw_line(p, k, L->page, L->left, y - layout_baseline(p->size, lh), L->width,
                            DOC_JUSTIFY, DL_NOTE, 0);
             y -= lh;
         }
-        para_free(p);
     }
     L->nnotes = 0;
 }
 
-void layout_new_page(struct layout *L) {
+static void add_page(struct layout *L) {
     const struct doc_theme *t = L->theme;
     if (L->page) finish_page(L);
     L->page = display_add_page(L->dl, t->page_width, t->page_height);
@@ -71,6 +118,24 @@ void layout_new_page(struct layout *L) {
     L->bottom = L->page_bottom;
     L->at_top = 1;
     L->fresh_page = 0;
+}
+
+/* A new page; notes continued from the last one go first at its foot,
+** leaving a body line free (pages of notes alone until they do). */
+void layout_new_page(struct layout *L) {
+    float body_line = L->theme->body_size * L->theme->leading;
+    add_page(L);
+    while (L->ncarry) {
+        struct layout_note *carried = L->carry;
+        size_t i, n = L->ncarry;
+        L->carry = NULL;
+        L->ncarry = L->capcarry = 0;
+        for (i = 0; i < n; i++) push_note(&L->notes, &L->nnotes, &L->capnotes, carried[i]);
+        free(carried);
+        continue_notes(L, L->top - body_line);
+        if (L->ncarry == 0) break;
+        add_page(L);
+    }
 }
 
 void layout_need(struct layout *L, float h) {
@@ -225,17 +290,23 @@ static void free_notes(struct para *ps, size_t n) {
     free(ps);
 }
 
+/* Take the paragraphs over: at this page's foot, or after the notes
+** already continued to the next page when this one's foot is full. */
 static void keep_notes(struct layout *L, struct para *ps, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
-        if (L->nnotes == L->capnotes) {
-            L->capnotes = L->capnotes ? mem_mul(L->capnotes, 2) : 4;
-            L->notes = xreallocarray(L->notes, L->capnotes, sizeof *L->notes, "footnotes of a page");
+        struct layout_note note;
+        if (L->nnote_paras == L->capnote_paras) {
+            L->capnote_paras = L->capnote_paras ? mem_mul(L->capnote_paras, 2) : 8;
+            L->note_paras = xreallocarray(L->note_paras, L->capnote_paras, sizeof *L->note_paras,
+                                          "footnotes");
         }
-        if (L->nnotes == 0) L->bottom += NOTE_RULE_GAP;
-        L->bottom += note_height(L, &ps[i]);
-        L->notes[L->nnotes++] = ps[i];
+        L->note_paras[L->nnote_paras] = ps[i];
+        note = (struct layout_note){ L->nnote_paras++, 0, ps[i].nlines };
+        if (L->ncarry) push_note(&L->carry, &L->ncarry, &L->capcarry, note);
+        else push_note(&L->notes, &L->nnotes, &L->capnotes, note);
     }
+    notes_bottom(L);
 }
 
 /* Lines from `first` on that fit on the current page, with their notes. */
@@ -243,13 +314,13 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
                              const struct notes_text *nt, const char *where, int *rc) {
     float y = L->y, bottom = L->bottom;
     size_t i;
-    int had_notes = L->nnotes > 0;
+    int had_notes = L->nnotes > 0, continued = L->ncarry > 0;
     *rc = RC_OK;
     for (i = first; i < p->nlines; i++) {
         struct para *ps;
         size_t n, k;
         *rc = line_notes(L, p, i, nt, &ps, &n, where);
-        for (k = 0; k < n && *rc == RC_OK; k++) {
+        for (k = 0; k < n && *rc == RC_OK && !continued; k++) {
             if (!had_notes) { bottom += NOTE_RULE_GAP; had_notes = 1; }
             bottom += note_height(L, &ps[k]);
         }
@@ -268,16 +339,10 @@ static int place_line(struct layout *L, const struct para *p, size_t i, float lh
     size_t n;
     int rc = line_notes(L, p, i, nt, &ps, &n, where);
     if (rc != RC_OK) { free_notes(ps, n); return rc; }
-    keep_notes(L, ps, n);      /* the paragraphs move to L->notes */
+    keep_notes(L, ps, n);      /* the paragraphs move to L->note_paras */
     free(ps);
-    if (n && L->at_top && L->y - lh < L->bottom - 0.01f) {
-        /* Notes are not continued across pages: refuse rather than set
-        ** them past the foot of the page. */
-        int num = 0;
-        para_line_notes(p, i, &num, 1);
-        return rc_fail(L->err, RC_DATA, "%s: footnote %d is longer than a page can hold; "
-                       "shorten it or move the text into the body", where ? where : "?", num);
-    }
+    /* Notes taller than the room under this line continue on the next page. */
+    if (n && L->y - lh < L->bottom - 0.01f) continue_notes(L, L->y - lh);
     para_draw_line(p, i, L->page, L->left, L->y - layout_baseline(p->size, lh), L->width,
                    align, role, 0);
     L->y -= lh;
@@ -657,10 +722,13 @@ static int layout_block(struct layout *L, const struct doc_block *b) {
 
 static void pass_free(struct layout *L) {
     size_t i;
-    for (i = 0; i < L->nnotes; i++) para_free(&L->notes[i]);
+    for (i = 0; i < L->nnote_paras; i++) para_free(&L->note_paras[i]);
+    free(L->note_paras);
     free(L->notes);
-    L->notes = NULL;
-    L->nnotes = L->capnotes = 0;
+    free(L->carry);
+    L->note_paras = NULL;
+    L->notes = L->carry = NULL;
+    L->nnote_paras = L->capnote_paras = L->nnotes = L->capnotes = L->ncarry = L->capcarry = 0;
 }
 
 /* One pass over the document; the headings it placed stay in L. */
@@ -677,6 +745,7 @@ static int layout_pass(struct layout *L) {
     memset(L->numbers, 0, sizeof L->numbers);
     layout_new_page(L);
     for (i = 0; i < L->doc->nblocks && rc == RC_OK; i++) rc = layout_block(L, &L->doc->blocks[i]);
+    while (rc == RC_OK && L->ncarry) layout_new_page(L);   /* notes continued past the end */
     if (rc == RC_OK) finish_page(L);
     if (L->dl->body_start < 0) L->dl->body_start = 0;
     if (rc == RC_OK) rc = draw_furniture(L);

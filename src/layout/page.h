@@ -18,6 +18,10 @@ struct layout_heading {
     float y;
 };
 
+struct layout_note {          /* lines [first, end) of note_paras[para] */
+    size_t para, first, end;
+};
+
 struct layout {
     const struct doc *doc;
     const struct doc_theme *theme;
@@ -33,8 +37,12 @@ struct layout {
     int ntables;              /* tables numbered so far (表 N) */
     int ncharts;              /* figures numbered so far (图 N) */
     float page_bottom;        /* content bottom without footnotes */
-    /* footnotes waiting for the foot of the current page */
-    struct para *notes;       size_t nnotes, capnotes;
+    /* footnotes: every note shaped in this pass (owned), the lines of them
+    ** at the foot of the current page, and the lines a note too long for
+    ** its page continues with on the next */
+    struct para *note_paras;  size_t nnote_paras, capnote_paras;
+    struct layout_note *notes; size_t nnotes, capnotes;
+    struct layout_note *carry; size_t ncarry, capcarry;
     int note_count;           /* footnotes numbered so far in the document */
     /* headings as placed, for the contents page and its links */
     struct layout_heading *headings; size_t nheadings, capheadings;

@@ -93,9 +93,6 @@ CALLS = [
     ("value-first-column",         # 40 columns: a walk of the row finds the first by chance only
      'error("value " .. tostring(report.db:value("SELECT '
      + ", ".join("%d AS c%02d" % (i, i) for i in range(1, 41)) + '")))', r"value 1$"),
-    # a footnote a page cannot hold is refused, not set past the page
-    ("footnote-page", 'doc:paragraph("正文^[" .. string.rep("注", 4000) .. "]")',
-     r"footnote 1 is longer than a page can hold"),
 ]
 
 # (name, theme table on line 2, message after "NAME.lua:2: ")
@@ -237,6 +234,26 @@ def check_long_texts(d):
           f"long texts: the outline entry is cut ({[len(t) for t in titles]} chars)")
 
 
+def check_long_note(d):
+    """A footnote taller than a page continues at the foot of the next, whole
+    and in order, and the note after it follows it (it was cut at 2 KB)."""
+    long_note = "".join("注%04d" % i for i in range(800)) + "长注末尾"    # 4,004 characters
+    script = os.path.join(d, "long-note.lua")
+    with open(script, "w") as f:
+        f.write(HEAD + 'doc:paragraph("正文^[%s]之后^[后注]")\nreturn doc\n' % long_note)
+    pdf, dl, r = suite.build(script, d, "--db", os.path.join(d, "facts.db"), name="long-note")
+    if not check(dl is not None, f"long note: the build fails: {r.stderr.strip()[:300]}"):
+        return
+    check_clean("long note", r)
+    runs = [t["text"] for p in dl["pages"] for t in p["texts"] if t["role"] == "note"]
+    pages = sum(1 for p in dl["pages"] if any(t["role"] == "note" for t in p["texts"]))
+    check(squeeze("".join(runs)) == "1" + long_note + "2后注" and pages >= 2,
+          f"long note: the notes set over {pages} pages are not the whole text in order")
+    got = squeeze(suite.pdf_text(pdf))
+    missing = [t for t in runs if squeeze(t) not in got]
+    check(not missing, f"long note: pdftotext lacks {len(missing)} of {len(runs)} note runs")
+
+
 def check_valid(d):
     """The checks refuse nothing a real brief uses: the shipped themes, size
     names, all the option types, and a spec with an __index metamethod (read
@@ -364,6 +381,7 @@ def main():
                                  f"local doc = report.document{{ theme = {theme} }}\nreturn doc\n",
                         2, pattern)
         check_long_texts(d)
+        check_long_note(d)
         check_valid(d)
         check_caught(d)
         check_sweep(d)

@@ -8,7 +8,9 @@
 **   - a 400-character heading reaches the page and the outline whole;
 **   - a 4,000-character footnote reaches the foot of the page whole;
 **   - twenty footnotes marked on one line are all set;
-**   - a footnote taller than a page is refused, not drawn past the page.
+**   - a footnote taller than a page continues at the foot of the next
+**     pages, whole and in order, every line inside its page, and the notes
+**     after it follow it.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,17 +163,37 @@ static void check_many_notes(struct fontset *fs) {
 static void check_note_taller_than_page(struct fontset *fs) {
     struct display d;
     struct rc_err err = {0};
-    struct buf para;
-    int i, rc;
+    struct buf para, want, set;
+    size_t p, t, pages_with_notes = 0;
+    int i, rc, inside = 1;
     buf_init(&para);
     buf_puts(&para, "正文^[");
-    for (i = 0; i < 4000; i++) buf_puts(&para, "注");
-    buf_puts(&para, "]");
+    for (i = 0; i < 12000; i++) buf_puts(&para, i % 100 == 99 ? "尾" : "注");   /* about 3 pages */
+    buf_puts(&para, "]之后^[第二个]");
     buf_putc(&para, '\0');
     rc = lay_out(fs, 0, (const char *)para.data, &d, &err);
-    CHECK_MSG(rc == RC_DATA && strstr(err.msg, WHERE ": footnote 1 is longer than a page"),
-              "a footnote taller than a page: rc %d, '%s'", rc, err.msg);
-    buf_free(&para);
+    CHECK_MSG(rc == RC_OK, "a footnote taller than a page: %s", err.msg);
+    buf_init(&want);
+    buf_puts(&want, "1");
+    for (i = 0; i < 12000; i++) buf_puts(&want, i % 100 == 99 ? "尾" : "注");
+    buf_puts(&want, "2第二个");
+    buf_putc(&want, '\0');
+    text_of(&d, DL_NOTE, &set);
+    CHECK_MSG(strcmp((const char *)set.data, (const char *)want.data) == 0,
+              "the continued notes show %zu bytes of %zu", set.len - 1, want.len - 1);
+    for (p = 0; p < d.npages; p++) {
+        int notes = 0;
+        for (t = 0; t < d.pages[p].ntexts; t++) {
+            const struct dl_text *run = &d.pages[p].texts[t];
+            if (run->role != DL_NOTE) continue;
+            notes = 1;
+            if (run->y < 0 || run->y + run->size > d.pages[p].height) inside = 0;
+        }
+        pages_with_notes += (size_t)notes;
+    }
+    CHECK_MSG(pages_with_notes >= 3, "the note continues over %zu pages, want 3 or more", pages_with_notes);
+    CHECK_MSG(inside, "a note line lies outside its page");
+    buf_free(&para); buf_free(&want); buf_free(&set);
     display_free(&d);
 }
 
