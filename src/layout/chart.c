@@ -833,6 +833,13 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
                                                   ? 0.08f + 0.045f * (float)c->ncats : 0.55f);
     if (c->kind == CHART_HBAR && c->height <= 0) ch.h = ch.w * 0.1f + 16.0f * (float)c->ncats;
     if (c->ncats == 0 && c->height <= 0) ch.h = ch.w * 0.25f;
+    if (ch.h + 40 > L->top - L->page_bottom) {      /* it would run off the page */
+        free(items);
+        return rc_fail(L->err, RC_DATA, "%s: %s is %.0f pt tall, more than the %.0f pt a page "
+                       "holds with its caption (give a smaller height, or fewer rows)",
+                       b->where, c->name ? c->name : "chart", (double)ch.h,
+                       (double)(L->top - L->page_bottom - 40));
+    }
     layout_need(L, ch.h + 40);
     L->y -= GAP;
     ch.x = L->left + (L->width - ch.w) / 2;

@@ -777,18 +777,48 @@ static struct ldoc *check_doc(lua_State *L) {
     return d;
 }
 
-/* A page must leave room for text between its margins. */
+/* A theme's float, rounded to 0.01 pt for messages. */
+static const char *push_pt(lua_State *L, float v) { return push_num(L, round((double)v * 100) / 100); }
+
+/* A page must leave room for text between its margins, and the type must
+** fit in it: a line of every size no taller than the text area, no
+** character and no first-line indent wider than it (text past the page
+** would be lost from the PDF without a word). */
 static void check_text_area(lua_State *L, const struct doc_theme *t) {
-    if (t->page_width - t->margin_left - t->margin_right < MIN_TEXT_AREA)
+    float w = t->page_width - t->margin_left - t->margin_right;
+    float h = t->page_height - t->margin_top - t->margin_bottom;
+    float title = t->heading_size[0] * 1.35f;               /* doc:heading(0, ...) */
+    const struct { const char *key; float size, line; } type[] = {
+        { "body_size", t->body_size, t->body_size * t->leading },
+        { "heading_sizes", title, title * 1.5f },
+        { "heading_sizes", t->heading_size[1], t->heading_size[1] * 1.5f },
+        { "heading_sizes", t->heading_size[2], t->heading_size[2] * 1.5f },
+        { "heading_sizes", t->heading_size[3], t->heading_size[3] * 1.5f },
+        { "table_size", t->table_size, t->table_size * 1.45f },
+        { "note_size", t->note_size, t->note_size * 1.45f },
+    };
+    size_t i;
+    if (w < MIN_TEXT_AREA)
         script_error(L, "theme keys 'margin_left' (%s pt) and 'margin_right' (%s pt) leave less "
-                     "than %s pt of text width on a page %s pt wide", push_num(L, round(t->margin_left * 100) / 100),
-                     push_num(L, round(t->margin_right * 100) / 100), push_num(L, MIN_TEXT_AREA),
-                     push_num(L, round(t->page_width * 100) / 100));
-    if (t->page_height - t->margin_top - t->margin_bottom < MIN_TEXT_AREA)
+                     "than %s pt of text width on a page %s pt wide", push_pt(L, t->margin_left),
+                     push_pt(L, t->margin_right), push_num(L, MIN_TEXT_AREA), push_pt(L, t->page_width));
+    if (h < MIN_TEXT_AREA)
         script_error(L, "theme keys 'margin_top' (%s pt) and 'margin_bottom' (%s pt) leave less "
-                     "than %s pt of text height on a page %s pt tall", push_num(L, round(t->margin_top * 100) / 100),
-                     push_num(L, round(t->margin_bottom * 100) / 100), push_num(L, MIN_TEXT_AREA),
-                     push_num(L, round(t->page_height * 100) / 100));
+                     "than %s pt of text height on a page %s pt tall", push_pt(L, t->margin_top),
+                     push_pt(L, t->margin_bottom), push_num(L, MIN_TEXT_AREA), push_pt(L, t->page_height));
+    for (i = 0; i < sizeof type / sizeof type[0]; i++) {
+        if (type[i].line > h)
+            script_error(L, "theme key '%s': a line of %s pt type is %s pt tall, more than the %s pt "
+                         "of text height between the margins", type[i].key, push_pt(L, type[i].size),
+                         push_pt(L, type[i].line), push_pt(L, h));
+        if (type[i].size * 2 > w)
+            script_error(L, "theme key '%s': %s pt type leaves less than two characters a line in "
+                         "the %s pt of text width between the margins", type[i].key,
+                         push_pt(L, type[i].size), push_pt(L, w));
+    }
+    if (t->indent * t->body_size * 2 > w)
+        script_error(L, "theme key 'indent': %s em of %s pt type is more than half the %s pt of "
+                     "text width", push_pt(L, t->indent), push_pt(L, t->body_size), push_pt(L, w));
 }
 
 /* One checked theme value (at the top of the stack) into its field. */
