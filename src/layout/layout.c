@@ -72,7 +72,8 @@ static void continue_notes(struct layout *L, float limit) {
         if (used + (float)lines * nlh <= room + 0.01f) { used += (float)lines * nlh; continue; }
         k = room > used ? (size_t)((room - used + 0.01f) / nlh) : 0;
         if (k == 0 && i == 0) k = 1;
-        if (k < lines) push_note(&tail, &ntail, &captail, (struct layout_note){ n->para, n->first + k, n->end });
+        if (k < lines)
+            push_note(&tail, &ntail, &captail, (struct layout_note){ n->para, n->first + k, n->end });
         n->end = n->first + k;
         for (k = i + 1; k < L->nnotes; k++) push_note(&tail, &ntail, &captail, L->notes[k]);
         L->nnotes = L->notes[i].end > L->notes[i].first ? i + 1 : i;

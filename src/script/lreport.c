@@ -419,7 +419,8 @@ static int opt_fits(lua_State *L, int idx, const struct opt *o) {
     case OPT_FUNCTION: return t == LUA_TFUNCTION;
     case OPT_KEY:      return t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TFUNCTION;
     case OPT_FORMAT:
-        return t == LUA_TFUNCTION || (t == LUA_TSTRING && numfmt_parse(lua_tostring(L, idx), &f, &err) == RC_OK);
+        return t == LUA_TFUNCTION
+            || (t == LUA_TSTRING && numfmt_parse(lua_tostring(L, idx), &f, &err) == RC_OK);
     case OPT_FLAG:     return t == LUA_TBOOLEAN || t == LUA_TFUNCTION;
     case OPT_WIDTH:    return parse_width(L, idx, &kind, &w);
     case OPT_CHOICE:   return t == LUA_TSTRING && choice_index(o->choices, lua_tostring(L, idx)) >= 0;
@@ -499,7 +500,8 @@ static double opt_number(lua_State *L, int idx, const char *what, const struct o
                          const char *key, double dflt) {
     const struct opt *o;
     double v = dflt;
-    if (opt_push(L, idx, what, opts, key, &o)) v = o->type == OPT_SIZE ? size_value(L, -1) : lua_tonumber(L, -1);
+    if (opt_push(L, idx, what, opts, key, &o))
+        v = o->type == OPT_SIZE ? size_value(L, -1) : lua_tonumber(L, -1);
     lua_pop(L, 1);
     return v;
 }
