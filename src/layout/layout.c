@@ -497,8 +497,9 @@ static int centred(struct layout *L, const char *text, int family, float size, f
 
 /* Make the current page, if still empty, or a new one, a page of `kind`. */
 static void page_of_kind(struct layout *L, enum dl_page_kind kind) {
+    while (L->ncarry) layout_new_page(L);     /* continued notes stay on body pages */
     L->page_kind = kind;
-    if (!L->at_top || L->fresh_page) { layout_new_page(L); return; }
+    if (!L->at_top || L->fresh_page || L->nnotes) { layout_new_page(L); return; }
     if (L->dl->body_start == (int)L->dl->npages - 1 && kind != DL_PAGE_BODY) L->dl->body_start = -1;
     L->page->kind = kind;
 }
