@@ -4,7 +4,8 @@
 **
 ** Manifest lines are "family script face package file [weight]"; see
 ** fonts/fonts.manifest.  `face` is an index into a collection or the
-** face's family name in double quotes, looked up in the name table.  Each
+** face's family name in double quotes, looked up in the name table; a
+** line "family = other" makes `family` another name for `other`.  Each
 ** distinct (file, face) is one face, however many lines name it, so the
 ** PDF embeds it once.  Faces are HarfBuzz fonts: the cmap, advances and
 ** shaping all come from one hb_font per face, opened on first use.
@@ -112,12 +113,32 @@ static int face_get(struct fontset *fs, char **w, int by_name, enum font_weight 
     return fs->nfaces++;
 }
 
+/* "family = other": the family is another one under a second name. */
+static int parse_alias(struct fontset *fs, char **w, const char *path, int lineno,
+                       struct rc_err *err) {
+    int src = fontset_family(fs, w[2]);
+    struct family *fam;
+    char name[sizeof fam->name];
+    if (src < 0)
+        return rc_fail(err, RC_FONT, "%s:%d: family '%s' is not listed above this line",
+                       path, lineno, w[2]);
+    if (fontset_family(fs, w[0]) >= 0 || strlen(w[0]) >= sizeof name)
+        return rc_fail(err, RC_FONT, "%s:%d: family '%s' is listed twice", path, lineno, w[0]);
+    if ((fam = family_get(fs, w[0])) == NULL)
+        return rc_fail(err, RC_FONT, "%s:%d: too many fonts", path, lineno);
+    memcpy(name, fam->name, sizeof name);
+    *fam = fs->families[src];
+    memcpy(fam->name, name, sizeof name);
+    return RC_OK;
+}
+
 static int parse_line(struct fontset *fs, char *line, const char *path,
                       int lineno, struct rc_err *err) {
     char *w[7], *end;
     struct family *fam;
     int n = split_words(line, w, 6), script, weight = FS_REGULAR, by_name, face;
     if (n == 0) return RC_OK;
+    if (n == 3 && strcmp(w[1], "=") == 0) return parse_alias(fs, w, path, lineno, err);
     if (n < 5 || (script = name_index(script_names, FS_SCRIPT_COUNT, w[1])) < 0
         || (n == 6 && (weight = name_index(weight_names, FS_WEIGHT_COUNT, w[5])) < 0))
         return rc_fail(err, RC_FONT, "%s:%d: expected 'family cjk|latin|thai|lao|khmer|myanmar "

@@ -57,6 +57,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -669,14 +670,37 @@ def font_ps_names(path, face):
     return names
 
 
+def face_by_name(path, name):
+    """Index of the face of a collection whose family (or full) name is name."""
+    count = 1
+    with open(path, "rb") as fp:
+        head = fp.read(12)
+    if head[:4] == b"ttcf":
+        count = int.from_bytes(head[8:12], "big")
+    for i in range(count):
+        names = TTFont(path, fontNumber=i, lazy=True)["name"]
+        if name in {names.getDebugName(k) for k in (16, 1, 4)}:
+            return i
+    raise ValueError(f"{path} has no face named {name!r}")
+
+
 def read_manifest(path):
-    """(file, face) of each font the manifest lists, in order, deduplicated."""
+    """(file, face) of each font the manifest lists, in order, deduplicated.
+    The face column is an index or a family name in double quotes; a line
+    'family = other' is an alias and names no file."""
     entries = []
     with open(path, encoding="utf-8") as fp:
         for line in fp:
-            fields = line.split("#", 1)[0].split()
-            if len(fields) >= 5 and (fields[4], int(fields[2])) not in entries:
-                entries.append((fields[4], int(fields[2])))
+            fields = shlex.split(line.split("#", 1)[0])
+            if len(fields) < 5:
+                continue
+            face = fields[2]
+            try:
+                entry = (fields[4], int(face) if face.isdigit() else face_by_name(fields[4], face))
+            except (OSError, ValueError):
+                entry = (fields[4], 0)   # SourceFonts reports the file it cannot open
+            if entry not in entries:
+                entries.append(entry)
     return entries
 
 
