@@ -276,6 +276,26 @@ static void begin_actual_text(struct buf *b, const uint32_t *text, size_t n) {
     buf_puts(b, ">>> BDC\n");
 }
 
+/* The order to draw a spanned cluster's glyphs in: the leftmost first,
+** the one reaching furthest right last, so a reader that measures the
+** span from its first glyph's origin to its last glyph's advance (poppler)
+** sees the cluster's whole width and no gap inside a word.  Drawing order
+** within a cluster changes nothing on the page. */
+static void span_order(struct pdf_ctx *ctx, const struct dl_page *dp, const struct dl_text *run,
+                       size_t k, size_t end, size_t *order) {
+    size_t n = end - k, i, left = 0, right = 0, m = 0;
+    float lx = 0, rx = 0;
+    for (i = 0; i < n; i++) {
+        const struct dl_glyph *g = &dp->glyphs[run->first + k + i];
+        float r = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
+        if (i == 0 || g->x < lx) { lx = g->x; left = i; }
+        if (i == 0 || r >= rx) { rx = r; right = i; }
+    }
+    order[m++] = k + left;
+    for (i = 0; i < n; i++) if (i != left && i != right) order[m++] = k + i;
+    if (right != left) order[m++] = k + right;
+}
+
 /* The TJ array is written lazily: it is closed where a text rise (a mark's
 ** y offset) or an ActualText span must come between glyphs. */
 struct tj_state { struct buf *b; int open; float rise; };
@@ -301,7 +321,7 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
     const char *res = HPDF_Page_GetLocalFontName(page, f->type0);
     struct tj_state s = { &ctx->line, 0, 0 };
     float pen = 0;
-    size_t i, end;
+    size_t i, end, order[16], j;
     if (run->count == 0 || res == NULL) return;
     /* Render mode and line width outlive ET: a bold run keeps them in q/Q. */
     if (run->bold) buf_puts(s.b, "q\n");
@@ -313,15 +333,17 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
     buf_printf(s.b, "%.3f %.3f Td\n", run->x, run->y);
     for (i = 0; i < run->count; i = end) {
         const struct dl_glyph *first = &dp->glyphs[run->first + i];
-        int span;
+        int span, reorder;
         end = cluster_end(dp, run, i);
         span = first->ntext > 0 && !cluster_mapped(f, dp, run, i, end);
+        reorder = span && end - i <= sizeof order / sizeof order[0];
         if (span) {
             tj_close(&s);
             begin_actual_text(s.b, display_glyph_text(dp, first), first->ntext);
         }
-        for (; i < end; i++) {
-            const struct dl_glyph *g = &dp->glyphs[run->first + i];
+        if (reorder) span_order(ctx, dp, run, i, end, order);
+        for (j = 0; j < end - i; j++) {
+            const struct dl_glyph *g = &dp->glyphs[run->first + (reorder ? order[j] : i + j)];
             float off = g->x - pen;
             if (g->dy != s.rise) {
                 tj_close(&s);
