@@ -35,9 +35,15 @@ struct face {
     int failed;              /* opening failed once: don't retry */
 };
 
+#define ORDER_MAX (2 * FS_WEIGHT_COUNT * (FS_SCRIPT_COUNT + 1))
+
 struct family {
     char name[32];
     int face[FS_WEIGHT_COUNT][FS_SCRIPT_COUNT];   /* -1: none */
+    /* the faces to try for a character, by weight and script: worked out
+    ** once at load, since every character asks */
+    unsigned char order[FS_WEIGHT_COUNT][FS_SCRIPT_COUNT][ORDER_MAX];
+    unsigned char norder[FS_WEIGHT_COUNT][FS_SCRIPT_COUNT];
 };
 
 struct fontset {
@@ -156,6 +162,33 @@ static int parse_line(struct fontset *fs, char *line, const char *path,
     return RC_OK;
 }
 
+/* Faces to try for a character of `script`, in order, without repeats. */
+static int fallback_order(const struct fontset *fs, int family, enum font_weight weight,
+                          enum font_script script, unsigned char *order) {
+    const struct family *fams[2];
+    int nfams = 0, n = 0, a, w, s, k;
+    fams[nfams++] = &fs->families[family];
+    if (fs->fallback >= 0 && fs->fallback != family) fams[nfams++] = &fs->families[fs->fallback];
+    for (a = 0; a < nfams; a++)
+        for (w = weight; w >= FS_REGULAR; w--)
+            for (s = -1; s < FS_SCRIPT_COUNT; s++) {
+                int face = fams[a]->face[w][s < 0 ? (int)script : s];
+                if (face < 0) continue;
+                for (k = 0; k < n && order[k] != face; k++) {}
+                if (k == n && n < ORDER_MAX) order[n++] = (unsigned char)face;
+            }
+    return n;
+}
+
+static void plan_fallbacks(struct fontset *fs) {
+    int i, w, sc;
+    for (i = 0; i < fs->nfamilies; i++)
+        for (w = 0; w < FS_WEIGHT_COUNT; w++)
+            for (sc = 0; sc < FS_SCRIPT_COUNT; sc++)
+                fs->families[i].norder[w][sc] = (unsigned char)fallback_order(
+                    fs, i, (enum font_weight)w, (enum font_script)sc, fs->families[i].order[w][sc]);
+}
+
 int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
     char line[1024];
     int lineno = 0, rc = RC_OK;
@@ -169,6 +202,7 @@ int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
     if (rc == RC_OK && fs->nfaces == 0) rc = rc_fail(err, RC_FONT, "%s: no fonts listed", path);
     if (rc != RC_OK) { free(fs); return rc; }
     fs->fallback = fontset_family(fs, "fallback");
+    plan_fallbacks(fs);
     *out = fs;
     return RC_OK;
 }
@@ -272,28 +306,11 @@ int fontset_has(const struct fontset *fs, int face, uint32_t cp) {
     return fs->faces[face].hb && hb_font_get_nominal_glyph(fs->faces[face].hb, cp, &gid) && gid;
 }
 
-/* Faces to try for a character of `script`, in order, without repeats. */
-static int fallback_order(const struct fontset *fs, int family, enum font_weight weight,
-                          enum font_script script, int *order) {
-    const struct family *fams[2];
-    int nfams = 0, n = 0, a, w, s, k;
-    fams[nfams++] = &fs->families[family];
-    if (fs->fallback >= 0 && fs->fallback != family) fams[nfams++] = &fs->families[fs->fallback];
-    for (a = 0; a < nfams; a++)
-        for (w = weight; w >= FS_REGULAR; w--)
-            for (s = -1; s < FS_SCRIPT_COUNT; s++) {
-                int face = fams[a]->face[w][s < 0 ? (int)script : s];
-                if (face < 0) continue;
-                for (k = 0; k < n && order[k] != face; k++) {}
-                if (k == n) order[n++] = face;
-            }
-    return n;
-}
-
 int fontset_pick(struct fontset *fs, int family, enum font_weight weight, uint32_t cp,
                  int *face, struct rc_err *err) {
-    int order[FONTSET_MAX], n, k, rc;
-    n = fallback_order(fs, family, weight, fontset_script(cp), order);
+    enum font_script script = fontset_script(cp);
+    const unsigned char *order = fs->families[family].order[weight][script];
+    int n = fs->families[family].norder[weight][script], k, rc;
     for (k = 0; k < n; k++) {
         if ((rc = face_open(fs, order[k], err)) != RC_OK) return rc;
         if (fontset_has(fs, order[k], cp)) { *face = order[k]; return RC_OK; }
