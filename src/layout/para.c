@@ -242,10 +242,11 @@ static void shape_run(struct para *p, struct fontset *fs, int face, hb_script_t 
     info = hb_buffer_get_glyph_infos(b, &m);
     pos = hb_buffer_get_glyph_positions(b, NULL);
     /* Left to right, clusters only grow; a font that made them go back
-    ** has its glyphs merged into the cluster before. */
+    ** has its glyphs merged into the cluster before.  Clusters cover the
+    ** run's text from its start, so no character is lost from the text. */
     for (k = 0; k < m; k = kend) {
-        size_t c = info[k].cluster, next;
-        for (kend = k + 1; kend < m && info[kend].cluster <= c; kend++) {}
+        size_t c = k == 0 ? start : info[k].cluster, next;   /* nothing before the first */
+        for (kend = k + 1; kend < m && info[kend].cluster <= info[k].cluster; kend++) {}
         next = kend < m ? info[kend].cluster : end;
         add_cluster(p, fs, face, brk, info, pos, k, kend, c, next);
     }
