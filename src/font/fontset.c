@@ -162,7 +162,10 @@ static int parse_line(struct fontset *fs, char *line, const char *path,
     return RC_OK;
 }
 
-/* Faces to try for a character of `script`, in order, without repeats. */
+/* Faces to try for a character of `script`, in order, without repeats:
+** the face for its script (bold, else regular: a Latin comma in a bold
+** run is better synthesised in the Latin face than taken from a bold
+** Thai face), then the family's other faces, then the fallback family's. */
 static int fallback_order(const struct fontset *fs, int family, enum font_weight weight,
                           enum font_script script, unsigned char *order) {
     const struct family *fams[2];
@@ -170,8 +173,8 @@ static int fallback_order(const struct fontset *fs, int family, enum font_weight
     fams[nfams++] = &fs->families[family];
     if (fs->fallback >= 0 && fs->fallback != family) fams[nfams++] = &fs->families[fs->fallback];
     for (a = 0; a < nfams; a++)
-        for (w = weight; w >= FS_REGULAR; w--)
-            for (s = -1; s < FS_SCRIPT_COUNT; s++) {
+        for (s = -1; s < FS_SCRIPT_COUNT; s++)
+            for (w = weight; w >= FS_REGULAR; w--) {
                 int face = fams[a]->face[w][s < 0 ? (int)script : s];
                 if (face < 0) continue;
                 for (k = 0; k < n && order[k] != face; k++) {}

@@ -31,9 +31,9 @@ void fontset_free(struct fontset *fs);
 int fontset_family(const struct fontset *fs, const char *name);
 
 /* The face that sets `cp` in `family` at `weight`, by the fallback order:
-** the family's face for cp's script, its other scripts, the same at
-** regular weight when the weight has no face with cp, then the "fallback"
-** family.  Opens faces as needed: a missing or unreadable file is RC_FONT
+** the family's face for cp's script at that weight, else at regular
+** weight, then its faces for the other scripts the same way, then the
+** "fallback" family.  Opens faces as needed: a missing or unreadable file is RC_FONT
 ** naming the file and the Debian package; a character no face has is
 ** RC_FONT naming it. */
 int fontset_pick(struct fontset *fs, int family, enum font_weight weight, uint32_t cp,

@@ -95,31 +95,44 @@ static size_t cluster_end(const struct dl_page *page, const struct dl_text *run,
     return k;
 }
 
-/* First pass: which glyphs of which faces the document draws, and the
-** text of each glyph that is a cluster by itself (one character, or a
-** ligature standing for several). */
+/* Note the glyphs of every run: pass 0 the text of each glyph that is a
+** cluster by itself (one character, or a ligature standing for several);
+** pass 1 the first glyph of a cluster of several, where no single use
+** gave that glyph a text, so readers without ActualText still get the
+** cluster's text once. */
+static void note_texts(struct pdf_font *f, const struct dl_page *page, const struct dl_text *run,
+                       int pass) {
+    size_t g, end;
+    for (g = 0; g < run->count; g = end) {
+        const struct dl_glyph *gl = &page->glyphs[run->first + g];
+        end = cluster_end(page, run, g);
+        if ((end == g + 1) == (pass == 0))
+            font_note_glyph(f, font_subset_add(f->subset, gl->gid),
+                            display_glyph_text(page, gl), gl->ntext);
+        for (; g < end; g++) font_subset_add(f->subset, page->glyphs[run->first + g].gid);
+    }
+}
+
+/* First pass over the document: which glyphs of which faces it draws,
+** and the text each glyph stands for (ToUnicode). */
 static int collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
-    size_t p, t, g, end;
-    for (p = 0; p < d->npages; p++) {
-        const struct dl_page *page = &d->pages[p];
-        for (t = 0; t < page->ntexts; t++) {
-            const struct dl_text *run = &page->texts[t];
-            struct pdf_font *f = &ctx->fonts[run->face];
-            if (f->subset == NULL) {
-                struct ttf_font *tf = fontset_face(ctx->fs, run->face, ctx->err);
-                if (tf == NULL) return RC_FONT;
-                f->subset = font_subset_new(tf);
-            }
-            for (g = 0; g < run->count; g = end) {
-                const struct dl_glyph *gl = &page->glyphs[run->first + g];
-                end = cluster_end(page, run, g);
-                if (end == g + 1)
-                    font_note_glyph(f, font_subset_add(f->subset, gl->gid),
-                                    display_glyph_text(page, gl), gl->ntext);
-                for (; g < end; g++) font_subset_add(f->subset, page->glyphs[run->first + g].gid);
+    size_t p, t;
+    int pass;
+    for (pass = 0; pass < 2; pass++)
+        for (p = 0; p < d->npages; p++) {
+            const struct dl_page *page = &d->pages[p];
+            for (t = 0; t < page->ntexts; t++) {
+                const struct dl_text *run = &page->texts[t];
+                struct pdf_font *f = &ctx->fonts[run->face];
+                if (run->count == 0) continue;   /* a run of spaces draws nothing */
+                if (f->subset == NULL) {
+                    struct ttf_font *tf = fontset_face(ctx->fs, run->face, ctx->err);
+                    if (tf == NULL) return RC_FONT;
+                    f->subset = font_subset_new(tf);
+                }
+                note_texts(f, page, run, pass);
             }
         }
-    }
     return RC_OK;
 }
 
@@ -240,9 +253,11 @@ static void write_raw(HPDF_Page page, struct buf *b) {
     b->len = 0;
 }
 
-/* Does ToUnicode give the cluster [k, end) of a run its text?  It does
-** unless the cluster is several glyphs (a Thai or Myanmar syllable) or a
-** glyph another text claimed first (one glyph for two characters). */
+/* Does ToUnicode give the cluster [k, end) of a run its text?  Only if
+** each of its glyphs maps to its own piece of the text: not when a glyph
+** maps to nothing or to the whole cluster (the later glyphs of a Thai or
+** Myanmar syllable), or another text claimed the glyph first (one glyph
+** for two characters). */
 static int cluster_mapped(const struct pdf_font *f, const struct dl_page *dp,
                           const struct dl_text *run, size_t k, size_t end) {
     const struct dl_glyph *first = &dp->glyphs[run->first + k];
@@ -251,7 +266,7 @@ static int cluster_mapped(const struct pdf_font *f, const struct dl_page *dp,
     for (; k < end; k++) {
         uint16_t gid = font_subset_add(f->subset, dp->glyphs[run->first + k].gid);
         const struct tu_text *t = gid < f->ntexts ? &f->texts[gid] : NULL;
-        if (t == NULL || t->len == 0) continue;
+        if (t == NULL || t->len == 0) return 0;   /* a glyph ToUnicode leaves silent */
         if (at + t->len > first->ntext
             || memcmp(f->pool + t->at, text + at, t->len * sizeof *text) != 0) return 0;
         at += t->len;

@@ -9,6 +9,10 @@
 - A word wider than the line is cut only between grapheme clusters: no
   line starts with a combining mark or after a Khmer coeng / Myanmar
   virama, and the lines put together give the text back.
+- Every glyph in that PDF, shaped ones included (ligatures, the glyphs
+  of a cluster), is the source font's glyph HarfBuzz chose (glyphcheck).
+- **bold** uses the family's bold face where it has one (DejaVu Serif
+  Bold), and synthesises bold only where it has none (AR PL UMing).
 - The TrueType families (fonts/truetype.manifest: AR PL UMing,
   WenQuanYi Micro Hei, DejaVu) still build the ASEAN brief, and the
   default manifest's faces are the ones it names.
@@ -25,6 +29,7 @@ import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from suite import build, check, finish, pdf_text  # noqa: E402
+import glyphcheck  # noqa: E402
 
 try:
     from fontTools.ttLib import TTFont
@@ -46,9 +51,11 @@ VIETNAMESE = "Cộng hòa Xã hội chủ nghĩa Việt Nam, Tiếng Việt"
 LIGATURES = "office affinity fine"
 SIZE = 10.5   # the body size of the default theme (五号)
 
+BOLD = "**bold** **加粗**"
 MANIFEST = f"""\
 serif cjk 0 fonts-arphic-uming /usr/share/fonts/truetype/arphic/uming.ttc
 serif latin 0 fonts-dejavu-core {DEJAVU}DejaVuSerif.ttf
+serif latin 0 fonts-dejavu-core {DEJAVU}DejaVuSerif-Bold.ttf bold
 sans cjk 0 fonts-wqy-microhei /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 sans latin 0 fonts-dejavu-core {DEJAVU}DejaVuSans.ttf
 """ + "".join(f"{fam} {script} 0 fonts-noto-core {path}\n"
@@ -130,6 +137,28 @@ def check_ligatures(dl):
     check(len(lig) >= 3, f"'{LIGATURES}': {len(lig)} ligature glyphs in the display list, want 3+")
 
 
+def check_bold(dl, faces):
+    bold = {t["text"]: t for _, t in runs(dl) if t["text"] in ("bold", "加粗")}
+    check(set(bold) == {"bold", "加粗"}, f"bold runs: {sorted(bold)}")
+    if "bold" in bold:
+        t = bold["bold"]
+        check(faces[t["face"]].endswith("DejaVuSerif-Bold.ttf") and t["bold"] == 0,
+              f"**bold** in {faces[t['face']]}, synthesised {t['bold']}: want DejaVu Serif Bold, real")
+    if "加粗" in bold:
+        t = bold["加粗"]
+        check(faces[t["face"]].endswith("uming.ttc") and t["bold"] == 1,
+              f"**加粗** in {faces[t['face']]}, synthesised {t['bold']}: want UMing, synthesised")
+
+
+def check_glyphs(pdf, manifest):
+    report = glyphcheck.check_pdf(pdf, manifest)
+    check(report.ok and not report.all_problems, f"glyph check: {report.summary()}; "
+          + "; ".join(str(p) for p in report.all_problems[:5]))
+    for f in report.fonts:
+        check(0 < f.checked == f.used, f"glyph check: {f.name}: {f.checked} of {f.used} codes checked")
+    print(f"INFO glyph check of the samples: {report.summary()}")
+
+
 def check_text(pdf):
     text = pdf_text(pdf)
     for _, _, _, sample in SAMPLES:
@@ -196,12 +225,14 @@ def main():
         manifest = os.path.join(d, "fonts.manifest")
         with open(manifest, "w") as f:
             f.write(MANIFEST)
-        script = write_script(d, [s for _, _, _, s in SAMPLES] + [VIETNAMESE, LIGATURES])
+        script = write_script(d, [s for _, _, _, s in SAMPLES] + [VIETNAMESE, LIGATURES, BOLD])
         pdf, dl, r = build(script, d, "--fonts", manifest)
         if check(dl is not None, f"build the samples: {r.stderr.strip()}"):
             check_positions(dl, faces_of(MANIFEST))
             check_ligatures(dl)
+            check_bold(dl, faces_of(MANIFEST))
             check_text(pdf)
+            check_glyphs(pdf, manifest)
         check_clusters(d)
         check_truetype_manifest(d)
 
