@@ -48,7 +48,7 @@ static int hash_file(struct sha256 *s, const char *kind, const char *path, struc
         if (fd >= 0) close(fd);
         return rc_fail(err, RC_IO, "%s: cannot read %s: %s", path, kind, strerror(e));
     }
-    if ((chunk = malloc(CHUNK)) == NULL) { close(fd); return rc_fail(err, RC_NOMEM, "out of memory"); }
+    chunk = xmalloc(CHUNK, "a read buffer");
     hash_frame(s, kind, path, (unsigned long long)st.st_size);
     while ((n = read(fd, chunk, CHUNK)) > 0) sha256_update(s, chunk, (size_t)n);
     free(chunk);
@@ -155,8 +155,7 @@ int batch_hash_inputs(const struct batch_opts *o, struct batch_plan *p, struct r
     size_t i;
     int rc = hash_shared(o, shared, err);
     if (rc != RC_OK || p->njobs == 0) return rc;
-    if ((scratch = malloc(p->jobs[0].nparams * sizeof *scratch + 1)) == NULL)
-        return rc_fail(err, RC_NOMEM, "out of memory");
+    scratch = xcalloc(p->jobs[0].nparams, sizeof *scratch, "job parameters");
     for (i = 0; i < p->njobs; i++) hash_job(shared, &p->jobs[i], scratch);
     free(scratch);
     p->has_digests = 1;

@@ -48,8 +48,9 @@ void para_init(struct para *p) {
 }
 
 static void grow_cps(struct para *p, size_t extra) {
-    if (p->ncps + extra <= p->capcps) return;
-    while (p->ncps + extra > p->capcps) p->capcps = p->capcps ? p->capcps * 2 : 64;
+    size_t need = mem_add(p->ncps, extra);
+    if (need <= p->capcps) return;
+    while (need > p->capcps) p->capcps = p->capcps ? mem_mul(p->capcps, 2) : 64;
     p->cps = xreallocarray(p->cps, p->capcps, sizeof *p->cps, "paragraph text");
     p->styles = xreallocarray(p->styles, p->capcps, sizeof *p->styles, "paragraph styles");
 }
@@ -59,8 +60,8 @@ void para_add(struct para *p, const struct para_style *style, const char *text, 
     struct para_style st = *style;
     if (p->ncps == 0 && p->nglyphs == 0) p->size = style->size;
     if (url) {
-        p->links = realloc(p->links, (p->nlinks + 1) * sizeof *p->links);
-        if (p->links == NULL || (p->links[p->nlinks] = strdup(url)) == NULL) abort();
+        p->links = xreallocarray(p->links, mem_add(p->nlinks, 1), sizeof *p->links, "paragraph links");
+        p->links[p->nlinks] = xstrdup(url, "a link target");
         st.link = (int)p->nlinks++;
     }
     grow_cps(p, n);
@@ -298,7 +299,7 @@ static void add_line(struct para *p, size_t first, size_t end, float indent, int
     size_t i;
     if (p->nlines == p->caplines) {
         p->caplines = p->caplines ? p->caplines * 2 : 8;
-        p->lines = xreallocarray(p->lines, p->caplines, sizeof *p->lines, "lines");
+        p->lines = xreallocarray(p->lines, p->caplines, sizeof *p->lines, "paragraph lines");
     }
     while (end > first && is_space_cluster(&p->glyphs[end - 1])) end--;
     l = &p->lines[p->nlines++];
@@ -407,7 +408,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
                     enum dl_role role, int bold) {
     const struct para_line *l = &p->lines[i];
     float pen = l->indent, extra = 0, slack = width - l->indent - l->width;
-    float *xs = xreallocarray(NULL, l->end - l->first + 1, sizeof *xs, "line positions");
+    float *xs = xreallocarray(NULL, l->end - l->first + 1, sizeof *xs, "glyph positions");
     const struct para_glyph *prev = NULL;
     struct dl_text *run = NULL;
     size_t k;
