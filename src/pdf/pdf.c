@@ -22,12 +22,16 @@
 #include "../font/subset.h"
 #include "../font/tounicode.h"
 
+struct glyph_text {             /* what one subset slot stands for */
+    uint32_t start, len;        /* code points in pdf_font.text */
+};
+
 struct pdf_font {               /* one face as used by this document */
     struct font_subset *subset;
-    struct tu_text *texts;      /* text per subset glyph (ToUnicode), in pool */
-    unsigned ntexts;
-    uint32_t *pool;             /* the code points texts point into */
-    size_t npool, cappool;
+    struct glyph_text *slots;   /* per subset slot (ToUnicode) */
+    unsigned nslots;
+    uint32_t *text;             /* the code points slots point into */
+    size_t ntext, captext;
     HPDF_Dict type0;            /* the /Font resource pages refer to */
 };
 
@@ -61,32 +65,28 @@ static int hpdf_failed(struct pdf_ctx *ctx, const char *what) {
 
 /* ---- fonts ---------------------------------------------------------------- */
 
-/* Make texts cover subset glyphs [0, count): unmapped ones are empty. */
-static void font_texts_reserve(struct pdf_font *f, unsigned count) {
-    unsigned n = f->ntexts ? f->ntexts : 64;
-    if (count <= f->ntexts) return;
+/* Make slots cover subset slots [0, count): new ones stand for no text. */
+static void font_slots_reserve(struct pdf_font *f, unsigned count) {
+    unsigned n = f->nslots ? f->nslots : 64;
+    if (count <= f->nslots) return;
     while (n < count) n *= 2;
-    f->texts = xreallocarray(f->texts, n, sizeof *f->texts, "glyph texts");
-    memset(f->texts + f->ntexts, 0, (n - f->ntexts) * sizeof *f->texts);
-    f->ntexts = n;
+    f->slots = xreallocarray(f->slots, n, sizeof *f->slots, "glyph text slots");
+    memset(f->slots + f->nslots, 0, (n - f->nslots) * sizeof *f->slots);
+    f->nslots = n;
 }
 
-/* The first text a glyph is drawn for is the one ToUnicode gives it; a
-** cluster drawn otherwise gets an ActualText span (draw_text). */
-static void font_note_glyph(struct pdf_font *f, uint16_t new_gid, const uint32_t *text,
-                            size_t n) {
-    size_t i;
-    font_texts_reserve(f, (unsigned)new_gid + 1);
-    if (f->texts[new_gid].len || n == 0) return;
-    f->texts[new_gid].at = (uint32_t)f->npool;
-    f->texts[new_gid].len = (uint32_t)n;
-    for (i = 0; i < n; i++) {
-        if (f->npool == f->cappool) {
-            f->cappool = f->cappool ? f->cappool * 2 : 256;
-            f->pool = xreallocarray(f->pool, f->cappool, sizeof *f->pool, "glyph text pool");
-        }
-        f->pool[f->npool++] = text[i];
+/* The text a slot's glyph stands for: the first non-empty one seen. */
+static void font_note_glyph(struct pdf_font *f, unsigned slot, const uint32_t *cps, unsigned n) {
+    font_slots_reserve(f, slot + 1);
+    if (f->slots[slot].len || n == 0) return;
+    if (f->ntext + n > f->captext) {
+        f->captext = mem_add(mem_mul(f->captext, 2), n);
+        f->text = xreallocarray(f->text, f->captext, sizeof *f->text, "glyph text");
     }
+    memcpy(f->text + f->ntext, cps, n * sizeof *cps);
+    f->slots[slot].start = (uint32_t)f->ntext;
+    f->slots[slot].len = n;
+    f->ntext += n;
 }
 
 /* The end of the cluster that starts at glyph k of a run. */
@@ -140,17 +140,26 @@ static int collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
 ** document gives the same bytes (PDF 32000 9.6.4). */
 static void subset_tag(const struct pdf_font *f, char tag[7]) {
     uint32_t h = 2166136261u;
-    unsigned i, n = font_subset_count(f->subset);
+    unsigned i, k, n = font_subset_count(f->subset);
     for (i = 0; i < n; i++) {
         h = (h ^ font_subset_original(f->subset, (uint16_t)i)) * 16777619u;
-        if (i < f->ntexts) {
-            uint32_t k;
-            for (k = 0; k < f->texts[i].len; k++) h = (h ^ f->pool[f->texts[i].at + k]) * 16777619u;
-        }
-        h = (h ^ 0xFFFFFFFFu) * 16777619u;
+        for (k = 0; i < f->nslots && k < f->slots[i].len; k++)
+            h = (h ^ f->text[f->slots[i].start + k]) * 16777619u;
     }
     for (i = 0; i < 6; i++) { tag[i] = (char)('A' + h % 26); h /= 26; h ^= h << 7; }
     tag[6] = '\0';
+}
+
+/* The ToUnicode CMap: a TrueType subset's codes are its slots. */
+static void tounicode_stream(const struct pdf_font *f, unsigned n, struct buf *cmap) {
+    struct tu_text *t = xreallocarray(NULL, n ? n : 1, sizeof *t, "ToUnicode entries");
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        t[i].at = i < f->nslots ? f->slots[i].start : 0;
+        t[i].len = i < f->nslots ? f->slots[i].len : 0;
+    }
+    font_tounicode_cmap_text(f->text, t, n, cmap);
+    free(t);
 }
 
 static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
@@ -210,12 +219,12 @@ static int font_build(struct pdf_ctx *ctx, int face) {
     if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) { buf_free(&bytes); return rc; }
     /* Writing appended the components of composite glyphs: they draw
     ** nothing by themselves and map to no text. */
-    font_texts_reserve(f, font_subset_count(f->subset));
+    font_slots_reserve(f, font_subset_count(f->subset));
     subset_tag(f, tag);
     snprintf(name, sizeof name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
     file = new_stream(ctx, bytes.data, bytes.len);
     HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
-    font_tounicode_cmap_text(f->pool, f->texts, font_subset_count(f->subset), &cmap);
+    tounicode_stream(f, font_subset_count(f->subset), &cmap);
     tounicode = new_stream(ctx, cmap.data, cmap.len);
     buf_free(&bytes);
     buf_free(&cmap);
@@ -264,11 +273,11 @@ static int cluster_mapped(const struct pdf_font *f, const struct dl_page *dp,
     const uint32_t *text = display_glyph_text(dp, first);
     size_t at = 0;
     for (; k < end; k++) {
-        uint16_t gid = font_subset_add(f->subset, dp->glyphs[run->first + k].gid);
-        const struct tu_text *t = gid < f->ntexts ? &f->texts[gid] : NULL;
+        unsigned slot = font_subset_add(f->subset, dp->glyphs[run->first + k].gid);
+        const struct glyph_text *t = slot < f->nslots ? &f->slots[slot] : NULL;
         if (t == NULL || t->len == 0) return 0;   /* a glyph ToUnicode leaves silent */
         if (at + t->len > first->ntext
-            || memcmp(f->pool + t->at, text + at, t->len * sizeof *text) != 0) return 0;
+            || memcmp(f->text + t->start, text + at, t->len * sizeof *text) != 0) return 0;
         at += t->len;
     }
     return at == first->ntext;
@@ -592,8 +601,8 @@ int pdf_write(const struct display *d, struct fontset *fs,
     HPDF_Free(ctx.pdf);
     for (i = 0; i < ctx.nfonts; i++) {
         font_subset_free(ctx.fonts[i].subset);
-        free(ctx.fonts[i].texts);
-        free(ctx.fonts[i].pool);
+        free(ctx.fonts[i].slots);
+        free(ctx.fonts[i].text);
     }
     free(ctx.fonts);
     free(ctx.images);
