@@ -14,8 +14,10 @@
 - **bold** uses the family's bold face where it has one (DejaVu Serif
   Bold), and synthesises bold only where it has none (AR PL UMing).
 - The TrueType families (fonts/truetype.manifest: AR PL UMing,
-  WenQuanYi Micro Hei, DejaVu) still build the ASEAN brief, and the
-  default manifest's faces are the ones it names.
+  WenQuanYi Micro Hei, DejaVu) still build the ASEAN brief, and so does
+  the default manifest.
+- A manifest naming a file that is not a font, or a face name the
+  collection lacks, fails with one line naming the file.
 
 Self-contained: builds into a temporary folder with its own manifest.
 """
@@ -216,6 +218,27 @@ def check_truetype_manifest(d):
         check("ไทย" in pdf_text(pdf) or "泰国" in pdf_text(pdf), f"{manifest}: text lost")
 
 
+def check_bad_faces(d):
+    """A manifest naming a file that is not a font, or a face name a
+    collection lacks: exit 1, one line naming the file and the cause."""
+    notfont = os.path.join(d, "notfont.ttf")
+    with open(notfont, "w") as f:
+        f.write("not a font\n")
+    cases = [(notfont, "0", "not a font file"),
+             ("/usr/share/fonts/truetype/arphic/uming.ttc", '"No Such Face"',
+              'has no face named "No Such Face"')]
+    script = write_script(d, ["中文 Latin"])
+    for path, face, want in cases:
+        manifest = os.path.join(d, "bad.manifest")
+        with open(manifest, "w") as f:
+            f.write(f"serif cjk {face} fonts-x {path}\nserif latin {face} fonts-x {path}\n"
+                    "sans = serif\n")
+        pdf, dl, r = build(script, d, "--fonts", manifest, name="bad")
+        err = r.stderr.strip()
+        check(r.returncode == 1 and len(err.splitlines()) == 1 and path in err and want in err
+              and "fonts-x" in err, f"bad face {path} {face}: exit {r.returncode}, {err!r}")
+
+
 def main():
     for tool in ("hb-shape", "pdftotext", "pdffonts", "qpdf"):
         if subprocess.run(["which", tool], capture_output=True).returncode != 0:
@@ -235,6 +258,7 @@ def main():
             check_glyphs(pdf, manifest)
         check_clusters(d)
         check_truetype_manifest(d)
+        check_bad_faces(d)
 
 
 if __name__ == "__main__":
