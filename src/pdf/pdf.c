@@ -89,6 +89,14 @@ static void font_note_glyph(struct pdf_font *f, unsigned slot, const uint32_t *c
     f->ntext += n;
 }
 
+/* The subset slot of a source glyph, adding it if new: the index of its
+** ToUnicode text.  For a TrueType subset the slot is also the code the
+** page shows (font_subset_add); with CFF subsets (h10-embed) the code is
+** the source glyph id and the slot comes from font_subset_slot. */
+static unsigned glyph_slot(struct font_subset *s, uint16_t gid) {
+    return font_subset_add(s, gid);
+}
+
 /* The end of the cluster that starts at glyph k of a run. */
 static size_t cluster_end(const struct dl_page *page, const struct dl_text *run, size_t k) {
     for (k++; k < run->count && page->glyphs[run->first + k].ntext == 0; k++) {}
@@ -107,8 +115,8 @@ static void note_texts(struct pdf_font *f, const struct dl_page *page, const str
         const struct dl_glyph *gl = &page->glyphs[run->first + g];
         end = cluster_end(page, run, g);
         if ((end == g + 1) == (pass == 0))
-            font_note_glyph(f, font_subset_add(f->subset, gl->gid),
-                            display_glyph_text(page, gl), gl->ntext);
+            font_note_glyph(f, glyph_slot(f->subset, gl->gid), display_glyph_text(page, gl),
+                            gl->ntext);
         for (; g < end; g++) font_subset_add(f->subset, page->glyphs[run->first + g].gid);
     }
 }
@@ -273,7 +281,7 @@ static int cluster_mapped(const struct pdf_font *f, const struct dl_page *dp,
     const uint32_t *text = display_glyph_text(dp, first);
     size_t at = 0;
     for (; k < end; k++) {
-        unsigned slot = font_subset_add(f->subset, dp->glyphs[run->first + k].gid);
+        unsigned slot = glyph_slot(f->subset, dp->glyphs[run->first + k].gid);
         const struct glyph_text *t = slot < f->nslots ? &f->slots[slot] : NULL;
         if (t == NULL || t->len == 0) return 0;   /* a glyph ToUnicode leaves silent */
         if (at + t->len > first->ntext
