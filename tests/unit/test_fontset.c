@@ -149,11 +149,47 @@ static void check_shaping(void) {
     fontset_free(fs);
 }
 
+/* Noto Serif CJK SC (CFF, found by name): its own Latin with ligatures,
+** and the halt feature the layout may ask for: half-width brackets. */
+static void check_noto(void) {
+    static const char manifest[] =
+        "serif cjk \"Noto Serif CJK SC\" fonts-noto-cjk " NOTO_CJK "NotoSerifCJK-Regular.ttc\n";
+    struct para_style st = { 0, 10, 0, 0, -1, 0, 0 };
+    struct fontset *fs;
+    struct rc_err err;
+    struct para p;
+    int rc = load(manifest, &fs, &err);
+    CHECK_MSG(rc == RC_OK, "load: %s", err.msg);
+    if (rc != RC_OK) return;
+    st.family = fontset_family(fs, "serif");
+    rc = para_shape(&p, fs, st.family, 10, "office", &err);
+    CHECK_MSG(rc == RC_OK, "shape: %s", err.msg);
+    if (rc == RC_OK) {
+        CHECK(p.nglyphs == 4 && p.glyphs[1].ntext == 3 && p.glyphs[1].nshaped == 1);
+        para_free(&p);
+    }
+    /* （一）: full-width brackets by default, half-width with halt */
+    for (st.features = 0; st.features <= PARA_FEAT_HALT; st.features += PARA_FEAT_HALT) {
+        para_init(&p);
+        para_add(&p, &st, "\xef\xbc\x88\xe4\xb8\x80\xef\xbc\x89", NULL);
+        rc = para_finish(&p, fs, &err);
+        CHECK_MSG(rc == RC_OK, "shape: %s", err.msg);
+        if (rc != RC_OK) continue;
+        CHECK_MSG(p.nglyphs == 3 && p.glyphs[0].advance == (st.features ? 5.0f : 10.0f)
+                  && p.glyphs[1].advance == 10.0f && p.glyphs[2].advance == p.glyphs[0].advance,
+                  "features %u: advances %g %g %g", st.features, p.glyphs[0].advance,
+                  p.glyphs[1].advance, p.glyphs[2].advance);
+        para_free(&p);
+    }
+    fontset_free(fs);
+}
+
 int main(void) {
     snprintf(manifest_path, sizeof manifest_path, "/tmp/test_fontset.%d.manifest", (int)getpid());
     check_errors();
     check_faces();
     check_shaping();
+    check_noto();
     unlink(manifest_path);
     return CHECK_DONE();
 }
