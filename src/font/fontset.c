@@ -338,7 +338,7 @@ hb_face_t *fontset_hb_face(const struct fontset *fs, int face) { return fs->face
 int fontset_upem(const struct fontset *fs, int face) { return fs->faces[face].upem; }
 
 hb_buffer_t *fontset_buffer(struct fontset *fs) {
-    if (fs->buffer == NULL) fs->buffer = hb_buffer_create();
+    if (fs->buffer == NULL) fs->buffer = hb_buffer_create();   /* never NULL: an inert buffer */
     hb_buffer_clear_contents(fs->buffer);
     return fs->buffer;
 }

@@ -240,6 +240,10 @@ static void shape_run(struct para *p, struct fontset *fs, int face, hb_script_t 
     hb_buffer_set_script(b, script);
     hb_buffer_set_language(b, script_language(script));
     hb_shape(fontset_hb(fs, face), b, feats, nf);
+    /* HarfBuzz reports running out of memory only here: glyphs would be
+    ** missing from the page, so it is our out-of-memory policy's case. */
+    if (!hb_buffer_allocation_successful(b))
+        mem_fail("shaping a run of text", mem_mul(end - start, sizeof(hb_glyph_info_t) * 2));
     info = hb_buffer_get_glyph_infos(b, &m);
     pos = hb_buffer_get_glyph_positions(b, NULL);
     /* Left to right, clusters only grow; a font that made them go back
