@@ -6,7 +6,8 @@
 - pdftotext reads back exactly the text that went in: the samples,
   Vietnamese with its stacked diacritics, and Latin words set with the
   "ff"/"fi"/"ffi" ligatures (one glyph for several characters).
-- A word wider than the line is cut only between grapheme clusters: no
+- A word wider than the line, and a chart label too long for its lines,
+  is cut only between grapheme clusters: no
   line starts with a combining mark or after a Khmer coeng / Myanmar
   virama, and the lines put together give the text back.
 - Every glyph in that PDF, shaped ones included (ligatures, the glyphs
@@ -204,6 +205,36 @@ def check_clusters(d):
             check(unicodedata.category(s[0])[0] != "M", f"{name}: a line starts with a mark: {s[:3]!r}")
 
 
+def check_chart_labels(d):
+    """A chart label too long for its two lines is cut between clusters."""
+    # cut points land differently with each start: 一 二 三 ... keep them apart
+    bodies = ["ที่น้ำใจ" * 12] + ["က" * i + "မာ" * 24 for i in range(6)] \
+        + ["ក" * i + "ក្រ" * 24 for i in range(6)]
+    labels = [han + body for han, body in zip("一二三四五六七八九十百千万", bodies)]
+    rows = ", ".join(f"{{ name = {lua_string(l)}, v = {i + 1} }}" for i, l in enumerate(labels))
+    path = os.path.join(d, "chart.lua")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('local report = require "report"\n'
+                'local doc = report.document{ title = "chart" }\n'
+                f'doc:chart{{ kind = "hbar", rows = {{ {rows} }}, label = "name", value = "v", '
+                'width = 300, caption = "labels" }\n'
+                "return doc\n")
+    pdf, dl, r = build(path, d, "--fonts", os.path.join(d, "fonts.manifest"), name="chart")
+    if not check(dl is not None, f"chart with long labels: {r.stderr.strip()}"):
+        return
+    joined = "".join(t["text"] for _, t in runs(dl) if t["role"] == "chart")
+    for label in labels:
+        at = joined.find(label[:2])
+        n = 0
+        while at >= 0 and n < len(label) and joined[at + n] == label[n]:
+            n += 1
+        if not check(at >= 0 and 0 < n < len(label) and joined[at + n] == "\u2026",
+                     f"chart label {label[:8]}...: not cut with an ellipsis"):
+            continue
+        check(unicodedata.category(label[n])[0] != "M" and label[n - 1] not in JOINERS,
+              f"chart label cut inside a cluster: ...{label[n - 3:n]!r} | {label[n:n + 3]!r}")
+
+
 def check_truetype_manifest(d):
     """The TrueType families through a manifest: the ASEAN brief builds."""
     for manifest in ("fonts/truetype.manifest", "fonts/fonts.manifest"):
@@ -257,6 +288,7 @@ def main():
             check_text(pdf)
             check_glyphs(pdf, manifest)
         check_clusters(d)
+        check_chart_labels(d)
         check_truetype_manifest(d)
         check_bad_faces(d)
 
