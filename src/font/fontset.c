@@ -128,7 +128,9 @@ static int parse_alias(struct fontset *fs, char **w, const char *path, int linen
     if (src < 0)
         return rc_fail(err, RC_FONT, "%s:%d: family '%s' is not listed above this line",
                        path, lineno, w[2]);
-    if (fontset_family(fs, w[0]) >= 0 || strlen(w[0]) >= sizeof name)
+    if (strlen(w[0]) >= sizeof name)
+        return rc_fail(err, RC_FONT, "%s:%d: a name is too long", path, lineno);
+    if (fontset_family(fs, w[0]) >= 0)
         return rc_fail(err, RC_FONT, "%s:%d: family '%s' is listed twice", path, lineno, w[0]);
     if ((fam = family_get(fs, w[0])) == NULL)
         return rc_fail(err, RC_FONT, "%s:%d: too many fonts", path, lineno);

@@ -43,6 +43,7 @@ static void check_errors(void) {
     expect_error("serif cjk 0 pkg /x.ttf heavy\n", ":1: expected");
     expect_error("serif cjk \"Noto Serif pkg /x.ttf\n", ":1: expected");
     expect_error("serif = nothing\n", "family 'nothing' is not listed");
+    expect_error("serif cjk 0 pkg /x.ttf\nserif = serif\n", ":2: family 'serif' is listed twice");
     expect_error("# only a comment\n", "no fonts listed");
 }
 
