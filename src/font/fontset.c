@@ -317,8 +317,13 @@ int fontset_pick(struct fontset *fs, int family, enum font_weight weight, uint32
     const unsigned char *order = fs->families[family].order[weight][script];
     int n = fs->families[family].norder[weight][script], k, rc;
     for (k = 0; k < n; k++) {
-        if ((rc = face_open(fs, order[k], err)) != RC_OK) return rc;
-        if (fontset_has(fs, order[k], cp)) { *face = order[k]; return RC_OK; }
+        hb_codepoint_t gid;
+        if (fs->faces[order[k]].hb == NULL && (rc = face_open(fs, order[k], err)) != RC_OK)
+            return rc;
+        if (hb_font_get_nominal_glyph(fs->faces[order[k]].hb, cp, &gid) && gid) {
+            *face = order[k];
+            return RC_OK;
+        }
     }
     return rc_fail(err, RC_FONT, "no font of family '%s' or the fallback has a glyph for U+%04X",
                    fs->families[family].name, (unsigned)cp);
