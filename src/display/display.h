@@ -21,7 +21,8 @@ struct dl_color { float r, g, b; };
 ** Thai or Myanmar syllable's base and marks) is a glyph with text
 ** followed by the glyphs with ntext == 0: the first glyph carries the
 ** whole cluster's text, so the text of a run is exact for ToUnicode and
-** ActualText whatever the glyphs are. */
+** ActualText whatever the glyphs are.  The text is in the page's pool
+** (dl_page.cps); display_glyph_text() gives it. */
 struct dl_glyph {
     uint16_t gid;      /* glyph id in the source face */
     uint16_t ntext;    /* code points the cluster stands for; 0: continues a cluster */
