@@ -66,7 +66,7 @@ char *xstrdup(const char *s, const char *what) {
 
 char *xstrndup(const char *s, size_t n, const char *what) {
     char *d = xmalloc(mem_add(n, 1), what);
-    memcpy(d, s, n);
+    if (n) memcpy(d, s, n);     /* s may be NULL when n is 0: an empty buffer */
     d[n] = '\0';
     return d;
 }
