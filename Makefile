@@ -10,7 +10,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= out/build
 CC      ?= cc
-PKGS     = lua5.4 sqlite3
+PKGS     = lua5.4 sqlite3 harfbuzz-subset
 CFLAGS  ?= -O2 -g
 override CFLAGS += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANITIZE)

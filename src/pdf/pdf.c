@@ -17,14 +17,21 @@
 #include <hpdf.h>
 #include "pdf.h"
 #include "../base/buf.h"
+#include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../font/subset.h"
 #include "../font/tounicode.h"
 
+struct glyph_text {             /* what one subset slot stands for */
+    uint32_t start, len;        /* code points in pdf_font.text */
+};
+
 struct pdf_font {               /* one face as used by this document */
     struct font_subset *subset;
-    uint32_t *cps;              /* code point per subset glyph (ToUnicode) */
-    unsigned ncps;
+    struct glyph_text *slots;   /* per subset slot (ToUnicode) */
+    unsigned nslots;
+    uint32_t *text;             /* the code points slots point into */
+    size_t ntext, captext;
     HPDF_Dict type0;            /* the /Font resource pages refer to */
 };
 
@@ -58,23 +65,34 @@ static int hpdf_failed(struct pdf_ctx *ctx, const char *what) {
 
 /* ---- fonts ---------------------------------------------------------------- */
 
-/* Make cps cover subset glyphs [0, count): unmapped ones are 0. */
-static void font_cps_reserve(struct pdf_font *f, unsigned count) {
-    unsigned n = f->ncps ? f->ncps : 64;
-    if (count <= f->ncps) return;
+/* Make slots cover subset slots [0, count): new ones stand for no text. */
+static void font_slots_reserve(struct pdf_font *f, unsigned count) {
+    unsigned n = f->nslots ? f->nslots : 64;
+    if (count <= f->nslots) return;
     while (n < count) n *= 2;
-    f->cps = realloc(f->cps, n * sizeof *f->cps);
-    if (f->cps == NULL) abort();
-    memset(f->cps + f->ncps, 0, (n - f->ncps) * sizeof *f->cps);
-    f->ncps = n;
+    f->slots = xreallocarray(f->slots, n, sizeof *f->slots, "glyph text slots");
+    memset(f->slots + f->nslots, 0, (n - f->nslots) * sizeof *f->slots);
+    f->nslots = n;
 }
 
-static void font_note_glyph(struct pdf_font *f, uint16_t new_gid, uint32_t cp) {
-    font_cps_reserve(f, (unsigned)new_gid + 1);
-    if (f->cps[new_gid] == 0) f->cps[new_gid] = cp;
+/* The text a slot's glyph stands for: the first non-empty one seen. */
+static void font_note_glyph(struct pdf_font *f, unsigned slot, const uint32_t *cps, unsigned n) {
+    font_slots_reserve(f, slot + 1);
+    if (f->slots[slot].len || n == 0) return;
+    if (f->ntext + n > f->captext) {
+        f->captext = mem_add(mem_mul(f->captext, 2), n);
+        f->text = xreallocarray(f->text, f->captext, sizeof *f->text, "glyph text");
+    }
+    memcpy(f->text + f->ntext, cps, n * sizeof *cps);
+    f->slots[slot].start = (uint32_t)f->ntext;
+    f->slots[slot].len = n;
+    f->ntext += n;
 }
 
-/* First pass: which glyphs of which faces the document draws. */
+/* First pass: which glyphs of which faces the document draws, and the
+** text each stands for.  Today a display-list glyph carries one code
+** point (cp, 0 for none); the sequence API is what a glyph standing for
+** several (a ligature, a shaped cluster) will pass. */
 static void collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
     size_t p, t, g;
     for (p = 0; p < d->npages; p++) {
@@ -85,7 +103,7 @@ static void collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
             if (f->subset == NULL) f->subset = font_subset_new(fontset_face(ctx->fs, run->face));
             for (g = 0; g < run->count; g++) {
                 const struct dl_glyph *gl = &page->glyphs[run->first + g];
-                font_note_glyph(f, font_subset_add(f->subset, gl->gid), gl->cp);
+                font_note_glyph(f, font_subset_slot(f->subset, gl->gid), &gl->cp, gl->cp ? 1 : 0);
             }
         }
     }
@@ -95,13 +113,32 @@ static void collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
 ** document gives the same bytes (PDF 32000 9.6.4). */
 static void subset_tag(const struct pdf_font *f, char tag[7]) {
     uint32_t h = 2166136261u;
-    unsigned i, n = font_subset_count(f->subset);
+    unsigned i, k, n = font_subset_count(f->subset);
     for (i = 0; i < n; i++) {
         h = (h ^ font_subset_original(f->subset, (uint16_t)i)) * 16777619u;
-        h = (h ^ (i < f->ncps ? f->cps[i] : 0)) * 16777619u;
+        for (k = 0; i < f->nslots && k < f->slots[i].len; k++)
+            h = (h ^ f->text[f->slots[i].start + k]) * 16777619u;
     }
     for (i = 0; i < 6; i++) { tag[i] = (char)('A' + h % 26); h /= 26; h ^= h << 7; }
     tag[6] = '\0';
+}
+
+/* The subset's slots ordered by the code the PDF shows for them. */
+struct coded_slot { uint16_t code, slot; };
+
+static int by_code(const void *a, const void *b) {
+    return (int)((const struct coded_slot *)a)->code - (int)((const struct coded_slot *)b)->code;
+}
+
+static struct coded_slot *slots_by_code(const struct pdf_font *f, unsigned n) {
+    struct coded_slot *cs = xcalloc(n, sizeof *cs, "font code list");
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        cs[i].slot = (uint16_t)i;
+        cs[i].code = font_subset_code(f->subset, (uint16_t)i);
+    }
+    qsort(cs, n, sizeof *cs, by_code);
+    return cs;
 }
 
 static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
@@ -112,21 +149,43 @@ static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
     return s;
 }
 
-static HPDF_Array widths_array(struct pdf_ctx *ctx, const struct pdf_font *f, const struct ttf_font *tf) {
-    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run = HPDF_Array_New(ctx->pdf->mmgr);
-    unsigned i, n = font_subset_count(f->subset);
+/* W: one `c [w ...]` group per run of consecutive codes (one run for a
+** TrueType subset, whose codes are its slots; a CFF subset's codes are
+** source glyph ids).  Widths in 1/1000 em, rounded. */
+static HPDF_Array widths_array(struct pdf_ctx *ctx, const struct pdf_font *f,
+                               const struct ttf_font *tf, const struct coded_slot *cs,
+                               unsigned n) {
+    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run = NULL;
     int upem = ttf_metrics(tf)->units_per_em;
-    HPDF_Array_AddNumber(w, 0);
+    unsigned i;
     for (i = 0; i < n; i++) {
-        int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, (uint16_t)i));
+        int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, cs[i].slot));
+        if (i == 0 || cs[i].code != cs[i - 1].code + 1) {
+            HPDF_Array_AddNumber(w, cs[i].code);
+            run = HPDF_Array_New(ctx->pdf->mmgr);
+            HPDF_Array_Add(w, run);
+        }
         HPDF_Array_AddNumber(run, (HPDF_INT32)((adv * 1000 + upem / 2) / upem));
     }
-    HPDF_Array_Add(w, run);
     return w;
 }
 
+static void tounicode_stream(const struct pdf_font *f, const struct coded_slot *cs, unsigned n,
+                             struct buf *cmap) {
+    struct tounicode_entry *e = xcalloc(n, sizeof *e, "ToUnicode entries");
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        const struct glyph_text *t = cs[i].slot < f->nslots ? &f->slots[cs[i].slot] : NULL;
+        e[i].code = cs[i].code;
+        e[i].len = t ? t->len : 0;
+        e[i].text = t ? f->text + t->start : NULL;
+    }
+    font_tounicode_cmap(e, n, cmap);
+    free(e);
+}
+
 static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
-                                 const char *name, HPDF_Dict file) {
+                                 const char *name, int cff, HPDF_Dict file) {
     const struct ttf_metrics *m = ttf_metrics(tf);
     HPDF_MMgr mm = ctx->pdf->mmgr;
     HPDF_Dict fd = HPDF_Dict_New(mm);
@@ -143,30 +202,40 @@ static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
     HPDF_Dict_AddNumber(fd, "Descent", m->descent * 1000 / upem);
     HPDF_Dict_AddNumber(fd, "CapHeight", m->cap_height * 1000 / upem);
     HPDF_Dict_AddNumber(fd, "StemV", m->weight >= 600 ? 120 : 80);
-    HPDF_Dict_Add(fd, "FontFile2", file);
+    HPDF_Dict_Add(fd, cff ? "FontFile3" : "FontFile2", file);
     return fd;
 }
 
+/* The Type0 font of a face: a CIDFontType0 over a CID-keyed CFF
+** (FontFile3 /CIDFontType0C; no CIDToGIDMap, the CFF's charset maps CIDs)
+** or a CIDFontType2 over a TrueType subset (FontFile2, CIDToGIDMap
+** /Identity). */
 static int font_build(struct pdf_ctx *ctx, int face) {
     struct pdf_font *f = &ctx->fonts[face];
     const struct ttf_font *tf = fontset_face(ctx->fs, face);
+    int cff = ttf_outline_kind(tf) == TTF_OUTLINE_CFF;
     HPDF_MMgr mm = ctx->pdf->mmgr;
     struct buf bytes, cmap;
     char tag[7], name[128];
     HPDF_Dict file, cid, sysinfo, tounicode;
     HPDF_Array desc;
+    struct coded_slot *cs;
+    unsigned n;
     int rc;
     buf_init(&bytes);
     buf_init(&cmap);
     if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) { buf_free(&bytes); return rc; }
-    /* Writing appended the components of composite glyphs: they draw
-    ** nothing by themselves and map to no text. */
-    font_cps_reserve(f, font_subset_count(f->subset));
+    /* Writing a TrueType subset appended the components of composite
+    ** glyphs: they draw nothing by themselves and map to no text. */
+    n = font_subset_count(f->subset);
+    font_slots_reserve(f, n);
+    cs = slots_by_code(f, n);
     subset_tag(f, tag);
     snprintf(name, sizeof name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
     file = new_stream(ctx, bytes.data, bytes.len);
-    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
-    font_tounicode_cmap(f->cps, font_subset_count(f->subset), &cmap);
+    if (cff) HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+    else HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
+    tounicode_stream(f, cs, n, &cmap);
     tounicode = new_stream(ctx, cmap.data, cmap.len);
     buf_free(&bytes);
     buf_free(&cmap);
@@ -174,16 +243,17 @@ static int font_build(struct pdf_ctx *ctx, int face) {
     cid = HPDF_Dict_New(mm);
     HPDF_Xref_Add(ctx->pdf->xref, cid);
     HPDF_Dict_AddName(cid, "Type", "Font");
-    HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    HPDF_Dict_AddName(cid, "Subtype", cff ? "CIDFontType0" : "CIDFontType2");
     HPDF_Dict_AddName(cid, "BaseFont", name);
     sysinfo = HPDF_Dict_New(mm);
     HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
     HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
     HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
     HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
-    HPDF_Dict_Add(cid, "FontDescriptor", font_descriptor(ctx, tf, name, file));
-    HPDF_Dict_Add(cid, "W", widths_array(ctx, f, tf));
-    HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    HPDF_Dict_Add(cid, "FontDescriptor", font_descriptor(ctx, tf, name, cff, file));
+    HPDF_Dict_Add(cid, "W", widths_array(ctx, f, tf, cs, n));
+    if (!cff) HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    free(cs);
 
     HPDF_Dict_AddName(f->type0, "Type", "Font");
     HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
@@ -447,7 +517,8 @@ int pdf_write(const struct display *d, struct fontset *fs,
     HPDF_Free(ctx.pdf);
     for (i = 0; i < ctx.nfonts; i++) {
         font_subset_free(ctx.fonts[i].subset);
-        free(ctx.fonts[i].cps);
+        free(ctx.fonts[i].slots);
+        free(ctx.fonts[i].text);
     }
     free(ctx.fonts);
     free(ctx.images);
