@@ -443,10 +443,19 @@ static int call_subr(struct flat *f, int global, int depth) {
     return flatten(f, p, n, depth + 1);
 }
 
+/* Bytes a level writes come from its own input (plus one endchar), so
+** reserving what is left of it + 1 (at the start and after each call)
+** lets the loop copy without growing. */
+static void put_bytes(struct buf *b, const uint8_t *p, size_t k) {
+    memcpy(b->data + b->len, p, k);
+    b->len += k;
+}
+
 static int flatten(struct flat *f, const uint8_t *p, size_t n, int depth) {
     size_t i = 0;
     if (n > MAX_WORK - f->work) return bad_glyph(f, "charstring too long (subroutine loop?)");
     f->work += n;
+    buf_reserve(f->out, n + 1);
     while (i < n && !f->done) {
         unsigned b = p[i];
         if (b >= 32 || b == 28) {
@@ -458,7 +467,7 @@ static int flatten(struct flat *f, const uint8_t *p, size_t n, int depth) {
             f->last_num = f->out->len;
             f->last_value = v;
             f->last_is_int = is_int;
-            buf_append(f->out, p + i, k);
+            put_bytes(f->out, p + i, k);
             i += k;
             continue;
         }
@@ -466,6 +475,7 @@ static int flatten(struct flat *f, const uint8_t *p, size_t n, int depth) {
         if (b == 10 || b == 29) {
             int rc = call_subr(f, b == 29, depth);
             if (rc != RC_OK) return rc;
+            buf_reserve(f->out, n - i + 1);          /* the callee used our room */
             continue;
         }
         f->last_num = SIZE_MAX;
@@ -479,7 +489,7 @@ static int flatten(struct flat *f, const uint8_t *p, size_t n, int depth) {
         case 1: case 3: case 18: case 23:              /* stems */
             f->nstems += f->nargs / 2;
             f->nargs = 0;
-            buf_putc(f->out, (int)b);
+            put_bytes(f->out, p + i - 1, 1);
             break;
         case 19: case 20: {                            /* hintmask, cntrmask */
             size_t mask;
@@ -487,23 +497,22 @@ static int flatten(struct flat *f, const uint8_t *p, size_t n, int depth) {
             f->nargs = 0;
             mask = (f->nstems + 7) / 8;
             if (mask > n - i) return bad_glyph(f, "charstring cut inside a hint mask");
-            buf_putc(f->out, (int)b);
-            buf_append(f->out, p + i, mask);
+            put_bytes(f->out, p + i - 1, mask + 1);
             i += mask;
             break;
         }
         case 4: case 5: case 6: case 7: case 8: case 21: case 22:
         case 24: case 25: case 26: case 27: case 30: case 31:
             f->nargs = 0;
-            buf_putc(f->out, (int)b);
+            put_bytes(f->out, p + i - 1, 1);
             break;
         case 12:
             if (i >= n) return bad_glyph(f, "charstring cut inside an operator");
             if (p[i] < 34 || p[i] > 37)                /* only the flex operators */
                 return rc_fail(f->err, RC_FONT, "%s: glyph %u: charstring operator 12 %u "
                                "is not supported", f->c->what, f->gid, p[i]);
-            buf_putc(f->out, 12);
-            buf_putc(f->out, p[i++]);
+            put_bytes(f->out, p + i - 1, 2);
+            i++;
             f->nargs = 0;
             break;
         default:
