@@ -23,15 +23,26 @@ works both ways, then applies it to the reports:
     $REPORTC itself on CJK Extension A text, which only the fallback face
     DroidSansFallbackFull has, drawn by composites whose components have
     ids above 32767 (what libharu loses): every glyph must match.
-(c) Nothing is skipped silently: a missing tool or input is a FAIL.
+(c) CFF (Noto Serif/Sans CJK SC, .ttc collections, embedded by reportc as
+    CIDFontType0 over a CID-keyed CFF): every example script built with a
+    manifest of those faces into a temporary folder must pass the check
+    (each font Type0/CIDFontType0), pdffonts must list each CFF font as an
+    embedded subset with ToUnicode ("CID Type 0C", emb sub uni yes),
+    pdftotext must read the characters the display list set, and MuPDF
+    must draw every page without a warning.  Negative control: the same PDF
+    with two ToUnicode destinations swapped fails on exactly those two.
+(d) Nothing is skipped silently: a missing tool or input is a FAIL.
 
 Fixtures are generated in a temporary directory at test time.  Run from the
 repository root; env REPORTC (default ./reportc), TEST_BUILD (default
 out/build).  Prints FAIL and INFO lines and ends with "N passed, N failed".
 """
 
+import collections
 import glob
 import io
+import json
+import re
 import os
 import shutil
 import subprocess
@@ -64,6 +75,9 @@ UMING = "/usr/share/fonts/truetype/arphic/uming.ttc"
 KNOWN_BROKEN = "盟络现研究报新"
 FIXTURE_TEXT = "东盟网络安全现状研究报告（新版）"
 LATIN_TEXT = "Glyph check: Hello, world 0123 (Zoe)"
+NOTO_SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+NOTO_SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+NOTO_SC_FACE = 2  # "Noto Serif CJK SC" / "Noto Sans CJK SC" in the collections
 FALLBACK_TEXT = "东盟㐇㐈㐉㐊㐋㐍㐎㐏㐐㐑㐒㐓合作。"  # CJK Ext. A: only the fallback face has it
 
 from suite import check, finish  # noqa: E402
@@ -393,6 +407,121 @@ def test_reportc_fallback(tmp):
 
 
 # --------------------------------------------------------------------------
+# CFF faces (Noto CJK), embedded by reportc as CIDFontType0
+
+def noto_manifest(path):
+    """A manifest (family role face package file) setting serif and sans in
+    the Noto CJK SC faces, CJK and Latin alike."""
+    lines = []
+    for family, font in (("serif", NOTO_SERIF), ("sans", NOTO_SANS)):
+        for role in ("cjk", "latin"):
+            lines.append(f"{family} {role} {NOTO_SC_FACE} fonts-noto-cjk {font}")
+    lines += [f"mono latin 0 fonts-dejavu-core {DEJAVU.replace('DejaVuSans', 'DejaVuSansMono')}",
+              f"mono cjk {NOTO_SC_FACE} fonts-noto-cjk {NOTO_SANS}",
+              f"fallback cjk 0 fonts-droid-fallback {DROID}",
+              f"fallback latin 0 fonts-dejavu-core {DEJAVU}"]
+    with open(path, "w", encoding="utf-8") as fp:
+        fp.write("\n".join(lines) + "\n")
+
+
+def example_builds():
+    """(name, script, extra arguments) of every example script."""
+    for script in sorted(glob.glob("scripts/*.lua")):
+        name = os.path.basename(script)[:-4]
+        yield name, script, (["-D", "country=SGP"] if name == "asean_brief" else [])
+
+
+def displayed_chars(display):
+    return collections.Counter(c for page in display["pages"] for run in page["texts"]
+                               for c in run["text"] if not c.isspace())
+
+
+def check_cff_fonts_listed(pdf, name):
+    r = subprocess.run(["pdffonts", pdf], capture_output=True, text=True)
+    rows = [line for line in r.stdout.splitlines()[2:] if "CID Type 0C" in line]
+    check(r.returncode == 0 and rows, f"{name}: pdffonts lists no CID Type 0C font: {r.stdout}")
+    for row in rows:
+        check(re.search(r"\byes\s+yes\s+yes\s+\d+\s+\d+\s*$", row) and "+" in row.split()[0],
+              f"{name}: pdffonts: CFF font not an embedded subset with ToUnicode: {row}")
+
+
+def check_cff_pdf(pdf, display, manifest, name):
+    report = run_glyphcheck(pdf, manifest=manifest)
+    if report is None:
+        return
+    fatal = [p for p in report.all_problems if p.fatal or p.font != "-"]
+    ok = check(report.ok and not fatal and not report.skipped_fonts,
+               f"{name} (Noto CJK): {report.summary()}, {len(fatal)} problems, "
+               f"{len(report.skipped_fonts)} fonts skipped")
+    cff = [f for f in report.fonts if f.kind == "Type0/CIDFontType0"]
+    ok &= check(cff and all(f.checked > 0 for f in cff),
+                f"{name} (Noto CJK): no CIDFontType0 font checked: "
+                + ", ".join(f"{f.name} {f.kind} {f.checked}" for f in report.fonts))
+    if not ok:
+        show_lines(report)
+    info(f"{name} (Noto CJK): {report.summary()}")
+    check_cff_fonts_listed(pdf, name)
+    r = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True)
+    read = collections.Counter(c for c in r.stdout if not c.isspace() and c != "\f")
+    want = displayed_chars(display)
+    check(r.returncode == 0 and not r.stderr and read == want,
+          f"{name} (Noto CJK): pdftotext reads other characters than the display list sets: "
+          f"missing {dict(want - read)}, extra {dict(read - want)} {r.stderr.strip()[:200]}")
+    if shutil.which("mutool"):
+        m = subprocess.run(["mutool", "draw", "-r", "50", "-o", os.devnull, pdf],
+                           capture_output=True, text=True)
+        warnings = [line for line in m.stderr.splitlines() if line.strip()
+                    and not line.startswith("page ") and "ICC support" not in line]
+        check(m.returncode == 0 and not warnings,
+              f"{name} (Noto CJK): mutool draw: {' | '.join(warnings[:5])}")
+
+
+def swap_tounicode(pdf, out, a, b):
+    """Copy pdf to out with the ToUnicode destinations of characters a and
+    b exchanged (qpdf --qdf leaves streams uncompressed, fix-qdf repairs
+    the lengths)."""
+    qdf = out + ".qdf"
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf], check=True)
+    with open(qdf, "rb") as fp:
+        data = fp.read()
+    ua, ub = (f"<{ord(c):04X}>".encode() for c in (a, b))
+    data = data.replace(ua, b"<SWAP>").replace(ub, ua).replace(b"<SWAP>", ub)
+    with open(qdf, "wb") as fp:
+        fp.write(data)
+    with open(out, "wb") as fp:
+        subprocess.run(["fix-qdf", qdf], stdout=fp, check=True)
+
+
+def test_cff_reports(tmp):
+    missing = [f for f in (NOTO_SERIF, NOTO_SANS, DROID, DEJAVU) if not os.path.exists(f)]
+    if not check(not missing, f"fonts missing: {missing} (make deps: fonts-noto-cjk)"):
+        return
+    if not check(os.access(REPORTC, os.X_OK), f"{REPORTC} not built (make)"):
+        return
+    manifest = os.path.join(tmp, "noto.manifest")
+    noto_manifest(manifest)
+    first = None
+    for name, script, extra in example_builds():
+        pdf, js = os.path.join(tmp, name + ".pdf"), os.path.join(tmp, name + ".json")
+        r = subprocess.run([REPORTC, "build", script, "-o", pdf, "--display-list", js,
+                            "--fonts", manifest, *extra], capture_output=True, text=True)
+        if not check(r.returncode == 0, f"{name} with Noto CJK: {r.stderr.strip()}"):
+            continue
+        with open(js, encoding="utf-8") as fp:
+            check_cff_pdf(pdf, json.load(fp), manifest, name)
+        first = first or pdf
+    if first is None:
+        return
+    swapped = os.path.join(tmp, "swapped.pdf")
+    swap_tounicode(first, swapped, "网", "络")
+    report = run_glyphcheck(swapped, manifest=manifest)
+    if report:
+        chars = mismatched_chars(report)
+        check(chars == "络网", f"Noto CJK PDF with swapped ToUnicode entries: mismatches in "
+              f"{chars!r}, want exactly 网 and 络")
+
+
+# --------------------------------------------------------------------------
 # The reports
 
 def test_reports():
@@ -427,6 +556,7 @@ def main():
         test_haru_native(tmp)
         test_identity_fixture(tmp)
         test_reportc_fallback(tmp)
+        test_cff_reports(tmp)
     test_reports()
     return finish()
 
