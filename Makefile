@@ -88,7 +88,7 @@ check-asan: all
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  REPORTC=$(ASAN_BUILD)/reportc TEST_BUILD=$(ASAN_BUILD) sh tests/run.sh
 
-bench: all
+bench: all $(TOOL_BIN)
 	@sh tests/bench.sh
 
 install: reportc

@@ -2,18 +2,22 @@
 ** cff.c: our own CID-keyed CFF subsetter, for the CFF outlines of OpenType
 ** faces (Noto Serif/Sans CJK SC).
 **
-** Why not hb-subset: it is correct but costs more than a whole brief.
-** Measured on this machine (2 shared cores) for the 398 glyphs of the SGP
-** ASEAN brief in Noto Serif CJK SC (face 2 of NotoSerifCJK-Regular.ttc):
-** hb_subset_or_fail 22-32 ms the first time in a process and 11-18 ms
-** after (desubroutinized, layout tables dropped: 14-16 ms), against about
-** 45 ms CPU for a whole brief today.  The other designs the issue names
-** either keep that cost on every miss (a cache of whole subsets keyed by
-** glyph set misses in a batch of different briefs) or add a cache to keep
-** valid (per-glyph pieces from hb-subset).  Reading the CFF directly and
-** flattening each used charstring costs 0.3-0.6 ms for the same brief
-** (see `make bench`, "font subset"), cold or warm alike, so there is no
-** cache at all: nothing to invalidate, lock, validate or clear.
+** Why not hb-subset: it is correct but costs as much as a whole brief.
+** Measured with tests/tools/subset_bench (`make bench`) on this machine
+** (2 cores shared with other jobs, so ranges) for the 398 glyphs of the
+** SGP ASEAN brief in Noto Serif CJK SC (face 2 of NotoSerifCJK-Regular.ttc):
+**     hb_subset_or_fail, desubroutinized   cold 20-85 ms, warm 16-50 ms, 183 KB
+**     this file                           cold  2-11 ms, warm  1-6 ms,   97 KB
+** ("cold": first call in a process; a whole brief is about 45 ms of CPU.)
+** The designs the issue names around hb-subset either keep its cost on
+** every miss (a cache of whole subsets keyed by glyph set misses in a batch
+** of different briefs) or need a persistent per-glyph cache kept valid
+** under concurrent batch workers, read-only homes and corrupt files, and
+** still need a CFF writer of our own to assemble the pieces.  Reading the
+** source CFF directly and flattening only the used charstrings needs no
+** cache at all: nothing to invalidate, lock, validate or clear, and the
+** cold cost is the page cache's, not ours.  The subset is smaller too:
+** hb-subset keeps GSUB/GPOS/cmap and the rest, which a PDF does not read.
 **
 ** What it writes (TN 5176; CID-keyed per TN 5176 18 and PDF 32000 9.7.4.2):
 ** Header, Name INDEX, Top DICT (ROS Adobe-Identity-0, CIDCount, charset,
