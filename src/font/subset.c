@@ -23,7 +23,7 @@
 ** /Identity, never through the font's own character map, and poppler,
 ** MuPDF and FreeType load a glyf font without one.
 **
-** Out-of-memory aborts, as in buf.c.
+** Out of memory follows base/mem.h.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,19 +57,14 @@ static void wr_u32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
-static void *alloc_or_die(void *p) {
-    if (p == NULL) { fputs("reportc: out of memory\n", stderr); abort(); }
-    return p;
-}
-
 /* ---- the glyph set ----------------------------------------------------------- */
 
 struct font_subset *font_subset_new(const struct ttf_font *f) {
-    struct font_subset *s = alloc_or_die(calloc(1, sizeof *s));
+    struct font_subset *s = xcalloc(1, sizeof *s, "a font subset");
     s->font = f;
-    s->new_of_old = alloc_or_die(calloc(ttf_num_glyphs(f), sizeof *s->new_of_old));
+    s->new_of_old = xcalloc(ttf_num_glyphs(f), sizeof *s->new_of_old, "a glyph map");
     s->cap = 64;
-    s->old_of_new = alloc_or_die(malloc(s->cap * sizeof *s->old_of_new));
+    s->old_of_new = xreallocarray(NULL, s->cap, sizeof *s->old_of_new, "subset glyph ids");
     s->old_of_new[0] = 0;       /* .notdef */
     s->count = 1;
     return s;
@@ -101,7 +96,7 @@ unsigned font_subset_slot(struct font_subset *s, uint16_t gid) {
     if (s->new_of_old[gid]) return s->new_of_old[gid];
     if (s->count == s->cap) {
         s->cap *= 2;
-        s->old_of_new = alloc_or_die(realloc(s->old_of_new, s->cap * sizeof *s->old_of_new));
+        s->old_of_new = xreallocarray(s->old_of_new, s->cap, sizeof *s->old_of_new, "subset glyph ids");
     }
     s->old_of_new[s->count] = gid;
     s->new_of_old[gid] = (uint16_t)s->count;
@@ -462,7 +457,7 @@ int font_subset_write(struct font_subset *s, struct buf *out, struct rc_err *err
     if (is_cff(s)) return write_cff(s, out, err);
     if ((rc = add_components(s, err)) != RC_OK) return rc;
     for (i = 0; i < NBUILT; i++) buf_init(&b[i]);
-    offsets = alloc_or_die(malloc((s->count + 1) * sizeof *offsets));
+    offsets = xreallocarray(NULL, (size_t)s->count + 1, sizeof *offsets, "glyph offsets");
     if ((rc = layout_glyf(s, offsets, err)) == RC_OK) {
         long_loca = build_loca(offsets, s->count, &b[LOCA]);
         build_hmtx(s, &b[HMTX]);

@@ -357,8 +357,7 @@ static HPDF_Image load_image(struct pdf_ctx *ctx, const struct dl_image *im) {
     image = im->jpeg ? HPDF_LoadJpegImageFromFile(ctx->pdf, im->path)
                      : HPDF_LoadPngImageFromFile(ctx->pdf, im->path);
     if (image == NULL) return NULL;
-    ctx->images = realloc(ctx->images, (ctx->nimages + 1) * sizeof *ctx->images);
-    if (ctx->images == NULL) abort();
+    ctx->images = xreallocarray(ctx->images, mem_add(ctx->nimages, 1), sizeof *ctx->images, "PDF images");
     ctx->images[ctx->nimages].path = im->path;
     ctx->images[ctx->nimages++].image = image;
     return image;
@@ -463,10 +462,9 @@ static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
 
 static int write_doc(struct pdf_ctx *ctx, const struct display *d,
                      const struct pdf_info *info, const char *path) {
-    HPDF_Page *pages = calloc(d->npages ? d->npages : 1, sizeof *pages);
+    HPDF_Page *pages = xcalloc(d->npages, sizeof *pages, "PDF pages");
     size_t i;
     int face, rc = RC_OK;
-    if (pages == NULL) abort();
     HPDF_SetCompressionMode(ctx->pdf, HPDF_COMP_ALL);
     collect_glyphs(ctx, d);
     for (face = 0; face < ctx->nfonts; face++) {
@@ -502,10 +500,10 @@ int pdf_write(const struct display *d, struct fontset *fs,
     ctx.fs = fs;
     ctx.err = err;
     ctx.nfonts = fontset_nfaces(fs);
-    ctx.fonts = calloc((size_t)ctx.nfonts, sizeof *ctx.fonts);
+    ctx.fonts = xcalloc((size_t)ctx.nfonts, sizeof *ctx.fonts, "PDF fonts");
     buf_init(&ctx.line);
     ctx.pdf = HPDF_New(on_hpdf_error, &ctx);
-    if (ctx.pdf == NULL || ctx.fonts == NULL) {
+    if (ctx.pdf == NULL) {
         free(ctx.fonts);
         return rc_fail(err, RC_NOMEM, "cannot start a PDF document");
     }
