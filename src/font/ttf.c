@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ttf.h"
+#include "cff.h"
 #include "../base/mem.h"
 
 /* A bounded run of bytes inside the mapping. */
@@ -179,6 +180,20 @@ static int read_head_hhea_maxp(struct ttf_font *f, struct rc_err *err) {
     return RC_OK;
 }
 
+/* The CFF table is parsed once here, so that a broken one is reported
+** when the face opens (naming it), not when the PDF is written; glyph ids
+** past its CharStrings count are treated as absent, like those past
+** maxp.numGlyphs. */
+static int read_cff(struct ttf_font *f, struct rc_err *err) {
+    struct cff_font *cff;
+    int rc = find_required(f, "CFF ", 4, &f->cff, err);
+    if (rc != RC_OK || (rc = cff_open(f->cff.p, f->cff.len, f->path, &cff, err)) != RC_OK)
+        return rc;
+    if (cff_num_glyphs(cff) < f->num_glyphs) f->num_glyphs = cff_num_glyphs(cff);
+    cff_close(cff);
+    return RC_OK;
+}
+
 /* hmtx must hold numberOfHMetrics long metrics; loca numGlyphs+1 offsets.
 ** With that checked once, lookups need no further bounds tests.  A CFF
 ** face needs its CFF table instead of loca and glyf (cff.c checks the
@@ -191,7 +206,7 @@ static int read_hmtx_loca(struct ttf_font *f, struct rc_err *err) {
         if (find_table(f, tag_of("CFF ")).p == NULL && find_table(f, tag_of("CFF2")).p)
             return rc_fail(err, RC_FONT, "%s: CFF2 (variable) outlines are not supported",
                            f->path);
-        return find_required(f, "CFF ", 4, &f->cff, err);
+        return read_cff(f, err);
     }
     if ((rc = find_required(f, "loca", (f->loca_long ? 4 : 2) * ((size_t)f->num_glyphs + 1),
                             &f->loca, err)) != RC_OK)
