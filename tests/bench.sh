@@ -57,7 +57,7 @@ bench_build() {
     while [ $i -lt "$RUNS" ]; do
         t0=$(date +%s%N)
         # shellcheck disable=SC2086  # $FONTS is empty or two words
-        /usr/bin/time -f '%M' -o "$tmp/t" "$REPORTC" build "$script" -o "$tmp/$name.pdf" \
+        /usr/bin/time -f '%M %U %S' -o "$tmp/t" "$REPORTC" build "$script" -o "$tmp/$name.pdf" \
             --db "$DB" $FONTS "$@" || exit 1
         t1=$(date +%s%N)
         echo "$(( (t1 - t0) / 1000 )) $(cat "$tmp/t")" >> "$tmp/times"
@@ -69,9 +69,9 @@ bench_build() {
     first=$(head -n 1 "$tmp/times" | cut -d' ' -f1)
     sort -n "$tmp/times" | awk -v n="$name" -v runs="$RUNS" -v pages="$pages" -v size="$size" \
                                -v first="$first" -v fonts="${fonts:-0}" '
-        { t[NR] = $1; if ($2 > m) m = $2 }
-        END { printf "%-16s cold %6.1f ms, warm median %6.1f ms over %d runs, peak %5.1f MB, %s pages, %6.1f KB PDF, %6.1f KB fonts\n",
-              n, first / 1000, t[int((NR + 1) / 2)] / 1000, runs, m / 1024, pages, size / 1024, fonts / 1024 }'
+        { t[NR] = $1; if ($2 > m) m = $2; cpu += $3 + $4 }
+        END { printf "%-16s cold %6.1f ms, warm median %6.1f ms over %d runs (CPU mean %5.1f ms), peak %5.1f MB, %s pages, %6.1f KB PDF, %6.1f KB fonts\n",
+              n, first / 1000, t[int((NR + 1) / 2)] / 1000, runs, cpu * 1000 / NR, m / 1024, pages, size / 1024, fonts / 1024 }'
 }
 
 if [ "${BENCH_EXAMPLES:-1}" != 0 ]; then
@@ -98,26 +98,27 @@ while [ $i -lt "$BATCH_RUNS" ]; do
     rm -rf "$tmp/batch-out"
     t0=$(date +%s%N)
     # shellcheck disable=SC2086  # $FONTS is empty or two words
-    "$REPORTC" batch "$brief" --db "$DB" $FONTS --each "$key=$STATES" --each period=2019-01..2019-12 \
+    /usr/bin/time -f '%U %S' -o "$tmp/bt" "$REPORTC" batch "$brief" --db "$DB" $FONTS --each "$key=$STATES" --each period=2019-01..2019-12 \
         -o "$tmp/batch-out/{$key}/{period}.pdf" -j "$CORES" --summary "$tmp/summary.json" \
         2> "$tmp/batch-err"
     status=$?
     t1=$(date +%s%N)
     [ -f "$tmp/summary.json" ] || { cat "$tmp/batch-err"; exit 1; }
-    # elapsed-us jobs ok failed peak-worker-KB mean-size-bytes
-    tr ',{}' '\n\n\n' < "$tmp/summary.json" | awk -v us=$(( (t1 - t0) / 1000 )) '
+    # elapsed-us jobs ok failed peak-worker-KB mean-size-bytes cpu-seconds
+    tr ',{}' '\n\n\n' < "$tmp/summary.json" | awk -v us=$(( (t1 - t0) / 1000 )) \
+            -v cpu="$(awk '{ print $1 + $2 }' "$tmp/bt")" '
         /"max_rss_kb":/      { v = $2 + 0; if (v > rss) rss = v }
         /"size":/            { size += $2; n++ }
         /"status": "failed"/ { failed++ }
         /"status":/          { jobs++ }
-        END { printf "%d %d %d %d %d %.0f\n", us, jobs, n, failed, rss, n ? size / n : 0 }' >> "$tmp/batch"
+        END { printf "%d %d %d %d %d %.0f %.3f\n", us, jobs, n, failed, rss, n ? size / n : 0, cpu }' >> "$tmp/batch"
     i=$((i + 1))
 done
 sort -n "$tmp/batch" | awk -v runs="$BATCH_RUNS" -v cores="$CORES" -v brief="$brief" '
     { line[NR] = $0 }
     END { split(line[int((NR + 1) / 2)], f, " ")
-          printf "batch %s: %d briefs (10 states x 12 months), -j %d: %.1f briefs/s, total %.2f s (median of %d), %.1f ms per brief in a worker, peak per worker %.1f MB, mean PDF %.1f KB",
-                 brief, f[2], cores, f[2] / (f[1] / 1e6), f[1] / 1e6, runs, f[1] / 1e3 * cores / f[2], f[5] / 1024, f[6] / 1024
+          printf "batch %s: %d briefs (10 states x 12 months), -j %d: %.1f briefs/s, total %.2f s (median of %d), %.1f ms per brief in a worker (CPU %.1f ms), peak per worker %.1f MB, mean PDF %.1f KB",
+                 brief, f[2], cores, f[2] / (f[1] / 1e6), f[1] / 1e6, runs, f[1] / 1e3 * cores / f[2], f[7] * 1000 / f[2], f[5] / 1024, f[6] / 1024
           if (f[4] > 0) printf ", %d FAILED", f[4]
           printf "\n" }'
 
