@@ -29,8 +29,9 @@ works both ways, then applies it to the reports:
     (each font Type0/CIDFontType0), pdffonts must list each CFF font as an
     embedded subset with ToUnicode ("CID Type 0C", emb sub uni yes),
     pdftotext must read the characters the display list set, and MuPDF
-    must draw every page without a warning.  Negative control: the same PDF
-    with two ToUnicode destinations swapped fails on exactly those two.
+    must draw every page without a warning.  Negative controls: the same
+    PDF with two ToUnicode destinations swapped, and with two charstrings
+    of the embedded CFF swapped (fontTools), fails on exactly those two.
 (d) Nothing is skipped silently: a missing tool or input is a FAIL.
 
 Fixtures are generated in a temporary directory at test time.  Run from the
@@ -478,18 +479,55 @@ def check_cff_pdf(pdf, display, manifest, name):
 
 def swap_tounicode(pdf, out, a, b):
     """Copy pdf to out with the ToUnicode destinations of characters a and
-    b exchanged (qpdf --qdf leaves streams uncompressed, fix-qdf repairs
-    the lengths)."""
+    b exchanged."""
+    ua, ub = (f"<{ord(c):04X}>".encode() for c in (a, b))
+    qdf_edit(pdf, out, lambda d: d.replace(ua, b"<SWAP>").replace(ub, ua).replace(b"<SWAP>", ub))
+
+
+def qdf_edit(pdf, out, edit):
+    """Copy pdf to out through qpdf --qdf (streams uncompressed), with
+    edit(bytes) -> bytes applied to the file; fix-qdf repairs lengths."""
     qdf = out + ".qdf"
     subprocess.run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf], check=True)
     with open(qdf, "rb") as fp:
-        data = fp.read()
-    ua, ub = (f"<{ord(c):04X}>".encode() for c in (a, b))
-    data = data.replace(ua, b"<SWAP>").replace(ub, ua).replace(b"<SWAP>", ub)
+        data = edit(fp.read())
     with open(qdf, "wb") as fp:
         fp.write(data)
     with open(out, "wb") as fp:
         subprocess.run(["fix-qdf", qdf], stdout=fp, check=True)
+
+
+class NoBBoxes:
+    recalcBBoxes = False  # what CFFFontSet.compile asks of its OpenType font
+
+
+def swap_charstrings(pdf, out, a, b):
+    """Copy pdf to out with the charstrings of the CIDs of a and b (their
+    Noto Serif CJK SC glyph ids) exchanged in the CFF that holds both.
+    Returns False when no embedded CFF holds both."""
+    source = TTFont(NOTO_SERIF, fontNumber=NOTO_SC_FACE, lazy=True)
+    cmap = source.getBestCmap()
+    names = [f"cid{source.getGlyphID(cmap[ord(c)]):05d}" for c in (a, b)]
+    objects = glyphcheck.PdfObjects(pdf)
+    for _, value in objects.all_dicts():
+        ref = value.get("/FontFile3")
+        if ref is None:
+            continue
+        data = objects.data_of(ref, "FontFile3")
+        fonts = glyphcheck.CFFFontSet()
+        fonts.decompile(io.BytesIO(data), None)
+        top = fonts[fonts.fontNames[0]]
+        if not all(n in top.charset for n in names):
+            continue
+        index, order = top.CharStrings.charStringsIndex, top.CharStrings.charStrings
+        i, j = order[names[0]], order[names[1]]
+        glyph_i, glyph_j = index[i], index[j]  # loaded: items are read lazily
+        index.items[i], index.items[j] = glyph_j, glyph_i
+        swapped = io.BytesIO()
+        fonts.compile(swapped, NoBBoxes())
+        qdf_edit(pdf, out, lambda d: d.replace(data, swapped.getvalue()))
+        return True
+    return False
 
 
 def test_cff_reports(tmp):
@@ -519,6 +557,14 @@ def test_cff_reports(tmp):
         chars = mismatched_chars(report)
         check(chars == "络网", f"Noto CJK PDF with swapped ToUnicode entries: mismatches in "
               f"{chars!r}, want exactly 网 and 络")
+    swapped = os.path.join(tmp, "swapped_outlines.pdf")
+    if check(swap_charstrings(first, swapped, "网", "络"),
+             "no embedded CFF holds both 网 and 络: the outline control proves nothing"):
+        report = run_glyphcheck(swapped, manifest=manifest)
+        if report:
+            chars = mismatched_chars(report)
+            check(chars == "络网", f"Noto CJK PDF with swapped charstrings: mismatches in "
+                  f"{chars!r}, want exactly 网 and 络")
 
 
 # --------------------------------------------------------------------------
