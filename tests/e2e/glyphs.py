@@ -32,6 +32,9 @@ works both ways, then applies it to the reports:
     must draw every page without a warning.  Negative controls: the same
     PDF with two ToUnicode destinations swapped, and with two charstrings
     of the embedded CFF swapped (fontTools), fails on exactly those two.
+    And a name-keyed CFF in a plain .otf with local subroutines (made at
+    test time with fontTools from DejaVuSans' ASCII glyphs, each glyph's
+    program moved into a subroutine) as the Latin face: checked, 0 wrong.
 (d) Nothing is skipped silently: a missing tool or input is a FAIL.
 
 Fixtures are generated in a temporary directory at test time.  Run from the
@@ -530,6 +533,71 @@ def swap_charstrings(pdf, out, a, b):
     return False
 
 
+def make_subroutinized_otf(path):
+    """A name-keyed CFF .otf of DejaVuSans' ASCII glyphs whose charstrings
+    each only call a local subroutine holding the outline."""
+    from fontTools.cffLib import SubrsIndex
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.misc.psCharStrings import T2CharString
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    src = TTFont(DEJAVU)
+    cmap, glyphs = src.getBestCmap(), src.getGlyphSet()
+    cps = [c for c in range(0x20, 0x7F) if c in cmap]
+    order = [".notdef"] + sorted({cmap[c] for c in cps}, key=src.getGlyphID)
+    fb = FontBuilder(src["head"].unitsPerEm, isTTF=False)
+    fb.setupGlyphOrder(order)
+    fb.setupCharacterMap({c: cmap[c] for c in cps})
+    programs = {}
+    for name in order:
+        pen = T2CharStringPen(src["hmtx"][name][0], glyphs)
+        glyphs[name].draw(pen)
+        programs[name] = pen.getCharString()
+    fb.setupCFF("TestCFF-Regular", {"FullName": "TestCFF Regular"}, programs, {})
+    fb.setupHorizontalMetrics({n: src["hmtx"][n] for n in order})
+    fb.setupHorizontalHeader(ascent=src["hhea"].ascent, descent=src["hhea"].descent)
+    fb.setupNameTable({"familyName": "TestCFF", "styleName": "Regular",
+                       "psName": "TestCFF-Regular"})
+    fb.setupOS2(usWinAscent=src["OS/2"].usWinAscent, usWinDescent=src["OS/2"].usWinDescent)
+    fb.setupPost()
+    top = fb.font["CFF "].cff.topDictIndex[0]
+    subrs, bias = SubrsIndex(), 107  # fewer than 1240 subroutines
+    for i, name in enumerate(order):
+        charstring = top.CharStrings[name]
+        charstring.decompile()
+        subrs.append(T2CharString(program=list(charstring.program)))
+        charstring.program = [i - bias, "callsubr"]
+    top.Private.Subrs = subrs
+    fb.save(path)
+
+
+def test_name_keyed_otf(tmp):
+    otf, manifest = os.path.join(tmp, "TestCFF.otf"), os.path.join(tmp, "otf.manifest")
+    script, pdf = os.path.join(tmp, "otf.lua"), os.path.join(tmp, "otf.pdf")
+    make_subroutinized_otf(otf)
+    with open(manifest, "w", encoding="utf-8") as fp:
+        fp.write(f"serif cjk {NOTO_SC_FACE} fonts-noto-cjk {NOTO_SERIF}\n"
+                 f"serif latin 0 - {otf}\nsans cjk {NOTO_SC_FACE} fonts-noto-cjk {NOTO_SANS}\n"
+                 f"sans latin 0 - {otf}\nfallback cjk 0 fonts-droid-fallback {DROID}\n"
+                 f"fallback latin 0 fonts-dejavu-core {DEJAVU}\n")
+    with open(script, "w", encoding="utf-8") as fp:
+        fp.write(FALLBACK_SCRIPT)
+    r = subprocess.run([REPORTC, "build", script, "-o", pdf, "--fonts", manifest,
+                        "-D", "text=" + LATIN_TEXT + " 东盟"], capture_output=True, text=True)
+    if not check(r.returncode == 0, f"build with a name-keyed CFF .otf: {r.stderr.strip()}"):
+        return
+    report = run_glyphcheck(pdf, manifest=manifest)
+    if report is None:
+        return
+    test_font = [f for f in report.fonts if "TestCFF" in f.name]
+    ok = check(report.ok and not report.all_problems and test_font
+               and all(f.kind == "Type0/CIDFontType0" and f.checked > 0 for f in test_font),
+               f"name-keyed, subroutinized CFF .otf: {report.summary()}, "
+               + ", ".join(f"{f.name} {f.kind} {f.checked}" for f in report.fonts))
+    if not ok:
+        show_lines(report)
+    info(f"name-keyed CFF .otf with local subroutines: {report.summary()}")
+
+
 def test_cff_reports(tmp):
     missing = [f for f in (NOTO_SERIF, NOTO_SANS, DROID, DEJAVU) if not os.path.exists(f)]
     if not check(not missing, f"fonts missing: {missing} (make deps: fonts-noto-cjk)"):
@@ -538,6 +606,7 @@ def test_cff_reports(tmp):
         return
     manifest = os.path.join(tmp, "noto.manifest")
     noto_manifest(manifest)
+    test_name_keyed_otf(tmp)
     first = None
     for name, script, extra in example_builds():
         pdf, js = os.path.join(tmp, name + ".pdf"), os.path.join(tmp, name + ".json")
