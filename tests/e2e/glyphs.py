@@ -467,6 +467,9 @@ def check_cff_pdf(pdf, display, manifest, name):
         show_lines(report)
     info(f"{name} (Noto CJK): {report.summary()}")
     check_cff_fonts_listed(pdf, name)
+    q = subprocess.run(["qpdf", "--check", pdf], capture_output=True, text=True)
+    check(q.returncode == 0 and "No syntax or stream encoding errors" in q.stdout,
+          f"{name} (Noto CJK): qpdf --check: {(q.stderr or q.stdout).strip()[:300]}")
     r = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True)
     read = collections.Counter(c for c in r.stdout if not c.isspace() and c != "\f")
     want = displayed_chars(display)
