@@ -2,13 +2,13 @@
 ** cff.c: our own CID-keyed CFF subsetter, for the CFF outlines of OpenType
 ** faces (Noto Serif/Sans CJK SC).
 **
-** Why not hb-subset: it is correct but costs as much as a whole brief.
-** Measured with tests/tools/subset_bench (`make bench`) on this machine
-** (2 cores shared with other jobs, so ranges) for the 398 glyphs of the
-** SGP ASEAN brief in Noto Serif CJK SC (face 2 of NotoSerifCJK-Regular.ttc):
-**     hb_subset_or_fail, desubroutinized   cold 20-85 ms, warm 16-50 ms, 183 KB
-**     this file                           cold  2-11 ms, warm  1-6 ms,   97 KB
-** ("cold": first call in a process; a whole brief is about 45 ms of CPU.)
+** Why not hb-subset: it is correct but costs half a brief.  Measured with
+** tests/tools/subset_bench (`make bench`; CPU time, the machine being
+** shared) for the 398 glyphs of the SGP ASEAN brief in Noto Serif CJK SC
+** (face 2 of NotoSerifCJK-Regular.ttc):
+**     hb_subset_or_fail, desubroutinized   cold 17-22 ms, warm 14-19 ms, 183 KB
+**     this file                           cold  2-3 ms,  warm 1.1-1.7 ms, 97 KB
+** ("cold": first call in a process; a whole brief is 25-45 ms of CPU.)
 ** The designs the issue names around hb-subset either keep its cost on
 ** every miss (a cache of whole subsets keyed by glyph set misses in a batch
 ** of different briefs) or need a persistent per-glyph cache kept valid

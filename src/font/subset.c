@@ -6,10 +6,10 @@
 **
 ** Why our own glyf subsetter and not hb-subset (which the issue asks to
 ** use where it does as well): measured with tests/tools/subset_bench
-** (`make bench`) on the 398 glyphs of the SGP ASEAN brief in AR PL UMing
-** (uming.ttc face 0), this writer takes 0.1-0.3 ms warm and about 1 ms
-** cold, hb_subset_or_fail 7-12 ms warm and 7-23 ms cold, for the same
-** size (177 vs 181 KB); a TrueType family would pay that on every build.
+** (`make bench`, CPU time) on the 398 glyphs of the SGP ASEAN brief in AR
+** PL UMing (uming.ttc face 0), this writer takes 0.1 ms warm and 1 ms
+** cold, hb_subset_or_fail 3-4 ms warm and 5-7 ms cold, for the same size
+** (177 vs 181 KB); a TrueType family would pay that on every build.
 **
 ** The subset owns two maps between original and new glyph ids and nothing
 ** else; the glyph bytes stay in the source font's mapping until
