@@ -30,6 +30,17 @@
 ** and hintmask bytes are copied as they are, so the outline is the
 ** source's exactly (tests/tools/glyphcheck.py compares them).
 **
+** Why a bare CID-keyed CFF whose CIDs are the source glyph ids: it is
+** what FontFile3 /CIDFontType0C holds (PDF 1.3), with no sfnt wrapper
+** and its tables to write as /OpenType would need (PDF 1.6); poppler maps
+** a CID to its glyph through the charset, FreeType (MuPDF) treats glyph
+** indices of a CID-keyed CFF as CIDs, and both draw every example right
+** (tests/e2e/glyphs.py, `mutool draw`, 150 dpi renders).  Keeping source
+** ids as CIDs means the PDF itself says which source glyph was drawn, so
+** the glyph check needs no side channel once shaping substitutes glyphs,
+** and a content stream's codes do not depend on the order glyphs were
+** first seen.
+**
 ** Hostile input: every INDEX, DICT and charstring offset is checked against
 ** the table; subroutine nesting is limited to 10 (TN 5177), the operand
 ** stack to 48, and the charstring bytes interpreted per glyph to 1 MB (so
