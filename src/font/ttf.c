@@ -1,7 +1,7 @@
 /*
 ** ttf.c: one face of an OpenType file (.ttf, .otf) or collection (.ttc),
 ** read in place.  Both outline kinds open: TrueType (glyf/loca) and CFF
-** ('OTTO', a CFF table, read by cff.c when a subset is written); this
+** ('OTTO', a CFF table, checked by cff.c when the face opens); this
 ** module reads only what both share (cmap, hmtx, head, hhea, OS/2, post,
 ** name) plus the glyf offsets.  CFF2 (variable) outlines are refused: a
 ** PDF cannot embed them without instancing.
@@ -196,8 +196,7 @@ static int read_cff(struct ttf_font *f, struct rc_err *err) {
 
 /* hmtx must hold numberOfHMetrics long metrics; loca numGlyphs+1 offsets.
 ** With that checked once, lookups need no further bounds tests.  A CFF
-** face needs its CFF table instead of loca and glyf (cff.c checks the
-** inside when it writes a subset). */
+** face needs its CFF table instead of loca and glyf. */
 static int read_hmtx_loca(struct ttf_font *f, struct rc_err *err) {
     int rc;
     if ((rc = find_required(f, "hmtx", 4 * (size_t)f->num_hmetrics, &f->hmtx, err)) != RC_OK)
@@ -232,7 +231,8 @@ static int glyph_top(const struct ttf_font *f, uint32_t cp, int fallback) {
     const uint8_t *data;
     size_t len;
     uint16_t gid = ttf_glyph_index(f, cp);
-    if (f->outline != TTF_OUTLINE_GLYF || gid == 0 || ttf_glyph_data(f, gid, &data, &len, NULL) != RC_OK || len < 10)
+    if (f->outline != TTF_OUTLINE_GLYF || gid == 0
+        || ttf_glyph_data(f, gid, &data, &len, NULL) != RC_OK || len < 10)
         return fallback;
     return rd_s16(data + 8);
 }
@@ -463,8 +463,8 @@ int ttf_glyph_data(const struct ttf_font *f, uint16_t gid,
 
 /* ---- faces of a collection by family name ---------------------------------- */
 
-/* ASCII case-insensitive equality of a name string (UTF-16BE when utf16)
-** with `want`; characters outside ASCII must match exactly. */
+/* Equality of a name string (UTF-16BE when utf16) with the ASCII `want`,
+** ignoring ASCII case; a name with other characters never matches. */
 static int name_equals(const uint8_t *str, size_t len, int utf16, const char *want) {
     size_t i, n = strlen(want), step = utf16 ? 2 : 1;
     if (len != n * step) return 0;
