@@ -257,6 +257,9 @@ static int font_build(struct pdf_ctx *ctx, int face) {
 
     HPDF_Dict_AddName(f->type0, "Type", "Font");
     HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
+    /* PDF 32000 9.7.6.1: over a CIDFontType0 the name should end in the
+    ** CMap's name. */
+    if (cff) strncat(name, "-Identity-H", sizeof name - strlen(name) - 1);
     HPDF_Dict_AddName(f->type0, "BaseFont", name);
     HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
     desc = HPDF_Array_New(mm);
