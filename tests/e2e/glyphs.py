@@ -16,7 +16,9 @@ works both ways, then applies it to the reports:
     Type0/Identity-H/CIDFontType2 PDF whose FontFile2 is a fontTools subset
     of uming.ttc (glyph ids renumbered from 0, CID == GID, ToUnicode
     bfchar) must pass; the same PDF with two ToUnicode entries swapped must
-    fail on exactly those two characters.  The CMap and string parsers are
+    fail on exactly those two characters.  A handmade PDF showing DejaVuSans'
+    "fi" ligature glyph (what shaping draws) with ToUnicode "fi" must pass,
+    with "fl" must fail on it alone.  The CMap and string parsers are
     checked on handmade input (both bfrange forms, surrogates, escapes).
 (b) Every example report (scripts/examples.sh, built here into a temporary
     folder as `make demo` builds them into out/): no mismatch, no problem,
@@ -183,7 +185,7 @@ def test_haru_native(tmp):
 # --------------------------------------------------------------------------
 # A handmade Type0 / Identity-H / CIDFontType2 PDF
 
-def subset_font(path, face, text):
+def subset_font(path, face, text, features=()):
     """A fontTools subset (glyph ids renumbered from 0) as TTFont.  Glyph
     headers are kept as they are: recomputed bounding boxes would move
     glyphs whose stored xMin is not their true one (FreeType places a glyph
@@ -192,7 +194,7 @@ def subset_font(path, face, text):
     options = ft_subset.Options()
     options.retain_gids = False
     options.notdef_outline = True
-    options.layout_features = []
+    options.layout_features = list(features)
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
@@ -290,6 +292,57 @@ def identity_fixture(path, text, swap=None):
          "/Resources << /Font << /F1 5 0 R >> >> >>", form),
     ]
     write_pdf(path, objects)
+
+
+def ligature_fixture(path, ligature_text):
+    """A Type0/CIDFontType2 PDF showing DejaVuSans' "fi" ligature glyph (what
+    shaping draws for "fi"), then "f" and "i" alone; the ToUnicode maps the
+    ligature to ligature_text."""
+    font = subset_font(DEJAVU, 0, "fi", features=["liga"])
+    cmap, upem = font.getBestCmap(), font["head"].unitsPerEm
+    names = {"fi": "fi", "f": cmap[ord("f")], "i": cmap[ord("i")]}
+    gid = {text: font.getGlyphID(name) for text, name in names.items()}
+    widths = " ".join(f"{gid[t]} [{round(font['hmtx'][n][0] * 1000 / upem)}]"
+                      for t, n in names.items())
+    codes = b"".join(gid[t].to_bytes(2, "big") for t in ("fi", "f", "i"))
+    unicode_of = {gid["fi"]: ligature_text, gid["f"]: "f", gid["i"]: "i"}
+    program = io_bytes(font)
+    write_pdf(path, [
+        ("<< /Type /Catalog /Pages 2 0 R >>", None),
+        ("<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 5 0 R >> >> >>", None),
+        ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>", None),
+        ("<< >>", f"BT /F1 12 Tf 72 740 Td <{codes.hex()}> Tj ET\n".encode()),
+        ("<< /Type /Font /Subtype /Type0 /BaseFont /LIGATU+DejaVuSans /Encoding /Identity-H "
+         "/DescendantFonts [6 0 R] /ToUnicode 9 0 R >>", None),
+        ("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LIGATU+DejaVuSans "
+         "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+         f"/FontDescriptor 7 0 R /CIDToGIDMap /Identity /W [{widths}] >>", None),
+        ("<< /Type /FontDescriptor /FontName /LIGATU+DejaVuSans /Flags 4 "
+         "/FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 "
+         "/CapHeight 700 /StemV 80 /FontFile2 8 0 R >>", None),
+        (f"<< /Filter /FlateDecode /Length1 {len(program)} >>", zlib.compress(program)),
+        ("<< >>", tounicode_cmap(sorted(unicode_of.items()))),
+    ])
+
+
+def test_ligature_fixture(tmp):
+    """A glyph standing for several characters is checked against the
+    source's GSUB ligature for them, and a wrong one is caught."""
+    source = {"DejaVuSans": (DEJAVU, 0)}
+    good, wrong = os.path.join(tmp, "liga.pdf"), os.path.join(tmp, "liga_wrong.pdf")
+    ligature_fixture(good, "fi")
+    report = run_glyphcheck(good, manifest=None, sources=source)
+    if report:
+        ok = check(report.ok and report.checked == 3 and not report.all_problems,
+                   f"'fi' ligature fixture: {report.summary()}, want 3 glyphs, 0 mismatches")
+        if not ok:
+            show_lines(report)
+    ligature_fixture(wrong, "fl")
+    report = run_glyphcheck(wrong, manifest=None, sources=source)
+    if report:
+        check([m.char for m in report.mismatches] == ["fl"],
+              f"'fi' ligature glyph mapped to 'fl': mismatches {[m.char for m in report.mismatches]}"
+              ", want exactly 'fl'")
 
 
 def io_bytes(font):
@@ -675,6 +728,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="glyphs.") as tmp:
         test_haru_native(tmp)
         test_identity_fixture(tmp)
+        test_ligature_fixture(tmp)
         test_reportc_fallback(tmp)
         test_cff_reports(tmp)
         examples = os.path.join(tmp, "examples")
