@@ -58,6 +58,7 @@ struct ttf_font {
     size_t file_len;
     const uint8_t *dir;         /* this face's table records, 16 bytes each */
     unsigned num_tables;
+    int face;                   /* index in a collection, else 0 */
     enum ttf_outline outline;
     struct span head, hhea, maxp, hmtx, loca, glyf, cff;
     unsigned num_glyphs, num_hmetrics;
@@ -569,6 +570,7 @@ int ttf_open(const char *path, int face, struct ttf_font **out, struct rc_err *e
     int rc;
     *out = NULL;
     f->path = xstrdup(path, "a font path");
+    f->face = face;
     if ((rc = map_file(f, err)) == RC_OK) rc = read_face(f, face, err);
     if (rc != RC_OK) {
         ttf_close(f);
@@ -588,6 +590,7 @@ void ttf_close(struct ttf_font *f) {
 const struct ttf_metrics *ttf_metrics(const struct ttf_font *f) { return &f->metrics; }
 const char *ttf_path(const struct ttf_font *f) { return f->path; }
 enum ttf_outline ttf_outline_kind(const struct ttf_font *f) { return f->outline; }
+int ttf_face_index(const struct ttf_font *f) { return f->face; }
 unsigned ttf_num_glyphs(const struct ttf_font *f) { return f->num_glyphs; }
 
 const uint8_t *ttf_table(const struct ttf_font *f, const char tag[4], size_t *len) {

@@ -46,6 +46,7 @@ enum ttf_outline ttf_outline_kind(const struct ttf_font *f);
 
 const struct ttf_metrics *ttf_metrics(const struct ttf_font *f);
 const char *ttf_path(const struct ttf_font *f);
+int ttf_face_index(const struct ttf_font *f);    /* as given to ttf_open */
 unsigned ttf_num_glyphs(const struct ttf_font *f);
 
 /* Glyph id for a Unicode code point (cmap 3.10 format 12, else 3.1/0.x

@@ -27,12 +27,17 @@ struct glyph_text {             /* what one subset slot stands for */
 };
 
 struct pdf_font {               /* one face as used by this document */
-    struct font_subset *subset;
+    struct font_subset *subset; /* borrowed from owner when owner is set */
+    struct pdf_font *owner;     /* the face of the same file and index whose
+                                   subset and font program this one shares
+                                   (a manifest may name a face twice) */
     struct glyph_text *slots;   /* per subset slot (ToUnicode) */
     unsigned nslots;
     uint32_t *text;             /* the code points slots point into */
     size_t ntext, captext;
     HPDF_Dict type0;            /* the /Font resource pages refer to */
+    HPDF_Dict cid, tounicode;   /* once built, for faces that share them */
+    char name[128];             /* BaseFont of type0 */
 };
 
 struct pdf_ctx {
@@ -89,6 +94,28 @@ static void font_note_glyph(struct pdf_font *f, unsigned slot, const uint32_t *c
     f->ntext += n;
 }
 
+static int same_face(const struct ttf_font *a, const struct ttf_font *b) {
+    return ttf_face_index(a) == ttf_face_index(b) && strcmp(ttf_path(a), ttf_path(b)) == 0;
+}
+
+/* The font that collects face's glyphs, its subset made on first use: the
+** face's own, or that of an earlier-used face of the same file and index,
+** so one font program serves both. */
+static struct pdf_font *font_of(struct pdf_ctx *ctx, int face) {
+    struct pdf_font *f = &ctx->fonts[face];
+    const struct ttf_font *tf = fontset_face(ctx->fs, face);
+    int k;
+    if (f->subset) return f->owner ? f->owner : f;
+    for (k = 0; k < ctx->nfonts && f->owner == NULL; k++) {
+        struct pdf_font *other = &ctx->fonts[k];
+        if (k != face && other->subset && other->owner == NULL
+            && same_face(tf, fontset_face(ctx->fs, k)))
+            f->owner = other;
+    }
+    f->subset = f->owner ? f->owner->subset : font_subset_new(tf);
+    return f->owner ? f->owner : f;
+}
+
 /* First pass: which glyphs of which faces the document draws, and the
 ** text each stands for.  Today a display-list glyph carries one code
 ** point (cp, 0 for none); the sequence API is what a glyph standing for
@@ -99,8 +126,7 @@ static void collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
         const struct dl_page *page = &d->pages[p];
         for (t = 0; t < page->ntexts; t++) {
             const struct dl_text *run = &page->texts[t];
-            struct pdf_font *f = &ctx->fonts[run->face];
-            if (f->subset == NULL) f->subset = font_subset_new(fontset_face(ctx->fs, run->face));
+            struct pdf_font *f = font_of(ctx, run->face);
             for (g = 0; g < run->count; g++) {
                 const struct dl_glyph *gl = &page->glyphs[run->first + g];
                 font_note_glyph(f, font_subset_slot(f->subset, gl->gid), &gl->cp, gl->cp ? 1 : 0);
@@ -206,19 +232,16 @@ static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
     return fd;
 }
 
-/* The Type0 font of a face: a CIDFontType0 over a CID-keyed CFF
-** (FontFile3 /CIDFontType0C; no CIDToGIDMap, the CFF's charset maps CIDs)
-** or a CIDFontType2 over a TrueType subset (FontFile2, CIDToGIDMap
-** /Identity). */
-static int font_build(struct pdf_ctx *ctx, int face) {
-    struct pdf_font *f = &ctx->fonts[face];
-    const struct ttf_font *tf = fontset_face(ctx->fs, face);
+/* The subset's font program, CIDFont and ToUnicode, kept in f: a
+** CIDFontType0 over a CID-keyed CFF (FontFile3 /CIDFontType0C; no
+** CIDToGIDMap, the CFF's charset maps CIDs) or a CIDFontType2 over a
+** TrueType subset (FontFile2, CIDToGIDMap /Identity). */
+static int font_program_build(struct pdf_ctx *ctx, struct pdf_font *f, const struct ttf_font *tf) {
     int cff = ttf_outline_kind(tf) == TTF_OUTLINE_CFF;
     HPDF_MMgr mm = ctx->pdf->mmgr;
     struct buf bytes, cmap;
-    char tag[7], name[128];
+    char tag[7], *name = f->name;
     HPDF_Dict file, cid, sysinfo, tounicode;
-    HPDF_Array desc;
     struct coded_slot *cs;
     unsigned n;
     int rc;
@@ -231,7 +254,7 @@ static int font_build(struct pdf_ctx *ctx, int face) {
     font_slots_reserve(f, n);
     cs = slots_by_code(f, n);
     subset_tag(f, tag);
-    snprintf(name, sizeof name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
+    snprintf(name, sizeof f->name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
     file = new_stream(ctx, bytes.data, bytes.len);
     if (cff) HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
     else HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
@@ -254,18 +277,30 @@ static int font_build(struct pdf_ctx *ctx, int face) {
     HPDF_Dict_Add(cid, "W", widths_array(ctx, f, tf, cs, n));
     if (!cff) HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
     free(cs);
+    /* PDF 32000 9.7.6.1: over a CIDFontType0 the Type0 font's name should
+    ** end in the CMap's name. */
+    if (cff) strncat(name, "-Identity-H", sizeof f->name - strlen(name) - 1);
+    f->cid = cid;
+    f->tounicode = tounicode;
+    return hpdf_failed(ctx, "embedding a font") ? RC_PDF : RC_OK;
+}
 
+/* Fill face's Type0 dictionary; a face that shares another's subset
+** shares its CIDFont and ToUnicode too (built first if need be). */
+static int font_build(struct pdf_ctx *ctx, int face) {
+    struct pdf_font *f = &ctx->fonts[face], *owner = f->owner ? f->owner : f;
+    HPDF_Array desc;
+    int rc;
+    const struct ttf_font *tf = fontset_face(ctx->fs, (int)(owner - ctx->fonts));
+    if (owner->cid == NULL && (rc = font_program_build(ctx, owner, tf)) != RC_OK) return rc;
     HPDF_Dict_AddName(f->type0, "Type", "Font");
     HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
-    /* PDF 32000 9.7.6.1: over a CIDFontType0 the name should end in the
-    ** CMap's name. */
-    if (cff) strncat(name, "-Identity-H", sizeof name - strlen(name) - 1);
-    HPDF_Dict_AddName(f->type0, "BaseFont", name);
+    HPDF_Dict_AddName(f->type0, "BaseFont", owner->name);
     HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
-    desc = HPDF_Array_New(mm);
-    HPDF_Array_Add(desc, cid);
+    desc = HPDF_Array_New(ctx->pdf->mmgr);
+    HPDF_Array_Add(desc, owner->cid);
     HPDF_Dict_Add(f->type0, "DescendantFonts", desc);
-    HPDF_Dict_Add(f->type0, "ToUnicode", tounicode);
+    HPDF_Dict_Add(f->type0, "ToUnicode", owner->tounicode);
     return hpdf_failed(ctx, "embedding a font") ? RC_PDF : RC_OK;
 }
 
@@ -517,7 +552,7 @@ int pdf_write(const struct display *d, struct fontset *fs,
     }
     HPDF_Free(ctx.pdf);
     for (i = 0; i < ctx.nfonts; i++) {
-        font_subset_free(ctx.fonts[i].subset);
+        if (ctx.fonts[i].owner == NULL) font_subset_free(ctx.fonts[i].subset);
         free(ctx.fonts[i].slots);
         free(ctx.fonts[i].text);
     }
