@@ -130,10 +130,12 @@ static int read_index(const struct cff_font *c, uint64_t at, struct cff_index *i
     ix->offsize = c->data[at + 2];
     if (ix->offsize < 1 || ix->offsize > 4) return corrupt(c, err, "INDEX offSize not 1-4");
     start = at + 3 + (uint64_t)(ix->count + 1) * ix->offsize;
-    if (!fits(c->len, at + 3, start - at - 3)) return corrupt(c, err, "INDEX offsets out of bounds");
+    if (!fits(c->len, at + 3, start - at - 3))
+        return corrupt(c, err, "INDEX offsets out of bounds");
     ix->offsets = c->data + at + 3;
     last = rd_offset(ix->offsets + (size_t)ix->count * ix->offsize, ix->offsize);
-    if (last < 1 || !fits(c->len, start, last - 1)) return corrupt(c, err, "INDEX data out of bounds");
+    if (last < 1 || !fits(c->len, start, last - 1))
+        return corrupt(c, err, "INDEX data out of bounds");
     ix->data = c->data + start;
     ix->data_len = last - 1;
     ix->end = (size_t)start + last - 1;
@@ -276,9 +278,11 @@ static int read_fdselect(struct cff_font *c, int64_t at, struct rc_err *err) {
     c->fdselect_format = c->data[at];
     c->fdselect = c->data + at + 1;
     if (c->fdselect_format == 0) {
-        if (!fits(c->len, (uint64_t)at + 1, nglyphs)) return corrupt(c, err, "FDSelect out of bounds");
+        if (!fits(c->len, (uint64_t)at + 1, nglyphs))
+            return corrupt(c, err, "FDSelect out of bounds");
         for (i = 0; i < nglyphs; i++)
-            if (c->fdselect[i] >= c->nfds) return corrupt(c, err, "FDSelect names a missing Font DICT");
+            if (c->fdselect[i] >= c->nfds)
+                return corrupt(c, err, "FDSelect names a missing Font DICT");
         return RC_OK;
     }
     if (c->fdselect_format != 3 || !fits(c->len, (uint64_t)at + 1, 2))
@@ -292,7 +296,8 @@ static int read_fdselect(struct cff_font *c, int64_t at, struct rc_err *err) {
             return corrupt(c, err, "FDSelect ranges out of order");
         prev = first;
     }
-    if (rd_u16(r) <= prev || rd_u16(r) < nglyphs) return corrupt(c, err, "FDSelect sentinel too small");
+    if (rd_u16(r) <= prev || rd_u16(r) < nglyphs)
+        return corrupt(c, err, "FDSelect sentinel too small");
     return RC_OK;
 }
 
@@ -331,7 +336,11 @@ static int read_top_dict(struct cff_font *c, const uint8_t *p, size_t n, struct 
         case OP_ROS: t->cid_keyed = 1; break;
         case OP_CHARSTRINGTYPE: t->charstring_type = (int)a0; break;
         case OP_PRIVATE:
-            if (e.nargs == 2) { t->priv_size = e.args[0]; t->priv_offset = e.args[1]; t->has_private = 1; }
+            if (e.nargs == 2) {
+                t->priv_size = e.args[0];
+                t->priv_offset = e.args[1];
+                t->has_private = 1;
+            }
             break;
         case OP_FONTBBOX: c->bbox = e.start; c->bbox_len = (size_t)(e.end - e.start); break;
         case OP_FONTMATRIX: c->matrix = e.start; c->matrix_len = (size_t)(e.end - e.start); break;
@@ -368,7 +377,8 @@ int cff_open(const uint8_t *data, size_t len, const char *what,
         goto fail;
     if (!index_item(&tops, 0, &p, &n)) { rc = corrupt(c, err, "no Top DICT"); goto fail; }
     if (read_top_dict(c, p, n, &t, err) != RC_OK) goto fail;
-    if (t.charstrings < 0 || read_index(c, (uint64_t)t.charstrings, &c->charstrings, err) != RC_OK) {
+    if (t.charstrings < 0
+        || read_index(c, (uint64_t)t.charstrings, &c->charstrings, err) != RC_OK) {
         if (t.charstrings < 0) rc = corrupt(c, err, "no CharStrings");
         goto fail;
     }
@@ -430,7 +440,8 @@ static size_t cs_number(const uint8_t *p, size_t n, int32_t *v, int *is_int) {
     if (b >= 32 && b <= 246) { *v = (int32_t)b - 139; return 1; }
     if (b >= 247 && b <= 254) {
         if (n < 2) return 0;
-        *v = b <= 250 ? ((int32_t)b - 247) * 256 + p[1] + 108 : -((int32_t)b - 251) * 256 - p[1] - 108;
+        *v = b <= 250 ? ((int32_t)b - 247) * 256 + p[1] + 108
+                      : -((int32_t)b - 251) * 256 - p[1] - 108;
         return 2;
     }
     if (n < 5) return 0;                            /* 255: 16.16 fixed */
@@ -454,7 +465,8 @@ static int call_subr(struct flat *f, int global, int depth) {
     f->last_num = SIZE_MAX;
     f->nargs--;
     if (depth + 1 > MAX_SUBR_DEPTH) return bad_glyph(f, "subroutines nested deeper than 10");
-    if (i < 0 || !index_item(ix, (unsigned)i, &p, &n)) return bad_glyph(f, "call of a missing subroutine");
+    if (i < 0 || !index_item(ix, (unsigned)i, &p, &n))
+        return bad_glyph(f, "call of a missing subroutine");
     return flatten(f, p, n, depth + 1);
 }
 
@@ -732,7 +744,8 @@ int cff_write_subset(const struct cff_font *c, const uint16_t *gids, unsigned n,
     struct buf head, top, fdarray;
     size_t privates_at;
     int rc;
-    if (n == 0 || n > 0xFFFF) return rc_fail(err, RC_FONT, "%s: CFF subset of %u glyphs", c->what, n);
+    if (n == 0 || n > 0xFFFF)
+        return rc_fail(err, RC_FONT, "%s: CFF subset of %u glyphs", c->what, n);
     memset(&pc, 0, sizeof pc);
     buf_init(&pc.cs); buf_init(&pc.privs); buf_init(&pc.charset); buf_init(&pc.fdselect);
     if ((rc = make_pieces(c, gids, n, &pc, err)) != RC_OK) { pieces_free(&pc); return rc; }

@@ -441,7 +441,8 @@ static int write_cff(const struct font_subset *s, struct buf *out, struct rc_err
     memcpy(gids, s->old_of_new, s->count * sizeof *gids);
     qsort(gids, s->count, sizeof *gids, by_gid);
     rc = cff_open(table, len, ttf_path(s->font), &cff, err);
-    if (rc == RC_OK) rc = cff_write_subset(cff, gids, s->count, ttf_metrics(s->font)->ps_name, out, err);
+    if (rc == RC_OK)
+        rc = cff_write_subset(cff, gids, s->count, ttf_metrics(s->font)->ps_name, out, err);
     cff_close(cff);
     free(gids);
     return rc;

@@ -247,7 +247,10 @@ static int font_program_build(struct pdf_ctx *ctx, struct pdf_font *f, const str
     int rc;
     buf_init(&bytes);
     buf_init(&cmap);
-    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) { buf_free(&bytes); return rc; }
+    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) {
+        buf_free(&bytes);
+        return rc;
+    }
     /* Writing a TrueType subset appended the components of composite
     ** glyphs: they draw nothing by themselves and map to no text. */
     n = font_subset_count(f->subset);

@@ -10,8 +10,9 @@
 ** subsetter: the first call in this process (cold: nothing of the font
 ** read yet beyond what opening needs) and the median of RUNS more (warm),
 ** in ms of this process's CPU time (the machines we measure on are shared,
-** so wall time would mostly count waiting), and the subset's size.  hb-subset gets the same glyph ids and its
-** default flags plus desubroutinizing for CFF (what an embedder needs).
+** so wall time would mostly count waiting), and the subset's size.
+** hb-subset gets the same glyph ids and its default flags plus
+** desubroutinizing for CFF (what an embedder needs).
 ** Everything but main is static: the Makefile links the project's objects
 ** into this program.
 */
@@ -45,14 +46,19 @@ static char *read_all(const char *path, size_t *len) {
     n = ftell(fp);
     rewind(fp);
     data = malloc((size_t)n + 1);
-    if (data == NULL || fread(data, 1, (size_t)n, fp) != (size_t)n) { fclose(fp); free(data); return NULL; }
+    if (data == NULL || fread(data, 1, (size_t)n, fp) != (size_t)n) {
+        fclose(fp);
+        free(data);
+        return NULL;
+    }
     fclose(fp);
     *len = (size_t)n;
     return data;
 }
 
 /* Distinct glyph ids of the text's characters (0 left out). */
-static unsigned text_glyphs(const struct ttf_font *f, const char *text, size_t len, uint16_t *gids) {
+static unsigned text_glyphs(const struct ttf_font *f, const char *text, size_t len,
+                            uint16_t *gids) {
     unsigned char *seen = calloc(65536, 1);
     unsigned n = 0;
     size_t i = 0;
@@ -125,7 +131,10 @@ int main(int argc, char **argv) {
         return 2;
     }
     if ((text = read_all(argv[3], &len)) == NULL) { perror(argv[3]); return 1; }
-    if (ttf_open(argv[1], atoi(argv[2]), &f, &err) != RC_OK) { fprintf(stderr, "%s\n", err.msg); return 1; }
+    if (ttf_open(argv[1], atoi(argv[2]), &f, &err) != RC_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
     warm = calloc((size_t)runs, sizeof *warm);
     n = text_glyphs(f, text, len, gids);
     cff = ttf_outline_kind(f) == TTF_OUTLINE_CFF;
