@@ -45,8 +45,9 @@
 ** the table; subroutine nesting is limited to 10 (TN 5177), the operand
 ** stack to 48, and the charstring bytes interpreted per glyph to 1 MB (so
 ** subroutines that call each other exponentially cannot hang a build).
-** Charstrings with the arithmetic/storage operators (deprecated, unused by
-** fonts we know) are refused with a message naming the font and glyph.
+** Charstrings with the arithmetic/storage operators or seac (deprecated,
+** unused by fonts we know; seac cannot work in a CID-keyed font) are
+** refused with a message naming the font and glyph, never drawn wrong.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -510,6 +511,11 @@ static int flatten(struct flat *f, const uint8_t *p, size_t n, int depth) {
         case 11:                                       /* return */
             return RC_OK;
         case 14:                                       /* endchar */
+            /* With 4 operands (5 with a width) it is seac: an accented
+            ** glyph built from two others named by StandardEncoding codes,
+            ** which a CID-keyed font has no names to resolve. */
+            if (f->nargs >= 4)
+                return bad_glyph(f, "endchar as seac (accented composite) is not supported");
             buf_putc(f->out, 14);
             f->done = 1;
             return RC_OK;

@@ -957,6 +957,17 @@ static void check_cff_subr_bombs(void) {
                   "message '%s'", err.msg);
         cff_close(c);
     }
+    {   /* seac: endchar with four operands */
+        static const uint8_t seac[] = { 139, 139, 139 + 65, 139 + 97, 14 };
+        out.len = 0;
+        handmade_cff(gsubrs, 0, seac, sizeof seac, &out);
+        CHECK_MSG(cff_open(out.data, out.len, "seac.cff", &c, &err) == RC_OK, "%s", err.msg);
+        if (c) {
+            CHECK(cff_flatten_glyph(c, 1, &flat, &err) == RC_FONT);
+            CHECK_MSG(strstr(err.msg, "seac.cff: glyph 1: endchar as seac"), "message '%s'", err.msg);
+            cff_close(c);
+        }
+    }
     gsubrs[0].len = 0;
     buf_putc(&gsubrs[0], 11);
     for (i = 1; i < 10; i++) {
