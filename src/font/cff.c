@@ -303,10 +303,11 @@ static int read_fdselect(struct cff_font *c, int64_t at, struct rc_err *err) {
 }
 
 static unsigned fd_of(const struct cff_font *c, unsigned gid) {
-    const uint8_t *ranges = c->fdselect + 2;
+    const uint8_t *ranges;
     unsigned lo = 0, hi;
     if (c->fdselect == NULL) return 0;
     if (c->fdselect_format == 0) return c->fdselect[gid];
+    ranges = c->fdselect + 2;
     hi = c->nranges;                     /* last range whose first <= gid */
     while (hi - lo > 1) {
         unsigned mid = (lo + hi) / 2;
