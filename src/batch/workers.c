@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include "plan.h"
 #include "../font/fontset.h"
+#include "../base/readset.h"
 #include "../job/job.h"
 
 /* The only mutable global: the stop signal the parent's handler saw. */
@@ -114,10 +115,12 @@ static void worker_on_signal(int sig) {
 static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
                          struct fontset *fonts, const struct batch_job *j, struct result_msg *m) {
     struct rc_err err = { 0, "" };
+    struct readset reads;
     struct job build;
     struct stat st;
     double started = batch_clock();
     int rc;
+    readset_init(&reads);
     batch_forget_inputs(j);
     rc = batch_make_parent_dirs(j->output, &err);
     if (rc == RC_OK) {
@@ -131,10 +134,12 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
         build.params = j->params;
         build.nparams = j->nparams;
         build.now = o->now;
+        build.reads = &reads;
         rc = job_build(&build, &err);
     }
     if (rc == RC_OK && stat(j->output, &st) == 0) m->size = (int64_t)st.st_size;
-    if (rc == RC_OK && p->has_digests) rc = batch_record_inputs(j, &err);
+    if (rc == RC_OK && p->hashes) rc = batch_record_inputs(o, p, j, &reads, &err);
+    readset_free(&reads);
     m->rc = rc;
     m->seconds = batch_clock() - started;
     if (rc != RC_OK) snprintf(m->error, sizeof m->error, "%s", err.msg);

@@ -59,7 +59,7 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
     if (rc == RC_OK && j->display_list) rc = fs_check_not_input(j->display_list, reads, err);
     if (rc == RC_OK) rc = open_temp(j->output, &fd, err);
     if (rc != RC_OK) return rc;
-    rc = pdf_write(dl, fs, info, job_temp, err);   /* libharu reopens the temporary file by name */
+    rc = pdf_write(dl, fs, info, fd, j->output, err);
     if (rc == RC_OK && j->display_list) {
         struct buf json;
         buf_init(&json);
