@@ -248,6 +248,80 @@ def test_months_and_csv(tmp):
               f"{what} is a usage error (exit 2), got {r.returncode}: {r.stderr[:200]}")
 
 
+# ---- --skip-unchanged sees every file the build read -------------------------------
+
+SKIP_BRIEF = """local report = require "report"
+local helper = require "lib.helper"          -- which requires lib.theme.colors
+local brief = require "templates.brief"      -- looked for beside this script first
+local doc = report.document{ title = "跳过测试", theme = brief.theme }
+doc:paragraph(helper.word .. report.param("country"))
+doc:image{ path = "logo.png", width = 40 }
+return doc
+"""
+
+
+def write_file(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data.encode() if isinstance(data, str) else data)
+
+
+def tiny_png(rgb):
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + bytes(rgb) * 2 for _ in range(2))
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_skip_from_reads(tmp):
+    proj = os.path.join(tmp, "skip")
+    script = os.path.join(proj, "brief.lua")
+    colors = os.path.join(proj, "lib", "theme", "colors.lua")
+    write_file(script, SKIP_BRIEF)
+    write_file(os.path.join(proj, "lib", "helper.lua"),
+               'local colors = require "lib.theme.colors"\nreturn { word = colors.word }\n')
+    write_file(colors, 'return { word = "稳中有进" }\n')
+    write_file(os.path.join(proj, "logo.png"), tiny_png((200, 30, 30)))
+    out = os.path.join(proj, "out")
+
+    def run_batch(tag):
+        r = subprocess.run([REPORTC, "batch", script, "--db", DB, "--each", "country=SGP,MYS",
+                            "-o", out + "/{country}.pdf", "--skip-unchanged",
+                            "--summary", out + "/" + tag + ".json"], capture_output=True, text=True)
+        if r.returncode != 0:
+            check(False, f"{tag}: the batch succeeds: {r.stderr[-300:]}")
+            return []
+        return [j["status"] for j in summary(out + "/" + tag + ".json")["jobs"]]
+
+    check(run_batch("first") == ["ok", "ok"], "skip: the first run builds both")
+    record = open(out + "/SGP.pdf.inputs", encoding="utf-8").read()
+    check(colors in record and os.path.join(proj, "logo.png") in record,
+          f"skip: the record lists the module two levels down and the image: {record[:600]}")
+    check(run_batch("same") == ["skipped", "skipped"], "skip: nothing changed: both skipped")
+    os.utime(colors, (time.time() + 5, time.time() + 5))
+    check(run_batch("touched") == ["skipped", "skipped"],
+          "skip: a module only touched (contents decide, never timestamps): skipped")
+    write_file(colors, 'return { word = "稳步回升" }\n')
+    check(run_batch("module") == ["ok", "ok"],
+          "skip: an edit to a module two levels down (brief -> lib.helper -> lib.theme.colors) rebuilds")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", out + "/SGP.pdf", "-"], capture_output=True,
+                          text=True).stdout
+    check("稳步回升" in text, f"skip: the rebuilt PDF has the edited text: {text[:80]!r}")
+    check(run_batch("again") == ["skipped", "skipped"], "skip: unchanged again: skipped")
+    write_file(os.path.join(proj, "logo.png"), tiny_png((30, 30, 200)))
+    check(run_batch("image") == ["ok", "ok"], "skip: an edited image rebuilds")
+    shadow = os.path.join(proj, "templates", "brief.lua")
+    write_file(shadow, 'return { theme = {} }\n')
+    check(run_batch("shadow") == ["ok", "ok"],
+          "skip: a module created where require looks first (shadowing templates/) rebuilds")
+    check(run_batch("final") == ["skipped", "skipped"], "skip: and then skips again")
+    check(not strays(proj), f"skip: no temporary files: {strays(proj)}")
+
+
 # ---- the benchmark ---------------------------------------------------------------------
 
 def test_bench():
@@ -276,6 +350,7 @@ with tempfile.TemporaryDirectory(prefix="reportc-batch-") as tmp:
     test_shards(tmp)
     test_reproducible(tmp)
     test_months_and_csv(tmp)
+    test_skip_from_reads(tmp)
     test_bench()
     print(f"INFO batch tests took {time.time() - started:.1f} s")
 
