@@ -496,6 +496,9 @@ static int save(struct pdf_ctx *ctx, int fd, const char *path) {
         rc = fs_write_all(fd, chunk, n, path, ctx->err);
         left -= n;
     }
+    /* Reading to the end is reported as an "error" (HPDF_STREAM_EOF). */
+    HPDF_ResetError(ctx->pdf);
+    ctx->hpdf_error = 0;
     free(chunk);
     return rc;
 }
