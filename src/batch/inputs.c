@@ -22,8 +22,9 @@
 ** decide, never timestamps: a file's identity (device, inode, size,
 ** mtime) only lets one batch hash each file once (the parent hashes the
 ** shared inputs, fonts above all, before forking, and the workers inherit
-** those hashes).  A file that changed while the build was reading it
-** gets no record, so the job is rebuilt next time.
+** those hashes).  A file that changed while the build was reading it, or
+** so shortly before that its times cannot tell (TOO_NEW), gets the job no
+** record, so the job is rebuilt next time.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "plan.h"
 #include "../base/buf.h"
@@ -56,9 +58,31 @@ struct batch_hashes {
     unsigned char exe[SHA256_SIZE];
 };
 
+static int same_time(struct timespec a, struct timespec b) {
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
 static int same_identity(const struct stat *a, const struct stat *b) {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
-        && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+        && same_time(a->st_mtim, b->st_mtim) && same_time(a->st_ctim, b->st_ctim);
+}
+
+static double seconds_of(struct timespec t) { return (double)t.tv_sec + t.tv_nsec / 1e9; }
+
+static double wall_clock(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return seconds_of(now);
+}
+
+/* File times come from a coarse clock (a few ms on Linux): a file
+** rewritten within one tick of being read can keep its size and times.
+** So, as ccache does, a file changed less than TOO_NEW seconds before a
+** moment is not trusted by identity from that moment on. */
+#define TOO_NEW 0.1
+
+static int too_new(struct timespec mtime, struct timespec ctime, double since) {
+    return seconds_of(mtime) > since - TOO_NEW || seconds_of(ctime) > since - TOO_NEW;
 }
 
 /* Hash an open file; RC_OK only when it did not change while being read. */
@@ -99,7 +123,7 @@ static int hash_path(struct batch_hashes *h, const char *path, struct stat *st,
         }
     rc = hash_fd(fd, path, st, digest, err);
     close(fd);
-    if (rc != RC_OK) return rc;
+    if (rc != RC_OK || too_new(st->st_mtim, st->st_ctim, wall_clock())) return rc;
     if (h->count == h->cap) {
         h->cap = h->cap ? 2 * h->cap : 32;
         h->files = xreallocarray(h->files, h->cap, sizeof *h->files, "the input hashes");
@@ -201,7 +225,7 @@ static void record_path(const struct batch_job *j, char *path, size_t size) {
 
 int batch_record_inputs(const struct batch_opts *o, const struct batch_plan *p,
                         const struct batch_job *j, const struct readset *reads,
-                        struct rc_err *err) {
+                        double started, struct rc_err *err) {
     char path[PATH_MAX + 16], hex[2 * SHA256_SIZE + 1];
     unsigned char digest[SHA256_SIZE];
     struct stat st;
@@ -221,7 +245,8 @@ int batch_record_inputs(const struct batch_opts *o, const struct batch_plan *p,
         } else {
             struct rc_err ignored = { 0, "" };
             /* The file as the build read it, or no record at all. */
-            if (hash_path(p->hashes, e->path, &now, digest, &ignored) != RC_OK
+            if (too_new(e->mtime, e->ctime, started)
+                || hash_path(p->hashes, e->path, &now, digest, &ignored) != RC_OK
                 || !readset_same(e, &now)) {
                 rc = RC_IO;
                 break;
@@ -239,6 +264,8 @@ int batch_record_inputs(const struct batch_opts *o, const struct batch_plan *p,
     buf_free(&b);
     return rc;
 }
+
+double batch_wall_clock(void) { return wall_clock(); }
 
 /* ---- checking a record ----------------------------------------------------------- */
 

@@ -113,7 +113,8 @@ void batch_hashes_free(struct batch_plan *p);
 int batch_is_unchanged(const struct batch_opts *o, struct batch_plan *p, const struct batch_job *j);
 int batch_record_inputs(const struct batch_opts *o, const struct batch_plan *p,
                         const struct batch_job *j, const struct readset *reads,
-                        struct rc_err *err);
+                        double started, struct rc_err *err);
+double batch_wall_clock(void);          /* CLOCK_REALTIME, for comparing with file times */
 void batch_forget_inputs(const struct batch_job *j);
 int batch_check_outputs(const struct batch_opts *o, const struct batch_plan *p, struct rc_err *err);
 

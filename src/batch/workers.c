@@ -118,7 +118,7 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
     struct readset reads;
     struct job build;
     struct stat st;
-    double started = batch_clock();
+    double started = batch_clock(), wall_started = batch_wall_clock();
     int rc;
     readset_init(&reads);
     batch_forget_inputs(j);
@@ -138,7 +138,7 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
         rc = job_build(&build, &err);
     }
     if (rc == RC_OK && stat(j->output, &st) == 0) m->size = (int64_t)st.st_size;
-    if (rc == RC_OK && p->hashes) rc = batch_record_inputs(o, p, j, &reads, &err);
+    if (rc == RC_OK && p->hashes) rc = batch_record_inputs(o, p, j, &reads, wall_started, &err);
     readset_free(&reads);
     m->rc = rc;
     m->seconds = batch_clock() - started;

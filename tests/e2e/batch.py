@@ -289,6 +289,7 @@ def test_skip_from_reads(tmp):
     out = os.path.join(proj, "out")
 
     def run_batch(tag):
+        time.sleep(0.25)        # files changed in the last 0.1 s get no record (inputs.c TOO_NEW)
         r = subprocess.run([REPORTC, "batch", script, "--db", DB, "--each", "country=SGP,MYS",
                             "-o", out + "/{country}.pdf", "--skip-unchanged",
                             "--summary", out + "/" + tag + ".json"], capture_output=True, text=True)
@@ -319,6 +320,16 @@ def test_skip_from_reads(tmp):
     check(run_batch("shadow") == ["ok", "ok"],
           "skip: a module created where require looks first (shadowing templates/) rebuilds")
     check(run_batch("final") == ["skipped", "skipped"], "skip: and then skips again")
+    # A file whose times say it changed just now (here: in the future) cannot
+    # vouch by identity: no record, so the next run builds again.
+    write_file(colors, 'return { word = "持续向好" }\n')
+    os.utime(colors, (time.time() + 60, time.time() + 60))
+    check(run_batch("fresh") == ["ok", "ok"] and not os.path.exists(out + "/SGP.pdf.inputs"),
+          "skip: a module changed too recently to trust its times: built, no record")
+    check(run_batch("fresh2") == ["ok", "ok"], "skip: without a record the job is built again")
+    os.utime(colors, (time.time() - 10, time.time() - 10))
+    run_batch("settled")
+    check(run_batch("settled2") == ["skipped", "skipped"], "skip: once its times settle, skipped again")
     check(not strays(proj), f"skip: no temporary files: {strays(proj)}")
 
 
