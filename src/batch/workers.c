@@ -112,6 +112,14 @@ static void worker_on_signal(int sig) {
     raise(sig);
 }
 
+static void block_stop_signals(int block) {
+    sigset_t set;
+    size_t i;
+    sigemptyset(&set);
+    for (i = 0; i < NSTOP; i++) sigaddset(&set, STOP_SIGNALS[i]);
+    sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
 static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
                          struct fontset *fonts, const struct batch_job *j, struct result_msg *m) {
     struct rc_err err = { 0, "" };
@@ -137,6 +145,11 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
         build.reads = &reads;
         rc = job_build(&build, &err);
     }
+    /* From here until the parent has the result, a stop signal waits
+    ** (worker_serve unblocks it): a PDF with its record is a job the
+    ** parent counts as built, so the summary and a --skip-unchanged re-run
+    ** agree. */
+    if (rc == RC_OK) block_stop_signals(1);
     if (rc == RC_OK && stat(j->output, &st) == 0) m->size = (int64_t)st.st_size;
     if (rc == RC_OK && p->hashes) rc = batch_record_inputs(o, p, j, &reads, wall_started, &err);
     readset_free(&reads);
@@ -164,6 +177,7 @@ static int worker_serve(const struct batch_opts *o, const struct batch_plan *p,
         m.slot = slot;
         worker_build(o, p, fonts, &p->jobs[slot], &m);
         if (write_full(result_fd, &m, sizeof m) != 0) goto done;
+        block_stop_signals(0);
     }
     status = n == 0 ? 0 : 1;
 done:
