@@ -103,6 +103,8 @@ static int build(const struct job *j, struct readset *reads, struct rc_err *err)
     int rc;
     if ((rc = fs_check_output(j->output, err)) != RC_OK) return rc;
     if (j->display_list && (rc = fs_check_output(j->display_list, err)) != RC_OK) return rc;
+    if (j->display_list && fs_same_file(j->output, j->display_list))
+        return rc_fail(err, RC_USAGE, "%s: both the output and the display list", j->output);
     if ((rc = fs_check_input(j->script, "the script", &st, err)) != RC_OK) return rc;
     /* SQLite opens the file itself: check it first, so a FIFO cannot block. */
     if ((rc = fs_check_input(j->db, "the fact store", &st, err)) != RC_OK) return rc;

@@ -199,6 +199,10 @@ def test_special_outputs(tmp, script, db):
     r = run("build", script, "--db", db, "-o", os.path.join(d, "ok.pdf"), "--display-list", dl)
     check(r.returncode == 1 and stat.S_ISFIFO(os.stat(dl).st_mode),
           f"--display-list a FIFO: refused, still a FIFO: {r.returncode} {r.stderr[-300:]}")
+    same = os.path.join(d, "same.pdf")
+    r = run("build", script, "--db", db, "-o", same, "--display-list", os.path.join(d, ".", "same.pdf"))
+    check(r.returncode == 2 and "same.pdf" in r.stderr and not os.path.exists(same),
+          f"-o and --display-list the same file: a usage error: {r.returncode} {r.stderr[-300:]}")
     check(not strays(d), f"special outputs: no temporary file left: {strays(d)}")
 
 
