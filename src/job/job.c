@@ -95,17 +95,13 @@ static int render(const struct job *j, const struct doc *doc, struct readset *re
     return rc;
 }
 
-static int build(const struct job *j, struct readset *reads, struct rc_err *err) {
+static int build_limited(const struct job *j, const struct job_limits *limits,
+                         struct readset *reads, struct rc_err *err) {
     struct script_job sj;
     struct store *db = NULL;
     struct doc *doc = NULL;
     struct stat st;
     int rc;
-    if ((rc = fs_check_output(j->output, err)) != RC_OK) return rc;
-    if (j->display_list && (rc = fs_check_output(j->display_list, err)) != RC_OK) return rc;
-    if (j->display_list && fs_same_file(j->output, j->display_list))
-        return rc_fail(err, RC_USAGE, "%s: both the output and the display list", j->output);
-    if ((rc = fs_check_input(j->script, "the script", &st, err)) != RC_OK) return rc;
     /* SQLite opens the file itself: check it first, so a FIFO cannot block. */
     if ((rc = fs_check_input(j->db, "the fact store", &st, err)) != RC_OK) return rc;
     readset_add_stat(reads, j->db, &st);
@@ -116,11 +112,28 @@ static int build(const struct job *j, struct readset *reads, struct rc_err *err)
     sj.nparams = j->nparams;
     sj.now = j->now;
     sj.reads = reads;
+    sj.limits = limits;
     if ((rc = store_open(j->db, &db, err)) != RC_OK) return rc;
+    store_set_limits(db, limits);
     rc = script_run(&sj, db, &doc, err);
     store_close(db);
     if (rc == RC_OK) rc = render(j, doc, reads, err);
     doc_free(doc);
+    return rc;
+}
+
+static int build(const struct job *j, struct readset *reads, struct rc_err *err) {
+    struct job_limits limits = j->limits;
+    struct stat st;
+    int rc;
+    if ((rc = fs_check_output(j->output, err)) != RC_OK) return rc;
+    if (j->display_list && (rc = fs_check_output(j->display_list, err)) != RC_OK) return rc;
+    if (j->display_list && fs_same_file(j->output, j->display_list))
+        return rc_fail(err, RC_USAGE, "%s: both the output and the display list", j->output);
+    if ((rc = fs_check_input(j->script, "the script", &st, err)) != RC_OK) return rc;
+    if ((rc = limits_arm(&limits, j->script, err)) != RC_OK) return rc;
+    rc = build_limited(j, &limits, reads, err);
+    limits_disarm();
     return rc;
 }
 
