@@ -40,6 +40,7 @@
 #include "../base/fsutil.h"
 #include "../base/mem.h"
 #include "../base/readset.h"
+#include "../font/fontset.h"
 
 #define RECORD_MAGIC "reportc-inputs 2\n"
 #define RECORD_MAX   (4 << 20)          /* a record is a few KB; refuse absurd ones */
@@ -143,18 +144,16 @@ static void hash_if_there(struct batch_hashes *h, const char *path) {
 }
 
 /* The font files the manifest names: what most builds share, and the
-** bulk of the bytes (some 30 MB of Debian's CJK fonts). */
+** bulk of the bytes (some 30 MB of Debian's CJK fonts).  The font set's
+** own parser reads the manifest, so quoted face names and aliases are
+** understood alike. */
 static void hash_manifest_fonts(struct batch_hashes *h, const char *manifest) {
-    char line[1024], file[512];
-    struct stat st;
     struct rc_err ignored = { 0, "" };
-    FILE *f;
-    if (fs_fopen_input(manifest, "the font manifest", &f, &st, &ignored) != RC_OK) return;
-    while (fgets(line, sizeof line, f))
-        if (line[strspn(line, " \t")] != '#'
-            && sscanf(line, " %*s %*s %*s %*s %511s", file) == 1)
-            hash_if_there(h, file);
-    fclose(f);
+    struct fontset *fs;
+    int i;
+    if (fontset_load(manifest, &fs, &ignored) != RC_OK) return;
+    for (i = 0; i < fontset_nfaces(fs); i++) hash_if_there(h, fontset_path(fs, i));
+    fontset_free(fs);
 }
 
 int batch_hash_inputs(const struct batch_opts *o, struct batch_plan *p, struct rc_err *err) {
