@@ -6,6 +6,8 @@
 #   make test    the whole suite; ends with "N passed, N failed"
 #   make check-asan   the suite again under AddressSanitizer + UBSan
 #   make bench   speed and size figures (reports, never fails on a number)
+#   make test-slurm   the README's Slurm array job on a real one-node cluster
+#                (opt-in: installs slurm-wlm and munge, starts daemons)
 
 PREFIX  ?= /usr/local
 BUILD   ?= out/build
@@ -30,7 +32,7 @@ TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/%)
 FACT_CSV = $(sort $(wildcard scripts/facts/*.csv))
 EXAMPLES = $(sort $(wildcard scripts/*.lua))
 
-.PHONY: all deps demo test check-asan bench install clean
+.PHONY: all deps demo test check-asan bench install clean test-slurm
 
 all: reportc out/facts.db
 
@@ -90,6 +92,10 @@ check-asan: all
 
 bench: all
 	@sh tests/bench.sh
+
+# Not part of `test`: it installs packages and runs daemons (see the script).
+test-slurm: all
+	@sh scripts/slurm/test-slurm.sh
 
 install: reportc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reportc
