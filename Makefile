@@ -21,7 +21,8 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev \
            xxd sqlite3 fonts-arphic-uming fonts-wqy-microhei \
            fonts-dejavu-core fonts-droid-fallback poppler-utils qpdf \
-           mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs
+           mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
+           systemd
 
 LIB_SRC  = $(sort $(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
