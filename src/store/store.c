@@ -1,5 +1,6 @@
 /*
-** store.c: SQLite behind a small read-only interface.
+** store.c: SQLite behind a small interface: read-only for builds, with
+** one writable handle for `reportc facts import` (store_open_rw).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +48,13 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     /* Opening is lazy: read the schema now, so a file that is not a
-    ** database fails here and not at the first query. */
-    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    ** database fails here and not at the first query.  Inside one read
+    ** transaction, held until store_close: every query of a build sees
+    ** the same state, and `reportc facts import` commits before or after
+    ** the build, never between two of its queries.  Each side waits for
+    ** the other's lock rather than failing. */
+    sqlite3_busy_timeout(db, 30000);
+    rc = sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         rc_fail(err, RC_IO, "%s: not a readable fact store: %s", path, sqlite3_errmsg(db));
         sqlite3_close(db);

@@ -13,23 +13,26 @@ file, NUL byte, a huge line, a header that is not the table's, a table
 name that is no table, UTF-16, bytes that are no encoding) fail with exit
 1 and one line naming the cause; usage errors exit 2; `facts check`
 passes a clean store and lists broken references, missing locators and
-orphan sections.
+orphan sections; an import while a build is reading waits for it, and
+the build sees the store before the import in every query.
 
 Run from the repository root.  Prints FAIL lines and ends with
 "N passed, N failed"."""
 
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 REPORTC = os.environ.get("REPORTC", "./reportc")
 EXAMPLE = "scripts/facts/example"
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from suite import check, finish  # noqa: E402
+from suite import check, finish, pdf_text  # noqa: E402
 
 
 def run(*args, env=None):
@@ -321,6 +324,41 @@ def test_import_time(store, tmp):
     check(at == [("2019-07-01T00:00:00Z",)], f"imported_at from SOURCE_DATE_EPOCH: {at}")
 
 
+# ---- an import while a build reads ----------------------------------------------------
+
+SPIN = """local report = require "report"
+local db = report.db
+local before = db:value("SELECT count(*) FROM indicators")
+local x = 0
+for i = 1, 40000000 do x = x + i % 7 end
+local after = db:value("SELECT count(*) FROM indicators")
+local doc = report.document{ title = "snapshot" }
+doc:paragraph(string.format("counts %d %d %d", before, after, x % 2))
+return doc
+"""
+
+
+def test_concurrent_build(store, tmp):
+    """A build that queries, computes for a second or two, and queries
+    again, with an import started meanwhile: the import waits for the
+    build (it succeeds), and the build sees one state throughout."""
+    db = store.copy()
+    script = write(os.path.join(tmp, "spin.lua"), SPIN)
+    pdf = os.path.join(tmp, "spin.pdf")
+    build = subprocess.Popen([REPORTC, "build", script, "-o", pdf, "--db", db],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    r = imp(db, "indicators", os.path.join(EXAMPLE, "indicators-2019-06.csv"))
+    out, err = build.communicate(timeout=120)
+    check(build.returncode == 0, f"concurrent build: exit {build.returncode}: {err.strip()}")
+    check(r.returncode == 0, f"concurrent import: exit {r.returncode}: {r.stderr.strip()}")
+    text = pdf_text(pdf) if build.returncode == 0 else ""
+    counts = re.search(r"counts (\d+) (\d+)", text)
+    check(counts and counts.group(1) == counts.group(2),
+          f"the build saw the import half-way: {counts.group(0) if counts else text!r}")
+    check(len(indicator_rows(db)) == 30, "the concurrent import is in the store afterwards")
+
+
 # ---- facts check ---------------------------------------------------------------------
 
 def test_check(store, tmp):
@@ -359,6 +397,7 @@ def main():
             test_replace_and_dry_run(store, tmp)
             test_hostile(store, tmp)
             test_import_time(store, tmp)
+            test_concurrent_build(store, tmp)
             test_check(store, tmp)
     sys.exit(finish())
 
