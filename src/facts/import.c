@@ -710,8 +710,8 @@ static void list_row(struct import *im, const char *what, const struct row *r, c
 static void compare(struct import *im) {
     struct rowset *a = &im->before, *b = &im->after;
     size_t i = 0, k = 0, c;
-    qsort(a->rows, a->n, sizeof *a->rows, by_key);
-    qsort(b->rows, b->n, sizeof *b->rows, by_key);
+    if (a->n) qsort(a->rows, a->n, sizeof *a->rows, by_key);     /* (NULL, 0) is undefined */
+    if (b->n) qsort(b->rows, b->n, sizeof *b->rows, by_key);
     while (i < a->n || k < b->n) {
         int d = i == a->n ? 1 : k == b->n ? -1 : strcmp(a->rows[i].key, b->rows[k].key);
         if (d < 0) { im->removed++; list_row(im, "removed", &a->rows[i++], NULL); continue; }

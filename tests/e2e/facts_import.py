@@ -122,6 +122,7 @@ def test_encodings(store, tmp):
         check(f": {enc}, 30 rows -> table indicators" in r.stdout,
               f"import {enc}: the report names the encoding: {r.stdout.strip()!r}")
         check("30 added, 0 changed, 0 removed" in r.stdout, f"import {enc}: counts: {r.stdout.strip()!r}")
+        check(r.stderr == "", f"import {enc}: a clean import prints nothing on stderr: {r.stderr!r}")
         got[enc] = indicator_rows(db)
         imports = rows(db, "SELECT file, sha256, table_name, encoding, period, rows_added, rows_changed,"
                            " rows_removed, source_id FROM imports ORDER BY id")
@@ -203,6 +204,10 @@ def another_month(tmp):
 
 
 def test_replace_and_dry_run(store, tmp):
+    db = store.copy()
+    r = imp(db, "indicators", os.path.join(EXAMPLE, "indicators-2019-06.csv"), "--replace-period", "2019-06")
+    check(r.returncode == 0 and "30 added, 0 changed, 0 removed" in r.stdout and r.stderr == "",
+          f"replacing a period that has no rows yet: {r.stdout.strip()!r} {r.stderr.strip()!r}")
     db = store.copy()
     check(imp(db, "indicators", os.path.join(EXAMPLE, "indicators-2019-06.csv")).returncode == 0, "first delivery")
     check(imp(db, "indicators", another_month(tmp)).returncode == 0, "the next month")
