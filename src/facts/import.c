@@ -13,7 +13,8 @@
 ** MAX_REPORTED); any bad row rolls everything back.  With
 ** --replace-period the period's rows are deleted first in the same
 ** transaction, and the rows before and after are compared by primary key
-** into added / changed / removed.  --dry-run prints that and rolls back.
+** into added / changed / removed (rows.c).  --dry-run prints that and
+** rolls back.
 ** A rollback leaves the database file byte for byte as it was; readers
 ** (builds) never see a half-done import, and the commit waits for them.
 */
@@ -29,6 +30,7 @@
 #include <unistd.h>
 #include "facts.h"
 #include "decode.h"
+#include "rows.h"
 #include "table.h"
 #include "../base/buf.h"
 #include "../base/mem.h"
@@ -38,28 +40,10 @@
 
 #define MAX_FILE      (64u << 20)   /* bytes; a month of indicators is a few KB */
 #define MAX_FIELD     65536         /* bytes in one field */
-#define MAX_REPORTED  20            /* bad rows printed; the rest are counted */
+#define MAX_REPORTED  20            /* problems printed; the rest are counted */
 #define MAX_LISTED    1000          /* changes a dry run lists */
 
 enum { FROM_NONE = -1, FROM_SOURCE = -2, FROM_LOCATOR = -3 };
-
-struct value {
-    enum store_type type;      /* STORE_NULL, _INT, _REAL or _TEXT */
-    int64_t i;
-    double r;
-    char *s;                   /* owned, for STORE_TEXT */
-};
-
-struct row {
-    int line;                  /* in the file; 0 for rows read from the store */
-    struct value *v;           /* one per table column */
-    char *key;                 /* owned: the primary key's values, for sorting */
-};
-
-struct rowset {
-    struct row *rows;
-    size_t n, cap;
-};
 
 struct import {
     const struct facts_import_opts *o;
@@ -80,78 +64,6 @@ struct import {
     enum facts_encoding encoding;
     char sha[2 * SHA256_SIZE + 1];
 };
-
-/* ---- values --------------------------------------------------------------- */
-
-static void value_free(struct value *v) {
-    if (v->type == STORE_TEXT) free(v->s);
-    v->type = STORE_NULL;
-}
-
-static void rowset_free(struct rowset *rs, size_t ncols) {
-    size_t i, k;
-    for (i = 0; i < rs->n; i++) {
-        for (k = 0; k < ncols; k++) value_free(&rs->rows[i].v[k]);
-        free(rs->rows[i].v);
-        free(rs->rows[i].key);
-    }
-    free(rs->rows);
-    memset(rs, 0, sizeof *rs);
-}
-
-static struct row *rowset_add(struct rowset *rs, size_t ncols, int line) {
-    struct row *r;
-    if (rs->n == rs->cap) {
-        rs->cap = rs->cap ? mem_mul(rs->cap, 2) : 64;
-        rs->rows = xreallocarray(rs->rows, rs->cap, sizeof *rs->rows, "imported rows");
-    }
-    r = &rs->rows[rs->n++];
-    r->line = line;
-    r->v = xcalloc(ncols ? ncols : 1, sizeof *r->v, "a row");
-    r->key = NULL;
-    return r;
-}
-
-/* The value as text, as SQLite would print it: REAL with the fewest digits
-** that read back the same. */
-static void value_text(const struct value *v, struct buf *b) {
-    char tmp[40];
-    int prec;
-    switch (v->type) {
-    case STORE_INT:  buf_printf(b, "%lld", (long long)v->i); break;
-    case STORE_REAL:
-        for (prec = 15; prec < 17; prec++) {
-            snprintf(tmp, sizeof tmp, "%.*g", prec, v->r);
-            if (strtod(tmp, NULL) == v->r) break;
-        }
-        snprintf(tmp, sizeof tmp, "%.*g", prec, v->r);
-        buf_puts(b, tmp);
-        if (!strpbrk(tmp, ".eEn")) buf_puts(b, ".0");
-        break;
-    case STORE_TEXT: buf_puts(b, v->s); break;
-    default:         buf_puts(b, "NULL"); break;
-    }
-}
-
-static int value_equal(const struct value *a, const struct value *b) {
-    if (a->type != b->type) return 0;
-    switch (a->type) {
-    case STORE_INT:  return a->i == b->i;
-    case STORE_REAL: return a->r == b->r;
-    case STORE_TEXT: return strcmp(a->s, b->s) == 0;
-    default:         return 1;
-    }
-}
-
-/* A field as it appears in a message: at most 60 bytes (cut at a UTF-8
-** boundary), line breaks and other control characters shown as spaces. */
-static void quote_field(struct buf *b, const char *s) {
-    size_t n = strlen(s), i, cut = n > 60 ? 60 : n;
-    while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
-    buf_putc(b, '\'');
-    for (i = 0; i < cut; i++) buf_putc(b, (unsigned char)s[i] < 0x20 ? ' ' : s[i]);
-    buf_puts(b, cut < n ? "…'" : "'");
-}
 
 /* ---- bad rows --------------------------------------------------------------- */
 
@@ -571,7 +483,7 @@ static int check_record(struct import *im, struct csv_row *rec, int line, struct
                 rec->count == 1 ? "" : "s", im->nfields);
         return RC_OK;
     }
-    r = rowset_add(&im->file_rows, t->ncols, line);
+    r = rows_add(&im->file_rows, t->ncols, line);
     for (c = 0; c < t->ncols; c++) {
         int from = im->from[c];
         if (from == FROM_SOURCE) { r->v[c].type = STORE_TEXT; r->v[c].s = xstrdup(im->o->source, "a field"); }
@@ -627,74 +539,19 @@ static int read_rows(struct import *im, const struct buf *text, struct rc_err *e
 
 /* ---- before and after ------------------------------------------------------ */
 
-static void row_key(const struct facts_table *t, struct row *r) {
-    struct buf b;
-    size_t i;
-    int any_pk = 0, k;
-    for (i = 0; i < t->ncols; i++) any_pk |= t->cols[i].pk > 0;
-    buf_init(&b);
-    for (k = 1; k <= (int)t->ncols; k++)
-        for (i = 0; i < t->ncols; i++)
-            if (any_pk ? t->cols[i].pk == k : (int)i + 1 == k) {
-                if (b.len) buf_putc(&b, ' ');
-                value_text(&r->v[i], &b);
-            }
-    buf_putc(&b, '\0');
-    r->key = (char *)b.data;
-}
-
-static int period_rows(struct import *im, struct rowset *rs, struct rc_err *err) {
-    struct buf sql;
-    struct store_stmt *st;
-    size_t i;
-    int rc, got;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT ");
-    for (i = 0; i < im->t.ncols; i++) {
-        if (i) buf_puts(&sql, ", ");
-        store_quote_ident(&sql, im->t.cols[i].name);
-    }
-    buf_puts(&sql, " FROM ");
-    store_quote_ident(&sql, im->t.name);
-    buf_puts(&sql, " WHERE ");
-    store_quote_ident(&sql, im->t.cols[im->t.period_col].name);
-    buf_puts(&sql, " = ?1");
-    buf_putc(&sql, '\0');
-    rc = store_prepare(im->store, (char *)sql.data, &st, err);
-    buf_free(&sql);
-    if (rc != RC_OK) return rc;
-    rc = store_bind_text(st, 1, im->o->replace_period, strlen(im->o->replace_period), err);
-    while (rc == RC_OK && (got = store_step(st, err)) != 0) {
-        struct row *r;
-        if (got < 0) { rc = -got; break; }
-        r = rowset_add(rs, im->t.ncols, 0);
-        for (i = 0; i < im->t.ncols; i++) {
-            struct value *v = &r->v[i];
-            size_t n;
-            switch ((v->type = store_column_type(st, (int)i))) {
-            case STORE_INT:  v->i = store_column_int(st, (int)i); break;
-            case STORE_REAL: v->r = store_column_real(st, (int)i); break;
-            case STORE_TEXT: v->s = xstrdup(store_column_text(st, (int)i, &n), "a value"); break;
-            default:         v->type = STORE_NULL; break;
-            }
-        }
-        row_key(&im->t, r);
-    }
-    store_finalize(st);
-    return rc;
-}
-
-static int by_key(const void *a, const void *b) {
-    return strcmp(((const struct row *)a)->key, ((const struct row *)b)->key);
-}
-
-static void list_row(struct import *im, const char *what, const struct row *r, const struct row *old) {
+/* Count a change; a dry run also lists it (up to MAX_LISTED). */
+static void note_change(void *ctx, enum rows_change kind, const struct row *r, const struct row *old) {
+    static const char *const what[] = { "added", "changed", "removed" };
+    struct import *im = ctx;
     struct buf b;
     size_t i;
     int n = 0;
+    *(kind == ROWS_ADDED ? &im->added : kind == ROWS_CHANGED ? &im->changed : &im->removed) += 1;
     if (!im->o->dry_run || im->added + im->changed + im->removed > MAX_LISTED) return;
     buf_init(&b);
-    buf_printf(&b, "  %-7s %s:", what, r->key);
+    buf_printf(&b, "  %-7s ", what[kind]);
+    rows_key_text(r, &b);
+    buf_putc(&b, ':');
     for (i = 0; i < im->t.ncols; i++) {
         if (im->t.cols[i].pk) continue;
         if (old && value_equal(&old->v[i], &r->v[i])) continue;
@@ -707,28 +564,12 @@ static void list_row(struct import *im, const char *what, const struct row *r, c
     buf_free(&b);
 }
 
-static void compare(struct import *im) {
-    struct rowset *a = &im->before, *b = &im->after;
-    size_t i = 0, k = 0, c;
-    if (a->n) qsort(a->rows, a->n, sizeof *a->rows, by_key);     /* (NULL, 0) is undefined */
-    if (b->n) qsort(b->rows, b->n, sizeof *b->rows, by_key);
-    while (i < a->n || k < b->n) {
-        int d = i == a->n ? 1 : k == b->n ? -1 : strcmp(a->rows[i].key, b->rows[k].key);
-        if (d < 0) { im->removed++; list_row(im, "removed", &a->rows[i++], NULL); continue; }
-        if (d > 0) { im->added++; list_row(im, "added", &b->rows[k++], NULL); continue; }
-        for (c = 0; c < im->t.ncols && value_equal(&a->rows[i].v[c], &b->rows[k].v[c]); c++) {}
-        if (c < im->t.ncols) { im->changed++; list_row(im, "changed", &b->rows[k], &a->rows[i]); }
-        i++, k++;
-    }
-}
-
 /* Without --replace-period every row is new. */
 static void count_added(struct import *im) {
     size_t i;
     for (i = 0; i < im->file_rows.n; i++) {
-        row_key(&im->t, &im->file_rows.rows[i]);
-        im->added++;
-        list_row(im, "added", &im->file_rows.rows[i], NULL);
+        rows_key(&im->t, &im->file_rows.rows[i]);
+        note_change(im, ROWS_ADDED, &im->file_rows.rows[i], NULL);
     }
 }
 
@@ -808,30 +649,60 @@ static int check_table(struct import *im, struct rc_err *err) {
     return rc;
 }
 
+/* --replace-period: keep the period's rows for the comparison, then
+** delete them; the file's rows take their place. */
+static int delete_period(struct import *im, struct rc_err *err) {
+    struct buf sql;
+    struct store_stmt *st;
+    const char *p = im->o->replace_period;
+    int rc = rows_select(im->store, &im->t, im->t.period_col, p, &im->before, err), got;
+    if (rc != RC_OK) return rc;
+    buf_init(&sql);
+    buf_puts(&sql, "DELETE FROM ");
+    store_quote_ident(&sql, im->t.name);
+    buf_puts(&sql, " WHERE ");
+    store_quote_ident(&sql, im->t.cols[im->t.period_col].name);
+    buf_puts(&sql, " = ?1");
+    buf_putc(&sql, '\0');
+    rc = store_prepare(im->store, (char *)sql.data, &st, err);
+    buf_free(&sql);
+    if (rc != RC_OK) return rc;
+    rc = store_bind_text(st, 1, p, strlen(p), err);
+    if (rc == RC_OK && (got = store_step(st, err)) < 0) rc = -got;
+    store_finalize(st);
+    return rc;
+}
+
+/* What the file's rows did to the table. */
+static int tally(struct import *im, struct rc_err *err) {
+    int rc;
+    if (!im->o->replace_period) {
+        count_added(im);
+        return RC_OK;
+    }
+    rc = rows_select(im->store, &im->t, im->t.period_col, im->o->replace_period, &im->after, err);
+    if (rc == RC_OK) rows_compare(&im->before, &im->after, im->t.ncols, note_change, im);
+    return rc;
+}
+
+static void print_summary(const struct import *im, long long id) {
+    const char *p = im->o->replace_period;
+    printf("%s: %s, %zu row%s -> table %s%s%s: %s%d added, %d changed, %d removed",
+           im->file, facts_encoding_name(im->encoding), im->file_rows.n,
+           im->file_rows.n == 1 ? "" : "s", im->t.name, p ? ", replacing period " : "", p ? p : "",
+           im->o->dry_run ? "would be " : "", im->added, im->changed, im->removed);
+    if (!im->o->dry_run) printf(" (import %lld)\n", id);
+    else printf(" (dry run: nothing written)\n");
+    if (im->o->dry_run && im->added + im->changed + im->removed > MAX_LISTED)
+        printf("  (changes listed up to %d)\n", MAX_LISTED);
+}
+
+/* The transaction: everything, or (a bad row, a dry run) nothing. */
 static int run(struct import *im, const struct buf *text, struct rc_err *err) {
     long long id = 0;
     int rc = store_exec(im->store, "BEGIN IMMEDIATE", err);
     if (rc != RC_OK) return rc;
-    if (im->o->replace_period && im->t.period_col >= 0) {
-        struct buf sql;
-        struct store_stmt *st;
-        int got;
-        rc = period_rows(im, &im->before, err);
-        buf_init(&sql);
-        buf_puts(&sql, "DELETE FROM ");
-        store_quote_ident(&sql, im->t.name);
-        buf_puts(&sql, " WHERE ");
-        store_quote_ident(&sql, im->t.cols[im->t.period_col].name);
-        buf_puts(&sql, " = ?1");
-        buf_putc(&sql, '\0');
-        if (rc == RC_OK) rc = store_prepare(im->store, (char *)sql.data, &st, err);
-        buf_free(&sql);
-        if (rc == RC_OK) {
-            rc = store_bind_text(st, 1, im->o->replace_period, strlen(im->o->replace_period), err);
-            if (rc == RC_OK && (got = store_step(st, err)) < 0) rc = -got;
-            store_finalize(st);
-        }
-    }
+    if (im->o->replace_period && im->t.period_col >= 0) rc = delete_period(im, err);
     if (rc == RC_OK) rc = read_rows(im, text, err);
     if (rc == RC_OK && im->bad) {
         if (im->bad > MAX_REPORTED)
@@ -839,30 +710,15 @@ static int run(struct import *im, const struct buf *text, struct rc_err *err) {
         rc = rc_fail(err, RC_DATA, "%s: %d bad row%s (the first at line %d); nothing imported",
                      im->file, im->bad_rows, im->bad_rows == 1 ? "" : "s", im->first_bad);
     }
-    if (rc == RC_OK) {
-        if (im->o->replace_period) {
-            rc = period_rows(im, &im->after, err);
-            if (rc == RC_OK) compare(im);
-        } else count_added(im);
-    }
+    if (rc == RC_OK) rc = tally(im, err);
     if (rc == RC_OK && !im->o->dry_run) rc = record_import(im, &id, err);
     if (rc == RC_OK && !im->o->dry_run) rc = store_exec(im->store, "COMMIT", err);
     if (rc != RC_OK || im->o->dry_run) {
         struct rc_err ignored;
         store_exec(im->store, "ROLLBACK", &ignored);
     }
-    if (rc != RC_OK) return rc;
-    printf("%s: %s, %zu row%s -> table %s%s%s: %s%d added, %d changed, %d removed%s",
-           im->file, facts_encoding_name(im->encoding), im->file_rows.n,
-           im->file_rows.n == 1 ? "" : "s", im->t.name,
-           im->o->replace_period ? ", replacing period " : "",
-           im->o->replace_period ? im->o->replace_period : "",
-           im->o->dry_run ? "would be " : "", im->added, im->changed, im->removed,
-           im->o->dry_run ? " (dry run: nothing written)\n" : "");
-    if (!im->o->dry_run) printf(" (import %lld)\n", id);
-    if (im->o->dry_run && im->added + im->changed + im->removed > MAX_LISTED)
-        printf("  (changes listed up to %d)\n", MAX_LISTED);
-    return RC_OK;
+    if (rc == RC_OK) print_summary(im, id);
+    return rc;
 }
 
 int facts_import(const struct facts_import_opts *o, struct rc_err *err) {
@@ -894,9 +750,9 @@ int facts_import(const struct facts_import_opts *o, struct rc_err *err) {
     store_finalize(im.insert);
     for (i = 0; im.probe && i < im.t.nfkeys; i++) store_finalize(im.probe[i]);
     free(im.probe);
-    rowset_free(&im.file_rows, im.t.ncols);
-    rowset_free(&im.before, im.t.ncols);
-    rowset_free(&im.after, im.t.ncols);
+    rows_free(&im.file_rows, im.t.ncols);
+    rows_free(&im.before, im.t.ncols);
+    rows_free(&im.after, im.t.ncols);
     free(im.from);
     facts_table_free(&im.t);
     store_close(im.store);
