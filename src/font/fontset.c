@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fontset.h"
+#include "../base/mem.h"
 
 #define FONTSET_MAX 32
 
@@ -82,8 +83,7 @@ int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
     struct fontset *fs;
     if (f == NULL)
         return rc_fail(err, RC_FONT, "%s: cannot read font manifest: %s", path, strerror(errno));
-    fs = calloc(1, sizeof *fs);
-    if (fs == NULL) { fclose(f); return rc_fail(err, RC_NOMEM, "out of memory"); }
+    fs = xcalloc(1, sizeof *fs, "a font manifest");
     while (rc == RC_OK && fgets(line, sizeof line, f)) rc = parse_line(fs, line, path, ++lineno, err);
     fclose(f);
     if (rc == RC_OK && fs->nfaces == 0) rc = rc_fail(err, RC_FONT, "%s: no fonts listed", path);
