@@ -555,6 +555,7 @@ static void note_change(void *ctx, enum rows_change kind, const struct row *r, c
     for (i = 0; i < im->t.ncols; i++) {
         if (im->t.cols[i].pk) continue;
         if (old && value_equal(&old->v[i], &r->v[i])) continue;
+        if (r->line > 0 && im->from[i] == FROM_NONE) continue;     /* the table's default */
         buf_printf(&b, "%s %s ", n++ ? "," : "", im->t.cols[i].name);
         if (old) { value_text(&old->v[i], &b); buf_puts(&b, " -> "); }
         value_text(&r->v[i], &b);

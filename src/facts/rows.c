@@ -12,6 +12,7 @@
 
 struct row *rows_add(struct rowset *rs, size_t ncols, int line) {
     struct row *r;
+    size_t i;
     if (rs->n == rs->cap) {
         rs->cap = rs->cap ? mem_mul(rs->cap, 2) : 64;
         rs->rows = xreallocarray(rs->rows, rs->cap, sizeof *rs->rows, "imported rows");
@@ -19,6 +20,7 @@ struct row *rows_add(struct rowset *rs, size_t ncols, int line) {
     r = &rs->rows[rs->n++];
     r->line = line;
     r->v = xcalloc(ncols ? ncols : 1, sizeof *r->v, "a row");
+    for (i = 0; i < ncols; i++) r->v[i].type = STORE_NULL;     /* STORE_NULL is not 0 */
     r->key = NULL;
     return r;
 }

@@ -259,6 +259,16 @@ def test_replace_and_dry_run(store, tmp):
     check(r.returncode == 1 and "'nowhere' is not in sources(id)" in r.stderr,
           f"--source naming no source: {r.stderr.splitlines()[:1]}")
 
+    # a table whose foreign key is (source_id, locator); columns left out are not listed
+    gci = write(os.path.join(tmp, "gci.csv"), "year,iso3,country_zh,rank_global\n2019,SGP,新加坡,6\n")
+    loc = "三、（一）图 1 2018 年全球网络安全指数（GCI）排名"
+    r = imp(db2, "gci", gci, "--source", "caict2019", "--locator", loc, "--dry-run")
+    check(r.returncode == 0 and f"added   2019 SGP: country_zh 新加坡, rank_global 6, source_id caict2019, "
+          f"locator {loc}\n" in r.stdout, f"dry run into gci lists only the given columns: {r.stdout!r}")
+    r = imp(db2, "gci", gci, "--source", "caict2019", "--locator", "nowhere")
+    check(r.returncode == 1 and "gci.csv:2: columns 'source_id', 'locator': ('caict2019', 'nowhere') is not in "
+          "sections(source_id, locator)" in r.stderr, f"a two-column foreign key: {r.stderr.strip()!r}")
+
 
 # ---- hostile inputs ----------------------------------------------------------------
 
