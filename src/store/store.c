@@ -188,7 +188,11 @@ int store_open_rw(const char *path, struct store **out, struct rc_err *err) {
         sqlite3_close(db);
         return RC_IO;
     }
-    sqlite3_set_authorizer(db, authorize, NULL);
+    s = xcalloc(1, sizeof *s, "a fact store");
+    s->path = xstrdup(path, "a fact store path");
+    s->db = db;
+    s->writable = 1;
+    sqlite3_set_authorizer(db, authorize, s);
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_busy_timeout(db, 30000);
@@ -196,13 +200,9 @@ int store_open_rw(const char *path, struct store **out, struct rc_err *err) {
                       NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         rc_fail(err, RC_IO, "%s: not a readable fact store: %s", path, sqlite3_errmsg(db));
-        sqlite3_close(db);
+        store_close(s);
         return RC_IO;
     }
-    s = xcalloc(1, sizeof *s, "a fact store");
-    s->path = xstrdup(path, "a fact store path");
-    s->db = db;
-    s->writable = 1;
     *out = s;
     return RC_OK;
 }
