@@ -57,7 +57,12 @@ struct import {
     int bad;                   /* problems found (a row may have several) */
     int bad_rows;              /* rows with at least one */
     int first_bad;             /* line of the first */
-    struct rowset file_rows;   /* every good row of the file, converted */
+    struct rowset record;      /* one row: the record being checked, reused */
+    size_t nrows;              /* the file's rows that went in */
+    char *last_period;         /* owned: the latest period among them */
+    char *one_source;          /* owned: their source_id, if they share one */
+    int mixed_sources;
+    struct buf listing;        /* a dry run's list of changes */
     struct rowset before;      /* --replace-period: the period's rows before */
     struct rowset after;       /* and after */
     int added, changed, removed;
@@ -473,17 +478,62 @@ static int insert_row(struct import *im, int line, struct value *v, struct rc_er
     }
 }
 
+/* Count a change; a dry run also lists it (up to MAX_LISTED), printed
+** with the summary. */
+static void note_change(void *ctx, enum rows_change kind, const struct row *r, const struct row *old) {
+    static const char *const what[] = { "added", "changed", "removed" };
+    struct import *im = ctx;
+    struct buf *b = &im->listing;
+    size_t i;
+    int n = 0;
+    *(kind == ROWS_ADDED ? &im->added : kind == ROWS_CHANGED ? &im->changed : &im->removed) += 1;
+    if (!im->o->dry_run || im->added + im->changed + im->removed > MAX_LISTED) return;
+    buf_printf(b, "  %-7s ", what[kind]);
+    rows_key_text(r, b);
+    buf_putc(b, ':');
+    for (i = 0; i < im->t.ncols; i++) {
+        if (im->t.cols[i].pk) continue;
+        if (old && value_equal(&old->v[i], &r->v[i])) continue;
+        if (r->line > 0 && im->from[i] == FROM_NONE) continue;     /* the table's default */
+        buf_printf(b, "%s %s ", n++ ? "," : "", im->t.cols[i].name);
+        if (old) { value_text(&old->v[i], b); buf_puts(b, " -> "); }
+        value_text(&r->v[i], b);
+    }
+    buf_putc(b, '\n');
+}
+
+/* A row that went in: what the imports record and the counts need. */
+static void accept_row(struct import *im, struct row *r) {
+    int sc = facts_table_column(&im->t, "source_id"), pc = im->t.period_col;
+    im->nrows++;
+    if (pc >= 0 && r->v[pc].type == STORE_TEXT &&
+        (!im->last_period || strcmp(r->v[pc].s, im->last_period) > 0)) {
+        free(im->last_period);
+        im->last_period = xstrdup(r->v[pc].s, "a period");
+    }
+    if (sc >= 0 && r->v[sc].type == STORE_TEXT && !im->mixed_sources) {
+        if (!im->one_source) im->one_source = xstrdup(r->v[sc].s, "a source id");
+        else im->mixed_sources = strcmp(im->one_source, r->v[sc].s) != 0;
+    }
+    if (!im->o->replace_period) {          /* then every row is new */
+        rows_key(&im->t, r);
+        note_change(im, ROWS_ADDED, r, NULL);
+    }
+}
+
 static int check_record(struct import *im, struct csv_row *rec, int line, struct rc_err *err) {
     const struct facts_table *t = &im->t;
     struct row *r;
     size_t c;
-    int ok = 1;
+    int ok = 1, before = im->bad, rc;
     if (rec->count != im->nfields) {
         bad_row(im, line, "%zu field%s, but the header names %zu", rec->count,
                 rec->count == 1 ? "" : "s", im->nfields);
         return RC_OK;
     }
-    r = rows_add(&im->file_rows, t->ncols, line);
+    r = im->record.n ? &im->record.rows[0] : rows_add(&im->record, t->ncols, line);
+    rows_clear(r, t->ncols);
+    r->line = line;
     for (c = 0; c < t->ncols; c++) {
         int from = im->from[c];
         if (from == FROM_SOURCE) { r->v[c].type = STORE_TEXT; r->v[c].s = xstrdup(im->o->source, "a field"); }
@@ -503,7 +553,9 @@ static int check_record(struct import *im, struct csv_row *rec, int line, struct
             ok = 0;
         }
     }
-    return ok ? insert_row(im, line, r->v, err) : RC_OK;
+    if (!ok) return RC_OK;
+    if ((rc = insert_row(im, line, r->v, err)) == RC_OK && im->bad == before) accept_row(im, r);
+    return rc;
 }
 
 static int take_record(struct import *im, struct csv_row *rec, int line, struct rc_err *err) {
@@ -532,68 +584,21 @@ static int read_rows(struct import *im, const struct buf *text, struct rc_err *e
     }
     csv_row_free(&rec);
     if (rc == RC_USAGE) err->code = rc = RC_DATA;     /* the CSV reader's own complaints */
-    if (rc == RC_OK && im->file_rows.n == 0 && im->bad == 0)
+    if (rc == RC_OK && im->nrows == 0 && im->bad == 0)
         rc = rc_fail(err, RC_DATA, "%s: no rows after the header", im->file);
     return rc;
 }
 
 /* ---- before and after ------------------------------------------------------ */
 
-/* Count a change; a dry run also lists it (up to MAX_LISTED). */
-static void note_change(void *ctx, enum rows_change kind, const struct row *r, const struct row *old) {
-    static const char *const what[] = { "added", "changed", "removed" };
-    struct import *im = ctx;
-    struct buf b;
-    size_t i;
-    int n = 0;
-    *(kind == ROWS_ADDED ? &im->added : kind == ROWS_CHANGED ? &im->changed : &im->removed) += 1;
-    if (!im->o->dry_run || im->added + im->changed + im->removed > MAX_LISTED) return;
-    buf_init(&b);
-    buf_printf(&b, "  %-7s ", what[kind]);
-    rows_key_text(r, &b);
-    buf_putc(&b, ':');
-    for (i = 0; i < im->t.ncols; i++) {
-        if (im->t.cols[i].pk) continue;
-        if (old && value_equal(&old->v[i], &r->v[i])) continue;
-        if (r->line > 0 && im->from[i] == FROM_NONE) continue;     /* the table's default */
-        buf_printf(&b, "%s %s ", n++ ? "," : "", im->t.cols[i].name);
-        if (old) { value_text(&old->v[i], &b); buf_puts(&b, " -> "); }
-        value_text(&r->v[i], &b);
-    }
-    buf_putc(&b, '\0');
-    printf("%s\n", (char *)b.data);
-    buf_free(&b);
-}
-
-/* Without --replace-period every row is new. */
-static void count_added(struct import *im) {
-    size_t i;
-    for (i = 0; i < im->file_rows.n; i++) {
-        rows_key(&im->t, &im->file_rows.rows[i]);
-        note_change(im, ROWS_ADDED, &im->file_rows.rows[i], NULL);
-    }
-}
-
 /* ---- the record in `imports` ------------------------------------------------- */
 
-/* The latest period among the rows, and their one source (NULL if several). */
-static void provenance(struct import *im, const char **period, const char **source) {
-    int sc = facts_table_column(&im->t, "source_id"), mixed = 0;
-    size_t i;
-    *period = im->o->replace_period;
+/* The period the import is about (the replaced one, else the latest of
+** its rows) and its source (--source, else the rows' one source_id). */
+static void provenance(const struct import *im, const char **period, const char **source) {
+    *period = im->o->replace_period ? im->o->replace_period : im->last_period;
     *source = im->o->source;
-    for (i = 0; i < im->file_rows.n; i++) {
-        const struct value *v = im->file_rows.rows[i].v;
-        if (!im->o->replace_period && im->t.period_col >= 0 && v[im->t.period_col].type == STORE_TEXT &&
-            (*period == NULL || strcmp(v[im->t.period_col].s, *period) > 0))
-            *period = v[im->t.period_col].s;
-        if (!im->o->source && sc >= 0) {
-            if (v[sc].type != STORE_TEXT) mixed = 1;
-            else if (*source == NULL) *source = v[sc].s;
-            else if (strcmp(*source, v[sc].s) != 0) mixed = 1;
-        }
-    }
-    if (mixed || strcmp(im->t.name, "sources") == 0) *source = im->o->source;
+    if (!*source && !im->mixed_sources && strcmp(im->t.name, "sources") != 0) *source = im->one_source;
 }
 
 static int record_import(struct import *im, long long *id, struct rc_err *err) {
@@ -677,10 +682,7 @@ static int delete_period(struct import *im, struct rc_err *err) {
 /* What the file's rows did to the table. */
 static int tally(struct import *im, struct rc_err *err) {
     int rc;
-    if (!im->o->replace_period) {
-        count_added(im);
-        return RC_OK;
-    }
+    if (!im->o->replace_period) return RC_OK;      /* counted as they went in */
     rc = rows_select(im->store, &im->t, im->t.period_col, im->o->replace_period, &im->after, err);
     if (rc == RC_OK) rows_compare(&im->before, &im->after, im->t.ncols, note_change, im);
     return rc;
@@ -688,9 +690,10 @@ static int tally(struct import *im, struct rc_err *err) {
 
 static void print_summary(const struct import *im, long long id) {
     const char *p = im->o->replace_period;
+    if (im->listing.len) fwrite(im->listing.data, 1, im->listing.len, stdout);
     printf("%s: %s, %zu row%s -> table %s%s%s: %s%d added, %d changed, %d removed",
-           im->file, facts_encoding_name(im->encoding), im->file_rows.n,
-           im->file_rows.n == 1 ? "" : "s", im->t.name, p ? ", replacing period " : "", p ? p : "",
+           im->file, facts_encoding_name(im->encoding), im->nrows,
+           im->nrows == 1 ? "" : "s", im->t.name, p ? ", replacing period " : "", p ? p : "",
            im->o->dry_run ? "would be " : "", im->added, im->changed, im->removed);
     if (!im->o->dry_run) printf(" (import %lld)\n", id);
     else printf(" (dry run: nothing written)\n");
@@ -734,6 +737,7 @@ int facts_import(const struct facts_import_opts *o, struct rc_err *err) {
     im.file = o->file;
     buf_init(&raw);
     buf_init(&text);
+    buf_init(&im.listing);
     rc = read_whole(o->file, &raw, err);
     if (rc == RC_OK) {
         sha256_init(&h);
@@ -751,7 +755,10 @@ int facts_import(const struct facts_import_opts *o, struct rc_err *err) {
     store_finalize(im.insert);
     for (i = 0; im.probe && i < im.t.nfkeys; i++) store_finalize(im.probe[i]);
     free(im.probe);
-    rows_free(&im.file_rows, im.t.ncols);
+    rows_free(&im.record, im.t.ncols);
+    free(im.last_period);
+    free(im.one_source);
+    buf_free(&im.listing);
     rows_free(&im.before, im.t.ncols);
     rows_free(&im.after, im.t.ncols);
     free(im.from);

@@ -25,11 +25,20 @@ struct row *rows_add(struct rowset *rs, size_t ncols, int line) {
     return r;
 }
 
+void rows_clear(struct row *r, size_t ncols) {
+    size_t k;
+    for (k = 0; k < ncols; k++) {
+        if (r->v[k].type == STORE_TEXT) free(r->v[k].s);
+        r->v[k].type = STORE_NULL;
+    }
+    free(r->key);
+    r->key = NULL;
+}
+
 void rows_free(struct rowset *rs, size_t ncols) {
-    size_t i, k;
+    size_t i;
     for (i = 0; i < rs->n; i++) {
-        for (k = 0; k < ncols; k++)
-            if (rs->rows[i].v[k].type == STORE_TEXT) free(rs->rows[i].v[k].s);
+        rows_clear(&rs->rows[i], ncols);
         free(rs->rows[i].v);
         free(rs->rows[i].key);
     }

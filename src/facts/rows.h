@@ -35,6 +35,8 @@ struct rowset {                /* owns its rows */
 /* A new row of ncols NULL values at the end of rs. */
 struct row *rows_add(struct rowset *rs, size_t ncols, int line);
 void rows_free(struct rowset *rs, size_t ncols);
+/* Set every value of r back to NULL (to reuse it for the next record). */
+void rows_clear(struct row *r, size_t ncols);
 
 /* The value as SQLite prints it (REAL with the fewest digits that read
 ** back the same, always with a point or exponent), "NULL" for NULL. */
