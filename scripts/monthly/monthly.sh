@@ -28,6 +28,9 @@
 # reportc said), and the run stops there: no brief is built and the exit
 # status is 1, which systemd records as a failed unit and cron mails.
 #
+# One run at a time: a second run while one holds the lock beside the
+# store (DB.monthly-lock, flock) exits 1 at once.
+#
 # Then `reportc facts check` (a problem also stops the run, status 1), and
 # the batch: -D period=last-month resolved once from the clock in local
 # time (or SOURCE_DATE_EPOCH), so a run at 06:00 on the 1st builds the
@@ -49,6 +52,14 @@ if [ "${1:-}" = "--inbox" ]; then
 fi
 
 say() { echo "monthly.sh: $*" >&2; }
+
+# One run at a time (a timer and a hand-started run, say): a lock beside
+# the store, held by this shell and then by reportc batch, which inherits
+# the descriptor through exec.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$db.monthly-lock"
+    flock -n 9 || { say "another monthly run holds $db.monthly-lock"; exit 1; }
+fi
 
 # import_file FILE: one inbox file into its table.
 import_file() {

@@ -17,6 +17,7 @@ Run from the repository root.  Prints FAIL lines and ends with
 "N passed, N failed"."""
 
 import csv
+import fcntl
 import glob
 import hashlib
 import json
@@ -161,6 +162,16 @@ def test_pipeline(tmp):
     done = sorted(os.listdir(os.path.join(inbox, "done")))
     check(r.returncode == 0 and "indicators-2019-06.csv.1" in done and "0 added, 0 changed, 0 removed" in r.stdout,
           f"re-delivery: exit {r.returncode}, done/ {done}")
+
+    # a second run while one holds the lock (flock(2), as flock(1) takes it) stops at once
+    if shutil.which("flock"):
+        with open(os.path.join(home, "out", "facts.db.monthly-lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            r = monthly(home, AUG_10)
+        check(r.returncode == 1 and "another monthly run holds" in r.stderr,
+              f"a run while another holds the lock: exit {r.returncode}: {r.stderr.strip()!r}")
+    else:
+        skip("flock missing (util-linux): the one-run-at-a-time lock not checked")
 
     # a store that fails facts check builds nothing
     c = sqlite3.connect(db)
