@@ -8,8 +8,9 @@ SOURCE_DATE_EPOCH in July imports both (to inbox/done/), checks the store
 and builds every state's June brief with that state's figures and
 "数据截至 2019-06（导入于 2019-07-10）"; a second run builds nothing new;
 a bad file for July stops an August run with exit 1, FILE.error beside
-it and no brief built, and so does a store that fails `facts check`.
-Also: the systemd units pass `systemd-analyze verify` (installed into a
+it and no brief built, and so does a store that fails `facts check`;
+the fixed file is imported; a re-delivered month is kept in done/ under a
+new name; a run while another holds the lock stops at once.  Also: the systemd units pass `systemd-analyze verify` (installed into a
 temporary root: their /srv/reportc paths rewritten to it), and the README's
 Slurm script is scripts/slurm/briefs.sh verbatim.
 
