@@ -113,6 +113,11 @@ static int each_bad(struct check *c, const char *table, const char *pattern, con
     c->what = what;
     rc = facts_query(c->store, (char *)sql.data, NULL, fn ? fn : bad_row, fn ? ctx : c, err);
     buf_free(&sql);
+    if (rc == RC_SQL) {         /* a table not shaped as the check expects: a problem too */
+        problem(c, "table %s cannot be checked: %s", table, err->msg);
+        err->code = RC_OK;
+        return RC_OK;
+    }
     return rc;
 }
 

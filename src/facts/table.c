@@ -75,7 +75,8 @@ static enum facts_type type_of(const char *decl, const char **name) {
     if (strcasestr(decl, "CHAR") || strcasestr(decl, "CLOB") || strcasestr(decl, "TEXT")) {
         *name = "TEXT"; return FACTS_TEXT;
     }
-    if (strcasestr(decl, "BLOB") || decl[0] == '\0') { *name = "BLOB"; return FACTS_BLOB; }
+    if (decl[0] == '\0') { *name = "ANY"; return FACTS_ANY; }      /* no type: takes what it is given */
+    if (strcasestr(decl, "BLOB")) { *name = "BLOB"; return FACTS_BLOB; }
     if (strcasestr(decl, "REAL") || strcasestr(decl, "FLOA") || strcasestr(decl, "DOUB")) {
         *name = "REAL"; return FACTS_REAL;
     }
@@ -120,15 +121,24 @@ static int add_fkey_column(struct store_stmt *st, void *ctx, struct rc_err *err)
     return RC_OK;
 }
 
+static int load_columns(struct store *s, struct facts_table *t, struct rc_err *err) {
+    return facts_query(s, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk"
+                          " FROM pragma_table_info(?1) ORDER BY cid", t->name, add_column, t, err);
+}
+
 /* A foreign key written `REFERENCES parent` names no parent columns: it
-** means the parent's primary key. */
+** means the parent's primary key.  Only the parent's columns are read,
+** not its own foreign keys, so a table that refers to itself (or two that
+** refer to each other) is no endless recursion. */
 static int fill_parent_keys(struct store *s, struct facts_fkey *fk, struct rc_err *err) {
     struct facts_table parent;
     size_t i, k;
     int rc;
     for (i = 0; i < fk->ncols && fk->parent_col[i]; i++) {}
     if (i == fk->ncols) return RC_OK;
-    if ((rc = facts_table_load(s, fk->parent, &parent, err)) != RC_OK) return rc;
+    memset(&parent, 0, sizeof parent);
+    parent.name = xstrdup(fk->parent, "a table name");
+    if ((rc = load_columns(s, &parent, err)) != RC_OK) { facts_table_free(&parent); return rc; }
     for (i = 0; i < fk->ncols; i++)
         for (k = 0; k < parent.ncols; k++)
             if (parent.cols[k].pk == (int)i + 1 && !fk->parent_col[i])
@@ -171,8 +181,7 @@ int facts_table_load(struct store *s, const char *name, struct facts_table *t, s
     snprintf(sql, sizeof sql, "%s AND name = ?1 COLLATE NOCASE", USER_TABLES);
     if ((rc = facts_query(s, sql, name, found_name, &t->name, err)) != RC_OK) return rc;
     if (t->name == NULL) return no_such_table(s, name, err);
-    rc = facts_query(s, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk"
-                       " FROM pragma_table_info(?1) ORDER BY cid", t->name, add_column, t, err);
+    rc = load_columns(s, t, err);
     if (rc == RC_OK)
         rc = facts_query(s, "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1)"
                            " ORDER BY id, seq", t->name, add_fkey_column, t, err);

@@ -399,6 +399,23 @@ def test_check(store, tmp):
     check("import 1" not in err and "records an import into a table that does not exist" in err,
           f"check names the import into a missing table: {err!r}")
     check("problems found by facts check" in err, f"check ends with the count: {err!r}")
+    # a hostile schema: tables that refer to themselves and to each other, an
+    # untyped column, an imports table of the wrong shape
+    odd = os.path.join(tmp, "odd.db")
+    c = sqlite3.connect(odd)
+    c.executescript("CREATE TABLE t(id TEXT PRIMARY KEY, parent REFERENCES t, source_id TEXT, locator TEXT);"
+                    "CREATE TABLE a(id INTEGER PRIMARY KEY, b_id REFERENCES b);"
+                    "CREATE TABLE b(id INTEGER PRIMARY KEY, a_id REFERENCES a);"
+                    "CREATE TABLE imports(x);")
+    c.close()
+    r = imp(odd, "t", write(os.path.join(tmp, "self.csv"), "id,parent\nx,\ny,x\nz,q\n"))
+    check(r.returncode == 1 and "self.csv:4: column 'parent': 'q' is not in t(id)" in r.stderr,
+          f"a self-referencing table: {r.returncode} {r.stderr.strip()!r}")
+    r = imp(odd, "a", write(os.path.join(tmp, "a.csv"), "id,b_id\n1,\n"))
+    check(r.returncode == 1 and r.stderr.count("\n") == 1, f"a wrong imports table: {r.stderr.strip()!r}")
+    r = run("facts", "check", "--db", odd)
+    check(r.returncode == 1 and "table imports cannot be checked" in r.stderr and "no sources table" in r.stderr,
+          f"check of a store of another shape lists, not stops: {r.stderr.strip()!r}")
     r = run("facts", "check", "--db", write(os.path.join(tmp, "junk.db"), b"not a database" * 100))
     check(r.returncode == 1 and r.stderr.count("\n") == 1, f"check of a non-database: {r.stderr!r}")
 
