@@ -20,8 +20,8 @@
 
 void csv_reader_init(struct csv_reader *r, const char *path, const char *text, size_t len) {
     r->path = path;
-    r->p = text;
-    r->end = text + len;
+    r->p = text ? text : "";        /* an empty file has no data */
+    r->end = r->p + len;
     r->line = 1;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) r->p += 3;
 }
