@@ -145,7 +145,12 @@ void layout_need(struct layout *L, float h) {
 
 int layout_shape(struct layout *L, struct para *p, int family, float size,
                  const char *text, const char *where) {
-    int rc = para_shape(p, L->fs, family, size, text, L->err);
+    struct para_style st = { family, size, 0, 0, -1, 0, 0 };
+    int rc;
+    para_init(p);
+    p->punct = para_punct_named(L->theme->punctuation);
+    para_add(p, &st, text, NULL);
+    rc = para_finish(p, L->fs, L->err);
     if (rc != RC_OK && where) {
         char msg[sizeof L->err->msg];
         memcpy(msg, L->err->msg, sizeof msg);
@@ -212,6 +217,7 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
     size_t i;
     int rc, mono = fontset_family(L->fs, "mono");
     para_init(p);       /* the caller frees p whatever happens here */
+    p->punct = para_punct_named(L->theme->punctuation);
     if (markup_parse(text, &m, err, sizeof err) != 0) return fail_at(L, RC_DATA, where, err);
     notes->first = L->note_count + 1;
     for (i = 0; i < m.nruns; i++) {

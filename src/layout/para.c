@@ -217,6 +217,7 @@ static void add_cluster(struct para *p, struct fontset *fs, int face, const unsi
     g->size = st->size;
     g->rise = st->rise;
     g->gap = 0;
+    g->lead = 0;
     for (q = k; q < kend; q++) {
         struct para_shaped *s = push_shaped(p);
         s->gid = (uint16_t)info[q].codepoint;
@@ -257,6 +258,136 @@ static void shape_run(struct para *p, struct fontset *fs, int face, hb_script_t 
     }
 }
 
+/* ---- punctuation adjustment (clreq 3.1.6) ----------------------------------------
+**
+** A full-width mark has its ink in one half of its em and the other half
+** blank.  Between two adjacent marks the blank is cut to at most half an
+** em: the first mark's blank right side goes (。」 ）， ：“ 1.5 em), else
+** the second's blank left side (（「), so three marks take 2 em (）、（).
+** Which half is blank is read from the glyph's bounds, not assumed from
+** the character: Noto SC sets ：；！？ left in the em (mainland style), a
+** Traditional face centres them, and a centred mark is left alone.  The
+** face's `halt` feature positions the compressed glyph where it has one;
+** otherwise the blank half of the advance is taken away by hand. */
+
+enum { BLANK_NONE, BLANK_LEFT, BLANK_RIGHT };
+
+/* Marks that clreq adjusts: brackets, quotes, pause and stop marks. */
+static int is_opening(uint32_t cp) {
+    switch (cp) {
+    case 0xFF08: case 0x3014: case 0xFF3B: case 0xFF5B: case 0x3008: case 0x300A:
+    case 0x300C: case 0x300E: case 0x3010: case 0x3016: case 0x3018: case 0x301A:
+    case 0x201C: case 0x2018:
+        return 1;
+    }
+    return 0;
+}
+
+static int is_adjustable(uint32_t cp) {
+    switch (cp) {
+    case 0xFF09: case 0x3015: case 0xFF3D: case 0xFF5D: case 0x3009: case 0x300B:
+    case 0x300D: case 0x300F: case 0x3011: case 0x3017: case 0x3019: case 0x301B:
+    case 0x201D: case 0x2019:
+    case 0x3002: case 0xFF0C: case 0x3001: case 0xFF0E: case 0xFF1A: case 0xFF1B:
+    case 0xFF01: case 0xFF1F:
+        return 1;
+    }
+    return is_opening(cp);
+}
+
+/* The blank half of a one-glyph full-width mark, from its ink bounds. */
+static int blank_side(const struct para *p, struct fontset *fs, const struct para_glyph *g) {
+    hb_glyph_extents_t ext;
+    const struct para_shaped *s;
+    float scale, left, right, half, slack;
+    if (g->nshaped != 1 || g->ntext != 1 || !is_adjustable(g->cp)) return BLANK_NONE;
+    if (g->advance < g->size * 0.9f || g->advance > g->size * 1.1f) return BLANK_NONE;
+    s = &p->shaped[g->shaped];
+    if (!hb_font_get_glyph_extents(fontset_hb(fs, g->face), s->gid, &ext) || ext.width <= 0)
+        return BLANK_NONE;
+    scale = g->size / (float)fontset_upem(fs, g->face);
+    left = s->x + (float)ext.x_bearing * scale;
+    right = left + (float)ext.width * scale;
+    half = g->advance / 2;
+    slack = g->size * 0.06f;      /* ink may touch the middle of the em */
+    if (left >= -slack && right <= half + slack) return BLANK_RIGHT;
+    if (left >= half - slack && right <= g->advance + slack) return BLANK_LEFT;
+    return BLANK_NONE;
+}
+
+/* The mark shaped with `halt`: its advance and x offset in pt, or 0 when
+** the face has no halt form for it that removes the blank `side`. */
+static int halt_form(const struct para *p, struct fontset *fs, const struct para_glyph *g,
+                     int side, float *advance, float *x) {
+    hb_buffer_t *b = fontset_buffer(fs);
+    hb_feature_t halt = { HB_TAG('h', 'a', 'l', 't'), 1, HB_FEATURE_GLOBAL_START,
+                          HB_FEATURE_GLOBAL_END };
+    const hb_glyph_info_t *info;
+    const hb_glyph_position_t *pos;
+    float scale = g->size / (float)fontset_upem(fs, g->face), tol = g->size * 0.02f;
+    unsigned m;
+    hb_buffer_add_codepoints(b, p->cps, (int)p->ncps, g->text, (int)g->ntext);
+    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_set_script(b, HB_SCRIPT_HAN);
+    hb_buffer_set_language(b, script_language(HB_SCRIPT_HAN));
+    hb_shape(fontset_hb(fs, g->face), b, &halt, 1);
+    info = hb_buffer_get_glyph_infos(b, &m);
+    pos = hb_buffer_get_glyph_positions(b, NULL);
+    if (m != 1 || info[0].codepoint != p->shaped[g->shaped].gid) return 0;
+    *advance = (float)pos[0].x_advance * scale;
+    *x = (float)pos[0].x_offset * scale;
+    if (*advance > g->advance / 2 + tol || *advance < g->advance / 2 - tol) return 0;
+    if (side == BLANK_LEFT ? *x > -g->advance / 2 + tol : *x < -tol) return 0;
+    return 1;
+}
+
+/* Take the blank half off side `side` of glyph i. */
+static void compress_mark(struct para *p, struct fontset *fs, size_t i, int side) {
+    struct para_glyph *g = &p->glyphs[i];
+    struct para_shaped *s = &p->shaped[g->shaped];
+    float advance, x;
+    if (halt_form(p, fs, g, side, &advance, &x)) {
+        s->x = x;
+        g->advance = advance;
+        return;
+    }
+    if (side == BLANK_LEFT) s->x -= g->advance / 2;
+    g->advance /= 2;
+}
+
+static void adjust_punctuation(struct para *p, struct fontset *fs) {
+    unsigned char *blank;
+    size_t i;
+    if (p->punct == PARA_PUNCT_FULL || p->nglyphs == 0) return;
+    blank = xmalloc(p->nglyphs, "punctuation sides");
+    for (i = 0; i < p->nglyphs; i++) blank[i] = (unsigned char)blank_side(p, fs, &p->glyphs[i]);
+    for (i = 0; i < p->nglyphs; i++) {
+        if (p->punct == PARA_PUNCT_HALF) {
+            if (blank[i] != BLANK_NONE) compress_mark(p, fs, i, blank[i]);
+            continue;
+        }
+        if (i + 1 < p->nglyphs && blank[i + 1] != BLANK_NONE && blank[i] != BLANK_NONE) {
+            if (blank[i] == BLANK_RIGHT) {
+                compress_mark(p, fs, i, BLANK_RIGHT);
+                blank[i] = BLANK_NONE;
+            } else if (blank[i + 1] == BLANK_LEFT) {
+                compress_mark(p, fs, i + 1, BLANK_LEFT);
+                blank[i + 1] = BLANK_NONE;
+            }
+        }
+        /* what is still blank on the left of an opening mark goes at a line start */
+        if (blank[i] == BLANK_LEFT && is_opening(p->glyphs[i].cp))
+            p->glyphs[i].lead = p->glyphs[i].advance / 2;
+    }
+    free(blank);
+}
+
+enum para_punct para_punct_named(const char *name) {
+    if (strcmp(name, "full") == 0) return PARA_PUNCT_FULL;
+    if (strcmp(name, "half") == 0) return PARA_PUNCT_HALF;
+    return PARA_PUNCT_COMPRESS;
+}
+
 int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     size_t i, end, n;
     unsigned char *brk;
@@ -281,6 +412,7 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     free(scripts);
     if (rc != RC_OK) { para_free(p); return rc; }
     space_han_latin(p);
+    adjust_punctuation(p, fs);
     free(p->styles);
     p->styles = NULL;
     return RC_OK;
@@ -298,7 +430,8 @@ static int is_space_cluster(const struct para_glyph *g) {
     return g->cp == ' ' && g->ntext == 1;
 }
 
-static void add_line(struct para *p, size_t first, size_t end, float indent, int last) {
+static void add_line(struct para *p, size_t first, size_t end, float indent, float lead,
+                     int last) {
     struct para_line *l;
     size_t i;
     if (p->nlines == p->caplines) {
@@ -310,8 +443,9 @@ static void add_line(struct para *p, size_t first, size_t end, float indent, int
     l->first = first;
     l->end = end;
     l->indent = indent;
+    l->lead = end > first ? lead : 0;
     l->last = last;
-    l->width = 0;
+    l->width = -l->lead;
     for (i = first; i < end; i++) l->width += p->glyphs[i].advance + p->glyphs[i].gap;
     if (end > first) l->width -= p->glyphs[end - 1].gap;
 }
@@ -323,29 +457,33 @@ static size_t skip_spaces(const struct para *p, size_t i) {
 
 void para_break(struct para *p, float width, float indent) {
     size_t start = skip_spaces(p, 0), i, cand = 0;
-    float w = indent, line_indent = indent;
+    float w = indent, line_indent = indent, lead = 0;
     p->nlines = 0;
     for (i = start; i < p->nglyphs; i++) {
         const struct para_glyph *g = &p->glyphs[i];
         if (i > start && g->brk == LB_MUST) {
-            add_line(p, start, i, line_indent, 1);
-            start = i; cand = 0; w = line_indent = 0;
+            add_line(p, start, i, line_indent, lead, 1);
+            start = i; cand = 0; w = line_indent = lead = 0;
         } else if (i > start && g->brk == LB_ALLOW) {
             cand = i;
         }
         /* A space may hang past the margin: it is trimmed at the break. */
         if (w + g->advance > width + 0.01f && !is_space_cluster(g) && i > start) {
             size_t at = cand > start ? cand : i;
-            add_line(p, start, at, line_indent, 0);
+            add_line(p, start, at, line_indent, lead, 0);
             start = skip_spaces(p, at);
-            cand = 0; line_indent = 0; w = 0;
+            cand = 0; line_indent = 0;
             i = start;   /* rescan from the new line's first glyph */
             if (i >= p->nglyphs) break;
+            /* a line that a break starts sets its opening bracket flush (clreq) */
+            lead = p->glyphs[i].lead;
+            w = -lead;
             g = &p->glyphs[i];
         }
         w += g->advance + g->gap;
     }
-    if (start < p->nglyphs || p->nlines == 0) add_line(p, start, p->nglyphs, line_indent, 1);
+    if (start < p->nglyphs || p->nlines == 0)
+        add_line(p, start, p->nglyphs, line_indent, start < p->nglyphs ? lead : 0, 1);
 }
 
 float para_max_width(const struct para *p) {
@@ -415,7 +553,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
                     float x, float y, float width, enum doc_align align,
                     enum dl_role role, int bold) {
     const struct para_line *l = &p->lines[i];
-    float pen = l->indent, extra = 0, slack = width - l->indent - l->width;
+    float pen = l->indent - l->lead, extra = 0, slack = width - l->indent - l->width;
     float *xs = xreallocarray(NULL, l->end - l->first + 1, sizeof *xs, "glyph positions");
     const struct para_glyph *prev = NULL;
     struct dl_text *run = NULL;

@@ -29,6 +29,11 @@
 ** include kern, liga and the marks): bits of para_style.features. */
 enum { PARA_FEAT_HALT = 1, PARA_FEAT_PALT = 2 };
 
+/* Punctuation adjustment (theme `punctuation`, clreq 3.1.6): compress
+** adjacent full-width marks and set a line-start opening bracket flush;
+** leave every mark a full em; or set every mark half an em. */
+enum para_punct { PARA_PUNCT_COMPRESS, PARA_PUNCT_FULL, PARA_PUNCT_HALF };
+
 struct para_style {
     int   family;          /* font set family */
     float size;            /* pt */
@@ -57,17 +62,20 @@ struct para_glyph {        /* one cluster */
     float    size, rise;
     float    advance;      /* pt, from HarfBuzz */
     float    gap;          /* space after it (Han-Latin gap), dropped at line end */
+    float    lead;         /* pt taken off its blank left side when it starts a line */
 };
 
 struct para_line {
     size_t first, end;     /* glyphs [first, end), trailing spaces excluded */
     float  width;          /* natural width, pt */
     float  indent;         /* pt, first line only */
+    float  lead;           /* pt its first cluster moves left (a flush opening bracket) */
     int    last;           /* last line of the paragraph (or before a hard break) */
 };
 
 struct para {
     float size;                          /* the size of the first run */
+    enum para_punct punct;               /* set before para_finish; default compress */
     struct dl_color color, link_color;   /* ink of text and of links */
     struct para_glyph *glyphs;  size_t nglyphs;          /* clusters */
     struct para_shaped *shaped; size_t nshaped, capshaped;
@@ -83,6 +91,9 @@ void para_init(struct para *p);
 /* Add `text` in `style`; a link URL (or NULL) is copied. */
 void para_add(struct para *p, const struct para_style *style, const char *text, const char *url);
 int  para_finish(struct para *p, struct fontset *fs, struct rc_err *err);
+
+/* The mode a theme names ("compress", "full", "half"); compress otherwise. */
+enum para_punct para_punct_named(const char *name);
 
 /* One run of plain text: para_init + para_add + para_finish. */
 int para_shape(struct para *p, struct fontset *fs, int family, float size,

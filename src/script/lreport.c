@@ -137,6 +137,7 @@ struct opt {
 
 static const char *const LEGENDS[] = { "right", "bottom", "none", NULL };
 static const char *const RULES[] = { "three-line", "grid", NULL };
+static const char *const PUNCTUATION[] = { "compress", "full", "half", NULL };
 static const char *const ALIGNS[] = { "left", "right", "center", "decimal", NULL };
 static const char *const CHART_EMPTY[] = { "error", "box", NULL };
 
@@ -157,6 +158,7 @@ static const struct opt THEME_OPTIONS[] = {
     { "leading", OPT_NUMBER, 0.8, 4, NULL, "times the type size", TH(leading) },
     LENGTH(para_space, 0, 200),
     { "indent", OPT_NUMBER, 0, 20, NULL, "em", TH(indent) },
+    { "punctuation", OPT_CHOICE, 0, 0, PUNCTUATION, NULL, TH(punctuation) },
     NAME(body_family), NAME(heading_family), NAME(table_family),
     { "heading_numbers", OPT_PATTERNS, 0, 31, NULL, NULL, TH(heading_numbers) },
     COLOR(heading_color), COLOR(text_color), COLOR(link_color), COLOR(accent_color),
