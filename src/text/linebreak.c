@@ -267,11 +267,16 @@ static const uint16_t paired_chars[] = {
     0x2014, 0x2015, 0x2025, 0x2026, 0x22EF, 0x2E3A, /* — ― ‥ … ⋯ ⸺ */
 };
 
-/* T5: Chinese magnitudes and units that stay with the numeral before
-** them: 十 百 千 万 萬 亿 億 兆, 元, 年 月 日 时 号. */
+/* T5: Chinese magnitudes, units and measure words that stay with the
+** numeral before them: 十 百 千 万 亿 兆, 元, 年 月 日 时 号, 位 个 家 名
+** 人 次 项 倍 and other measure words. */
 static const uint16_t unit_chars[] = {
-    0x4E07, 0x4EBF, 0x5104, 0x5143, 0x5146, 0x5341, 0x5343, 0x53F7,
-    0x5E74, 0x65E5, 0x65F6, 0x6708, 0x767E, 0x842C,
+    0x4E07, 0x4E2A, 0x4EBA, 0x4EBF, 0x4EF6, 0x4F4D, 0x4F59, 0x4F8B,
+    0x500D, 0x5104, 0x5143, 0x5146, 0x518C, 0x5341, 0x5343, 0x53F0,
+    0x53F7, 0x540D, 0x5428, 0x5468, 0x591A, 0x5929, 0x5BB6, 0x5C4A,
+    0x5C81, 0x5E74, 0x5EA6, 0x5EA7, 0x5F20, 0x6237, 0x6240, 0x6279,
+    0x65E5, 0x65F6, 0x6708, 0x671F, 0x6761, 0x6B21, 0x6B3E, 0x767E,
+    0x79CD, 0x7BC7, 0x7C73, 0x842C, 0x90E8, 0x9879,
 };
 
 static int in_sorted(const uint16_t *set, size_t count, uint32_t cp) {
@@ -324,16 +329,47 @@ static void clreq_pass(const uint32_t *cps, size_t n, unsigned char *brk) {
     }
 }
 
-/* T5: a numeral keeps the magnitude or unit after it ("3.5万"). */
+/* The character before position i, past the marks joined to it and one
+** space (fold_space leaves one); n when there is none. */
+static size_t before_glue(const uint32_t *cps, size_t i, size_t n) {
+    size_t k;
+    if (i == 0) return n;
+    k = i - 1;
+    while (k > 0 && IS_MARK(linebreak_class(cps[k]))) k--;
+    if (cps[k] != ' ') return k;
+    if (k == 0) return n;
+    k--;
+    while (k > 0 && IS_MARK(linebreak_class(cps[k]))) k--;
+    return k;
+}
+
+/* Where the numeral that ends at position `last` starts. */
+static size_t numeral_start(const uint32_t *cps, size_t last) {
+    while (last > 0 && (IS(linebreak_class(cps[last - 1]), NU)
+                        || ((cps[last - 1] == '.' || cps[last - 1] == ',') && last > 1
+                            && IS(linebreak_class(cps[last - 2]), NU))))
+        last--;
+    return last;
+}
+
+/* T5: a numeral keeps the magnitude or unit after it ("3.5万", "2018 年"),
+** with or without the space the Han-Latin gap stands for; "第 64 位" keeps
+** its ordinal prefix and "4 月 29 日" the date's earlier part. */
 static void number_unit_pass(const uint32_t *cps, size_t n, unsigned char *brk) {
-    size_t i;
+    size_t i, k, first, prev;
     for (i = 1; i < n; i++) {
-        size_t base = i - 1;
-        if (brk[i] != LB_ALLOW) continue;
-        while (base > 0 && IS_MARK(linebreak_class(cps[base]))) base--;
+        if (!IN_SET(unit_chars, cps[i])) continue;
+        k = before_glue(cps, i, n);
         /* the class first: the search would run at almost every ideograph */
-        if (IS(linebreak_class(cps[base]), NU) && IN_SET(unit_chars, cps[i]))
-            forbid(brk, i);
+        if (k == n || !IS(linebreak_class(cps[k]), NU)) continue;
+        for (first = k + 1; first <= i; first++) forbid(brk, first);
+        while (i + 1 < n && IN_SET(unit_chars, cps[i + 1])) forbid(brk, ++i);   /* 亿元 */
+        first = numeral_start(cps, k);
+        prev = before_glue(cps, first, n);
+        if (prev != n && (cps[prev] == 0x7B2C /* 第 */
+                          || ((cps[prev] == 0x5E74 || cps[prev] == 0x6708)   /* 年 月 */
+                              && (cps[i] == 0x6708 || cps[i] == 0x65E5 || cps[i] == 0x53F7))))
+            for (k = prev + 1; k <= first; k++) forbid(brk, k);
     }
 }
 

@@ -241,9 +241,15 @@ static void test_sentences(void) {
     CHECK_BREAKS("所谓‘安全’问题", "所|谓|‘安|全’|问|题");
     CHECK_BREAKS("「引用」『书名』【注】", "「引|用」|『书|名』|【注】");
     CHECK_BREAKS("他说——不……", "他|说|——|不……");
-    CHECK_BREAKS("增长20.4%，约3.5万亿元", "增|长|20.4%，|约|3.5万|亿|元");
+    /* a numeral keeps all its units, and a date its parts (issue 11) */
+    CHECK_BREAKS("增长20.4%，约3.5万亿元", "增|长|20.4%，|约|3.5万亿元");
     CHECK_BREAKS("2019-12发布", "2019-12|发|布");
-    CHECK_BREAKS("2019年12月", "2019年|12月");
+    CHECK_BREAKS("2019年12月", "2019年12月");
+    CHECK_BREAKS("于2018 年发布", "于|2018 年|发|布");
+    CHECK_BREAKS("约1.2 亿元规模", "约|1.2 亿元|规|模");
+    CHECK_BREAKS("于4 月 29 日发布", "于|4 月 29 日|发|布");
+    CHECK_BREAKS("全球第 64 位。", "全|球|第 64 位。");
+    CHECK_BREAKS("共 3 人参加", "共 |3 人|参|加");
     CHECK_BREAKS("价格$1,000.00美元", "价|格|$1,000.00|美|元");
     CHECK_BREAKS("占比50％以上", "占|比|50％|以|上");
     CHECK_BREAKS("GCI 2018排名", "GCI |2018|排|名");
