@@ -295,8 +295,10 @@ static int is_adjustable(uint32_t cp) {
     return is_opening(cp);
 }
 
-/* The blank half of a one-glyph full-width mark, from its ink bounds. */
-static int blank_side(const struct para *p, struct fontset *fs, const struct para_glyph *g) {
+/* The blank half of a one-glyph full-width mark, from its ink bounds;
+** `ink` gets where its ink begins, pt from the cluster's origin. */
+static int blank_side(const struct para *p, struct fontset *fs, const struct para_glyph *g,
+                      float *ink) {
     hb_glyph_extents_t ext;
     const struct para_shaped *s;
     float scale, left, right, half, slack;
@@ -308,6 +310,7 @@ static int blank_side(const struct para *p, struct fontset *fs, const struct par
     scale = g->size / (float)fontset_upem(fs, g->face);
     left = s->x + (float)ext.x_bearing * scale;
     right = left + (float)ext.width * scale;
+    *ink = left;
     half = g->advance / 2;
     slack = g->size * 0.06f;      /* ink may touch the middle of the em */
     if (left >= -slack && right <= half + slack) return BLANK_RIGHT;
@@ -357,10 +360,13 @@ static void compress_mark(struct para *p, struct fontset *fs, size_t i, int side
 
 static void adjust_punctuation(struct para *p, struct fontset *fs) {
     unsigned char *blank;
+    float *ink;
     size_t i;
     if (p->punct == PARA_PUNCT_FULL || p->nglyphs == 0) return;
     blank = xmalloc(p->nglyphs, "punctuation sides");
-    for (i = 0; i < p->nglyphs; i++) blank[i] = (unsigned char)blank_side(p, fs, &p->glyphs[i]);
+    ink = xreallocarray(NULL, p->nglyphs, sizeof *ink, "punctuation ink");
+    for (i = 0; i < p->nglyphs; i++)
+        blank[i] = (unsigned char)blank_side(p, fs, &p->glyphs[i], &ink[i]);
     for (i = 0; i < p->nglyphs; i++) {
         if (p->punct == PARA_PUNCT_HALF) {
             if (blank[i] != BLANK_NONE) compress_mark(p, fs, i, blank[i]);
@@ -375,11 +381,13 @@ static void adjust_punctuation(struct para *p, struct fontset *fs) {
                 blank[i + 1] = BLANK_NONE;
             }
         }
-        /* what is still blank on the left of an opening mark goes at a line start */
+        /* An opening mark still blank on its left starts a line with its
+        ** ink on the margin (the blank half and the bearing inside the ink half). */
         if (blank[i] == BLANK_LEFT && is_opening(p->glyphs[i].cp))
-            p->glyphs[i].lead = p->glyphs[i].advance / 2;
+            p->glyphs[i].lead = ink[i];
     }
     free(blank);
+    free(ink);
 }
 
 enum para_punct para_punct_named(const char *name) {
