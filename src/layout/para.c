@@ -580,7 +580,9 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
         if (k > l->first && g->brk != LB_NO) pen += extra;
         if (run == NULL || !same_run(prev, g)) {
             if (run) run->width = x + pen - run->x;
-            run = display_add_text(page, g->face, g->size, x + pen, y + g->rise, role);
+            /* a flush bracket's run still starts at the line's edge; the glyph moves */
+            run = display_add_text(page, g->face, g->size, x + pen + (k == l->first ? l->lead : 0),
+                                   y + g->rise, role);
             run->bold = bold || g->bold;
             run->line = line_id;
             run->color = g->link >= 0 ? p->link_color : p->color;
