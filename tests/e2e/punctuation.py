@@ -3,7 +3,7 @@ the display list of documents built in a temporary folder.
 
 * Adjacent full-width marks: a pair advances 1.5 em, three in a row 2 em
   (theme punctuation = "compress", the default); 2 em and 3 em with
-  punctuation = "full".
+  punctuation = "full", 1 em and 1.5 em with "half".
 * An opening bracket that a line break brings to a line start is set
   flush: its ink at the left margin within 0.5 pt (glyph bounds from the
   font through fontTools).
@@ -75,7 +75,8 @@ def glyphs_of(runs):
 
 def check_pairs(d):
     texts = ["甲" + s + "乙" for s in PAIRS + TRIPLES]
-    for mode, pair_em, triple_em in (("compress", 1.5, 2.0), ("full", 2.0, 3.0)):
+    for mode, pair_em, triple_em in (("compress", 1.5, 2.0), ("full", 2.0, 3.0),
+                                     ("half", 1.0, 1.5)):
         dl = build(d, "pairs_" + mode, texts, punctuation=mode)
         if dl is None:
             continue
