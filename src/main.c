@@ -191,6 +191,18 @@ static void on_signal(int sig) {
     raise(sig);
 }
 
+/* A build stopped by SIGINT, SIGTERM or SIGHUP (its terminal closed)
+** removes its temporary PDF and dies of the signal. */
+static void take_stop_signals(void) {
+    static const int STOP[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    size_t i;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof STOP / sizeof *STOP; i++) sigaction(STOP[i], &sa, NULL);
+}
+
 static int build(const struct options *o, struct rc_err *err) {
     struct job j;
     memset(&j, 0, sizeof j);
@@ -234,6 +246,9 @@ int main(int argc, char **argv) {
     struct rc_err err = { 0, "" };
     int rc;
     mem_on_failure(job_remove_temp);
+    /* Past a file size limit (ulimit -f) a write fails with EFBIG, which we
+    ** report, rather than killing the process with SIGXFSZ mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) { fputs(USAGE, stderr); return 2; }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) { print_help(); return 0; }
     if (strcmp(argv[1], "--version") == 0) { printf("reportc %s\n", REPORTC_VERSION); return 0; }
@@ -247,8 +262,7 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "build") != 0) return usage_error("unknown command '%s'", argv[1]);
     if ((rc = parse_build(&o, argc, argv)) != 0) return rc;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    take_stop_signals();
     rc = build(&o, &err);
     if (rc == RC_OK) return 0;
     fprintf(stderr, "reportc: %s\n", err.msg);

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "csv.h"
 #include "plan.h"
 #include "../base/month.h"
 #include "../base/buf.h"
+#include "../base/fsutil.h"
 #include "../base/mem.h"
 
 void csv_reader_init(struct csv_reader *r, const char *path, const char *text, size_t len) {
@@ -94,8 +96,10 @@ int csv_next_record(struct csv_reader *r, struct csv_row *row, int *got, struct 
 static int read_file(const char *path, struct buf *out, struct rc_err *err) {
     char chunk[8192];
     size_t n;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return rc_fail(err, RC_IO, "%s: cannot read the job list: %s", path, strerror(errno));
+    struct stat st;
+    FILE *f;
+    int rc = fs_fopen_input(path, "the job list", &f, &st, err);
+    if (rc != RC_OK) return rc;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(out, chunk, n);
     if (ferror(f)) {
         fclose(f);
