@@ -3,8 +3,9 @@
 **
 **   reportc build SCRIPT.lua [-o OUT.pdf] [-D name=value]... [--db PATH]
 **                 [--fonts MANIFEST] [--display-list OUT.json]
-**   reportc batch SCRIPT.lua [--each name=V1,V2|A..B]... [--jobs FILE.csv]
-**                 [-o TEMPLATE] [-D name=value]... [-j N] [--shard K/N] ...
+**   reportc batch SCRIPT.lua [--each name=V1,V2|A..B]...
+**                 [--jobs FILE.csv | --jobs-sql QUERY] [-o TEMPLATE] [-D name=value]...
+**                 [-j N] [--shard K/N] [--list] ...
 **
 ** Exit status: 0 ok, 1 a script, data, font or I/O error (for batch: any
 ** job failed), 2 usage, 128+N when a batch was stopped by signal N.
@@ -42,9 +43,10 @@ struct options {
 static const char USAGE[] =
     "usage: reportc build SCRIPT.lua [-o OUT.pdf] [-D name=value]... [--db PATH]\n"
     "                     [--fonts MANIFEST] [--display-list OUT.json]\n"
-    "       reportc batch SCRIPT.lua [--each name=V1,V2,...|name=A..B]... [--jobs FILE.csv]\n"
-    "                     [-o TEMPLATE] [-D name=value]... [--db PATH] [--fonts MANIFEST]\n"
-    "                     [-j N] [--shard K/N] [--skip-unchanged] [--summary FILE.json]\n"
+    "       reportc batch SCRIPT.lua [--each name=V1,V2,...|name=A..B]...\n"
+    "                     [--jobs FILE.csv | --jobs-sql QUERY] [-o TEMPLATE] [-D name=value]...\n"
+    "                     [--db PATH] [--fonts MANIFEST] [-j N] [--shard K/N]\n"
+    "                     [--skip-unchanged] [--summary FILE.json] [--list]\n"
     "       reportc --help | --version\n";
 
 static void print_help(void) {
@@ -60,11 +62,13 @@ static void print_help(void) {
            "  --each name=V1,V2     one value per job; A..B is a range of months\n"
            "                        (2019-01..2019-12) or integers; several --each multiply\n"
            "  --jobs FILE.csv       one job per row; the header names the parameters\n"
+           "  --jobs-sql QUERY      one job per row of a query on --db; columns name them\n"
            "  -o TEMPLATE           output path with {name} fields (out/{country}/{period}.pdf)\n"
            "  -j N                  worker processes (default: the cores)\n"
            "  --shard K/N           build only jobs i with i mod N = K-1\n"
            "  --skip-unchanged      skip jobs whose inputs are those recorded beside the PDF\n"
-           "  --summary FILE.json   every job's parameters, output, status, size and time\n\n"
+           "  --summary FILE.json   every job's parameters, output, status, size and time\n"
+           "  --list                print the jobs (number, output, parameters); build none\n\n"
            "Exit status: 0 ok, 1 script/data/font error (batch: a job failed), 2 usage\n"
            "error, 128+N when a batch is stopped by signal N.\n",
            REPORTC_VERSION, USAGE);
