@@ -19,7 +19,12 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev \
            xxd sqlite3 fonts-arphic-uming fonts-wqy-microhei \
            fonts-dejavu-core fonts-droid-fallback poppler-utils qpdf \
-           mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs
+           mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
+           python3-munkres lua-check man-db chromium libjs-pdf
+# python3-munkres: fonttools depends on "scipy | munkres"; naming the small
+# one keeps apt from pulling in SciPy, NumPy, Pythran and Boost.  lua-check
+# and man-db are used by tests (luacheck, the man page); chromium by the live
+# preview test, libjs-pdf by the preview page (pdf.js).
 
 LIB_SRC  = $(sort $(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -30,7 +35,7 @@ TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/%)
 FACT_CSV = $(sort $(wildcard scripts/facts/*.csv))
 EXAMPLES = $(sort $(wildcard scripts/*.lua))
 
-.PHONY: all deps demo test check-asan bench install clean
+.PHONY: all deps demo test check-asan bench install clean FORCE
 
 all: reportc out/facts.db
 
@@ -46,6 +51,13 @@ $(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/prelude.h
 
 # The Lua half of the report module is compiled into the binary.
 $(BUILD)/src/script/lreport.o: $(BUILD)/prelude.h
+
+# REPORTC_SHARE is compiled into main.o: rebuild it when PREFIX changes.
+$(BUILD)/src/main.o: $(BUILD)/prefix.stamp
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+FORCE:
 
 $(BUILD)/prelude.h: src/script/prelude.lua
 	@mkdir -p $(BUILD)
@@ -64,9 +76,9 @@ deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: missing packages; run as root:"; \
-	  echo "  apt-get install -y $$missing"; exit 1; fi
+	  echo "  apt-get install -y --no-install-recommends $$missing"; exit 1; fi
 
 ASEAN = SGP MYS THA IDN VNM PHL BRN LAO MMR KHM
 
@@ -91,10 +103,18 @@ check-asan: all
 bench: all
 	@sh tests/bench.sh
 
+# The binary, the templates (with their LuaLS types), the font manifests
+# and the man page.  DESTDIR stages the tree (packaging); the binary finds
+# share/reportc beside its bin/ first, then the PREFIX compiled in.
+MANDIR  ?= $(PREFIX)/share/man
+SHARE    = $(DESTDIR)$(PREFIX)/share/reportc
 install: reportc
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reportc
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/fonts $(DESTDIR)$(MANDIR)/man1
 	install -m 755 reportc $(DESTDIR)$(PREFIX)/bin/reportc
-	cp -r templates fonts $(DESTDIR)$(PREFIX)/share/reportc/
+	install -m 644 fonts/*.manifest $(SHARE)/fonts/
+	for f in $$(cd templates && find . -type f -name '*.lua'); do \
+	  install -D -m 644 templates/$$f $(SHARE)/templates/$$f || exit 1; done
+	install -m 644 src/reportc.1 $(DESTDIR)$(MANDIR)/man1/reportc.1
 
 clean:
 	rm -rf out/build out/build-asan reportc out/facts.db out/*.pdf

@@ -88,9 +88,11 @@ static int dir_has(const char *dir, const char *rel) {
 }
 
 /* The folder holding templates/ and fonts/: the checkout the executable
-** sits in (it may be built in out/build/), else the installed share folder. */
+** sits in (it may be built in out/build/); else share/reportc beside the
+** bin/ it is installed in (so a tree installed with DESTDIR, or moved,
+** still finds its own files); else the share folder compiled in. */
 static void find_home(struct options *o) {
-    char exe[PATH_MAX];
+    char exe[PATH_MAX], share[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     int up;
     if (n > 0) {
@@ -101,6 +103,11 @@ static void find_home(struct options *o) {
             *slash = '\0';
             if (dir_has(exe, "fonts/fonts.manifest") && dir_has(exe, "templates")) {
                 snprintf(o->home, sizeof o->home, "%s", exe);
+                return;
+            }
+            if (up == 1 && (size_t)snprintf(share, sizeof share, "%s/share/reportc", exe) < sizeof share
+                && dir_has(share, "fonts/fonts.manifest") && dir_has(share, "templates")) {
+                snprintf(o->home, sizeof o->home, "%s", share);
                 return;
             }
         }
