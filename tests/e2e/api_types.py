@@ -1,0 +1,239 @@
+"""templates/types/report.lua (LuaLS annotations) against the real API.
+
+The accepted functions and option keys are read from the code, not from a
+second hand-kept list: the luaL_Reg tables and the key arrays handed to
+check_keys in src/script/lreport.c, its theme_fields table and chart kinds,
+and the *_KEYS / CHART_KINDS / ALIGNS sets and the functions of
+src/script/prelude.lua.  Every function and key found there must be
+annotated (a class field, a function, an alias value), and nothing else may
+be: what the API refuses must not be offered by completion.  A probe
+script then gives every annotated key to the running reportc, which must
+not call any of them unknown, while a made-up key is refused everywhere.
+.luarc.json must be valid JSON pointing LuaLS at the annotations, Lua 5.4,
+with the libraries the sandbox lacks switched off.
+Run from the repository root; ends with "N passed, N failed"."""
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from suite import REPORTC, check, finish  # noqa: E402
+
+C_SRC = "src/script/lreport.c"
+PRELUDE = "src/script/prelude.lua"
+TYPES = "templates/types/report.lua"
+
+# Which annotation class documents which option set of the code.
+C_OPTION_CLASSES = {"report.document": "report.DocumentOptions", "doc:cover": "report.CoverOptions",
+                    "doc:toc": "report.TocOptions", "doc:image": "report.ImageOptions"}
+PRELUDE_CLASSES = {"TABLE_KEYS": "report.TableOptions", "COLUMN_KEYS": "report.Column",
+                   "GROUP_KEYS": "report.ColumnGroup", "TOTAL_KEYS": "report.TableTotal",
+                   "CHART_KEYS": "report.ChartOptions"}
+REG_OWNERS = {"funcs": "report", "doc_methods": "Document", "db_methods": "Db"}
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def strings(text):
+    return re.findall(r'"([^"\\]*)"', text)
+
+
+# ---- what the code accepts ----------------------------------------------------------
+
+def c_functions(src):
+    found = {}
+    for name, body in re.findall(r"static const luaL_Reg (\w+)\[\] = \{(.*?)\};", src, re.S):
+        if name in REG_OWNERS:
+            for fn in re.findall(r'\{\s*"(\w+)"\s*,', body):
+                found.setdefault(REG_OWNERS[name], set()).add(fn)
+    return found
+
+
+def c_option_sets(src):
+    """check_keys(L, i, "what", array): the array's strings, found in the
+    function the call is in."""
+    sets = {}
+    starts = [m.start() for m in re.finditer(r"^static \w[\w\s\*]*\(", src, re.M)]
+    for m in re.finditer(r'check_keys\(L, \w+, "([^"]+)", (\w+)\)', src):
+        what, array = m.group(1), m.group(2)
+        fn_start = max(s for s in starts if s < m.start())
+        arr = re.search(r"\b%s\[\] = \{(.*?)\};" % re.escape(array), src[fn_start:m.start()], re.S)
+        sets[what] = set(strings(arr.group(1))) if arr else None
+    return sets
+
+
+def c_theme_keys(src):
+    table = re.search(r"theme_fields\[\] = \{(.*?)\};", src, re.S)
+    keys = set(re.findall(r"THEME_\w+\((\w+)\)", table.group(1))) if table else set()
+    body = re.search(r"static void set_theme\(.*?\n\}\n", src, re.S)
+    if body:
+        keys |= set(re.findall(r'strcmp\(key, "(\w+)"\)', body.group(0)))
+    return keys
+
+
+def c_chart_kinds(src):
+    fn = re.search(r"chart_kind\(lua_State.*?names\[\] = \{(.*?)\};", src, re.S)
+    return set(strings(fn.group(1))) - {""} if fn else set()
+
+
+def prelude_sets(lua):
+    sets = {}
+    for name, body in re.findall(r"^local (\w+) = \{(.*?)\}\n", lua, re.M | re.S):
+        keys = re.findall(r"(\w+) = true", body)
+        if keys:
+            sets[name] = set(keys)
+    return sets
+
+
+def prelude_functions(lua):
+    found = {"report": set(re.findall(r"^function report\.(\w+)", lua, re.M))
+             | set(re.findall(r"^report\.(\w+) = ", lua, re.M)),
+             "Document": set(re.findall(r"^function Document:(\w+)", lua, re.M))}
+    return found
+
+
+def prelude_series_keys(lua):
+    """Fields read from each series entry and from a barline's line."""
+    chart = re.search(r"^function Document:chart\(.*?^end$", lua, re.M | re.S)
+    if not chart:
+        return set()
+    body = chart.group(0)
+    return set(re.findall(r"\bs\.(\w+)", body)) | set(re.findall(r"\bl\.(\w+)", body))
+
+
+# ---- what the annotations say ---------------------------------------------------------
+
+def annotated(types):
+    classes, functions, aliases = {}, {}, {}
+    current = None
+    for line in types.splitlines():
+        m = re.match(r"---@class ([\w.]+)", line)
+        if m:
+            current = classes.setdefault(m.group(1), set())
+            continue
+        m = re.match(r"---@field (\w+)\??\s", line)
+        if m and current is not None:
+            current.add(m.group(1))
+            continue
+        if not line.startswith("---@field"):
+            current = None
+        m = re.match(r"---@alias ([\w.]+) (.*)", line)
+        if m:
+            aliases[m.group(1)] = set(strings(m.group(2)))
+        m = re.match(r"function (report|Db|Document)[.:](\w+)\(", line)
+        if m:
+            functions.setdefault(m.group(1), set()).add(m.group(2))
+    return classes, functions, aliases
+
+
+def same(label, code, notes):
+    if code is None or not code:
+        check(False, f"{label}: nothing found in the code (has it moved? update the extraction)")
+        return
+    notes = notes or set()
+    check(code == notes, f"{label}: accepted but not annotated {sorted(code - notes)}, "
+          f"annotated but refused {sorted(notes - code)}")
+
+
+def test_static():
+    src, lua = read(C_SRC), read(PRELUDE)
+    classes, functions, aliases = annotated(read(TYPES))
+    public = lambda names: {n for n in names if not n.startswith("_")}  # noqa: E731
+    cfun, pfun = c_functions(src), prelude_functions(lua)
+    for owner in ("report", "Document", "Db"):
+        same(f"{owner} functions", public(cfun.get(owner, set()) | pfun.get(owner, set())),
+             functions.get(owner))
+    check(not any(n.startswith("_") for names in functions.values() for n in names),
+          "the internal _table/_chart are not offered")
+    copts = c_option_sets(src)
+    check(set(copts) == set(C_OPTION_CLASSES),
+          f"check_keys is called for {sorted(copts)}; the test maps {sorted(C_OPTION_CLASSES)}")
+    for what, cls in C_OPTION_CLASSES.items():
+        same(f"{what} options ({cls})", copts.get(what), classes.get(cls))
+    same("theme keys (report.Theme)", c_theme_keys(src), classes.get("report.Theme"))
+    psets = prelude_sets(lua)
+    for name, cls in PRELUDE_CLASSES.items():
+        same(f"prelude {name} ({cls})", psets.get(name), classes.get(cls))
+    same("chart series/line fields (report.ChartSeries)", prelude_series_keys(lua),
+         classes.get("report.ChartSeries"))
+    kinds = c_chart_kinds(src)
+    same("chart kinds, C and prelude agree", kinds, psets.get("CHART_KINDS"))
+    same("chart kinds (report.ChartKind)", kinds, aliases.get("report.ChartKind"))
+    same("column aligns (report.Align)", psets.get("ALIGNS"), aliases.get("report.Align"))
+    print("INFO annotated: %d functions, %d option keys in %d classes" % (
+        sum(len(v) for v in functions.values()), sum(len(v) for v in classes.values()), len(classes)))
+    return classes
+
+
+# ---- the running reportc agrees --------------------------------------------------------
+
+PROBE_CALLS = {
+    "report.DocumentOptions": 'report.document{ [K] = V }',
+    "report.Theme": 'report.document{ theme = { [K] = V } }',
+    "report.CoverOptions": 'doc:cover{ [K] = V }',
+    "report.TocOptions": 'doc:toc{ [K] = V }',
+    "report.ImageOptions": 'doc:image{ [K] = V }',
+    "report.TableOptions": 'doc:table{ [K] = V }',
+    "report.Column": 'doc:table{ rows = {}, columns = { { key = "a", [K] = V } } }',
+    "report.ColumnGroup": 'doc:table{ rows = {}, columns = { { columns = { "a" }, [K] = V } } }',
+    "report.TableTotal": 'doc:table{ rows = { { a = 1 } }, columns = { "a" }, total = { [K] = V } }',
+    "report.ChartOptions": 'doc:chart{ [K] = V }',
+}
+
+
+def test_dynamic(classes, tmp):
+    lines = ['local report = require "report"', "local doc = report.document{}", "local V = true"]
+    for cls, call in PROBE_CALLS.items():
+        for key in sorted(classes.get(cls, set())) + ["zz_made_up"]:
+            lines.append("do local K = %s; local ok, e = pcall(function() %s end)\n"
+                         "  if not ok and (tostring(e):find(\"unknown option '\" .. K .. \"'\", 1, true)\n"
+                         "     or tostring(e):find(\"unknown theme key '\" .. K .. \"'\", 1, true)) then\n"
+                         "    print(\"REFUSED %s \" .. K) end end" % (json.dumps(key), call, cls))
+    lines.append("return doc")
+    script = os.path.join(tmp, "probe.lua")
+    with open(script, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    db = os.path.join(tmp, "empty.db")
+    sqlite3.connect(db).close()
+    r = subprocess.run([REPORTC, "build", script, "-o", os.path.join(tmp, "probe.pdf"), "--db", db],
+                       capture_output=True, text=True)
+    if not check(r.returncode == 0, f"the probe script runs: {r.stderr[-400:]}"):
+        return
+    refused = {tuple(line.split()[1:3]) for line in r.stderr.splitlines() if line.startswith("REFUSED ")}
+    wrongly = sorted((c, k) for c, k in refused if k != "zz_made_up")
+    check(not wrongly, f"reportc accepts every annotated key: refused {wrongly}")
+    missed = sorted(c for c in PROBE_CALLS if (c, "zz_made_up") not in refused)
+    check(not missed, f"a made-up key is refused by every option set: not by {missed}")
+
+
+def test_luarc():
+    try:
+        with open(".luarc.json", encoding="utf-8") as f:
+            rc = json.load(f)
+    except (OSError, ValueError) as e:
+        check(False, f".luarc.json is valid JSON: {e}")
+        return
+    check(rc.get("runtime.version") == "Lua 5.4", ".luarc.json: runtime.version is Lua 5.4")
+    check("templates/types" in rc.get("workspace.library", []), ".luarc.json: library has templates/types")
+    off = {k for k, v in rc.get("runtime.builtin", {}).items() if v == "disable"}
+    check({"io", "os", "debug", "package"} <= off,
+          f".luarc.json: the libraries the sandbox lacks are disabled: {sorted(off)}")
+    check("templates/?.lua" in rc.get("runtime.path", []),
+          ".luarc.json: require finds templates/ as reportc does")
+    first = read(TYPES).splitlines()[0]
+    check(first == "---@meta report", f"{TYPES} starts with ---@meta report: {first}")
+
+
+classes = test_static()
+with tempfile.TemporaryDirectory(prefix="reportc-types-") as tmp:
+    test_dynamic(classes, tmp)
+test_luarc()
+sys.exit(finish())
