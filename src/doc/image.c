@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "doc.h"
+#include "../base/fsutil.h"
 #include "../base/rc.h"
 
 static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -45,11 +46,12 @@ static int jpeg_size(FILE *f, int *w, int *h) {
 
 int doc_image_open(const char *path, float width, const char *caption,
                    struct doc_image **out, struct rc_err *err) {
-    FILE *f = fopen(path, "rb");
     unsigned char magic[2];
     struct doc_image *img;
-    int w = 0, h = 0, jpeg, bad;
-    if (f == NULL) return rc_fail(err, RC_IO, "%s: cannot read the image: %s", path, strerror(errno));
+    struct stat st;
+    FILE *f;
+    int w = 0, h = 0, jpeg, bad, rc;
+    if ((rc = fs_fopen_input(path, "the image", &f, &st, err)) != RC_OK) return rc;
     if (fread(magic, 1, 2, f) != 2) magic[0] = 0;
     rewind(f);
     jpeg = magic[0] == 0xFF;

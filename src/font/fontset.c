@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "fontset.h"
+#include "../base/fsutil.h"
+#include "../base/readset.h"
 
 #define FONTSET_MAX 32
 
@@ -22,6 +25,8 @@ struct face_slot {
     char path[512];
     struct ttf_font *font; /* NULL until first use */
     int  failed;           /* opening failed once: don't retry */
+    struct stat st;        /* the file as opened */
+    int  tracked;          /* recorded in the current read-set */
 };
 
 struct family {
@@ -35,6 +40,7 @@ struct fontset {
     struct family families[FONTSET_MAX];
     int nfamilies;
     int fallback;          /* family index of "fallback", -1 if none */
+    struct readset *reads; /* where faces used are recorded (fontset_track) */
 };
 
 static struct family *family_get(struct fontset *fs, const char *name) {
@@ -78,10 +84,11 @@ static int parse_line(struct fontset *fs, char *line, const char *path,
 int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
     char line[1024];
     int lineno = 0, rc = RC_OK;
-    FILE *f = fopen(path, "r");
+    struct stat st;
     struct fontset *fs;
-    if (f == NULL)
-        return rc_fail(err, RC_FONT, "%s: cannot read font manifest: %s", path, strerror(errno));
+    FILE *f;
+    if (fs_fopen_input(path, "the font manifest", &f, &st, err) != RC_OK)
+        return err->code = RC_FONT;
     fs = calloc(1, sizeof *fs);
     if (fs == NULL) { fclose(f); return rc_fail(err, RC_NOMEM, "out of memory"); }
     while (rc == RC_OK && fgets(line, sizeof line, f)) rc = parse_line(fs, line, path, ++lineno, err);
@@ -116,11 +123,17 @@ int fontset_is_latin(uint32_t cp) {
 static int face_open(struct fontset *fs, int i, struct rc_err *err) {
     struct face_slot *s = &fs->faces[i];
     struct rc_err e = {0};
-    if (s->font) return RC_OK;
-    if (s->failed || ttf_open(s->path, s->face_index, &s->font, &e) != RC_OK) {
-        s->failed = 1;
-        return rc_fail(err, RC_FONT, "font '%s' (%s): %s (Debian package %s)",
-                       s->family, s->role, e.code ? e.msg : s->path, s->package);
+    if (s->font == NULL) {
+        if (s->failed || ttf_open(s->path, s->face_index, &s->font, &e) != RC_OK) {
+            s->failed = 1;
+            return rc_fail(err, RC_FONT, "font '%s' (%s): %s (Debian package %s)",
+                           s->family, s->role, e.code ? e.msg : s->path, s->package);
+        }
+        if (stat(s->path, &s->st) != 0) memset(&s->st, 0, sizeof s->st);
+    }
+    if (fs->reads && !s->tracked) {
+        readset_add_stat(fs->reads, s->path, &s->st);
+        s->tracked = 1;
     }
     return RC_OK;
 }
@@ -169,6 +182,12 @@ float fontset_ascent(const struct fontset *fs, int face, float size) {
 float fontset_descent(const struct fontset *fs, int face, float size) {
     const struct ttf_metrics *m = ttf_metrics(fs->faces[face].font);
     return (float)m->descent * size / (float)m->units_per_em;
+}
+
+void fontset_track(struct fontset *fs, struct readset *rs) {
+    int i;
+    fs->reads = rs;
+    for (i = 0; i < fs->nfaces; i++) fs->faces[i].tracked = 0;
 }
 
 int fontset_nfaces(const struct fontset *fs) { return fs->nfaces; }

@@ -474,6 +474,7 @@ static int l_doc_image(lua_State *L) {
     lua_getfield(L, 2, "caption");
     if (doc_image_open(real, (float)luaL_optnumber(L, 4, 0), luaL_optstring(L, 5, NULL), &img, &err) != RC_OK)
         return luaL_error(L, "doc:image: %s", err.msg);
+    readset_add(ctx->job->reads, real);
     script_where(L, where, sizeof where);
     doc_add_image(d->doc, img, where);
     lua_settop(L, 1);

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "../base/rc.h"
+#include "../base/readset.h"
 #include "../doc/doc.h"
 #include "../store/store.h"
 
@@ -25,6 +26,8 @@ struct script_job {
     const struct script_param *params; /* from -D name=value */
     size_t nparams;
     long long now;                     /* SOURCE_DATE_EPOCH or the clock */
+    struct readset *reads;             /* records the script, each module, each
+                                       ** image as read; may be NULL */
 };
 
 /* Run the script; on success *out is the document it returned (the caller
