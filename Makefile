@@ -63,6 +63,13 @@ $(BUILD)/prelude.h: src/script/prelude.lua
 	@mkdir -p $(BUILD)
 	cd src/script && xxd -i prelude.lua > $(CURDIR)/$@.tmp && mv $(CURDIR)/$@.tmp $(CURDIR)/$@
 
+# The live preview page of `reportc watch --serve` is compiled in too.
+$(BUILD)/src/watch/serve.o: $(BUILD)/preview.h
+
+$(BUILD)/preview.h: src/watch/preview.html
+	@mkdir -p $(BUILD)
+	cd src/watch && xxd -i preview.html > $(CURDIR)/$@.tmp && mv $(CURDIR)/$@.tmp $(CURDIR)/$@
+
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJ)
 	$(CC) $(CFLAGS) -I$(BUILD) -o $@ $^ $(LDLIBS)
 

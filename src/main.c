@@ -21,6 +21,7 @@
 #include "base/rc.h"
 #include "batch/batch.h"
 #include "job/job.h"
+#include "watch/watch.h"
 #include "script/script.h"
 
 #define REPORTC_VERSION "0.1.0"
@@ -31,6 +32,7 @@
 
 struct options {
     const char *script, *output, *db, *fonts, *display_list;
+    const char *serve;            /* watch --serve [ADDR:]PORT */
     struct script_param params[MAX_PARAMS];
     char months[MAX_PARAMS][8];   /* -D values given as last-month/this-month */
     size_t nparams;
@@ -47,6 +49,7 @@ static const char USAGE[] =
     "                     [--jobs FILE.csv | --jobs-sql QUERY] [-o TEMPLATE] [-D name=value]...\n"
     "                     [--db PATH] [--fonts MANIFEST] [-j N] [--shard K/N]\n"
     "                     [--skip-unchanged] [--summary FILE.json] [--list]\n"
+    "       reportc watch SCRIPT.lua [build options] [--serve [ADDR:]PORT]\n"
     "       reportc --help | --version\n";
 
 static void print_help(void) {
@@ -69,6 +72,8 @@ static void print_help(void) {
            "  --skip-unchanged      skip jobs whose inputs are those recorded beside the PDF\n"
            "  --summary FILE.json   every job's parameters, output, status, size and time\n"
            "  --list                print the jobs (number, output, parameters); build none\n\n"
+           "watch rebuilds whenever a file the last build read changes (Ctrl-C stops):\n"
+           "  --serve [ADDR:]PORT   also serve a live preview (default address 127.0.0.1)\n\n"
            "Exit status: 0 ok, 1 script/data/font error (batch: a job failed), 2 usage\n"
            "error, 128+N when a batch is stopped by signal N.\n",
            REPORTC_VERSION, USAGE);
@@ -137,11 +142,12 @@ static int parse_param(struct options *o, char *arg) {
 }
 
 static int parse_build(struct options *o, int argc, char **argv) {
-    int i;
+    int i, watch = strcmp(argv[1], "watch") == 0;
     for (i = 2; i < argc; i++) {
         const char *a = argv[i];
         int has_value = i + 1 < argc;
         if (strcmp(a, "-o") == 0 && has_value) o->output = argv[++i];
+        else if (watch && strcmp(a, "--serve") == 0 && has_value) o->serve = argv[++i];
         else if (strcmp(a, "-D") == 0 && has_value) { if (parse_param(o, argv[++i])) return 2; }
         else if (strncmp(a, "-D", 2) == 0 && a[2]) { if (parse_param(o, argv[i] + 2)) return 2; }
         else if (strcmp(a, "--db") == 0 && has_value) o->db = argv[++i];
@@ -151,7 +157,7 @@ static int parse_build(struct options *o, int argc, char **argv) {
         else if (o->script) return usage_error("one script per build (also got %s)", a);
         else o->script = a;
     }
-    if (o->script == NULL) return usage_error("build needs a script%s", "");
+    if (o->script == NULL) return usage_error("%s needs a script", argv[1]);
     if (o->output == NULL) {
         const char *base = strrchr(o->script, '/');
         const char *dot;
@@ -173,18 +179,22 @@ static void on_signal(int sig) {
     raise(sig);
 }
 
+static void fill_job(const struct options *o, struct job *j) {
+    memset(j, 0, sizeof *j);
+    j->script = o->script;
+    j->output = o->output;
+    j->db = o->db;
+    j->fonts = o->fonts;
+    j->templates = o->templates;
+    j->display_list = o->display_list;
+    j->params = o->params;
+    j->nparams = o->nparams;
+    j->now = o->now;
+}
+
 static int build(const struct options *o, struct rc_err *err) {
     struct job j;
-    memset(&j, 0, sizeof j);
-    j.script = o->script;
-    j.output = o->output;
-    j.db = o->db;
-    j.fonts = o->fonts;
-    j.templates = o->templates;
-    j.display_list = o->display_list;
-    j.params = o->params;
-    j.nparams = o->nparams;
-    j.now = o->now;
+    fill_job(o, &j);
     return job_build(&j, err);
 }
 
@@ -209,6 +219,21 @@ static int batch(struct options *o, int argc, char **argv) {
     return out.failed_jobs ? 1 : 0;
 }
 
+/* `reportc watch`: builds until stopped; a stop signal is its normal end. */
+static int watch(const struct options *o) {
+    struct job j;
+    struct watch_opts wo;
+    struct rc_err err = { 0, "" };
+    int sig = 0, rc;
+    fill_job(o, &j);
+    wo.job = &j;
+    wo.serve = o->serve;
+    rc = watch_run(&wo, &sig, &err);
+    if (rc == RC_USAGE) return usage_error("%s", err.msg);
+    if (rc != RC_OK) { fprintf(stderr, "reportc: %s\n", err.msg); return 1; }
+    return sig ? 128 + sig : 0;
+}
+
 int main(int argc, char **argv) {
     static struct options o;
     struct rc_err err = { 0, "" };
@@ -219,8 +244,10 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "--version") == 0) { printf("reportc %s\n", REPORTC_VERSION); return 0; }
     o.now = job_build_time();
     if (strcmp(argv[1], "batch") == 0) return batch(&o, argc, argv);
-    if (strcmp(argv[1], "build") != 0) return usage_error("unknown command '%s'", argv[1]);
+    if (strcmp(argv[1], "build") != 0 && strcmp(argv[1], "watch") != 0)
+        return usage_error("unknown command '%s'", argv[1]);
     if ((rc = parse_build(&o, argc, argv)) != 0) return rc;
+    if (strcmp(argv[1], "watch") == 0) return watch(&o);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     rc = build(&o, &err);
