@@ -20,11 +20,11 @@ DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev \
            xxd sqlite3 fonts-arphic-uming fonts-wqy-microhei \
            fonts-dejavu-core fonts-droid-fallback poppler-utils qpdf \
            mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
-           python3-munkres lua-check man-db chromium libjs-pdf
+           python3-munkres lua-check man-db chromium chromium-driver libjs-pdf
 # python3-munkres: fonttools depends on "scipy | munkres"; naming the small
 # one keeps apt from pulling in SciPy, NumPy, Pythran and Boost.  lua-check
-# and man-db are used by tests (luacheck, the man page); chromium by the live
-# preview test, libjs-pdf by the preview page (pdf.js).
+# and man-db are used by tests (luacheck, the man page); chromium and
+# chromium-driver by the live preview test, libjs-pdf by the preview page (pdf.js).
 
 LIB_SRC  = $(sort $(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)

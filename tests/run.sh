@@ -12,7 +12,7 @@ export TEST_BUILD=$BUILD
 # a virtualenv) may not.
 PY=${PYTHON:-python3}
 [ -x /usr/bin/python3 ] && [ -z "$PYTHON" ] && PY=/usr/bin/python3
-passed=0; failed=0
+passed=0; failed=0; skipped=0
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 
 run() {
@@ -27,7 +27,8 @@ run() {
     p=$(echo "$line" | cut -d' ' -f1); f=$(echo "$line" | cut -d' ' -f3)
     if [ "$f" -eq 0 ] && [ "$status" -ne 0 ]; then f=1; fi
     [ "$f" -ne 0 ] && grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 40
-    grep -E '^(INFO|PASSCOUNT)' "$log"
+    grep -E '^(INFO|PASSCOUNT|SKIP)' "$log"
+    skipped=$((skipped + $(grep -c '^SKIP' "$log")))
     printf '%-28s %s\n' "$name" "$line"
     passed=$((passed + p)); failed=$((failed + f))
 }
@@ -41,5 +42,6 @@ done
 for t in tests/e2e/*.py; do
     [ -f "$t" ] && run "$(basename "$t")" "$PY" "$t"
 done
+[ "$skipped" -gt 0 ] && echo "$skipped skipped (SKIP lines above: a tool they need is missing)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -340,6 +340,10 @@ static void read_request(struct server *s, struct client *c) {
         n = read(c->fd, c->req + c->reqlen, REQ_MAX - 1 - c->reqlen);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) { drop(c); return; }
         if (n < 0) return;
+        if (memchr(c->req + c->reqlen, '\0', (size_t)n)) {   /* not HTTP; and C strings end there */
+            respond_text(c, 400, "Bad Request", NULL);
+            return;
+        }
         c->reqlen += (size_t)n;
         c->req[c->reqlen] = '\0';
         if (strstr(c->req, "\r\n\r\n") || strstr(c->req, "\n\n")) { route(s, c); return; }

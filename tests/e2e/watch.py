@@ -157,6 +157,18 @@ def run(tmp):
     status = w.stop(signal.SIGINT)
     check(status == 128 + signal.SIGINT, f"SIGINT ends watch with {128 + signal.SIGINT}, got {status}")
 
+    for spec, host, public in (("0", "http://127.0.0.1:", False), ("[::1]:0", "http://[::1]:", False),
+                               ("0.0.0.0:0", "http://0.0.0.0:", True)):
+        w = Watch([script, "-o", pdf, "--db", db, "--serve", spec], tmp)
+        _, line = w.wait_line(lambda s: s.startswith("reportc: preview at "), 0)
+        warned = any("reachable from other machines" in s for s in w.lines)
+        w.stop(signal.SIGTERM)
+        if spec.startswith("[::1]") and line is None and any("cannot listen" in s for s in w.lines):
+            print("INFO no IPv6 loopback here: --serve [::1]:0 not checked")
+            continue
+        check(line is not None and line.split()[-1].startswith(host) and warned == public,
+              f"--serve {spec} listens on {host}... (warning about other machines: {public}): {w.lines[:3]}")
+
     r = subprocess.run([REPORTC, "watch"], capture_output=True, text=True)
     check(r.returncode == 2 and "watch needs a script" in r.stderr, f"no script: usage error: {r.stderr[:200]}")
     r = subprocess.run([REPORTC, "watch", script, "--serve", "localhost:80x"], capture_output=True, text=True)
