@@ -132,6 +132,7 @@ int builder_start(struct build_child *c, const struct job *job, struct rc_err *e
     c->pid = pid;
     c->fd = p[0];
     c->started = builder_clock();
+    c->overdue = 0;
     buf_init(&c->wire);
     return RC_OK;
 }
@@ -190,7 +191,10 @@ static void finish(struct build_child *c, struct build_result *res) {
         readset_init(&res->reads);
         res->code = RC_IO;
         res->seconds = builder_clock() - c->started;
-        if (got == c->pid && WIFSIGNALED(status))
+        if (c->overdue)
+            snprintf(res->msg, sizeof res->msg, "the build ran longer than %.0f s and was stopped",
+                     BUILD_SECONDS_MAX);
+        else if (got == c->pid && WIFSIGNALED(status))
             snprintf(res->msg, sizeof res->msg, "the build crashed (signal %d: %s)",
                      WTERMSIG(status), strsignal(WTERMSIG(status)));
         else if (got == c->pid && WIFEXITED(status) && WEXITSTATUS(status) != 0)
@@ -217,6 +221,13 @@ int builder_poll(struct build_child *c, struct build_result *res) {
         finish(c, res);            /* EOF, or an error reading: the child is done either way */
         return 1;
     }
+}
+
+int builder_check_overdue(struct build_child *c) {
+    if (c->pid <= 0 || c->overdue || builder_clock() - c->started < BUILD_SECONDS_MAX) return 0;
+    kill(c->pid, SIGKILL);        /* its pipe closes: builder_poll reaps it */
+    c->overdue = 1;
+    return 1;
 }
 
 void builder_stop(struct build_child *c, int sig) {

@@ -22,7 +22,12 @@ struct build_child {
     int fd;                    /* the read end of its pipe, -1 when none */
     struct buf wire;           /* what it sent so far */
     double started;
+    int overdue;               /* killed for running past BUILD_SECONDS_MAX */
 };
+
+/* A build's script stops itself after 120 s; this is for the rest (a query
+** SQLite never returns from, a layout that loops): the child is killed. */
+#define BUILD_SECONDS_MAX 180.0
 
 /* The outcome of a finished build. */
 struct build_result {
@@ -39,6 +44,10 @@ int builder_start(struct build_child *c, const struct job *job, struct rc_err *e
 /* Read what is ready on c->fd.  Returns 1 when the child has finished
 ** (its pipe closed): *res is then filled and the child reaped. */
 int builder_poll(struct build_child *c, struct build_result *res);
+
+/* Kill a build running past BUILD_SECONDS_MAX; builder_poll then
+** reports it as such.  Returns 1 if it did. */
+int builder_check_overdue(struct build_child *c);
 
 /* Stop a running build with `sig` and reap it (its temporary file goes
 ** with it: the child removes it on the signal). */

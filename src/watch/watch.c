@@ -60,6 +60,8 @@ struct watcher {
     int pending;               /* a change seen and not built yet */
     double last_event;         /* when the last relevant event came */
     char changed[PATH_MAX];    /* the first file that changed, for the log */
+    int unwatched;             /* some folder could not be watched: compare files each second */
+    double last_check;
     unsigned builds;
 };
 
@@ -107,6 +109,7 @@ static void forget_files(struct watcher *w) {
 static void watch_files(struct watcher *w) {
     size_t i, n = readset_count(&w->reads);
     forget_files(w);
+    w->unwatched = 0;
     w->files = xcalloc(n ? n : 1, sizeof *w->files, "the files watched");
     for (i = 0; i < n; i++) {
         const char *path = readset_get(&w->reads, i)->path;
@@ -117,6 +120,9 @@ static void watch_files(struct watcher *w) {
         else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
         w->files[i].wd = inotify_add_watch(w->inotify, dir, WATCH_MASK);
         w->files[i].name = xstrdup(slash ? slash + 1 : path, "a file watched");
+        /* A folder that is not there yet (a module path looked for in a
+        ** missing folder) or past the inotify watch limit: polled instead. */
+        if (w->files[i].wd < 0) w->unwatched = 1;
     }
     w->nfiles = n;
 }
@@ -268,6 +274,11 @@ static int loop(struct watcher *w, int *stop_signal, struct rc_err *err) {
             }
         }
         if (w->server) serve_handle(w->server, fds + 3, nserve);
+        builder_check_overdue(&w->child);
+        if (w->unwatched && !w->pending && w->child.pid == 0 && builder_clock() - w->last_check >= 1.0) {
+            w->last_check = builder_clock();
+            if (files_changed(w)) { w->pending = 1; w->last_event = 0; }
+        }
         if (w->pending && w->child.pid == 0 && builder_clock() - w->last_event >= DEBOUNCE_SECONDS
             && (rc = start_build(w, err)) != RC_OK)
             return rc;
