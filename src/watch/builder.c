@@ -93,14 +93,15 @@ static void __attribute__((noreturn)) run_child(int fd, const struct job *tmpl) 
     struct buf out;
     double t0 = builder_clock();
     int rc;
-    /* The watcher's descriptors (inotify, the preview's sockets) are not
-    ** the build's: a client the watcher closes must not stay open here. */
-    if (fd > 3) close_range(3, (unsigned)fd - 1, 0);
-    close_range((unsigned)fd + 1, ~0u, 0);
     signal(SIGINT, child_on_signal);
     signal(SIGTERM, child_on_signal);
     signal(SIGHUP, child_on_signal);
     signal(SIGPIPE, SIG_DFL);
+    /* The watcher's descriptors (inotify, the preview's sockets, its
+    ** signal pipe) are not the build's: a client the watcher closes must
+    ** not stay open here. */
+    if (fd > 3) close_range(3, (unsigned)fd - 1, 0);
+    close_range((unsigned)fd + 1, ~0u, 0);
     readset_init(&rs);
     j.reads = &rs;
     rc = job_build(&j, &err);

@@ -223,7 +223,11 @@ static void build_done(struct watcher *w, struct build_result *res) {
     readset_free(&w->reads);
     w->reads = res->reads;
     readset_init(&res->reads);
-    readset_add(&w->reads, w->opts->job->script);   /* even if it could not be read */
+    /* Even when the build failed before reading them (missing, say), so
+    ** that creating them starts the next build. */
+    readset_add(&w->reads, w->opts->job->script);
+    readset_add(&w->reads, w->opts->job->db);
+    readset_add(&w->reads, w->opts->job->fonts);
     watch_files(w);
     if (files_changed(w)) {             /* saved while it was building */
         w->pending = 1;

@@ -157,6 +157,15 @@ def run(tmp):
     status = w.stop(signal.SIGINT)
     check(status == 128 + signal.SIGINT, f"SIGINT ends watch with {128 + signal.SIGINT}, got {status}")
 
+    later = os.path.join(tmp, "later.lua")
+    w = Watch([later, "-o", os.path.join(tmp, "later.pdf"), "--db", db], tmp)
+    i, line = w.wait_line(lambda s: "not rebuilt" in s, 0)
+    check(line is not None and "later.lua" in line, f"a script not there yet: the error names it: {line}")
+    write(later, SCRIPT)
+    _, line = w.wait_line(lambda s: " built " in s, (i or 0) + 1)
+    check(line is not None, f"creating the script starts the build: {w.lines[-3:]}")
+    w.stop(signal.SIGTERM)
+
     for spec, host, public in (("0", "http://127.0.0.1:", False), ("[::1]:0", "http://[::1]:", False),
                                ("0.0.0.0:0", "http://0.0.0.0:", True)):
         w = Watch([script, "-o", pdf, "--db", db, "--serve", spec], tmp)
