@@ -33,7 +33,6 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 TOOL_SRC = $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/%)
 FACT_CSV = $(sort $(wildcard scripts/facts/*.csv))
-EXAMPLES = $(sort $(wildcard scripts/*.lua))
 
 .PHONY: all deps demo test check-asan bench install clean FORCE
 
@@ -87,14 +86,10 @@ deps:
 	else echo "deps: missing packages; run as root:"; \
 	  echo "  apt-get install -y --no-install-recommends $$missing"; exit 1; fi
 
-ASEAN = SGP MYS THA IDN VNM PHL BRN LAO MMR KHM
-
+# The list of examples is scripts/examples.sh's; the tests build the same
+# into temporary folders.
 demo: deps all
-	@for s in $(filter-out scripts/asean_brief.lua,$(EXAMPLES)); do \
-	  n=$$(basename $$s .lua); echo "  build $$s -> out/$$n.pdf"; \
-	  ./reportc build $$s -o out/$$n.pdf || exit 1; done
-	@for c in $(ASEAN); do echo "  build scripts/asean_brief.lua -D country=$$c -> out/asean_$$c.pdf"; \
-	  ./reportc build scripts/asean_brief.lua -D country=$$c -o out/asean_$$c.pdf || exit 1; done
+	@REPORTC=./reportc sh scripts/examples.sh out
 
 test: all $(UNIT_BIN) $(TOOL_BIN)
 	@sh tests/run.sh

@@ -3,6 +3,7 @@
 ** overlong forms, nothing above U+10FFFF).
 */
 #include <stdlib.h>
+#include "mem.h"
 #include "utf8.h"
 
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp) {
@@ -28,9 +29,8 @@ bad:
 }
 
 uint32_t *utf8_to_cps(const char *s, size_t n, size_t *count) {
-    uint32_t *cps = malloc((n + 1) * sizeof *cps);
+    uint32_t *cps = xreallocarray(NULL, mem_add(n, 1), sizeof *cps, "code points");
     size_t i = 0, k = 0;
-    if (cps == NULL) return NULL;
     while (i < n) i += utf8_decode(s + i, n - i, &cps[k++]);
     *count = k;
     return cps;

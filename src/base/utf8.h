@@ -13,7 +13,7 @@
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* Decode the whole string into a malloc'ed array; *count gets its length.
-** Returns NULL only when out of memory. */
+** Out of memory follows base/mem.h. */
 uint32_t *utf8_to_cps(const char *s, size_t n, size_t *count);
 
 /* Encode cp into out (at least 4 bytes); returns the bytes written. */

@@ -12,6 +12,7 @@
 #include "plan.h"
 #include "../base/month.h"
 #include "../base/buf.h"
+#include "../base/mem.h"
 
 struct csv_reader {
     const char *path;
@@ -30,20 +31,14 @@ static void csv_row_clear(struct csv_row *row) {
     row->count = 0;
 }
 
-static int csv_row_push(struct csv_row *row, struct buf *field, struct rc_err *err) {
-    char *copy;
+static void csv_row_push(struct csv_row *row, struct buf *field) {
     if (row->count == row->cap) {
-        size_t cap = row->cap ? row->cap * 2 : 8;
-        char **f = realloc(row->fields, cap * sizeof *f);
-        if (f == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
-        row->fields = f;
-        row->cap = cap;
+        row->cap = row->cap ? mem_mul(row->cap, 2) : 8;
+        row->fields = xreallocarray(row->fields, row->cap, sizeof *row->fields, "CSV fields");
     }
-    if ((copy = strndup(field->data ? (char *)field->data : "", field->len)) == NULL)
-        return rc_fail(err, RC_NOMEM, "out of memory");
-    row->fields[row->count++] = copy;
+    row->fields[row->count++] =
+        xstrndup(field->data ? (char *)field->data : "", field->len, "a CSV field");
     field->len = 0;
-    return RC_OK;
 }
 
 /* A quoted field, the reader at its opening quote. */
@@ -78,7 +73,7 @@ static int csv_next_record(struct csv_reader *r, struct csv_row *row, int *got, 
         else
             for (; r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r'; r->p++)
                 buf_putc(&field, *r->p);
-        if (rc == RC_OK) rc = csv_row_push(row, &field, err);
+        if (rc == RC_OK) csv_row_push(row, &field);
         if (rc != RC_OK || r->p == r->end || *r->p != ',') break;
         r->p++;
     }
@@ -129,7 +124,7 @@ static int take_row(struct csv_reader *r, struct csv_row *row, int line, long lo
         char month[8];
         if (month_keyword(row->fields[i], now, month)) {
             free(row->fields[i]);
-            if ((row->fields[i] = strdup(month)) == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
+            row->fields[i] = xstrdup(month, "a month");
         }
     }
     if (row->count != axis->nnames)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "plan.h"
 #include "../base/fsutil.h"
+#include "../base/mem.h"
 
 #define RECORD_MAX 128
 
@@ -46,7 +47,7 @@ static int hash_file(struct sha256 *s, const char *kind, const char *path, struc
         if (fd >= 0) close(fd);
         return rc_fail(err, RC_IO, "%s: cannot read %s: %s", path, kind, strerror(e));
     }
-    if ((chunk = malloc(CHUNK)) == NULL) { close(fd); return rc_fail(err, RC_NOMEM, "out of memory"); }
+    chunk = xmalloc(CHUNK, "a read buffer");
     hash_frame(s, kind, path, (unsigned long long)st.st_size);
     while ((n = read(fd, chunk, CHUNK)) > 0) sha256_update(s, chunk, (size_t)n);
     free(chunk);
@@ -98,12 +99,10 @@ static int hash_fonts(struct sha256 *s, const char *manifest, struct rc_err *err
         if (sscanf(line, " %*s %*s %*s %*s %511s", file) != 1 || line[strspn(line, " \t")] == '#')
             continue;
         if (nfiles == cap) {
-            char **grown = realloc(files, (cap = cap ? 2 * cap : 16) * sizeof *files);
-            if (grown == NULL) { rc = rc_fail(err, RC_NOMEM, "out of memory"); break; }
-            files = grown;
+            cap = cap ? mem_mul(cap, 2) : 16;
+            files = xreallocarray(files, cap, sizeof *files, "font file names");
         }
-        if ((files[nfiles] = strdup(file)) == NULL) rc = rc_fail(err, RC_NOMEM, "out of memory");
-        else nfiles++;
+        files[nfiles++] = xstrdup(file, "a font file name");
     }
     fclose(f);
     if (nfiles > 0) qsort(files, nfiles, sizeof *files, compare_strings);
@@ -162,8 +161,7 @@ int batch_hash_inputs(const struct batch_opts *o, struct batch_plan *p, struct r
     size_t i;
     int rc = hash_shared(o, shared, err);
     if (rc != RC_OK || p->njobs == 0) return rc;
-    if ((scratch = malloc(p->jobs[0].nparams * sizeof *scratch + 1)) == NULL)
-        return rc_fail(err, RC_NOMEM, "out of memory");
+    scratch = xcalloc(p->jobs[0].nparams, sizeof *scratch, "job parameters");
     for (i = 0; i < p->njobs; i++) hash_job(shared, &p->jobs[i], scratch);
     free(scratch);
     p->has_digests = 1;

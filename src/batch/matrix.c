@@ -13,6 +13,7 @@
 #include <string.h>
 #include "plan.h"
 #include "../base/month.h"
+#include "../base/mem.h"
 
 #define BATCH_MAX_JOBS 10000000   /* a typo in a range, not a real batch */
 
@@ -41,19 +42,12 @@ static int parse_integer(const char *s, long long *v) {
 int batch_axis_add_row(struct batch_axis *axis, char **row, struct rc_err *err) {
     size_t i, at;
     if (axis->nrows == axis->cap_rows) {
-        size_t cap = axis->cap_rows ? axis->cap_rows * 2 : 16;
-        char **v = realloc(axis->values, cap * axis->nnames * sizeof *v);
-        if (v == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
-        axis->values = v;
-        axis->cap_rows = cap;
+        axis->cap_rows = axis->cap_rows ? mem_mul(axis->cap_rows, 2) : 16;
+        axis->values = xreallocarray(axis->values, mem_mul(axis->cap_rows, axis->nnames),
+                                     sizeof *axis->values, "job values");
     }
     at = axis->nrows * axis->nnames;
-    for (i = 0; i < axis->nnames; i++) {
-        if ((axis->values[at + i] = strdup(row[i])) == NULL) {
-            while (i > 0) free(axis->values[at + --i]);
-            return rc_fail(err, RC_NOMEM, "out of memory");
-        }
-    }
+    for (i = 0; i < axis->nnames; i++) axis->values[at + i] = xstrdup(row[i], "a job value");
     axis->nrows++;
     if (axis->nrows > BATCH_MAX_JOBS)
         return rc_fail(err, RC_USAGE, "more than %d values for %s", BATCH_MAX_JOBS, axis->names[0]);
@@ -121,11 +115,10 @@ int batch_parse_each(const char *spec, long long now, struct batch_axis *axis, s
     memset(axis, 0, sizeof *axis);
     if (eq == NULL || eq == spec)
         return rc_fail(err, RC_USAGE, "--each expects name=value,value,... got '%s'", spec);
-    axis->names = malloc(sizeof *axis->names);
-    if (axis->names == NULL || (axis->names[0] = strndup(spec, (size_t)(eq - spec))) == NULL)
-        return rc_fail(err, RC_NOMEM, "out of memory");
+    axis->names = xmalloc(sizeof *axis->names, "parameter names");
+    axis->names[0] = xstrndup(spec, (size_t)(eq - spec), "a parameter name");
     axis->nnames = 1;
-    if ((list = strdup(eq + 1)) == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
+    list = xstrdup(eq + 1, "an --each list");
     if (*list == '\0') rc = rc_fail(err, RC_USAGE, "--each %s: no values", axis->names[0]);
     /* strtok_r would merge ",," silently; an empty item is an error instead. */
     for (item = list; rc == RC_OK && item != NULL; item = save) {
@@ -225,9 +218,8 @@ int batch_plan_jobs(const struct batch_opts *o, struct batch_plan *p, struct rc_
     for (a = 0; a < p->naxes; a++) per_job += p->axes[a].nnames;
     p->njobs = p->total > first ? (p->total - first + step - 1) / step : 0;
     if (p->njobs == 0) return RC_OK;
-    p->jobs = calloc(p->njobs, sizeof *p->jobs);
-    p->param_pool = calloc(p->njobs * (per_job ? per_job : 1), sizeof *p->param_pool);
-    if (p->jobs == NULL || p->param_pool == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
+    p->jobs = xcalloc(p->njobs, sizeof *p->jobs, "jobs");
+    p->param_pool = xcalloc(mem_mul(p->njobs, per_job), sizeof *p->param_pool, "job parameters");
     for (i = first, k = 0; i < p->total; i += step, k++) {
         p->jobs[k].params = p->param_pool + k * per_job;
         fill_job(o, p, i, &p->jobs[k]);

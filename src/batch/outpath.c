@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "plan.h"
 #include "../base/buf.h"
+#include "../base/mem.h"
 
 /* ---- the template ------------------------------------------------------------ */
 
@@ -140,7 +141,7 @@ static int check_distinct(const struct batch_plan *p, struct rc_err *err) {
     size_t i;
     int rc = RC_OK;
     if (p->njobs < 2) return RC_OK;
-    if ((sorted = malloc(p->njobs * sizeof *sorted)) == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
+    sorted = xreallocarray(NULL, p->njobs, sizeof *sorted, "job outputs");
     for (i = 0; i < p->njobs; i++) sorted[i] = &p->jobs[i];
     qsort(sorted, p->njobs, sizeof *sorted, compare_outputs);
     for (i = 1; i < p->njobs && rc == RC_OK; i++)
@@ -162,8 +163,7 @@ int batch_expand_outputs(const struct batch_opts *o, struct batch_plan *p, struc
         rc = walk_template(o->output_template, expand_field, &p->jobs[i], &path, err);
         if (rc == RC_OK && (path.len == 0 || path.len >= PATH_MAX - 32))
             rc = rc_fail(err, RC_USAGE, "job #%zu: the output path is empty or too long", p->jobs[i].index);
-        if (rc == RC_OK && (p->jobs[i].output = strndup((char *)path.data, path.len)) == NULL)
-            rc = rc_fail(err, RC_NOMEM, "out of memory");
+        if (rc == RC_OK) p->jobs[i].output = xstrndup((char *)path.data, path.len, "an output path");
     }
     buf_free(&path);
     return rc == RC_OK ? check_distinct(p, err) : rc;
@@ -251,15 +251,15 @@ static int compare_strings(const void *a, const void *b) {
 ** our outputs are touched, so other shards' work in the same folder is
 ** safe. */
 void batch_remove_stale_temps(const struct batch_plan *p) {
-    char **outs = malloc((p->njobs + 1) * sizeof *outs), **dirs = malloc((p->njobs + 1) * sizeof *dirs);
+    char **outs = xcalloc(mem_add(p->njobs, 1), sizeof *outs, "job outputs");
+    char **dirs = xcalloc(mem_add(p->njobs, 1), sizeof *dirs, "output folders");
     char prefix[PATH_MAX], target[NAME_MAX + 1], path[PATH_MAX + NAME_MAX + 2];
     size_t i, ndirs = 0;
-    if (outs == NULL || dirs == NULL) goto done;      /* only housekeeping */
     for (i = 0; i < p->njobs; i++) {
         const char *base;
         outs[i] = p->jobs[i].output;
         path_prefix(p->jobs[i].output, prefix, sizeof prefix, &base);
-        if ((dirs[ndirs] = strdup(prefix)) != NULL) ndirs++;
+        dirs[ndirs++] = xstrdup(prefix, "an output folder");
     }
     qsort(outs, p->njobs, sizeof *outs, compare_strings);
     qsort(dirs, ndirs, sizeof *dirs, compare_strings);
@@ -278,7 +278,6 @@ void batch_remove_stale_temps(const struct batch_plan *p) {
         }
         closedir(d);
     }
-done:
     for (i = 0; i < ndirs; i++) free(dirs[i]);
     free(dirs);
     free(outs);

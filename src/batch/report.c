@@ -93,7 +93,7 @@ void batch_report_failure(struct batch_progress *pr, const struct batch_job *j) 
     batch_describe_params(j, params, sizeof params);
     if (pr->on_terminal) fputs("\r\033[K", stderr);
     fprintf(stderr, "reportc: job #%zu failed (%s) -> %s: %s\n", j->index, params, j->output,
-            j->error ? j->error : "out of memory");
+            j->error);
     if (pr->on_terminal) progress_draw(pr);
 }
 
@@ -151,7 +151,7 @@ static void json_job(struct buf *b, const struct batch_job *j) {
     if (j->status == JOB_OK || j->status == JOB_FAILED) buf_printf(b, ", \"seconds\": %.4f", j->seconds);
     if (j->status == JOB_FAILED) {
         buf_puts(b, ", \"error\": ");
-        json_string(b, j->error ? j->error : "out of memory");
+        json_string(b, j->error);
     }
     buf_puts(b, "}");
 }

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "plan.h"
+#include "../base/mem.h"
 #include "../font/fontset.h"
 #include "../job/job.h"
 
@@ -270,7 +271,7 @@ static void pool_stop(struct pool *pl, int sig) {
 
 static void job_finished(struct pool *pl, struct batch_job *j, int failed, const char *error) {
     j->status = failed ? JOB_FAILED : JOB_OK;
-    if (failed) j->error = strdup(error);
+    if (failed) j->error = xstrdup(error, "a job error");
     batch_progress_note(&pl->progress, j);
     if (failed) batch_report_failure(&pl->progress, j);
 }
@@ -294,11 +295,8 @@ static void pool_on_result(struct pool *pl, struct worker *w, const struct resul
 static void note_worker_stats(struct pool *pl, const struct worker *w, const struct rusage *ru) {
     struct batch_plan *p = pl->p;
     if (p->nstats == p->stats_cap) {
-        size_t cap = p->stats_cap ? p->stats_cap * 2 : 8;
-        struct batch_worker_stat *s = realloc(p->stats, cap * sizeof *s);
-        if (s == NULL) return;          /* statistics only */
-        p->stats = s;
-        p->stats_cap = cap;
+        p->stats_cap = p->stats_cap ? mem_mul(p->stats_cap, 2) : 8;
+        p->stats = xreallocarray(p->stats, p->stats_cap, sizeof *p->stats, "worker statistics");
     }
     p->stats[p->nstats].pid = w->pid;
     p->stats[p->nstats].jobs = w->jobs;
@@ -426,8 +424,7 @@ int batch_run_workers(const struct batch_opts *o, struct batch_plan *p,
     pl.nworkers = (size_t)o->workers < pending ? (size_t)o->workers : pending;
     if (pl.nworkers > 1024) pl.nworkers = 1024;
     pl.spawns_left = pl.nworkers + pending;
-    if (pl.nworkers > 0 && (pl.w = calloc(pl.nworkers, sizeof *pl.w)) == NULL)
-        return rc_fail(err, RC_NOMEM, "out of memory");
+    pl.w = xcalloc(pl.nworkers, sizeof *pl.w, "workers");
     for (i = 0; i < pl.nworkers; i++) pl.w[i].task_fd = pl.w[i].result_fd = -1;
     batch_progress_start(&pl.progress, p);
     signals_take(old, &old_mask, &old_pipe, &pl.wait_mask);

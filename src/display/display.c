@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "display.h"
+#include "../base/mem.h"
 #include "../base/utf8.h"
 
 const char *const display_role_names[DL_ROLE_COUNT] = {
@@ -18,14 +19,13 @@ const char *const display_role_names[DL_ROLE_COUNT] = {
 };
 
 /* Grow *arr (of elements of `size` bytes) to hold one more. */
-static void *grow(void *arr, size_t *cap, size_t n, size_t size) {
+static void *grow(void *arr, size_t *cap, size_t n, size_t size, const char *what) {
     if (n < *cap) return arr;
-    *cap = *cap ? *cap * 2 : 16;
-    arr = realloc(arr, *cap * size);
-    if (arr == NULL) abort();
-    return arr;
+    *cap = *cap ? mem_mul(*cap, 2) : 16;
+    return xreallocarray(arr, *cap, size, what);
 }
-#define PUSH(arr, n, cap) ((arr) = grow((arr), &(cap), (n), sizeof *(arr)), &(arr)[(n)++])
+#define PUSH(arr, n, cap, what) \
+    ((arr) = grow((arr), &(cap), (n), sizeof *(arr), (what)), &(arr)[(n)++])
 
 void display_init(struct display *d) { memset(d, 0, sizeof *d); }
 
@@ -51,7 +51,7 @@ void display_free(struct display *d) {
 }
 
 struct dl_page *display_add_page(struct display *d, float width, float height) {
-    struct dl_page *p = PUSH(d->pages, d->npages, d->cappages);
+    struct dl_page *p = PUSH(d->pages, d->npages, d->cappages, "display pages");
     memset(p, 0, sizeof *p);
     p->width = width;
     p->height = height;
@@ -59,14 +59,14 @@ struct dl_page *display_add_page(struct display *d, float width, float height) {
 }
 
 static void add_item(struct dl_page *p, enum dl_item_kind kind, size_t index) {
-    struct dl_item *it = PUSH(p->items, p->nitems, p->capitems);
+    struct dl_item *it = PUSH(p->items, p->nitems, p->capitems, "display items");
     it->kind = kind;
     it->index = index;
 }
 
 struct dl_text *display_add_text(struct dl_page *p, int face, float size,
                                  float x, float y, enum dl_role role) {
-    struct dl_text *t = PUSH(p->texts, p->ntexts, p->captexts);
+    struct dl_text *t = PUSH(p->texts, p->ntexts, p->captexts, "text runs");
     memset(t, 0, sizeof *t);
     t->face = face;
     t->size = size;
@@ -80,7 +80,7 @@ struct dl_text *display_add_text(struct dl_page *p, int face, float size,
 
 void display_add_glyph(struct dl_page *p, struct dl_text *t,
                        uint16_t gid, uint32_t cp, float x) {
-    struct dl_glyph *g = PUSH(p->glyphs, p->nglyphs, p->capglyphs);
+    struct dl_glyph *g = PUSH(p->glyphs, p->nglyphs, p->capglyphs, "glyph pool");
     g->gid = gid;
     g->cp = cp;
     g->x = x;
@@ -88,7 +88,7 @@ void display_add_glyph(struct dl_page *p, struct dl_text *t,
 }
 
 struct dl_path *display_add_path(struct dl_page *p, enum dl_role role) {
-    struct dl_path *path = PUSH(p->paths, p->npaths, p->cappaths);
+    struct dl_path *path = PUSH(p->paths, p->npaths, p->cappaths, "paths");
     memset(path, 0, sizeof *path);
     path->role = role;
     path->line_width = 0.5f;
@@ -99,7 +99,7 @@ struct dl_path *display_add_path(struct dl_page *p, enum dl_role role) {
 
 static void add_op(struct dl_page *p, struct dl_path *path, enum dl_op op,
                    const float *pt, int npt) {
-    struct dl_pathop *o = PUSH(p->ops, p->nops, p->capops);
+    struct dl_pathop *o = PUSH(p->ops, p->nops, p->capops, "path operations");
     memset(o, 0, sizeof *o);
     o->op = op;
     if (npt) memcpy(o->pt, pt, (size_t)npt * sizeof *pt);
@@ -151,9 +151,8 @@ struct dl_path *display_add_line(struct dl_page *p, enum dl_role role, float x0,
 
 void display_add_image(struct dl_page *p, const char *path, int jpeg,
                        float x, float y, float w, float h) {
-    struct dl_image *im = PUSH(p->images, p->nimages, p->capimages);
-    im->path = strdup(path);
-    if (im->path == NULL) abort();
+    struct dl_image *im = PUSH(p->images, p->nimages, p->capimages, "page images");
+    im->path = xstrdup(path, "an image path");
     im->jpeg = jpeg;
     im->x = x;
     im->y = y;
@@ -164,24 +163,24 @@ void display_add_image(struct dl_page *p, const char *path, int jpeg,
 
 void display_add_link(struct dl_page *p, const float rect[4], int page,
                       float dest_y, const char *uri) {
-    struct dl_link *l = PUSH(p->links, p->nlinks, p->caplinks);
+    struct dl_link *l = PUSH(p->links, p->nlinks, p->caplinks, "page links");
     memcpy(l->rect, rect, sizeof l->rect);
     l->page = page;
     l->dest_y = dest_y;
-    l->uri = uri ? strdup(uri) : NULL;
+    l->uri = uri ? xstrdup(uri, "a link target") : NULL;
 }
 
 void display_add_outline(struct display *d, int level, const char *title,
                          int page, float y) {
-    struct dl_outline *o = PUSH(d->outlines, d->noutlines, d->capoutlines);
+    struct dl_outline *o = PUSH(d->outlines, d->noutlines, d->capoutlines, "outline entries");
     o->level = level;
-    o->title = strdup(title);
+    o->title = xstrdup(title, "an outline title");
     o->page = page;
     o->y = y;
 }
 
 struct dl_chart *display_add_chart(struct display *d, int page, int number, const char *kind) {
-    struct dl_chart *c = PUSH(d->charts, d->ncharts, d->capcharts);
+    struct dl_chart *c = PUSH(d->charts, d->ncharts, d->capcharts, "chart records");
     memset(c, 0, sizeof *c);
     c->page = page;
     c->number = number;
@@ -190,11 +189,11 @@ struct dl_chart *display_add_chart(struct display *d, int page, int number, cons
 }
 
 void display_chart_mark(struct dl_chart *c, const struct dl_mark *m) {
-    *PUSH(c->marks, c->nmarks, c->capmarks) = *m;
+    *PUSH(c->marks, c->nmarks, c->capmarks, "chart marks") = *m;
 }
 
 size_t display_add_cell(struct display *d, const struct dl_cell *c) {
-    *PUSH(d->cells, d->ncells, d->capcells) = *c;
+    *PUSH(d->cells, d->ncells, d->capcells, "cell records") = *c;
     return d->ncells;
 }
 

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "doc.h"
+#include "../base/mem.h"
 
 static char *dup_or_null(const char *s) {
     char *p;
     if (s == NULL) return NULL;
-    p = strdup(s);
-    if (p == NULL) abort();
+    p = xstrdup(s, "document text");
     return p;
 }
 
@@ -56,24 +56,21 @@ static void theme_default(struct doc_theme *t) {
 }
 
 struct doc *doc_new(void) {
-    struct doc *d = calloc(1, sizeof *d);
-    if (d == NULL) abort();
+    struct doc *d = xcalloc(1, sizeof *d, "the document");
     theme_default(&d->theme);
     return d;
 }
 
 struct doc_table *doc_table_new(size_t ncols, size_t nrows) {
-    struct doc_table *t = calloc(1, sizeof *t);
-    size_t i, ncells = ncols * nrows;
-    if (t == NULL) abort();
+    struct doc_table *t = xcalloc(1, sizeof *t, "a table");
+    size_t i, ncells = mem_mul(ncols, nrows);
     t->ncols = ncols;
     t->nrows = nrows;
-    t->cols = calloc(ncols ? ncols : 1, sizeof *t->cols);
-    t->cells = calloc(ncells ? ncells : 1, sizeof *t->cells);
-    t->rowspan = calloc(ncells ? ncells : 1, sizeof *t->rowspan);
-    t->highlight = calloc(nrows ? nrows : 1, sizeof *t->highlight);
-    t->total = calloc(nrows ? nrows : 1, sizeof *t->total);
-    if (!t->cols || !t->cells || !t->rowspan || !t->highlight || !t->total) abort();
+    t->cols = xcalloc(ncols, sizeof *t->cols, "table columns");
+    t->cells = xcalloc(ncells, sizeof *t->cells, "table cells");
+    t->rowspan = xcalloc(ncells, sizeof *t->rowspan, "table row spans");
+    t->highlight = xcalloc(nrows, sizeof *t->highlight, "table row highlights");
+    t->total = xcalloc(nrows, sizeof *t->total, "table total rows");
     for (i = 0; i < ncells; i++) t->rowspan[i] = 1;
     t->zebra = -1;
     return t;
@@ -82,8 +79,7 @@ struct doc_table *doc_table_new(size_t ncols, size_t nrows) {
 void doc_table_add_head(struct doc_table *t, const char *text, size_t row, size_t col,
                         size_t rowspan, size_t colspan) {
     struct doc_head_cell *h;
-    t->head = realloc(t->head, (t->nhead + 1) * sizeof *t->head);
-    if (t->head == NULL) abort();
+    t->head = xreallocarray(t->head, mem_add(t->nhead, 1), sizeof *t->head, "table header cells");
     h = &t->head[t->nhead++];
     h->text = dup_or_null(text ? text : "");
     h->row = row;
@@ -140,8 +136,7 @@ static struct doc_block *add_block(struct doc *d, enum doc_kind kind, const char
     struct doc_block *b;
     if (d->nblocks == d->capblocks) {
         d->capblocks = d->capblocks ? d->capblocks * 2 : 32;
-        d->blocks = realloc(d->blocks, d->capblocks * sizeof *d->blocks);
-        if (d->blocks == NULL) abort();
+        d->blocks = xreallocarray(d->blocks, d->capblocks, sizeof *d->blocks, "document blocks");
     }
     b = &d->blocks[d->nblocks++];
     memset(b, 0, sizeof *b);
@@ -174,20 +169,17 @@ struct doc_block *doc_add_table(struct doc *d, struct doc_table *t, const char *
 }
 
 struct doc_chart *doc_chart_new(size_t ncats, size_t nseries) {
-    struct doc_chart *c = calloc(1, sizeof *c);
+    struct doc_chart *c = xcalloc(1, sizeof *c, "a chart");
     size_t i, j;
-    if (c == NULL) abort();
     c->ncats = ncats;
     c->nseries = nseries;
     c->decimals = -1;
-    c->cats = calloc(ncats ? ncats : 1, sizeof *c->cats);
-    c->highlight = calloc(ncats ? ncats : 1, sizeof *c->highlight);
-    c->x = calloc(ncats ? ncats : 1, sizeof *c->x);
-    c->series = calloc(nseries ? nseries : 1, sizeof *c->series);
-    if (!c->cats || !c->highlight || !c->x || !c->series) abort();
+    c->cats = xcalloc(ncats, sizeof *c->cats, "chart categories");
+    c->highlight = xcalloc(ncats, sizeof *c->highlight, "chart highlights");
+    c->x = xcalloc(ncats, sizeof *c->x, "chart x values");
+    c->series = xcalloc(nseries, sizeof *c->series, "chart series");
     for (i = 0; i < nseries; i++) {
-        c->series[i].values = calloc(ncats ? ncats : 1, sizeof *c->series[i].values);
-        if (c->series[i].values == NULL) abort();
+        c->series[i].values = xcalloc(ncats, sizeof *c->series[i].values, "chart values");
         for (j = 0; j < ncats; j++) c->series[i].values[j] = NAN;
     }
     return c;
@@ -216,8 +208,7 @@ struct doc_block *doc_add_chart(struct doc *d, struct doc_chart *c, const char *
 struct doc_block *doc_add_cover(struct doc *d, const char *title, const char *subtitle,
                                 const char *org, const char *date, const char *where) {
     struct doc_block *b = add_block(d, DOC_COVER, where);
-    b->cover = calloc(1, sizeof *b->cover);
-    if (b->cover == NULL) abort();
+    b->cover = xcalloc(1, sizeof *b->cover, "a cover");
     b->cover->title = dup_or_null(title);
     b->cover->subtitle = dup_or_null(subtitle);
     b->cover->org = dup_or_null(org);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "doc.h"
 #include "../base/fsutil.h"
+#include "../base/mem.h"
 #include "../base/rc.h"
 
 static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -59,11 +60,9 @@ int doc_image_open(const char *path, float width, const char *caption,
     fclose(f);
     if (bad || w <= 0 || h <= 0)
         return rc_fail(err, RC_DATA, "%s: not a PNG or JPEG image this build can read", path);
-    img = calloc(1, sizeof *img);
-    if (img == NULL) abort();
-    img->path = strdup(path);
-    img->caption = caption ? strdup(caption) : NULL;
-    if (img->path == NULL || (caption && img->caption == NULL)) abort();
+    img = xcalloc(1, sizeof *img, "an image");
+    img->path = xstrdup(path, "an image path");
+    img->caption = caption ? xstrdup(caption, "an image caption") : NULL;
     img->kind = jpeg ? DOC_JPEG : DOC_PNG;
     img->px_width = w;
     img->px_height = h;

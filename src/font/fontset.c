@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include "fontset.h"
 #include "../base/fsutil.h"
+#include "../base/mem.h"
 #include "../base/readset.h"
 
 #define FONTSET_MAX 32
@@ -89,8 +90,7 @@ int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
     FILE *f;
     if (fs_fopen_input(path, "the font manifest", &f, &st, err) != RC_OK)
         return err->code = RC_FONT;
-    fs = calloc(1, sizeof *fs);
-    if (fs == NULL) { fclose(f); return rc_fail(err, RC_NOMEM, "out of memory"); }
+    fs = xcalloc(1, sizeof *fs, "a font manifest");
     while (rc == RC_OK && fgets(line, sizeof line, f)) rc = parse_line(fs, line, path, ++lineno, err);
     fclose(f);
     if (rc == RC_OK && fs->nfaces == 0) rc = rc_fail(err, RC_FONT, "%s: no fonts listed", path);

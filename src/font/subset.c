@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "subset.h"
+#include "../base/mem.h"
 
 struct font_subset {
     const struct ttf_font *font;
@@ -46,19 +47,14 @@ static void wr_u32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
-static void *alloc_or_die(void *p) {
-    if (p == NULL) { fputs("reportc: out of memory\n", stderr); abort(); }
-    return p;
-}
-
 /* ---- the glyph set ----------------------------------------------------------- */
 
 struct font_subset *font_subset_new(const struct ttf_font *f) {
-    struct font_subset *s = alloc_or_die(calloc(1, sizeof *s));
+    struct font_subset *s = xcalloc(1, sizeof *s, "a font subset");
     s->font = f;
-    s->new_of_old = alloc_or_die(calloc(ttf_num_glyphs(f), sizeof *s->new_of_old));
+    s->new_of_old = xcalloc(ttf_num_glyphs(f), sizeof *s->new_of_old, "a glyph map");
     s->cap = 64;
-    s->old_of_new = alloc_or_die(malloc(s->cap * sizeof *s->old_of_new));
+    s->old_of_new = xreallocarray(NULL, s->cap, sizeof *s->old_of_new, "subset glyph ids");
     s->old_of_new[0] = 0;       /* .notdef */
     s->count = 1;
     return s;
@@ -78,7 +74,7 @@ uint16_t font_subset_add(struct font_subset *s, uint16_t gid) {
     if (s->new_of_old[gid]) return s->new_of_old[gid];
     if (s->count == s->cap) {
         s->cap *= 2;
-        s->old_of_new = alloc_or_die(realloc(s->old_of_new, s->cap * sizeof *s->old_of_new));
+        s->old_of_new = xreallocarray(s->old_of_new, s->cap, sizeof *s->old_of_new, "subset glyph ids");
     }
     s->old_of_new[s->count] = gid;
     s->new_of_old[gid] = (uint16_t)s->count;
@@ -417,7 +413,7 @@ int font_subset_write(struct font_subset *s, struct buf *out, struct rc_err *err
     int rc, long_loca;
     if ((rc = add_components(s, err)) != RC_OK) return rc;
     for (i = 0; i < NBUILT; i++) buf_init(&b[i]);
-    offsets = alloc_or_die(malloc((s->count + 1) * sizeof *offsets));
+    offsets = xreallocarray(NULL, (size_t)s->count + 1, sizeof *offsets, "glyph offsets");
     if ((rc = layout_glyf(s, offsets, err)) == RC_OK) {
         long_loca = build_loca(offsets, s->count, &b[LOCA]);
         build_hmtx(s, &b[HMTX]);

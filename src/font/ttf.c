@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ttf.h"
+#include "../base/mem.h"
 
 /* A bounded run of bytes inside the mapping. */
 struct span {
@@ -465,13 +466,10 @@ static int read_face(struct ttf_font *f, int face, struct rc_err *err) {
 }
 
 int ttf_open(const char *path, int face, struct ttf_font **out, struct rc_err *err) {
-    struct ttf_font *f = calloc(1, sizeof *f);
+    struct ttf_font *f = xcalloc(1, sizeof *f, "a font");
     int rc;
     *out = NULL;
-    if (f == NULL || (f->path = strdup(path)) == NULL) {
-        free(f);
-        return rc_fail(err, RC_NOMEM, "%s: out of memory opening font", path);
-    }
+    f->path = xstrdup(path, "a font path");
     if ((rc = map_file(f, err)) == RC_OK) rc = read_face(f, face, err);
     if (rc != RC_OK) {
         ttf_close(f);

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "axis.h"
+#include "../base/mem.h"
 
 /* A nice number near x: 1, 2, 5 or 10 times a power of ten; rounded to
 ** the nearest when `round`, else the smallest not below x. */
@@ -99,10 +100,9 @@ static void stack_side(struct pie_label **side, size_t n, double bottom, double 
 void axis_place_pie_labels(struct pie_label *labels, const double *fractions, size_t n,
                            double cx, double cy, double r, double inner_r,
                            double inside_min, double bottom, double top) {
-    struct pie_label **left = malloc((n ? n : 1) * sizeof *left);
-    struct pie_label **right = malloc((n ? n : 1) * sizeof *right);
+    struct pie_label **left = xreallocarray(NULL, n, sizeof *left, "pie labels");
+    struct pie_label **right = xreallocarray(NULL, n, sizeof *right, "pie labels");
     size_t i, nl = 0, nr = 0;
-    if (left == NULL || right == NULL) abort();
     for (i = 0; i < n; i++) {
         struct pie_label *l = &labels[i];
         double a = l->mid_angle;

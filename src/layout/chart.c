@@ -14,6 +14,7 @@
 #include <string.h>
 #include "axis.h"
 #include "page.h"
+#include "../base/mem.h"
 #include "../base/utf8.h"
 
 #define LABEL_SIZE  7.5f
@@ -102,8 +103,7 @@ static int fit_label(struct chart *ch, const char *text, float size, float maxw,
     if (p->nlines <= maxlines) return RC_OK;
     para_free(p);
     cps = utf8_to_cps(text, strlen(text), &n);
-    buf = malloc(n * 4 + 8);
-    if (cps == NULL || buf == NULL) abort();
+    buf = xmalloc(mem_add(mem_mul(n, 4), 8), "a label");
     lo = 0; hi = n;                 /* the longest prefix that fits, by bisection */
     while (lo < hi) {
         k = (lo + hi + 1) / 2;
@@ -262,10 +262,9 @@ static int legend_width(struct chart *ch, const struct legend_item *items, size_
 static int legend_right(struct chart *ch, const struct legend_item *items, size_t n,
                         float x, float ybottom, float ytop) {
     float lh = LABEL_SIZE * 1.2f, total = 0, y;
-    struct para *ps = calloc(n ? n : 1, sizeof *ps);
+    struct para *ps = xcalloc(n, sizeof *ps, "legend labels");
     size_t i;
     int rc = RC_OK;
-    if (ps == NULL) abort();
     for (i = 0; i < n && rc == RC_OK; i++) {
         rc = fit_label(ch, items[i].name, LABEL_SIZE, ch->w / 3, 2, &ps[i]);
         total += (float)ps[i].nlines * lh + GAP;
@@ -694,12 +693,11 @@ static void slice(struct chart *ch, float cx, float cy, float r, float inner,
 ** long for a quarter of the chart is cut with an ellipsis. */
 static int pie_labels(struct chart *ch, const double *fractions, const size_t *cats,
                       size_t n, float cx, float cy, float r, float inner, float bottom, float top) {
-    struct pie_label *labels = calloc(n ? n : 1, sizeof *labels);
-    struct para *texts = calloc(n ? n : 1, sizeof *texts);
+    struct pie_label *labels = xcalloc(n, sizeof *labels, "pie labels");
+    struct para *texts = xcalloc(n, sizeof *texts, "pie labels");
     double angle = 0;
     size_t i;
     int rc = RC_OK;
-    if (labels == NULL || texts == NULL) abort();
     for (i = 0; i < n && rc == RC_OK; i++) {
         char text[200], pct[32];
         format_number(fractions[i] * 100, ch->c->decimals >= 0 ? ch->c->decimals : 1, "%", pct, sizeof pct);
@@ -740,10 +738,9 @@ static int draw_pies(struct chart *ch, struct legend_item *items, size_t nitems)
     const struct doc_chart *c = ch->c;
     float legend_w = 0, legend_h = 0, label_w = 0, cell, r, tw, title_h;
     size_t s, k, n;
-    double *fractions = calloc(c->ncats ? c->ncats : 1, sizeof *fractions);
-    size_t *cats = calloc(c->ncats ? c->ncats : 1, sizeof *cats);
+    double *fractions = xcalloc(c->ncats, sizeof *fractions, "pie slices");
+    size_t *cats = xcalloc(c->ncats, sizeof *cats, "pie slices");
     int rc = RC_OK;
-    if (fractions == NULL || cats == NULL) abort();
     if (c->legend == LEGEND_RIGHT) rc = legend_width(ch, items, nitems, &legend_w);
     if (rc == RC_OK && c->legend == LEGEND_BOTTOM) rc = legend_bottom(ch, items, nitems, 0, 0, &legend_h);
     for (k = 0; k < c->ncats && rc == RC_OK; k++) {   /* room for outside labels */
@@ -807,12 +804,12 @@ static int no_data(struct chart *ch) {
 int layout_chart(struct layout *L, const struct doc_block *b) {
     const struct doc_chart *c = b->chart;
     struct chart ch;
-    struct legend_item *items = calloc(c->ncats + c->nseries + 1, sizeof *items);
+    struct legend_item *items = xcalloc(mem_add(mem_add(c->ncats, c->nseries), 1), sizeof *items,
+                                        "legend entries");
     size_t nitems = 0;
     char label[512];
     int rc;
     float pie = c->kind == CHART_PIE || c->kind == CHART_DONUT;
-    if (items == NULL) abort();
     memset(&ch, 0, sizeof ch);
     ch.L = L;
     ch.c = c;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "layout.h"
 #include "page.h"
+#include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../text/markup.h"
 
@@ -144,8 +145,8 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
             st.size = size * 0.6f;
             st.rise = size * 0.38f;
             st.note = L->note_count;
-            notes->text = realloc(notes->text, (notes->n + 1) * sizeof *notes->text);
-            if (notes->text == NULL || (notes->text[notes->n++] = strdup(r->note)) == NULL) abort();
+            notes->text = xreallocarray(notes->text, mem_add(notes->n, 1), sizeof *notes->text, "footnotes");
+            notes->text[notes->n++] = xstrdup(r->note, "a footnote");
             para_add(p, &st, num, NULL);
         } else {
             para_add(p, &st, r->text, r->url);
@@ -193,9 +194,8 @@ static void keep_notes(struct layout *L, struct para *ps, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
         if (L->nnotes == L->capnotes) {
-            L->capnotes = L->capnotes ? L->capnotes * 2 : 4;
-            L->notes = realloc(L->notes, L->capnotes * sizeof *L->notes);
-            if (L->notes == NULL) abort();
+            L->capnotes = L->capnotes ? mem_mul(L->capnotes, 2) : 4;
+            L->notes = xreallocarray(L->notes, L->capnotes, sizeof *L->notes, "page footnotes");
         }
         if (L->nnotes == 0) L->bottom += NOTE_RULE_GAP;
         L->bottom += note_height(L, &ps[i]);
@@ -317,9 +317,8 @@ static void heading_label(const struct doc_theme *t, int *numbers, int level, co
 static void remember_heading(struct layout *L, int level, const char *label) {
     struct layout_heading *h;
     if (L->nheadings == L->capheadings) {
-        L->capheadings = L->capheadings ? L->capheadings * 2 : 16;
-        L->headings = realloc(L->headings, L->capheadings * sizeof *L->headings);
-        if (L->headings == NULL) abort();
+        L->capheadings = L->capheadings ? mem_mul(L->capheadings, 2) : 16;
+        L->headings = xreallocarray(L->headings, L->capheadings, sizeof *L->headings, "headings");
     }
     h = &L->headings[L->nheadings++];
     h->level = level;
@@ -497,8 +496,7 @@ static int layout_toc(struct layout *L, const struct doc_block *b) {
     size_t n, i;
     int rc = RC_OK, depth = b->level < 1 ? 2 : b->level;
     page_of_kind(L, DL_PAGE_FRONT);
-    entries = calloc(L->doc->nblocks + 1, sizeof *entries);
-    if (entries == NULL) abort();
+    entries = xcalloc(mem_add(L->doc->nblocks, 1), sizeof *entries, "contents entries");
     n = toc_entries(L, depth, entries, L->doc->nblocks);
     rc = centred(L, b->text ? b->text : "目  录", L->heading_family, L->theme->heading_size[0],
                  L->y - L->theme->heading_size[0], b->where);
@@ -664,8 +662,7 @@ int layout_document(const struct doc *doc, struct fontset *fs,
     ** until they stay put. */
     for (pass = 0; rc == RC_OK && has_toc(doc) && pass < 3; pass++) {
         free(prev);
-        prev = malloc((L.nheadings + 1) * sizeof *prev);
-        if (prev == NULL) abort();
+        prev = xreallocarray(NULL, mem_add(L.nheadings, 1), sizeof *prev, "headings");
         memcpy(prev, L.headings, L.nheadings * sizeof *prev);
         L.known = prev;
         L.nknown = L.nheadings;

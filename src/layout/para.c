@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "para.h"
+#include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../text/linebreak.h"
 
@@ -44,11 +45,11 @@ void para_init(struct para *p) {
 }
 
 static void grow_cps(struct para *p, size_t extra) {
-    if (p->ncps + extra <= p->capcps) return;
-    while (p->ncps + extra > p->capcps) p->capcps = p->capcps ? p->capcps * 2 : 64;
-    p->cps = realloc(p->cps, p->capcps * sizeof *p->cps);
-    p->styles = realloc(p->styles, p->capcps * sizeof *p->styles);
-    if (p->cps == NULL || p->styles == NULL) abort();
+    size_t need = mem_add(p->ncps, extra);
+    if (need <= p->capcps) return;
+    while (need > p->capcps) p->capcps = p->capcps ? mem_mul(p->capcps, 2) : 64;
+    p->cps = xreallocarray(p->cps, p->capcps, sizeof *p->cps, "paragraph text");
+    p->styles = xreallocarray(p->styles, p->capcps, sizeof *p->styles, "paragraph styles");
 }
 
 void para_add(struct para *p, const struct para_style *style, const char *text, const char *url) {
@@ -56,8 +57,8 @@ void para_add(struct para *p, const struct para_style *style, const char *text, 
     struct para_style st = *style;
     if (p->ncps == 0 && p->nglyphs == 0) p->size = style->size;
     if (url) {
-        p->links = realloc(p->links, (p->nlinks + 1) * sizeof *p->links);
-        if (p->links == NULL || (p->links[p->nlinks] = strdup(url)) == NULL) abort();
+        p->links = xreallocarray(p->links, mem_add(p->nlinks, 1), sizeof *p->links, "paragraph links");
+        p->links[p->nlinks] = xstrdup(url, "a link target");
         st.link = (int)p->nlinks++;
     }
     grow_cps(p, n);
@@ -110,9 +111,8 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     unsigned char *brk;
     fold_space(p);
     n = p->ncps;
-    brk = malloc(n ? n : 1);
-    p->glyphs = calloc(n ? n : 1, sizeof *p->glyphs);
-    if (brk == NULL || p->glyphs == NULL) abort();
+    brk = xmalloc(n, "line break classes");
+    p->glyphs = xcalloc(n, sizeof *p->glyphs, "paragraph glyphs");
     linebreak_analyze(p->cps, n, brk);
     for (i = 0; i < n; i++) {
         struct para_glyph *g = &p->glyphs[i];
@@ -152,8 +152,7 @@ static void add_line(struct para *p, size_t first, size_t end, float indent, int
     size_t i;
     if (p->nlines == p->caplines) {
         p->caplines = p->caplines ? p->caplines * 2 : 8;
-        p->lines = realloc(p->lines, p->caplines * sizeof *p->lines);
-        if (p->lines == NULL) abort();
+        p->lines = xreallocarray(p->lines, p->caplines, sizeof *p->lines, "paragraph lines");
     }
     while (end > first && p->glyphs[end - 1].cp == ' ') end--;
     l = &p->lines[p->nlines++];
@@ -251,12 +250,11 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
                     enum dl_role role, int bold) {
     const struct para_line *l = &p->lines[i];
     float pen = l->indent, extra = 0, slack = width - l->indent - l->width;
-    float *xs = malloc((l->end - l->first + 1) * sizeof *xs);
+    float *xs = xreallocarray(NULL, l->end - l->first + 1, sizeof *xs, "glyph positions");
     const struct para_glyph *prev = NULL;
     struct dl_text *run = NULL;
     size_t k;
     int links = 0, line_id = page->nlines++;
-    if (xs == NULL) abort();
     if (align == DOC_JUSTIFY && !l->last && slack > 0) {
         size_t gaps = count_gaps(p, l);
         if (gaps && slack / (float)gaps < p->size) extra = slack / (float)gaps;

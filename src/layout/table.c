@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "page.h"
+#include "../base/mem.h"
 #include "../text/linebreak.h"
 
 #define PAD_X 4.0f
@@ -116,9 +117,8 @@ static struct tcell *add_cell(struct grid *g, char kind, size_t row, size_t col,
                               size_t rowspan, size_t colspan, enum doc_align align) {
     struct tcell *c;
     if (g->ncells == g->capcells) {   /* doubling: a 500-row table adds thousands */
-        g->capcells = g->capcells ? g->capcells * 2 : 64;
-        g->cells = realloc(g->cells, g->capcells * sizeof *g->cells);
-        if (g->cells == NULL) abort();
+        g->capcells = g->capcells ? mem_mul(g->capcells, 2) : 64;
+        g->cells = xreallocarray(g->cells, g->capcells, sizeof *g->cells, "table cells");
     }
     c = &g->cells[g->ncells++];
     memset(c, 0, sizeof *c);
@@ -142,9 +142,8 @@ static void index_rows(struct grid *g, size_t nrows) {
     size_t i, r = 0;
     qsort(g->cells, g->ncells, sizeof *g->cells, by_position);
     g->nrows = nrows;
-    g->row_h = calloc(nrows + 1, sizeof *g->row_h);
-    g->first = calloc(nrows + 1, sizeof *g->first);
-    if (g->row_h == NULL || g->first == NULL) abort();
+    g->row_h = xcalloc(mem_add(nrows, 1), sizeof *g->row_h, "table row heights");
+    g->first = xcalloc(mem_add(nrows, 1), sizeof *g->first, "table row index");
     for (i = 0; i <= g->ncells; i++)
         while (r < nrows && (i == g->ncells || g->cells[i].row >= r)) g->first[r++] = i;
     g->first[nrows] = g->ncells;
@@ -279,9 +278,8 @@ static void widen(struct col_measure *m, float natural, float min) {
 /* Natural and minimum widths of each column, padding included. */
 static void measure_columns(struct tlay *T, struct col_measure *m) {
     const struct doc_table *t = T->t;
-    float *max_tail = calloc(t->ncols, sizeof *max_tail);
+    float *max_tail = xcalloc(t->ncols, sizeof *max_tail, "column widths");
     size_t i, k;
-    if (max_tail == NULL) abort();
     for (i = 0; i < T->body.ncells; i++) {
         struct tcell *c = &T->body.cells[i];
         if (c->kind == 'e') continue;
@@ -371,12 +369,11 @@ static void keep_floor(const struct doc_table *t, float *w, float floor) {
 
 static int column_widths(struct tlay *T) {
     const struct doc_table *t = T->t;
-    struct col_measure *m = calloc(t->ncols, sizeof *m);
-    float *w = calloc(t->ncols, sizeof *w);
+    struct col_measure *m = xcalloc(t->ncols, sizeof *m, "column widths");
+    float *w = xcalloc(t->ncols, sizeof *w, "column widths");
     float fixed = 0, shares = 0, share_min = 0, autos = 0, room, width = T->L->width;
     float floor = narrowest(T);
     size_t c, nfixed = 0;
-    if (m == NULL || w == NULL) abort();
     measure_columns(T, m);
     for (c = 0; c < t->ncols; c++) {
         const struct doc_column *col = &t->cols[c];
@@ -443,9 +440,8 @@ static void break_cells(struct tlay *T, struct grid *g) {
 ** the room the widest leaves. */
 static void centre_number_blocks(struct tlay *T) {
     const struct doc_table *t = T->t;
-    float *block = calloc(t->ncols, sizeof *block);
+    float *block = xcalloc(t->ncols, sizeof *block, "column widths");
     size_t i;
-    if (block == NULL) abort();
     for (i = 0; i < T->body.ncells; i++) {
         const struct tcell *c = &T->body.cells[i];
         if (c->kind != 'e' && c->p.nlines == 1 && c->p.lines[0].width + c->shift > block[c->col])
@@ -585,10 +581,9 @@ static void draw_cells(struct tlay *T, struct placed *pcs, size_t n) {
 static void draw_header(struct tlay *T) {
     struct layout *L = T->L;
     struct grid *g = &T->head;
-    struct placed *pcs = calloc(g->ncells, sizeof *pcs);
+    struct placed *pcs = xcalloc(g->ncells, sizeof *pcs, "placed table cells");
     float top = L->y, bottom = L->y - rows_height(g, 0, g->nrows);
     size_t i;
-    if (pcs == NULL) abort();
     for (i = 0; i < g->ncells; i++) {
         struct tcell *c = &g->cells[i];
         struct placed *pc = &pcs[i];
@@ -726,9 +721,8 @@ static void body_rules(struct tlay *T, const struct placed *pcs, size_t n, float
 static void place_rows(struct tlay *T, size_t a, size_t b, float split_h) {
     struct grid *g = &T->body;
     size_t n = T->ncarried + g->first[b] - g->first[a], k, ncarried = 0;
-    struct placed *pcs = calloc(n + 1, sizeof *pcs);
+    struct placed *pcs = xcalloc(mem_add(n, 1), sizeof *pcs, "placed table cells");
     float top = T->L->y, bottom = split_h > 0 ? top - split_h : top - rows_height(g, a, b);
-    if (pcs == NULL) abort();
     for (k = 0; k < n; k++) {
         size_t idx = k < T->ncarried ? T->carried[k] : g->first[a] + (k - T->ncarried);
         /* rewritten in place: ncarried <= k, so no entry is overwritten unread */
@@ -864,9 +858,8 @@ static int table_order(const struct layout *L, const struct doc_block *b) {
 
 static int prepare(struct tlay *T) {
     int rc;
-    T->colx = calloc(T->t->ncols + 1, sizeof *T->colx);
-    T->carried = calloc(T->t->ncols * 2 + 1, sizeof *T->carried);
-    if (T->colx == NULL || T->carried == NULL) abort();
+    T->colx = xcalloc(mem_add(T->t->ncols, 1), sizeof *T->colx, "column positions");
+    T->carried = xcalloc(mem_add(mem_mul(T->t->ncols, 2), 1), sizeof *T->carried, "carried table cells");
     if ((rc = build_head(T)) != RC_OK || (rc = build_body(T)) != RC_OK ||
         (rc = column_widths(T)) != RC_OK)
         return rc;

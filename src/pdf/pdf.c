@@ -17,6 +17,7 @@
 #include <hpdf.h>
 #include "pdf.h"
 #include "../base/buf.h"
+#include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../font/subset.h"
 #include "../font/tounicode.h"
@@ -63,8 +64,7 @@ static void font_cps_reserve(struct pdf_font *f, unsigned count) {
     unsigned n = f->ncps ? f->ncps : 64;
     if (count <= f->ncps) return;
     while (n < count) n *= 2;
-    f->cps = realloc(f->cps, n * sizeof *f->cps);
-    if (f->cps == NULL) abort();
+    f->cps = xreallocarray(f->cps, n, sizeof *f->cps, "a font's code points");
     memset(f->cps + f->ncps, 0, (n - f->ncps) * sizeof *f->cps);
     f->ncps = n;
 }
@@ -287,8 +287,7 @@ static HPDF_Image load_image(struct pdf_ctx *ctx, const struct dl_image *im) {
     image = im->jpeg ? HPDF_LoadJpegImageFromFile(ctx->pdf, im->path)
                      : HPDF_LoadPngImageFromFile(ctx->pdf, im->path);
     if (image == NULL) return NULL;
-    ctx->images = realloc(ctx->images, (ctx->nimages + 1) * sizeof *ctx->images);
-    if (ctx->images == NULL) abort();
+    ctx->images = xreallocarray(ctx->images, mem_add(ctx->nimages, 1), sizeof *ctx->images, "PDF images");
     ctx->images[ctx->nimages].path = im->path;
     ctx->images[ctx->nimages++].image = image;
     return image;
@@ -393,10 +392,9 @@ static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
 
 static int write_doc(struct pdf_ctx *ctx, const struct display *d,
                      const struct pdf_info *info, const char *path) {
-    HPDF_Page *pages = calloc(d->npages ? d->npages : 1, sizeof *pages);
+    HPDF_Page *pages = xcalloc(d->npages, sizeof *pages, "PDF pages");
     size_t i;
     int face, rc = RC_OK;
-    if (pages == NULL) abort();
     HPDF_SetCompressionMode(ctx->pdf, HPDF_COMP_ALL);
     collect_glyphs(ctx, d);
     for (face = 0; face < ctx->nfonts; face++) {
@@ -432,10 +430,10 @@ int pdf_write(const struct display *d, struct fontset *fs,
     ctx.fs = fs;
     ctx.err = err;
     ctx.nfonts = fontset_nfaces(fs);
-    ctx.fonts = calloc((size_t)ctx.nfonts, sizeof *ctx.fonts);
+    ctx.fonts = xcalloc((size_t)ctx.nfonts, sizeof *ctx.fonts, "PDF fonts");
     buf_init(&ctx.line);
     ctx.pdf = HPDF_New(on_hpdf_error, &ctx);
-    if (ctx.pdf == NULL || ctx.fonts == NULL) {
+    if (ctx.pdf == NULL) {
         free(ctx.fonts);
         return rc_fail(err, RC_NOMEM, "cannot start a PDF document");
     }

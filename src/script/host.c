@@ -13,6 +13,7 @@
 #include <lualib.h>
 #include "host.h"
 #include "../base/fsutil.h"
+#include "../base/mem.h"
 #include "../base/readset.h"
 
 #define SCRIPT_MEM_LIMIT   (512u << 20)   /* bytes a script may hold */
@@ -271,11 +272,10 @@ static int script_failed(lua_State *L, struct rc_err *err) {
 
 int script_run(const struct script_job *job, struct store *db, struct doc **out,
                struct rc_err *err) {
-    struct host *h = calloc(1, sizeof *h);
+    struct host *h = xcalloc(1, sizeof *h, "a script host");
     struct pmain_args args = { job, NULL };
     lua_State *L;
     int rc = RC_OK;
-    if (h == NULL) return rc_fail(err, RC_NOMEM, "out of memory");
     h->ctx.job = job;
     h->ctx.db = db;
     h->deadline = time(NULL) + SCRIPT_TIME_LIMIT;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "store.h"
+#include "../base/mem.h"
 
 struct store {
     sqlite3 *db;
@@ -52,8 +53,8 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
         sqlite3_close(db);
         return RC_IO;
     }
-    s = calloc(1, sizeof *s);
-    if (s == NULL || (s->path = strdup(path)) == NULL) abort();
+    s = xcalloc(1, sizeof *s, "a fact store");
+    s->path = xstrdup(path, "a fact store path");
     s->db = db;
     *out = s;
     return RC_OK;
@@ -87,8 +88,7 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
         sqlite3_finalize(stmt);
         return rc_fail(err, RC_SQL, "the fact store is read-only while compiling");
     }
-    st = calloc(1, sizeof *st);
-    if (st == NULL) abort();
+    st = xcalloc(1, sizeof *st, "a query");
     st->stmt = stmt;
     st->store = s;
     *out = st;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "markup.h"
 #include "../base/buf.h"
+#include "../base/mem.h"
 
 struct parser {
     const char *s;
@@ -23,19 +24,14 @@ struct parser {
 };
 
 static char *dup_n(const char *s, size_t n) {
-    char *p = malloc(n + 1);
-    if (p == NULL) abort();
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
+    return xstrndup(s, n, "markup text");
 }
 
 static void push_run(struct markup *m, char *text, int style, char *url, char *note) {
     struct markup_run *r;
     if (m->nruns == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 8;
-        m->runs = realloc(m->runs, m->cap * sizeof *m->runs);
-        if (m->runs == NULL) abort();
+        m->runs = xreallocarray(m->runs, m->cap, sizeof *m->runs, "markup runs");
     }
     r = &m->runs[m->nruns++];
     r->text = text;

@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from suite import check, finish, pdf_text  # noqa: E402
+from suite import check, finish, pdf_text, skip  # noqa: E402
 
 PREFIX = "/usr/local"
 SECTIONS = ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "ENVIRONMENT", "FILES",
@@ -77,7 +77,7 @@ def test_man_page(dest):
     if not check(os.path.isfile(page), f"the man page is installed at {page}"):
         return
     if shutil.which("man") is None:
-        print("INFO man-db is not installed: the man page was not rendered")
+        skip("man-db is not installed: the man page was not rendered")
         return
     env = dict(os.environ, LC_ALL="C.UTF-8", MANWIDTH="80", MANROFFSEQ="")
     r = run(["man", "--warnings", "-E", "UTF-8", "-l", page], env=env)

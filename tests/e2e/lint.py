@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from suite import REPORTC, check, finish  # noqa: E402
+from suite import REPORTC, check, finish, skip  # noqa: E402
 
 PROBE = r'''
 local report = require "report"
@@ -73,7 +73,7 @@ def declared_globals():
 
 
 if shutil.which("luacheck") is None:
-    print("SKIP lint.py: luacheck (Debian lua-check) is not installed")
+    skip("lint.py: luacheck (Debian lua-check) is not installed")
     sys.exit(finish())
 
 r = subprocess.run(["luacheck", "--no-color", "--formatter", "plain", "scripts", "templates"],
@@ -88,7 +88,7 @@ with tempfile.TemporaryDirectory(prefix="reportc-lint-") as tmp:
     said = declared_globals()
     check(len(have) > 50, f"the probe read the sandbox's globals ({len(have)})")
     if said is None:
-        print("INFO no Lua interpreter to read .luacheckrc with; its globals were not compared")
+        skip("no Lua interpreter to read .luacheckrc with: its globals were not compared")
     else:
         check(said == have, "the globals .luacheckrc declares are the sandbox's: declared but absent "
               f"{sorted(said - have)}, present but undeclared {sorted(have - said)}")

@@ -29,7 +29,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from suite import REPORTC, check, finish  # noqa: E402
+from suite import REPORTC, check, finish, skip  # noqa: E402
 
 SHOTS = os.path.join("out", "tests", "preview")
 CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -245,7 +245,7 @@ def run(tmp):
 
 
 if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
-    print("SKIP preview.py: chromium and chromium-driver are needed for the live preview test")
+    skip("preview.py: chromium and chromium-driver are needed for the live preview test")
     sys.exit(finish())
 with tempfile.TemporaryDirectory(prefix="reportc-preview-") as tmp:
     run(tmp)

@@ -1,20 +1,23 @@
 """suite.py: what the end-to-end tests share: counting checks, and the
-closing "N passed, N failed" line that tests/run.sh adds up.
+closing "N passed, N failed, K skipped" line that tests/run.sh adds up.
 
     sys.path.insert(0, <repo>/tests/tools)
-    from suite import check, finish
+    from suite import check, skip, finish
     check(cond, "what went wrong")   # prints "FAIL what went wrong" when false
+    skip("what could not be checked, and why")   # prints "SKIP ..."
     sys.exit(finish())               # prints the closing line, 1 if any failed
 
-It also builds a script with its display list (build) and reads a PDF's
-text (pdf_text), which most of the tests do.
+A check is skipped only for a missing input the repository does not hold
+(the seed documents in ../shared/seeds, see seeds_dir); anything the
+repository can build, a test builds itself into a temporary folder
+(build, build_examples).  It also reads a PDF's text (pdf_text).
 """
 
 import json
 import os
 import subprocess
 
-passed = failed = 0
+passed = failed = skipped = 0
 
 
 def check(cond, what):
@@ -29,10 +32,26 @@ def check(cond, what):
     return cond
 
 
+def skip(what):
+    """Count one check that could not run; print a SKIP line saying why."""
+    global skipped
+    skipped += 1
+    print("SKIP " + what)
+
+
 def finish():
     """Print the closing line; the exit status for the test."""
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
+
+
+def seeds_dir():
+    """The seed documents' folder: $SEEDS_DIR, else ../shared/seeds from the
+    repository root; None when neither is a folder (a clone on its own)."""
+    for d in (os.environ.get("SEEDS_DIR"), os.path.join("..", "shared", "seeds")):
+        if d and os.path.isdir(d):
+            return d
+    return None
 
 
 REPORTC = os.environ.get("REPORTC", "./reportc")
@@ -49,6 +68,17 @@ def build(script, d, *extra, name="x"):
         return None, None, r
     with open(js) as f:
         return pdf, json.load(f), r
+
+
+def build_examples(d):
+    """Build every example report into folder `d` (scripts/examples.sh, as
+    `make demo` does into out/).  Returns the PDFs made, sorted; [] and a
+    FAIL when the build failed."""
+    r = subprocess.run(["sh", "scripts/examples.sh", d], capture_output=True, text=True,
+                       env=dict(os.environ, REPORTC=REPORTC))
+    if not check(r.returncode == 0, f"building the examples: {(r.stderr or r.stdout).strip()[-500:]}"):
+        return []
+    return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".pdf"))
 
 
 def pdf_text(pdf):
