@@ -6,9 +6,10 @@
 **   reportc batch SCRIPT.lua [--each name=V1,V2|A..B]...
 **                 [--jobs FILE.csv | --jobs-sql QUERY] [-o TEMPLATE] [-D name=value]...
 **                 [-j N] [--shard K/N] [--list] ...
+**   reportc watch SCRIPT.lua [build options] [--serve [ADDR:]PORT]
 **
 ** Exit status: 0 ok, 1 a script, data, font or I/O error (for batch: any
-** job failed), 2 usage, 128+N when a batch was stopped by signal N.
+** job failed), 2 usage, 128+N when a batch or watch was stopped by signal N.
 */
 #include <limits.h>
 #include <signal.h>
@@ -75,7 +76,7 @@ static void print_help(void) {
            "watch rebuilds whenever a file the last build read changes (Ctrl-C stops):\n"
            "  --serve [ADDR:]PORT   also serve a live preview (default address 127.0.0.1)\n\n"
            "Exit status: 0 ok, 1 script/data/font error (batch: a job failed), 2 usage\n"
-           "error, 128+N when a batch is stopped by signal N.\n",
+           "error, 128+N when a batch or watch is stopped by signal N.\n",
            REPORTC_VERSION, USAGE);
 }
 
