@@ -24,8 +24,9 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from suite import REPORTC, check, finish  # noqa: E402
 
-C_SRC = "src/script/lreport.c"
-PRELUDE = "src/script/prelude.lua"
+SRC = os.environ.get("API_TYPES_SRC", "src")     # another tree's sources, to try the extraction
+C_SRC = os.path.join(SRC, "script", "lreport.c")
+PRELUDE = os.path.join(SRC, "script", "prelude.lua")
 TYPES = "templates/types/report.lua"
 
 # Which annotation class documents which option set of the code.
@@ -35,6 +36,13 @@ PRELUDE_CLASSES = {"TABLE_KEYS": "report.TableOptions", "COLUMN_KEYS": "report.C
                    "GROUP_KEYS": "report.ColumnGroup", "TOTAL_KEYS": "report.TableTotal",
                    "CHART_KEYS": "report.ChartOptions"}
 REG_OWNERS = {"funcs": "report", "doc_methods": "Document", "db_methods": "Db"}
+# The layout with one description per option table (lreport.c OPTION_TABLES).
+TABLE_CLASSES = {"document": "report.DocumentOptions", "theme": "report.Theme",
+                 "cover": "report.CoverOptions", "toc": "report.TocOptions",
+                 "image": "report.ImageOptions", "table": "report.TableOptions",
+                 "column": "report.Column", "group": "report.ColumnGroup",
+                 "total": "report.TableTotal", "chart": "report.ChartOptions",
+                 "series": "report.ChartSeries"}
 
 
 def read(path):
@@ -84,6 +92,39 @@ def c_chart_kinds(src):
     return set(strings(fn.group(1))) - {""} if fn else set()
 
 
+def c_string_arrays():
+    """Every `NAME[] = { "a", "b", ... }` in the C sources: choice lists."""
+    arrays = {}
+    for root, _, files in os.walk(SRC):
+        for name in files:
+            if name.endswith(".c"):
+                for arr, body in re.findall(r"\b(\w+)\[\] = \{([^{}]*)\};", read(os.path.join(root, name))):
+                    arrays.setdefault(arr, set(strings(body)))
+    return arrays
+
+
+def c_option_tables(src):
+    """OPTION_TABLES: table name -> {key: choice array name or None}; None
+    when lreport.c has no such table (the older layout)."""
+    top = re.search(r"OPTION_TABLES\[\] = \{(.*?)\n\};", src, re.S)
+    if not top:
+        return None
+    macros = set(re.findall(r"#define (\w+)\(k\b[^)]*\)\s*\{\s*#k", src))
+    tables = {}
+    for name, arr in re.findall(r'\{\s*"(\w+)",\s*(\w+)\s*\}', top.group(1)):
+        body = re.search(r"\b%s\[\] = \{(.*?)\n\};" % re.escape(arr), src, re.S)
+        keys = {}
+        if body:
+            for key, typ, rest in re.findall(r'\{\s*"(\w+)",\s*(OPT_\w+)([^}]*)\}', body.group(1)):
+                choice = re.match(r",\s*[^,]+,\s*[^,]+,\s*(\w+)", rest) if typ == "OPT_CHOICE" else None
+                keys[key] = choice.group(1) if choice else None
+            for mac, key in re.findall(r"\b(\w+)\((\w+)", body.group(1)):
+                if mac in macros:
+                    keys[key] = None
+        tables[name] = keys
+    return tables
+
+
 def prelude_sets(lua):
     sets = {}
     for name, body in re.findall(r"^local (\w+) = \{(.*?)\}\n", lua, re.M | re.S):
@@ -111,17 +152,22 @@ def prelude_series_keys(lua):
 
 # ---- what the annotations say ---------------------------------------------------------
 
+FIELD_TYPES = {}     # (class, field) -> its annotated type
+
+
 def annotated(types):
     classes, functions, aliases = {}, {}, {}
-    current = None
+    current = current_name = None
     for line in types.splitlines():
         m = re.match(r"---@class ([\w.]+)", line)
         if m:
-            current = classes.setdefault(m.group(1), set())
+            current_name = m.group(1)
+            current = classes.setdefault(current_name, set())
             continue
-        m = re.match(r"---@field (\w+)\??\s", line)
+        m = re.match(r"---@field (\w+)\??\s+(\S+)", line)
         if m and current is not None:
             current.add(m.group(1))
+            FIELD_TYPES[(current_name, m.group(1))] = m.group(2)
             continue
         if not line.startswith("---@field"):
             current = None
@@ -153,6 +199,36 @@ def test_static():
              functions.get(owner))
     check(not any(n.startswith("_") for names in functions.values() for n in names),
           "the internal _table/_chart are not offered")
+    tables = c_option_tables(src)
+    if tables is not None:
+        test_option_tables(tables, classes, aliases, lua)
+    else:
+        test_key_arrays(src, lua, classes, aliases)
+    print("INFO annotated: %d functions, %d option keys in %d classes" % (
+        sum(len(v) for v in functions.values()), sum(len(v) for v in classes.values()), len(classes)))
+    return classes
+
+
+def test_option_tables(tables, classes, aliases, lua):
+    """One description per option table: its keys are the class's fields;
+    a key with a list of choices has an alias type with those values."""
+    check(set(tables) == set(TABLE_CLASSES),
+          f"OPTION_TABLES has {sorted(tables)}; the test maps {sorted(TABLE_CLASSES)}")
+    arrays = c_string_arrays()
+    for name, cls in TABLE_CLASSES.items():
+        keys = tables.get(name) or {}
+        same(f"option table '{name}' ({cls})", set(keys), classes.get(cls))
+        for key, arr in keys.items():
+            if arr is None:
+                continue
+            alias = FIELD_TYPES.get((cls, key), "")
+            same(f"choices of {name}.{key} ({arr}) = alias {alias}", arrays.get(arr), aliases.get(alias))
+    check("options(" in lua, "the prelude checks its tables with the C descriptions (options(...))")
+
+
+def test_key_arrays(src, lua, classes, aliases):
+    """The older layout: key arrays passed to check_keys, theme_fields, and
+    the prelude's *_KEYS sets."""
     copts = c_option_sets(src)
     check(set(copts) == set(C_OPTION_CLASSES),
           f"check_keys is called for {sorted(copts)}; the test maps {sorted(C_OPTION_CLASSES)}")
@@ -168,9 +244,6 @@ def test_static():
     same("chart kinds, C and prelude agree", kinds, psets.get("CHART_KINDS"))
     same("chart kinds (report.ChartKind)", kinds, aliases.get("report.ChartKind"))
     same("column aligns (report.Align)", psets.get("ALIGNS"), aliases.get("report.Align"))
-    print("INFO annotated: %d functions, %d option keys in %d classes" % (
-        sum(len(v) for v in functions.values()), sum(len(v) for v in classes.values()), len(classes)))
-    return classes
 
 
 # ---- the running reportc agrees --------------------------------------------------------
