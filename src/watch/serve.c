@@ -8,7 +8,8 @@
 ** a browser on the same machine.
 **
 ** Safety: a request is at most REQ_MAX bytes and must arrive within
-** REQ_SECONDS; at most MAX_CLIENTS connections; GET only; the target is
+** REQ_SECONDS, its response be taken within RESP_SECONDS; at most
+** MAX_CLIENTS connections; GET only; the target is
 ** matched against the fixed routes, never joined to a path, so nothing
 ** outside them can be reached; on a loopback address the Host header must
 ** name a loopback host (a page elsewhere cannot reach the preview through
@@ -36,7 +37,8 @@
 
 #define MAX_CLIENTS   32
 #define REQ_MAX       8192           /* bytes of request line and headers */
-#define REQ_SECONDS   10.0
+#define REQ_SECONDS   10.0           /* to send a request */
+#define RESP_SECONDS  120.0          /* to take a response (a client that stops reading) */
 #define SSE_BACKLOG   (1u << 20)     /* unsent event bytes before a client is dropped */
 #define FILE_MAX      (512u << 20)   /* the largest PDF served */
 #define PDFJS_DIR     "/usr/share/javascript/pdf/build"
@@ -412,7 +414,7 @@ void serve_handle(struct server *s, const struct pollfd *fds, size_t n) {
     }
     for (i = 0; i < MAX_CLIENTS; i++) {            /* slow or stuck clients */
         struct client *c = &s->clients[i];
-        if (c->fd >= 0 && !c->sse && !c->done && now - c->since > REQ_SECONDS) drop(c);
+        if (c->fd >= 0 && !c->sse && now - c->since > (c->done ? RESP_SECONDS : REQ_SECONDS)) drop(c);
     }
     if (n > 0 && (fds[0].revents & POLLIN)) accept_clients(s);
 }
