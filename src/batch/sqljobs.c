@@ -11,15 +11,33 @@
 ** BLOB.  Month keywords in values are resolved as in -D.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "plan.h"
 #include "../base/mem.h"
 #include "../base/month.h"
 #include "../store/store.h"
 
+/* The query with each run of white space as one space: an error is one
+** line even for a query written over several. */
+static char *one_line(const char *sql) {
+    char *out = xmalloc(strlen(sql) + 1, "the query's text"), *o = out;
+    int space = 0;
+    for (; *sql; sql++) {
+        if (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '\r') { space = 1; continue; }
+        if (space && o > out) *o++ = ' ';
+        space = 0;
+        *o++ = *sql;
+    }
+    *o = '\0';
+    return out;
+}
+
 static int take_columns(struct store_stmt *st, struct batch_axis *axis, struct rc_err *err) {
     int n = store_column_count(st), i, k;
     if (n <= 0) return rc_fail(err, RC_USAGE, "--jobs-sql: the query returns no columns");
+    if (n > BATCH_MAX_PARAMS)
+        return rc_fail(err, RC_USAGE, "--jobs-sql: more than %d columns", BATCH_MAX_PARAMS);
     axis->names = xcalloc((size_t)n, sizeof *axis->names, "job list columns");
     axis->nnames = (size_t)n;
     for (i = 0; i < n; i++) {
@@ -39,8 +57,6 @@ static int take_row(struct store_stmt *st, size_t row, long long now, struct bat
                     struct rc_err *err) {
     char *values[BATCH_MAX_PARAMS], months[BATCH_MAX_PARAMS][8];
     size_t i, len;
-    if (axis->nnames > BATCH_MAX_PARAMS)
-        return rc_fail(err, RC_USAGE, "--jobs-sql: more than %d columns", BATCH_MAX_PARAMS);
     for (i = 0; i < axis->nnames; i++) {
         enum store_type type = store_column_type(st, (int)i);
         const char *text;
@@ -70,10 +86,11 @@ int batch_read_sql(const char *db_path, const char *sql, long long now, struct b
     while (rc == RC_OK && (more = store_step(st, err)) > 0)
         rc = take_row(st, ++row, now, axis, err);
     if (rc == RC_OK && more < 0) rc = RC_SQL;
-    if (rc == RC_SQL) {         /* the store's message, then the query */
-        char msg[sizeof err->msg];
+    if (rc == RC_SQL) {         /* the store's message, then the query on one line */
+        char msg[sizeof err->msg], *line = one_line(sql);
         snprintf(msg, sizeof msg, "%s", err->msg);
-        rc_fail(err, RC_SQL, "--jobs-sql: %s (SQL: %.400s)", msg, sql);
+        rc_fail(err, RC_SQL, "--jobs-sql: %s (SQL: %s)", msg, line);
+        free(line);
     }
     store_finalize(st);
     store_close(db);

@@ -110,11 +110,12 @@ with tempfile.TemporaryDirectory(prefix="reportc-jobs-sql-") as tmp:
                       ("INSERT INTO indicators VALUES('X','2019-01','a',1) RETURNING country, period",
                        "an INSERT ... RETURNING"),
                       ("ATTACH '" + os.path.join(tmp, "other.db") + "' AS o", "ATTACH"),
-                      ("SELECT country FROM nowhere", "an unknown table"),
+                      ("SELECT country\n  FROM nowhere", "an unknown table"),
                       ("SELECT 1 AS a; DELETE FROM indicators", "a second statement")):
         r = batch(db, "--jobs-sql", sql, "--list")
-        check(r.returncode == 1 and r.stderr.startswith("reportc: --jobs-sql: ") and "(SQL: " in r.stderr,
-              f"{what} is refused with the SQL named (exit 1): {r.returncode} {r.stderr[:300]}")
+        check(r.returncode == 1 and r.stderr.startswith("reportc: --jobs-sql: ") and "(SQL: " in r.stderr
+              and r.stderr.count("\n") == 1,
+              f"{what} is refused in one line naming the SQL (exit 1): {r.returncode} {r.stderr[:300]}")
     check(digest(db) == before and not os.path.exists(os.path.join(tmp, "other.db")),
           "the refused statements changed nothing")
     r = batch(db, "--jobs", csv_path, "--jobs-sql", query, "--list")
