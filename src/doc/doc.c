@@ -14,6 +14,10 @@ static char *dup_or_null(const char *s) {
     return p;
 }
 
+const char *const doc_chart_kinds[] = {
+    "bar", "hbar", "pie", "donut", "line", "barline", "scatter", NULL
+};
+
 void doc_set_string(char **field, const char *value) {
     free(*field);
     *field = dup_or_null(value);

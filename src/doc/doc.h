@@ -59,6 +59,10 @@ enum doc_chart_kind {
     CHART_BAR, CHART_HBAR, CHART_PIE, CHART_DONUT, CHART_LINE, CHART_BARLINE, CHART_SCATTER
 };
 
+/* The kinds' names as scripts write them, in enum order, NULL-terminated:
+** the one list the script options and the display list both use. */
+extern const char *const doc_chart_kinds[];
+
 enum doc_legend { LEGEND_NONE, LEGEND_RIGHT, LEGEND_BOTTOM };
 
 struct doc_series {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "axis.h"
 #include "page.h"
+#include "../base/buf.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
 
@@ -42,6 +43,7 @@ struct chart {
     int number;               /* 图 N */
     struct dl_chart *info;
     float x, y, w, h;         /* the chart's box, y at the bottom */
+    struct buf label;         /* the last format_number's text */
 };
 
 /* ---- text ---------------------------------------------------------------------- */
@@ -128,15 +130,22 @@ static int fit_label(struct chart *ch, const char *text, float size, float maxw,
 
 /* ---- numbers ------------------------------------------------------------------------ */
 
-static void format_number(double v, int decimals, const char *suffix, char *out, size_t size) {
+/* The text of a number with `suffix` (the script's, any length), valid
+** until the next call. */
+static const char *format_number(struct chart *ch, double v, int decimals, const char *suffix) {
+    char num[64];      /* lreport refuses values past 1e15 and decimals past 10 */
     if (decimals < 0) {
         /* As the data needs: integers plain, else up to two decimals. */
         if (fabs(v - round(v)) < 1e-9) decimals = 0;
         else if (fabs(v * 10 - round(v * 10)) < 1e-9) decimals = 1;
         else decimals = 2;
     }
-    snprintf(out, size, "%.*f%s", decimals, v, suffix ? suffix : "");
-    if (strcmp(out, "-0") == 0) snprintf(out, size, "0%s", suffix ? suffix : "");
+    snprintf(num, sizeof num, "%.*f", decimals, v);
+    ch->label.len = 0;
+    buf_puts(&ch->label, strcmp(num, "-0") == 0 ? "0" : num);
+    if (suffix) buf_puts(&ch->label, suffix);
+    buf_putc(&ch->label, '\0');
+    return (const char *)ch->label.data;
 }
 
 /* The theme's accent colour marks the highlighted row (the brief's country). */
@@ -352,12 +361,11 @@ static void make_axis(const struct doc_chart *c, int right, int include_zero, in
 }
 
 static int widest_tick(struct chart *ch, const struct value_axis *a, float *w) {
-    char s[64];
     int i, rc;
     float tw;
     *w = 0;
     for (i = 0; i < a->t.count; i++) {
-        format_number(axis_tick_value(&a->t, i), a->t.decimals, NULL, s, sizeof s);
+        const char *s = format_number(ch, axis_tick_value(&a->t, i), a->t.decimals, NULL);
         if ((rc = text_width(ch, s, TICK_SIZE, &tw)) != RC_OK) return rc;
         if (tw > *w) *w = tw;
     }
@@ -369,12 +377,11 @@ static int widest_tick(struct chart *ch, const struct value_axis *a, float *w) {
 static int draw_ticks(struct chart *ch, const struct value_axis *a, int horizontal,
                       float across0, float across1, float label_at, enum doc_align align,
                       int grid) {
-    char s[64];
     int i, rc;
     for (i = 0; i < a->t.count; i++) {
         double v = axis_tick_value(&a->t, i);
         float at = axis_map(a, v);
-        format_number(v, a->t.decimals, NULL, s, sizeof s);
+        const char *s = format_number(ch, v, a->t.decimals, NULL);
         if (horizontal) {
             if (grid) line(ch, at, across0, at, across1, 0.4f, GRID);
             rc = draw_text(ch, s, TICK_SIZE, at, label_at, DOC_CENTER, AXIS);
@@ -388,8 +395,7 @@ static int draw_ticks(struct chart *ch, const struct value_axis *a, int horizont
 }
 
 static int value_label(struct chart *ch, double v, float x, float y, enum doc_align align) {
-    char s[64];
-    format_number(v, ch->c->decimals, ch->c->suffix, s, sizeof s);
+    const char *s = format_number(ch, v, ch->c->decimals, ch->c->suffix);
     return draw_text(ch, s, LABEL_SIZE, x, y, align, INK);
 }
 
@@ -595,7 +601,6 @@ static int draw_horizontal(struct chart *ch, struct legend_item *items, size_t n
     double base;
     size_t k, s, nb = count_bar_series(c);
     int rc;
-    char buf[64];
     make_axis(c, 0, 1, 6, &a);
     if (c->legend == LEGEND_RIGHT && (rc = legend_width(ch, items, nitems, &legend_w)) != RC_OK) return rc;
     if (c->legend == LEGEND_BOTTOM &&
@@ -605,8 +610,8 @@ static int draw_horizontal(struct chart *ch, struct legend_item *items, size_t n
         if (tw > label_w) label_w = tw;
         for (s = 0; s < c->nseries && c->value_labels; s++) {
             if (isnan(c->series[s].values[k])) continue;
-            format_number(c->series[s].values[k], c->decimals, c->suffix, buf, sizeof buf);
-            if ((rc = text_width(ch, buf, LABEL_SIZE, &tw)) != RC_OK) return rc;
+            const char *text = format_number(ch, c->series[s].values[k], c->decimals, c->suffix);
+            if ((rc = text_width(ch, text, LABEL_SIZE, &tw)) != RC_OK) return rc;
             if (tw > value_w) value_w = tw;
         }
     }
@@ -699,11 +704,18 @@ static int pie_labels(struct chart *ch, const double *fractions, const size_t *c
     size_t i;
     int rc = RC_OK;
     for (i = 0; i < n && rc == RC_OK; i++) {
-        char text[200], pct[32];
-        format_number(fractions[i] * 100, ch->c->decimals >= 0 ? ch->c->decimals : 1, "%", pct, sizeof pct);
-        if (ch->c->legend == LEGEND_NONE) snprintf(text, sizeof text, "%.160s %s", ch->c->cats[cats[i]], pct);
-        else snprintf(text, sizeof text, "%s", pct);
-        rc = fit_label(ch, text, LABEL_SIZE, ch->w * 0.25f, 1, &texts[i]);
+        struct buf text;
+        const char *pct = format_number(ch, fractions[i] * 100,
+                                        ch->c->decimals >= 0 ? ch->c->decimals : 1, "%");
+        buf_init(&text);
+        if (ch->c->legend == LEGEND_NONE) {
+            buf_puts(&text, ch->c->cats[cats[i]]);
+            buf_putc(&text, ' ');
+        }
+        buf_puts(&text, pct);
+        buf_putc(&text, '\0');
+        rc = fit_label(ch, (const char *)text.data, LABEL_SIZE, ch->w * 0.25f, 1, &texts[i]);
+        buf_free(&text);
         labels[i].w = para_max_width(&texts[i]) + 2;
         labels[i].h = LABEL_SIZE * 1.25f;
         labels[i].mid_angle = (angle + fractions[i] / 2) * 2 * M_PI;
@@ -744,9 +756,13 @@ static int draw_pies(struct chart *ch, struct legend_item *items, size_t nitems)
     if (c->legend == LEGEND_RIGHT) rc = legend_width(ch, items, nitems, &legend_w);
     if (rc == RC_OK && c->legend == LEGEND_BOTTOM) rc = legend_bottom(ch, items, nitems, 0, 0, &legend_h);
     for (k = 0; k < c->ncats && rc == RC_OK; k++) {   /* room for outside labels */
-        char t[200];
-        snprintf(t, sizeof t, "%.120s 00.0%%", c->legend == LEGEND_NONE ? c->cats[k] : "");
-        rc = text_width(ch, t, LABEL_SIZE, &tw);
+        struct buf t;
+        buf_init(&t);
+        if (c->legend == LEGEND_NONE) buf_puts(&t, c->cats[k]);
+        buf_puts(&t, " 00.0%");
+        buf_putc(&t, '\0');
+        rc = text_width(ch, (const char *)t.data, LABEL_SIZE, &tw);
+        buf_free(&t);
         if (tw > label_w) label_w = tw;
     }
     if (label_w > ch->w * 0.25f) label_w = ch->w * 0.25f;
@@ -791,8 +807,6 @@ static int draw_pies(struct chart *ch, struct legend_item *items, size_t nitems)
 
 /* ---- the block ------------------------------------------------------------------------ */
 
-static const char *const KIND_NAMES[] = { "bar", "hbar", "pie", "donut", "line", "barline", "scatter" };
-
 static int no_data(struct chart *ch) {
     struct dl_path *p = display_add_rect(ch->L->page, DL_CHART, ch->x, ch->y, ch->w, ch->h);
     p->stroke = 1;
@@ -807,7 +821,6 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
     struct legend_item *items = xcalloc(mem_add(mem_add(c->ncats, c->nseries), 1), sizeof *items,
                                         "legend entries");
     size_t nitems = 0;
-    char label[512];
     int rc;
     float pie = c->kind == CHART_PIE || c->kind == CHART_DONUT;
     memset(&ch, 0, sizeof ch);
@@ -820,11 +833,18 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
                                                   ? 0.08f + 0.045f * (float)c->ncats : 0.55f);
     if (c->kind == CHART_HBAR && c->height <= 0) ch.h = ch.w * 0.1f + 16.0f * (float)c->ncats;
     if (c->ncats == 0 && c->height <= 0) ch.h = ch.w * 0.25f;
+    if (ch.h + 40 > L->top - L->page_bottom) {      /* it would run off the page */
+        free(items);
+        return rc_fail(L->err, RC_DATA, "%s: %s is %.0f pt tall, more than the %.0f pt a page "
+                       "holds with its caption (give a smaller height, or fewer rows)",
+                       b->where, c->name ? c->name : "chart", (double)ch.h,
+                       (double)(L->top - L->page_bottom - 40));
+    }
     layout_need(L, ch.h + 40);
     L->y -= GAP;
     ch.x = L->left + (L->width - ch.w) / 2;
     ch.y = L->y - ch.h;
-    ch.info = display_add_chart(L->dl, (int)L->dl->npages - 1, ch.number, KIND_NAMES[c->kind]);
+    ch.info = display_add_chart(L->dl, (int)L->dl->npages - 1, ch.number, doc_chart_kinds[c->kind]);
     ch.info->stacked = c->stacked;
     legend_items(c, items, &nitems);
     if (c->ncats == 0) rc = no_data(&ch);
@@ -832,12 +852,12 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
     else if (pie) rc = draw_pies(&ch, items, nitems);
     else rc = draw_vertical(&ch, items, nitems);
     free(items);
+    buf_free(&ch.label);
     if (rc != RC_OK) return rc;
     L->y = ch.y - GAP;
     L->at_top = 0;
     if (c->caption) {
-        snprintf(label, sizeof label, "图 %d  %.480s", ch.number, c->caption);
-        if ((rc = layout_caption(L, label, 10, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK) return rc;
+        if ((rc = layout_numbered_caption(L, "图", ch.number, c->caption, b->where)) != RC_OK) return rc;
     }
     if (c->source && (rc = layout_caption(L, c->source, 8, DOC_LEFT, DL_NOTE, b->where)) != RC_OK) return rc;
     L->y -= 8;

@@ -1,8 +1,9 @@
 /*
 ** layout.c: the block loop and the page builder: headings (numbered by the
 ** theme, kept with what follows), paragraphs (inline markup, footnotes at
-** the foot of their page, at least two lines on each side of a page
-** break), cover, contents page, images, page breaks; and the page
+** the foot of their page, continued on the next when too long for the
+** room there; at least two lines on each side of a page break), cover,
+** contents page, images, page breaks; and the page
 ** furniture (running header, "第 N 页 / 共 M 页" footer, roman numbers on
 ** front matter).
 **
@@ -17,6 +18,7 @@
 #include <string.h>
 #include "layout.h"
 #include "page.h"
+#include "../base/buf.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../text/markup.h"
@@ -39,6 +41,54 @@ static float note_height(const struct layout *L, const struct para *p) {
 
 #define NOTE_RULE_GAP 8.0f
 
+static void push_note(struct layout_note **list, size_t *n, size_t *cap, struct layout_note note) {
+    if (*n == *cap) {
+        *cap = *cap ? mem_mul(*cap, 2) : 4;
+        *list = xreallocarray(*list, *cap, sizeof **list, "footnotes of a page");
+    }
+    (*list)[(*n)++] = note;
+}
+
+/* Where the body must end above the page's notes. */
+static void notes_bottom(struct layout *L) {
+    size_t i;
+    L->bottom = L->page_bottom;
+    if (L->nnotes) L->bottom += NOTE_RULE_GAP;
+    for (i = 0; i < L->nnotes; i++)
+        L->bottom += (float)(L->notes[i].end - L->notes[i].first) * note_line_height(L);
+}
+
+/* Keep the page's notes below `limit` (a y): the lines that do not fit
+** continue at the foot of the next page, ahead of anything already
+** continued there.  A note is cut between its lines, never fewer than one
+** line on a page, so every page makes progress. */
+static void continue_notes(struct layout *L, float limit) {
+    float room = limit - L->page_bottom - NOTE_RULE_GAP, nlh = note_line_height(L), used = 0;
+    struct layout_note *tail = NULL;
+    size_t i, k, ntail = 0, captail = 0;
+    for (i = 0; i < L->nnotes; i++) {
+        struct layout_note *n = &L->notes[i];
+        size_t lines = n->end - n->first;
+        if (used + (float)lines * nlh <= room + 0.01f) { used += (float)lines * nlh; continue; }
+        k = room > used ? (size_t)((room - used + 0.01f) / nlh) : 0;
+        if (k == 0 && i == 0) k = 1;
+        if (k < lines)
+            push_note(&tail, &ntail, &captail, (struct layout_note){ n->para, n->first + k, n->end });
+        n->end = n->first + k;
+        for (k = i + 1; k < L->nnotes; k++) push_note(&tail, &ntail, &captail, L->notes[k]);
+        L->nnotes = L->notes[i].end > L->notes[i].first ? i + 1 : i;
+        break;
+    }
+    for (i = 0; i < L->ncarry; i++) push_note(&tail, &ntail, &captail, L->carry[i]);
+    if (ntail) {
+        free(L->carry);
+        L->carry = tail;
+        L->ncarry = ntail;
+        L->capcarry = captail;
+    }
+    notes_bottom(L);
+}
+
 /* The footnotes of the page at its foot, under a short rule. */
 static void finish_page(struct layout *L) {
     float y, lh = note_line_height(L);
@@ -48,18 +98,17 @@ static void finish_page(struct layout *L) {
     display_add_line(L->page, DL_RULE, L->left, y, L->left + L->width * 0.25f, y, 0.5f, RULE_GREY);
     y -= NOTE_RULE_GAP / 2;
     for (i = 0; i < L->nnotes; i++) {
-        struct para *p = &L->notes[i];
-        for (k = 0; k < p->nlines; k++) {
+        const struct para *p = &L->note_paras[L->notes[i].para];
+        for (k = L->notes[i].first; k < L->notes[i].end; k++) {
             para_draw_line(p, k, L->page, L->left, y - layout_baseline(p->size, lh), L->width,
                            DOC_JUSTIFY, DL_NOTE, 0);
             y -= lh;
         }
-        para_free(p);
     }
     L->nnotes = 0;
 }
 
-void layout_new_page(struct layout *L) {
+static void add_page(struct layout *L) {
     const struct doc_theme *t = L->theme;
     if (L->page) finish_page(L);
     L->page = display_add_page(L->dl, t->page_width, t->page_height);
@@ -72,6 +121,24 @@ void layout_new_page(struct layout *L) {
     L->fresh_page = 0;
 }
 
+/* A new page; notes continued from the last one go first at its foot,
+** leaving a body line free (pages of notes alone until they do). */
+void layout_new_page(struct layout *L) {
+    float body_line = L->theme->body_size * L->theme->leading;
+    add_page(L);
+    while (L->ncarry) {
+        struct layout_note *carried = L->carry;
+        size_t i, n = L->ncarry;
+        L->carry = NULL;
+        L->ncarry = L->capcarry = 0;
+        for (i = 0; i < n; i++) push_note(&L->notes, &L->nnotes, &L->capnotes, carried[i]);
+        free(carried);
+        continue_notes(L, L->top - body_line);
+        if (L->ncarry == 0) break;
+        add_page(L);
+    }
+}
+
 void layout_need(struct layout *L, float h) {
     if (L->y - h < L->bottom - 0.01f && !L->at_top) layout_new_page(L);
 }
@@ -81,8 +148,8 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
     int rc = para_shape(p, L->fs, family, size, text, L->err);
     if (rc != RC_OK && where) {
         char msg[sizeof L->err->msg];
-        snprintf(msg, sizeof msg, "%.200s: %.800s", where, L->err->msg);
-        memcpy(L->err->msg, msg, sizeof msg);
+        memcpy(msg, L->err->msg, sizeof msg);
+        rc_fail(L->err, L->err->code, "%s: %s", where, msg);   /* cut at a character */
     }
     return rc;
 }
@@ -111,11 +178,25 @@ static struct dl_color ink(struct doc_color c) {
     return d;
 }
 
+/* "图 3  caption" (or 表) under a figure or over a table, in full. */
+int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
+                            const char *where) {
+    struct buf b;
+    int rc;
+    buf_init(&b);
+    buf_printf(&b, "%s %d  ", prefix, number);
+    buf_puts(&b, caption);
+    buf_putc(&b, '\0');
+    rc = layout_caption(L, (const char *)b.data, 10, DOC_CENTER, DL_CAPTION, where);
+    buf_free(&b);
+    return rc;
+}
+
 /* Prefix `msg` (which may be L->err->msg itself) with the script line. */
 static int fail_at(struct layout *L, int code, const char *where, const char *msg) {
     char copy[sizeof L->err->msg];
     snprintf(copy, sizeof copy, "%s", msg);
-    return rc_fail(L->err, code, "%.200s: %.800s", where ? where : "?", copy);
+    return rc_fail(L->err, code, "%s: %s", where ? where : "?", copy);
 }
 
 /* ---- paragraphs with markup and footnotes ---------------------------------------- */
@@ -130,8 +211,8 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
     char err[256];
     size_t i;
     int rc, mono = fontset_family(L->fs, "mono");
+    para_init(p);       /* the caller frees p whatever happens here */
     if (markup_parse(text, &m, err, sizeof err) != 0) return fail_at(L, RC_DATA, where, err);
-    para_init(p);
     notes->first = L->note_count + 1;
     for (i = 0; i < m.nruns; i++) {
         const struct markup_run *r = &m.runs[i];
@@ -167,40 +248,66 @@ static void notes_free(struct notes_text *n) {
     free(n->text);
 }
 
-/* Shape the notes line `i` marks, to be set at this page's foot. */
+/* Shape the notes line `i` marks, to be set at this page's foot: *out
+** (allocated, *nout paragraphs; the caller frees both) is NULL when the
+** line marks none. */
 static int line_notes(struct layout *L, const struct para *p, size_t i,
-                      const struct notes_text *nt, struct para *out, size_t *nout,
+                      const struct notes_text *nt, struct para **out, size_t *nout,
                       const char *where) {
-    int nums[16];
-    size_t k, n = para_line_notes(p, i, nums, 16);
+    size_t k, n = para_line_notes(p, i, NULL, 0);
+    int *nums;
+    *out = NULL;
     *nout = 0;
+    if (n == 0) return RC_OK;
+    nums = xcalloc(n, sizeof *nums, "footnote numbers");
+    para_line_notes(p, i, nums, n);
+    *out = xcalloc(n, sizeof **out, "footnotes of a line");
     for (k = 0; k < n; k++) {
-        char text[2048];
         size_t idx = (size_t)(nums[k] - nt->first);
         struct notes_text none = { NULL, 0, 0 };
-        struct para *np = &out[(*nout)++];
+        struct para *np;
+        struct buf text;
         int rc;
-        if (idx >= nt->n) continue;
-        snprintf(text, sizeof text, "%d  %s", nums[k], nt->text[idx]);
-        rc = shape_markup(L, np, text, L->theme->note_size, L->body_family, &none, where);
+        if (nums[k] < nt->first || idx >= nt->n) continue;   /* not this paragraph's */
+        np = &(*out)[(*nout)++];
+        buf_init(&text);
+        buf_printf(&text, "%d  ", nums[k]);
+        buf_puts(&text, nt->text[idx]);
+        buf_putc(&text, '\0');
+        rc = shape_markup(L, np, (const char *)text.data, L->theme->note_size, L->body_family,
+                          &none, where);
+        buf_free(&text);
         notes_free(&none);
-        if (rc != RC_OK) return rc;
+        if (rc != RC_OK) { free(nums); return rc; }
         para_break(np, L->width, 0);
     }
+    free(nums);
     return RC_OK;
 }
 
+static void free_notes(struct para *ps, size_t n) {
+    size_t k;
+    for (k = 0; k < n; k++) para_free(&ps[k]);
+    free(ps);
+}
+
+/* Take the paragraphs over: at this page's foot, or after the notes
+** already continued to the next page when this one's foot is full. */
 static void keep_notes(struct layout *L, struct para *ps, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
-        if (L->nnotes == L->capnotes) {
-            L->capnotes = L->capnotes ? mem_mul(L->capnotes, 2) : 4;
-            L->notes = xreallocarray(L->notes, L->capnotes, sizeof *L->notes, "page footnotes");
+        struct layout_note note;
+        if (L->nnote_paras == L->capnote_paras) {
+            L->capnote_paras = L->capnote_paras ? mem_mul(L->capnote_paras, 2) : 8;
+            L->note_paras = xreallocarray(L->note_paras, L->capnote_paras, sizeof *L->note_paras,
+                                          "footnotes");
         }
-        if (L->nnotes == 0) L->bottom += NOTE_RULE_GAP;
-        L->bottom += note_height(L, &ps[i]);
-        L->notes[L->nnotes++] = ps[i];
+        L->note_paras[L->nnote_paras] = ps[i];
+        note = (struct layout_note){ L->nnote_paras++, 0, ps[i].nlines };
+        if (L->ncarry) push_note(&L->carry, &L->ncarry, &L->capcarry, note);
+        else push_note(&L->notes, &L->nnotes, &L->capnotes, note);
     }
+    notes_bottom(L);
 }
 
 /* Lines from `first` on that fit on the current page, with their notes. */
@@ -208,17 +315,18 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
                              const struct notes_text *nt, const char *where, int *rc) {
     float y = L->y, bottom = L->bottom;
     size_t i;
-    int had_notes = L->nnotes > 0;
+    int had_notes = L->nnotes > 0, continued = L->ncarry > 0;
     *rc = RC_OK;
     for (i = first; i < p->nlines; i++) {
-        struct para ps[16];
+        struct para *ps;
         size_t n, k;
-        if ((*rc = line_notes(L, p, i, nt, ps, &n, where)) != RC_OK) return 0;
-        for (k = 0; k < n; k++) {
+        *rc = line_notes(L, p, i, nt, &ps, &n, where);
+        for (k = 0; k < n && *rc == RC_OK && !continued; k++) {
             if (!had_notes) { bottom += NOTE_RULE_GAP; had_notes = 1; }
             bottom += note_height(L, &ps[k]);
-            para_free(&ps[k]);
         }
+        free_notes(ps, n);
+        if (*rc != RC_OK) return 0;
         if (y - lh < bottom - 0.01f) break;
         y -= lh;
     }
@@ -228,11 +336,14 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
 static int place_line(struct layout *L, const struct para *p, size_t i, float lh,
                       enum doc_align align, enum dl_role role, const struct notes_text *nt,
                       const char *where) {
-    struct para ps[16];
+    struct para *ps;
     size_t n;
-    int rc = line_notes(L, p, i, nt, ps, &n, where);
-    if (rc != RC_OK) return rc;
-    keep_notes(L, ps, n);
+    int rc = line_notes(L, p, i, nt, &ps, &n, where);
+    if (rc != RC_OK) { free_notes(ps, n); return rc; }
+    keep_notes(L, ps, n);      /* the paragraphs move to L->note_paras */
+    free(ps);
+    /* Notes taller than the room under this line continue on the next page. */
+    if (n && L->y - lh < L->bottom - 0.01f) continue_notes(L, L->y - lh);
     para_draw_line(p, i, L->page, L->left, L->y - layout_baseline(p->size, lh), L->width,
                    align, role, 0);
     L->y -= lh;
@@ -303,15 +414,26 @@ static void heading_number(const char *pattern, int n, char *out, size_t size) {
 }
 
 /* Count the heading and write its label, e.g. "二、总体格局". */
-static void heading_label(const struct doc_theme *t, int *numbers, int level, const char *text,
-                          char *out, size_t size) {
-    char num[64];
+static char *heading_label(const struct doc_theme *t, int *numbers, int level, const char *text) {
+    char num[64];      /* the theme's pattern (at most 31 bytes) and a number */
+    struct buf b;
     int k;
     numbers[level - 1]++;
     for (k = level; k < 4; k++) numbers[k] = 0;
-    if (t->heading_numbers[level - 1][0] == '\0') { snprintf(out, size, "%s", text); return; }
-    heading_number(t->heading_numbers[level - 1], numbers[level - 1], num, sizeof num);
-    snprintf(out, size, "%s%s", num, text);
+    buf_init(&b);
+    if (t->heading_numbers[level - 1][0] != '\0') {
+        heading_number(t->heading_numbers[level - 1], numbers[level - 1], num, sizeof num);
+        buf_puts(&b, num);
+    }
+    buf_puts(&b, text);
+    buf_putc(&b, '\0');
+    return (char *)b.data;
+}
+
+void layout_headings_free(struct layout_heading *h, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) free(h[i].label);
+    free(h);
 }
 
 static void remember_heading(struct layout *L, int level, const char *label) {
@@ -322,7 +444,7 @@ static void remember_heading(struct layout *L, int level, const char *label) {
     }
     h = &L->headings[L->nheadings++];
     h->level = level;
-    snprintf(h->label, sizeof h->label, "%.500s", label);
+    h->label = xstrdup(label, "heading");
     h->page = (int)L->dl->npages - 1;
     h->y = L->y;
 }
@@ -335,14 +457,12 @@ static int layout_heading(struct layout *L, const struct doc_block *b) {
     float line_h = size * 1.5f, before = size * (lvl == 1 ? 1.2f : 0.8f);
     float body_line = t->body_size * t->leading;
     struct notes_text nt = { NULL, 0, 0 };
-    char label[1024];
+    char *label = title ? xstrdup(b->text, "title") : heading_label(t, L->numbers, lvl, b->text);
     struct para p;
     int rc;
     size_t i;
-    if (title) snprintf(label, sizeof label, "%s", b->text);
-    else heading_label(t, L->numbers, lvl, b->text, label, sizeof label);
     rc = shape_markup(L, &p, label, size, L->heading_family, &nt, b->where);
-    if (rc != RC_OK) { notes_free(&nt); return rc; }
+    if (rc != RC_OK) { para_free(&p); notes_free(&nt); free(label); return rc; }
     para_break(&p, L->width, 0);
     /* Keep with next: the heading and two body lines share a page. */
     layout_need(L, before + (float)p.nlines * line_h + 2 * body_line);
@@ -354,6 +474,7 @@ static int layout_heading(struct layout *L, const struct doc_block *b) {
     L->y -= size * (title ? 0.8f : 0.3f);
     para_free(&p);
     notes_free(&nt);
+    free(label);
     return rc;
 }
 
@@ -376,8 +497,9 @@ static int centred(struct layout *L, const char *text, int family, float size, f
 
 /* Make the current page, if still empty, or a new one, a page of `kind`. */
 static void page_of_kind(struct layout *L, enum dl_page_kind kind) {
+    while (L->ncarry) layout_new_page(L);     /* continued notes stay on body pages */
     L->page_kind = kind;
-    if (!L->at_top || L->fresh_page) { layout_new_page(L); return; }
+    if (!L->at_top || L->fresh_page || L->nnotes) { layout_new_page(L); return; }
     if (L->dl->body_start == (int)L->dl->npages - 1 && kind != DL_PAGE_BODY) L->dl->body_start = -1;
     L->page->kind = kind;
 }
@@ -408,13 +530,13 @@ static size_t toc_entries(const struct layout *L, int depth, struct layout_headi
     for (i = 0; i < L->doc->nblocks; i++) {
         const struct doc_block *b = &L->doc->blocks[i];
         int lvl;
-        char label[512];
+        char *label;
         if (b->kind != DOC_HEADING || b->level == 0) continue;
         lvl = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
-        heading_label(L->theme, numbers, lvl, b->text, label, sizeof label);
-        if (lvl > depth || n == max) continue;
+        label = heading_label(L->theme, numbers, lvl, b->text);
+        if (lvl > depth || n == max) { free(label); continue; }
         out[n].level = lvl;
-        snprintf(out[n].label, sizeof out[n].label, "%s", label);
+        out[n].label = label;
         out[n].page = -1;
         out[n].y = 0;
         n++;
@@ -502,7 +624,7 @@ static int layout_toc(struct layout *L, const struct doc_block *b) {
                  L->y - L->theme->heading_size[0], b->where);
     L->y -= L->theme->heading_size[0] * 3;
     for (i = 0; i < n && rc == RC_OK; i++) rc = toc_entry(L, &entries[i], known_heading(L, depth, i), b->where);
-    free(entries);
+    layout_headings_free(entries, n);
     L->page_kind = DL_PAGE_BODY;
     L->fresh_page = 1;
     return rc;
@@ -513,7 +635,6 @@ static int layout_image(struct layout *L, const struct doc_block *b) {
     float w = im->width > 0 && im->width < L->width ? im->width : L->width;
     float h = w * (float)im->px_height / (float)im->px_width;
     float max_h = (L->top - L->page_bottom) * 0.8f;
-    char label[600];
     if (h > max_h) { w *= max_h / h; h = max_h; }
     layout_need(L, h + 30);
     L->y -= 4;
@@ -522,9 +643,8 @@ static int layout_image(struct layout *L, const struct doc_block *b) {
     L->at_top = 0;
     L->ncharts++;
     if (im->caption) {
-        int rc;
-        snprintf(label, sizeof label, "图 %d  %.500s", L->ncharts, im->caption);
-        if ((rc = layout_caption(L, label, 10, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK) return rc;
+        int rc = layout_numbered_caption(L, "图", L->ncharts, im->caption, b->where);
+        if (rc != RC_OK) return rc;
     }
     L->y -= 8;
     return RC_OK;
@@ -604,10 +724,13 @@ static int layout_block(struct layout *L, const struct doc_block *b) {
 
 static void pass_free(struct layout *L) {
     size_t i;
-    for (i = 0; i < L->nnotes; i++) para_free(&L->notes[i]);
+    for (i = 0; i < L->nnote_paras; i++) para_free(&L->note_paras[i]);
+    free(L->note_paras);
     free(L->notes);
-    L->notes = NULL;
-    L->nnotes = L->capnotes = 0;
+    free(L->carry);
+    L->note_paras = NULL;
+    L->notes = L->carry = NULL;
+    L->nnote_paras = L->capnote_paras = L->nnotes = L->capnotes = L->ncarry = L->capcarry = 0;
 }
 
 /* One pass over the document; the headings it placed stay in L. */
@@ -617,11 +740,14 @@ static int layout_pass(struct layout *L) {
     L->page = NULL;
     L->page_kind = DL_PAGE_BODY;
     L->dl->body_start = -1;
-    L->nheadings = 0;
+    layout_headings_free(L->headings, L->nheadings);
+    L->headings = NULL;
+    L->nheadings = L->capheadings = 0;
     L->ntables = L->ncharts = L->note_count = 0;
     memset(L->numbers, 0, sizeof L->numbers);
     layout_new_page(L);
     for (i = 0; i < L->doc->nblocks && rc == RC_OK; i++) rc = layout_block(L, &L->doc->blocks[i]);
+    while (rc == RC_OK && L->ncarry) layout_new_page(L);   /* notes continued past the end */
     if (rc == RC_OK) finish_page(L);
     if (L->dl->body_start < 0) L->dl->body_start = 0;
     if (rc == RC_OK) rc = draw_furniture(L);
@@ -661,18 +787,19 @@ int layout_document(const struct doc *doc, struct fontset *fs,
     /* A contents page: lay out again with the pages the headings landed on,
     ** until they stay put. */
     for (pass = 0; rc == RC_OK && has_toc(doc) && pass < 3; pass++) {
-        free(prev);
-        prev = xreallocarray(NULL, mem_add(L.nheadings, 1), sizeof *prev, "headings");
-        memcpy(prev, L.headings, L.nheadings * sizeof *prev);
+        layout_headings_free(prev, L.nknown);
+        prev = L.headings;         /* the next pass starts a list of its own */
         L.known = prev;
         L.nknown = L.nheadings;
+        L.headings = NULL;
+        L.nheadings = L.capheadings = 0;
         L.known_body_start = out->body_start;
         display_free(out);
         display_init(out);
         rc = layout_pass(&L);
         if (rc == RC_OK && L.nheadings == L.nknown && same_pages(prev, L.headings, L.nheadings)) break;
     }
-    free(prev);
-    free(L.headings);
+    layout_headings_free(prev, L.nknown);
+    layout_headings_free(L.headings, L.nheadings);
     return rc;
 }

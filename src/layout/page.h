@@ -13,9 +13,13 @@
 
 struct layout_heading {
     int   level;
-    char  label[512];         /* number and text, as set */
+    char *label;              /* number and text, as set; owned */
     int   page;               /* page index */
     float y;
+};
+
+struct layout_note {          /* lines [first, end) of note_paras[para] */
+    size_t para, first, end;
 };
 
 struct layout {
@@ -33,8 +37,12 @@ struct layout {
     int ntables;              /* tables numbered so far (表 N) */
     int ncharts;              /* figures numbered so far (图 N) */
     float page_bottom;        /* content bottom without footnotes */
-    /* footnotes waiting for the foot of the current page */
-    struct para *notes;       size_t nnotes, capnotes;
+    /* footnotes: every note shaped in this pass (owned), the lines of them
+    ** at the foot of the current page, and the lines a note too long for
+    ** its page continues with on the next */
+    struct para *note_paras;  size_t nnote_paras, capnote_paras;
+    struct layout_note *notes; size_t nnotes, capnotes;
+    struct layout_note *carry; size_t ncarry, capcarry;
     int note_count;           /* footnotes numbered so far in the document */
     /* headings as placed, for the contents page and its links */
     struct layout_heading *headings; size_t nheadings, capheadings;
@@ -55,6 +63,13 @@ void layout_need(struct layout *L, float h);
 /* Shape text with `where` prefixed to any font error. */
 int layout_shape(struct layout *L, struct para *p, int family, float size,
                  const char *text, const char *where);
+
+/* Free a list of headings and their labels. */
+void layout_headings_free(struct layout_heading *h, size_t n);
+
+/* "图 3  caption" (prefix, number, caption in full), centred, 10 pt. */
+int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
+                            const char *where);
 
 /* Baseline offset of a line of `size` pt in a line box `line_h` tall. */
 float layout_baseline(float size, float line_h);

@@ -208,9 +208,13 @@ float para_max_width(const struct para *p) {
 size_t para_line_notes(const struct para *p, size_t i, int *notes, size_t max) {
     const struct para_line *l = &p->lines[i];
     size_t k, n = 0;
+    int last = 0;
     for (k = l->first; k < l->end; k++) {
         int note = p->glyphs[k].note;
-        if (note && (n == 0 || notes[n - 1] != note) && n < max) notes[n++] = note;
+        if (note == 0 || note == last) continue;
+        if (n < max) notes[n] = note;
+        n++;
+        last = note;
     }
     return n;
 }

@@ -81,7 +81,8 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
                     float x, float y, float width, enum doc_align align,
                     enum dl_role role, int bold);
 
-/* Footnote numbers marked on line i, at most `max`; returns how many. */
+/* Footnote numbers marked on line i: stores the first `max` of them and
+** returns how many there are (call with max 0 to count). */
 size_t para_line_notes(const struct para *p, size_t i, int *notes, size_t max);
 
 /* Natural width of the widest line. */

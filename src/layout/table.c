@@ -381,7 +381,7 @@ static int column_widths(struct tlay *T) {
         if (m[c].natural < floor) m[c].natural = floor;
         if (col->width_kind == DOC_WIDTH_FIXED && col->width < floor - EPS) {
             free(m); free(w);
-            return rc_fail(T->L->err, RC_DATA, "%.200s: table column %zu: width %.0fpt is narrower "
+            return rc_fail(T->L->err, RC_DATA, "%s: table column %zu: width %.0fpt is narrower "
                            "than a character and its padding (%.0fpt)", T->b->where, c + 1,
                            col->width, floor);
         }
@@ -392,9 +392,9 @@ static int column_widths(struct tlay *T) {
     if (fixed + (float)(t->ncols - nfixed) * floor > width + EPS) {
         free(m); free(w);
         if (nfixed == 0)
-            return rc_fail(T->L->err, RC_DATA, "%.200s: %zu table columns do not fit the text "
+            return rc_fail(T->L->err, RC_DATA, "%s: %zu table columns do not fit the text "
                            "width (%.0fpt)", T->b->where, t->ncols, width);
-        return rc_fail(T->L->err, RC_DATA, "%.200s: table columns of fixed width add up to %.0fpt, "
+        return rc_fail(T->L->err, RC_DATA, "%s: table columns of fixed width add up to %.0fpt, "
                        "leaving too little of the text width (%.0fpt) for the other %zu",
                        T->b->where, fixed, width, t->ncols - nfixed);
     }
@@ -873,7 +873,6 @@ static int prepare(struct tlay *T) {
 
 int layout_table(struct layout *L, const struct doc_block *b) {
     struct tlay T;
-    char label[600];
     float caption_h = 0, first;
     int rc;
     memset(&T, 0, sizeof T);
@@ -886,7 +885,6 @@ int layout_table(struct layout *L, const struct doc_block *b) {
     if ((rc = prepare(&T)) != RC_OK) goto done;
     if (T.t->caption) {
         T.number = ++L->ntables;
-        snprintf(label, sizeof label, "表 %d  %.500s", T.number, T.t->caption);
         caption_h = CAPTION_SIZE * 1.5f;
     }
     /* Keep the caption and header with the first rows (all of the first
@@ -895,7 +893,7 @@ int layout_table(struct layout *L, const struct doc_block *b) {
     if (first > fresh_room(&T)) first = T.lh + 2 * PAD_Y;
     layout_need(L, caption_h + rows_height(&T.head, 0, T.head.nrows) + first);
     T.fresh = L->at_top;
-    if (T.t->caption && (rc = layout_caption(L, label, CAPTION_SIZE, DOC_CENTER, DL_CAPTION, b->where)) != RC_OK)
+    if (T.t->caption && (rc = layout_numbered_caption(L, "表", T.number, T.t->caption, b->where)) != RC_OK)
         goto done;
     draw_header(&T);
     if ((rc = place_body(&T)) != RC_OK) goto done;

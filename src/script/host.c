@@ -228,8 +228,20 @@ static void seed_random(lua_State *L, const struct script_job *job) {
 static int msghandler(lua_State *L) {
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
-        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
-        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        /* error(table): no position of its own; give the script's line. */
+        lua_Debug ar;
+        int level;
+        const char *what = luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING
+                         ? lua_tostring(L, -1)
+                         : lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        msg = what;
+        for (level = 1; lua_getstack(L, level, &ar); level++) {
+            lua_getinfo(L, "Sl", &ar);
+            if (ar.currentline > 0 && ar.source[0] == '@') {
+                msg = lua_pushfstring(L, "%s:%d: %s", ar.source + 1, ar.currentline, what);
+                break;
+            }
+        }
     }
     luaL_traceback(L, L, msg, 1);
     return 1;

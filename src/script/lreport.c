@@ -1,11 +1,21 @@
 /*
 ** lreport.c: the "report" module scripts require: report.param,
 ** report.db (report.Db userdata), report.document (report.Document
-** userdata) and report.now.  The Lua half (prelude.lua, compiled in) adds
-** the friendlier methods on top of these.
+** userdata), report.now and report.format.  The Lua half (prelude.lua,
+** compiled in) adds doc:table and doc:chart; it receives the raw table
+** and chart builders as arguments, so scripts cannot call them.
+**
+** Everything a script passes is untrusted.  Each table of options has one
+** description here (OPTION_TABLES: key, type, range); the type and range
+** checks and the unknown-key error come from it, and so can editor
+** annotations.  Options are read raw (no metamethod runs script code while
+** C holds a pointer into the document), and every userdata metatable is
+** protected (__metatable), so a script cannot reach __gc.  Errors name the
+** script's line even when the prelude stands between the script and C.
 */
 #include <math.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +23,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 #include "host.h"
+#include "../base/mem.h"
 #include "../base/month.h"
 #include "../text/numfmt.h"
 #include "prelude.h"          /* out/build/prelude.h: prelude_lua[] */
@@ -20,22 +31,517 @@
 #define DOCUMENT_MT "report.Document"
 #define DB_MT       "report.Db"
 #define STMT_MT     "report.Stmt"
+#define PENDING_MT  "report.Pending"
 
 struct ldoc { struct doc *doc; };
 
-/* "file.lua:LINE" of the innermost frame that belongs to a script, not to
-** the prelude or C, for block locations in error messages. */
-static void script_where(lua_State *L, char *out, size_t size) {
+/* ---- errors at the script's line ------------------------------------------------ */
+
+/* Push "file.lua:LINE" of the innermost frame that belongs to a script,
+** not to the prelude or C ("?" when none does). */
+static const char *push_where(lua_State *L) {
     lua_Debug ar;
     int level;
     for (level = 1; lua_getstack(L, level, &ar); level++) {
         lua_getinfo(L, "Sl", &ar);
-        if (ar.currentline > 0 && ar.source[0] == '@') {
-            snprintf(out, size, "%s:%d", ar.source + 1, ar.currentline);
-            return;
-        }
+        if (ar.currentline > 0 && ar.source[0] == '@')
+            return lua_pushfstring(L, "%s:%d", ar.source + 1, ar.currentline);
     }
-    snprintf(out, size, "?");
+    return lua_pushstring(L, "?");
+}
+
+/* Raise "file.lua:LINE: message" at the script's line.  lua_pushfstring
+** formats: %s %d %I (integer) %%; numbers go through push_num. */
+static int script_error(lua_State *L, const char *fmt, ...) {
+    va_list ap;
+    push_where(L);
+    lua_pushstring(L, ": ");
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 3);
+    return lua_error(L);
+}
+
+/* A number as a message shows it: 4, 0.8, 1e+308, inf, nan (Lua's own %f
+** would say 4.0). */
+static const char *push_num(lua_State *L, double v) {
+    char s[32];
+    if (isnan(v)) return lua_pushstring(L, "nan");
+    snprintf(s, sizeof s, "%.14g", v);
+    return lua_pushstring(L, s);
+}
+
+/* The value at idx as a message shows it: 0, inf, 'text', a table. */
+static const char *push_got(lua_State *L, int idx) {
+    size_t n;
+    const char *s;
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) return lua_pushfstring(L, "%I", lua_tointeger(L, idx));
+        return push_num(L, lua_tonumber(L, idx));
+    case LUA_TSTRING:
+        s = lua_tolstring(L, idx, &n);
+        if (n <= 60) return lua_pushfstring(L, "'%s'", s);
+        n = 60;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;   /* a whole character */
+        lua_pushlstring(L, s, n);
+        lua_pushfstring(L, "'%s...' (%I bytes)", lua_tostring(L, -1), (lua_Integer)lua_rawlen(L, idx));
+        lua_remove(L, -2);
+        return lua_tostring(L, -1);
+    case LUA_TBOOLEAN: return lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false");
+    case LUA_TNIL:     return lua_pushstring(L, "nothing");
+    default:           return lua_pushfstring(L, "a %s", luaL_typename(L, idx));
+    }
+}
+
+/* ---- option tables ---------------------------------------------------------------- */
+
+enum opt_type {
+    OPT_STRING,     /* a string of at most `max` bytes (0: any length) */
+    OPT_TEXT,       /* a string or a number, shown as text */
+    OPT_NUMBER,     /* a finite number in [min, max] */
+    OPT_INTEGER,    /* a whole number in [min, max] */
+    OPT_SIZE,       /* points in [min, max], or a Chinese size name ("小四") */
+    OPT_SIZES,      /* a list of up to four OPT_SIZE values */
+    OPT_PATTERNS,   /* a list of up to four strings of at most `max` bytes, or false */
+    OPT_COLOR,      /* "#RRGGBB" */
+    OPT_BOOL,
+    OPT_CHOICE,     /* one of `choices` */
+    OPT_TABLE,
+    OPT_FUNCTION,
+    OPT_KEY,        /* a column: its name, its position, or a function of the row */
+    OPT_FORMAT,     /* a number format ("fixed:2") or a function(value, row) */
+    OPT_FLAG,       /* true, false, or a function */
+    OPT_WIDTH       /* "auto", a size such as "30pt", or a share such as 2 */
+};
+
+struct opt {
+    const char *key;
+    enum opt_type type;
+    double min, max;              /* numbers and sizes; strings: max bytes */
+    const char *const *choices;   /* OPT_CHOICE, NULL-terminated */
+    const char *unit;             /* after a range in messages: "pt" */
+    size_t offset;                /* theme keys: the field in struct doc_theme */
+};
+
+#define MIN_TYPE  4.0             /* pt: type sizes */
+#define MAX_TYPE  96.0
+#define MAX_PAGE  14400.0         /* pt: the largest page PDF allows (200 in) */
+#define MIN_PAGE  72.0
+#define MIN_TEXT_AREA 72.0        /* pt of text width and height the margins leave */
+#define MAX_VALUE 1e15            /* chart values: beyond this, axes lose their digits */
+#define MAX_DECIMALS 10
+#define MAX_SHARE 1e6             /* column width shares */
+
+static const char *const LEGENDS[] = { "right", "bottom", "none", NULL };
+static const char *const RULES[] = { "three-line", "grid", NULL };
+static const char *const ALIGNS[] = { "left", "right", "center", "decimal", NULL };
+static const char *const CHART_EMPTY[] = { "error", "box", NULL };
+
+#define TH(f) offsetof(struct doc_theme, f)
+#define LENGTH(k, lo, hi) { #k, OPT_NUMBER, lo, hi, NULL, "pt", TH(k) }
+#define TYPE_SIZE(k) { #k, OPT_SIZE, MIN_TYPE, MAX_TYPE, NULL, "pt", TH(k) }
+#define NAME(k) { #k, OPT_STRING, 0, 31, NULL, NULL, TH(k) }
+#define COLOR(k) { #k, OPT_COLOR, 0, 0, NULL, NULL, TH(k) }
+
+/* report.document{ theme = {...} }: README.md "Themes". */
+static const struct opt THEME_OPTIONS[] = {
+    LENGTH(page_width, MIN_PAGE, MAX_PAGE), LENGTH(page_height, MIN_PAGE, MAX_PAGE),
+    /* The running header sits 14 pt above the text, the footer 28 pt below. */
+    LENGTH(margin_top, 24, MAX_PAGE), LENGTH(margin_bottom, 32, MAX_PAGE),
+    LENGTH(margin_left, 0, MAX_PAGE), LENGTH(margin_right, 0, MAX_PAGE),
+    TYPE_SIZE(body_size), TYPE_SIZE(table_size), TYPE_SIZE(note_size),
+    { "heading_sizes", OPT_SIZES, MIN_TYPE, MAX_TYPE, NULL, "pt", TH(heading_size) },
+    { "leading", OPT_NUMBER, 0.8, 4, NULL, "times the type size", TH(leading) },
+    LENGTH(para_space, 0, 200),
+    { "indent", OPT_NUMBER, 0, 20, NULL, "em", TH(indent) },
+    NAME(body_family), NAME(heading_family), NAME(table_family),
+    { "heading_numbers", OPT_PATTERNS, 0, 31, NULL, NULL, TH(heading_numbers) },
+    COLOR(heading_color), COLOR(text_color), COLOR(link_color), COLOR(accent_color),
+    { "table_rules", OPT_CHOICE, 0, 0, RULES, NULL, TH(table_rules) },
+    { "table_zebra", OPT_BOOL, 0, 0, NULL, NULL, TH(table_zebra) },
+    NAME(table_null),
+    COLOR(table_zebra_color), COLOR(table_highlight_color), COLOR(table_rule_color),
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct opt DOCUMENT_OPTIONS[] = {
+    { "title", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "author", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "subject", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "header", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "theme", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct opt COVER_OPTIONS[] = {
+    { "title", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "subtitle", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "org", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "date", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct opt TOC_OPTIONS[] = {
+    { "depth", OPT_INTEGER, 1, 4, NULL, NULL, 0 }, { "title", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct opt IMAGE_OPTIONS[] = {
+    { "path", OPT_STRING, 0, PATH_MAX - 1, NULL, NULL, 0 },
+    { "width", OPT_NUMBER, 0, MAX_PAGE, NULL, "pt", 0 },     /* 0: the text width */
+    { "caption", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+/* doc:table{...}: README.md "Tables". */
+static const struct opt TABLE_OPTIONS[] = {
+    { "rows", OPT_TABLE, 0, 0, NULL, NULL, 0 }, { "columns", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "caption", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "source", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "empty", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "highlight", OPT_FUNCTION, 0, 0, NULL, NULL, 0 }, { "total", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "zebra", OPT_BOOL, 0, 0, NULL, NULL, 0 }, { "rules", OPT_CHOICE, 0, 0, RULES, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct opt COLUMN_OPTIONS[] = {
+    { "key", OPT_KEY, 0, 0, NULL, NULL, 0 }, { "title", OPT_TEXT, 0, 0, NULL, NULL, 0 },
+    { "align", OPT_CHOICE, 0, 0, ALIGNS, NULL, 0 }, { "width", OPT_WIDTH, 0, 0, NULL, NULL, 0 },
+    { "format", OPT_FORMAT, 0, 0, NULL, NULL, 0 }, { "rowspan", OPT_FLAG, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct opt GROUP_OPTIONS[] = {
+    { "title", OPT_TEXT, 0, 0, NULL, NULL, 0 }, { "columns", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct opt TOTAL_OPTIONS[] = {
+    { "label", OPT_TEXT, 0, 0, NULL, NULL, 0 }, { "sum", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "mean", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+/* doc:chart{...}: README.md "Charts". */
+static const struct opt CHART_OPTIONS[] = {
+    { "kind", OPT_CHOICE, 0, 0, doc_chart_kinds, NULL, 0 }, { "rows", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "label", OPT_KEY, 0, 0, NULL, NULL, 0 }, { "value", OPT_KEY, 0, 0, NULL, NULL, 0 },
+    { "series", OPT_TABLE, 0, 0, NULL, NULL, 0 }, { "line", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "x", OPT_KEY, 0, 0, NULL, NULL, 0 }, { "y", OPT_KEY, 0, 0, NULL, NULL, 0 },
+    { "stacked", OPT_BOOL, 0, 0, NULL, NULL, 0 }, { "invert", OPT_BOOL, 0, 0, NULL, NULL, 0 },
+    { "labels", OPT_BOOL, 0, 0, NULL, NULL, 0 }, { "markers", OPT_BOOL, 0, 0, NULL, NULL, 0 },
+    { "legend", OPT_CHOICE, 0, 0, LEGENDS, NULL, 0 },
+    { "width", OPT_NUMBER, 0, MAX_PAGE, NULL, "pt", 0 },      /* 0: the text width */
+    { "height", OPT_NUMBER, 0, MAX_PAGE, NULL, "pt", 0 },     /* 0: from the width */
+    { "caption", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "source", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "y_title", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "y2_title", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "x_title", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "decimals", OPT_INTEGER, 0, MAX_DECIMALS, NULL, NULL, 0 },
+    { "suffix", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "highlight", OPT_FUNCTION, 0, 0, NULL, NULL, 0 },
+    { "empty", OPT_CHOICE, 0, 0, CHART_EMPTY, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+/* A chart's series = {{key=, name=}, ...} and barline's line = {key=, name=}. */
+static const struct opt SERIES_OPTIONS[] = {
+    { "key", OPT_KEY, 0, 0, NULL, NULL, 0 }, { "name", OPT_TEXT, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+/* Every option table by name: the prelude checks with these names. */
+static const struct { const char *name; const struct opt *opts; } OPTION_TABLES[] = {
+    { "document", DOCUMENT_OPTIONS }, { "theme", THEME_OPTIONS }, { "cover", COVER_OPTIONS },
+    { "toc", TOC_OPTIONS }, { "image", IMAGE_OPTIONS }, { "table", TABLE_OPTIONS },
+    { "column", COLUMN_OPTIONS }, { "group", GROUP_OPTIONS }, { "total", TOTAL_OPTIONS },
+    { "chart", CHART_OPTIONS }, { "series", SERIES_OPTIONS }, { NULL, NULL }
+};
+
+/* Chinese type sizes (字号), so a theme can say body_size = "五号". */
+static const struct { const char *name; float pt; } SIZE_NAMES[] = {
+    { "初号", 42 }, { "小初", 36 }, { "一号", 26 }, { "小一", 24 }, { "二号", 22 },
+    { "小二", 18 }, { "三号", 16 }, { "小三", 15 }, { "四号", 14 }, { "小四", 12 },
+    { "五号", 10.5f }, { "小五", 9 }, { "六号", 7.5f }, { "小六", 6.5f }, { "七号", 5.5f },
+    { "八号", 5 }, { NULL, 0 }
+};
+
+static const struct opt *opt_find(const struct opt *opts, const char *key) {
+    for (; opts->key; opts++) if (strcmp(opts->key, key) == 0) return opts;
+    return NULL;
+}
+
+static int in_range(double v, const struct opt *o) {
+    return isfinite(v) && v >= o->min && v <= o->max;
+}
+
+static int choice_index(const char *const *choices, const char *s) {
+    int i;
+    for (i = 0; choices[i]; i++) if (strcmp(choices[i], s) == 0) return i;
+    return -1;
+}
+
+/* A size value: points, or a size name; -1 when it is neither. */
+static double size_value(lua_State *L, int idx) {
+    int i;
+    if (lua_type(L, idx) == LUA_TNUMBER) return lua_tonumber(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING)
+        for (i = 0; SIZE_NAMES[i].name; i++)
+            if (strcmp(SIZE_NAMES[i].name, lua_tostring(L, idx)) == 0) return SIZE_NAMES[i].pt;
+    return NAN;
+}
+
+/* "#RRGGBB" into c; 0 when s is not one. */
+static int parse_color(const char *s, struct doc_color *c) {
+    unsigned v = 0;
+    int i;
+    if (s == NULL || s[0] != '#' || strlen(s) != 7) return 0;
+    for (i = 1; i < 7; i++) {
+        char h = s[i];
+        int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+              : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+        if (d < 0) return 0;
+        v = v * 16 + (unsigned)d;
+    }
+    if (c) {
+        c->r = (float)((v >> 16) & 0xFF) / 255.0f;
+        c->g = (float)((v >> 8) & 0xFF) / 255.0f;
+        c->b = (float)(v & 0xFF) / 255.0f;
+    }
+    return 1;
+}
+
+/* width: "auto", "30pt" (fixed), or shares: 2, "2" or "2fr".  0 when the
+** value is none of them (or out of range). */
+static int parse_width(lua_State *L, int idx, enum doc_width_kind *kind, float *w) {
+    const char *s, *end;
+    double v;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        v = lua_tonumber(L, idx);
+        *kind = DOC_WIDTH_SHARE;
+        *w = (float)v;
+        return isfinite(v) && v > 0 && v <= MAX_SHARE;
+    }
+    if (lua_type(L, idx) != LUA_TSTRING) return 0;
+    s = lua_tostring(L, idx);
+    if (strcmp(s, "auto") == 0) { *kind = DOC_WIDTH_AUTO; *w = 0; return 1; }
+    while (*s == ' ') s++;
+    if (!(*s >= '0' && *s <= '9') && *s != '.') return 0;    /* no sign, inf, nan or hex */
+    v = strtod(s, (char **)&end);
+    if (end == s || !isfinite(v) || v <= 0) return 0;
+    while (*end == ' ') end++;
+    if (strncmp(end, "pt", 2) == 0) { *kind = DOC_WIDTH_FIXED; end += 2; }
+    else { *kind = DOC_WIDTH_SHARE; if (strncmp(end, "fr", 2) == 0) end += 2; }
+    while (*end == ' ') end++;
+    *w = (float)v;
+    return *end == '\0' && v <= (*kind == DOC_WIDTH_FIXED ? MAX_PAGE : MAX_SHARE);
+}
+
+/* Push what o accepts (each item of a list when `item`), for "must be ...". */
+static const char *push_expected(lua_State *L, const struct opt *o, int item) {
+    luaL_Buffer b;
+    int i;
+    const char *unit = o->unit ? o->unit : "";
+    switch (o->type) {
+    case OPT_STRING:
+        return o->max > 0 ? lua_pushfstring(L, "a string of at most %d bytes", (int)o->max)
+                          : lua_pushstring(L, "a string");
+    case OPT_TEXT:     return lua_pushstring(L, "a string or a number");
+    case OPT_NUMBER:
+        return lua_pushfstring(L, "a number between %s and %s%s%s", push_num(L, o->min),
+                               push_num(L, o->max), *unit ? " " : "", unit);
+    case OPT_INTEGER:
+        return lua_pushfstring(L, "a whole number between %s and %s", push_num(L, o->min),
+                               push_num(L, o->max));
+    case OPT_SIZE:
+    case OPT_SIZES:    /* SIZES: each item */
+        return lua_pushfstring(L, "between %s and %s %s or a size name such as \"小四\"",
+                               push_num(L, o->min), push_num(L, o->max), unit);
+    case OPT_PATTERNS:
+        return item ? lua_pushfstring(L, "a string of at most %d bytes", (int)o->max)
+                    : lua_pushfstring(L, "a list of up to four strings of at most %d bytes, or false",
+                                      (int)o->max);
+    case OPT_COLOR:    return lua_pushstring(L, "a colour \"#RRGGBB\"");
+    case OPT_BOOL:     return lua_pushstring(L, "true or false");
+    case OPT_TABLE:    return lua_pushstring(L, "a table");
+    case OPT_FUNCTION: return lua_pushstring(L, "a function");
+    case OPT_KEY:      return lua_pushstring(L, "a column name, a column number or a function of the row");
+    case OPT_FORMAT:   return lua_pushstring(L, "a format name such as \"fixed:2\" or a function(value, row)");
+    case OPT_FLAG:     return lua_pushstring(L, "true, false or a function");
+    case OPT_WIDTH:    return lua_pushstring(L, "\"auto\", a size such as \"30pt\" or a share such as 2");
+    case OPT_CHOICE:
+        luaL_buffinit(L, &b);
+        for (i = 0; o->choices[i]; i++) {
+            if (i > 0) luaL_addstring(&b, o->choices[i + 1] ? ", " : " or ");
+            luaL_addchar(&b, '\'');
+            luaL_addstring(&b, o->choices[i]);
+            luaL_addchar(&b, '\'');
+        }
+        luaL_pushresult(&b);
+        return lua_tostring(L, -1);
+    }
+    return lua_pushstring(L, "?");
+}
+
+static int bad_option(lua_State *L, int idx, const char *what, const struct opt *o, int item) {
+    const char *expected, *got;
+    idx = lua_absindex(L, idx);
+    expected = push_expected(L, o, item);
+    if ((o->type == OPT_STRING || o->type == OPT_PATTERNS) && lua_type(L, idx) == LUA_TSTRING)
+        got = lua_pushfstring(L, "a string of %I bytes", (lua_Integer)lua_rawlen(L, idx));
+    else
+        got = push_got(L, idx);
+    if (item > 0)
+        return script_error(L, "%s key '%s': item %d must be %s, got %s", what, o->key, item,
+                            expected, got);
+    return script_error(L, "%s key '%s': must be %s, got %s", what, o->key, expected, got);
+}
+
+/* Does one value (or list item) fit o? */
+static int opt_fits(lua_State *L, int idx, const struct opt *o) {
+    struct numfmt f;
+    struct rc_err err = {0};
+    enum doc_width_kind kind;
+    float w;
+    int t = lua_type(L, idx);
+    switch (o->type) {
+    case OPT_STRING:
+        return t == LUA_TSTRING && (o->max <= 0 || lua_rawlen(L, idx) <= (size_t)o->max);
+    case OPT_TEXT:     return t == LUA_TSTRING || t == LUA_TNUMBER;
+    case OPT_NUMBER:   return t == LUA_TNUMBER && in_range(lua_tonumber(L, idx), o);
+    case OPT_INTEGER:
+        return t == LUA_TNUMBER && in_range(lua_tonumber(L, idx), o)
+            && floor(lua_tonumber(L, idx)) == lua_tonumber(L, idx);
+    case OPT_SIZE:
+    case OPT_SIZES:    return in_range(size_value(L, idx), o);
+    case OPT_PATTERNS:
+        return t == LUA_TNIL || (t == LUA_TSTRING && lua_rawlen(L, idx) <= (size_t)o->max);
+    case OPT_COLOR:    return t == LUA_TSTRING && parse_color(lua_tostring(L, idx), NULL);
+    case OPT_BOOL:     return t == LUA_TBOOLEAN;
+    case OPT_TABLE:    return t == LUA_TTABLE;
+    case OPT_FUNCTION: return t == LUA_TFUNCTION;
+    case OPT_KEY:      return t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TFUNCTION;
+    case OPT_FORMAT:
+        return t == LUA_TFUNCTION
+            || (t == LUA_TSTRING && numfmt_parse(lua_tostring(L, idx), &f, &err) == RC_OK);
+    case OPT_FLAG:     return t == LUA_TBOOLEAN || t == LUA_TFUNCTION;
+    case OPT_WIDTH:    return parse_width(L, idx, &kind, &w);
+    case OPT_CHOICE:   return t == LUA_TSTRING && choice_index(o->choices, lua_tostring(L, idx)) >= 0;
+    }
+    return 0;
+}
+
+/* Check the value at idx against o; raise "<what> key '<key>': must be
+** ..., got ..." at the script's line when it does not fit. */
+static void opt_check(lua_State *L, int idx, const char *what, const struct opt *o) {
+    lua_Integer i, n;
+    idx = lua_absindex(L, idx);
+    if (o->type == OPT_FORMAT && lua_type(L, idx) == LUA_TSTRING) {
+        struct numfmt f;
+        struct rc_err err = {0};
+        if (numfmt_parse(lua_tostring(L, idx), &f, &err) != RC_OK)
+            script_error(L, "%s: %s", what, err.msg);
+    }
+    if ((o->type == OPT_SIZES || (o->type == OPT_PATTERNS && lua_type(L, idx) == LUA_TTABLE))) {
+        if (lua_type(L, idx) != LUA_TTABLE)
+            script_error(L, "%s key '%s': must be a list of up to four sizes such as {\"三号\", 14}, got %s",
+                         what, o->key, push_got(L, idx));
+        n = (lua_Integer)lua_rawlen(L, idx);
+        if (n > 4) script_error(L, "%s key '%s': at most four items (one per heading level), got %I",
+                                what, o->key, n);
+        for (i = 1; i <= n; i++) {
+            if (lua_rawgeti(L, idx, i) != LUA_TNIL && !opt_fits(L, -1, o)) bad_option(L, -1, what, o, (int)i);
+            lua_pop(L, 1);
+        }
+        return;
+    }
+    if (o->type == OPT_PATTERNS && lua_type(L, idx) == LUA_TBOOLEAN && !lua_toboolean(L, idx)) return;
+    if (o->type == OPT_PATTERNS || !opt_fits(L, idx, o)) bad_option(L, idx, what, o, 0);
+}
+
+/* Check every key of the options table at idx: known, and a value of the
+** right type in range.  Raw: no metamethod runs. */
+static void opts_check(lua_State *L, int idx, const char *what, const struct opt *opts) {
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE)
+        script_error(L, "%s expects a table of options, got %s", what, push_got(L, idx));
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const struct opt *o = lua_type(L, -2) == LUA_TSTRING ? opt_find(opts, lua_tostring(L, -2)) : NULL;
+        if (o == NULL) {
+            if (lua_type(L, -2) == LUA_TSTRING)
+                script_error(L, "%s: unknown option '%s'", what, lua_tostring(L, -2));
+            script_error(L, "%s: unknown option %s", what, push_got(L, -2));
+        }
+        opt_check(L, -1, what, o);
+        lua_pop(L, 1);
+    }
+}
+
+/* The readers: the value of `key` in the options table at idx, read raw
+** and checked against its entry in `opts`; absent gives the default. */
+static int opt_push(lua_State *L, int idx, const char *what, const struct opt *opts,
+                    const char *key, const struct opt **o) {
+    idx = lua_absindex(L, idx);
+    *o = opt_find(opts, key);
+    if (*o == NULL) luaL_error(L, "internal: no option '%s' for %s", key, what);
+    lua_pushstring(L, key);
+    if (lua_rawget(L, idx) == LUA_TNIL) return 0;
+    opt_check(L, -1, what, *o);
+    return 1;
+}
+
+/* Copy a string option into *field (left alone when absent). */
+static void opt_set_string(lua_State *L, int idx, const char *what, const struct opt *opts,
+                           const char *key, char **field) {
+    const struct opt *o;
+    if (opt_push(L, idx, what, opts, key, &o)) doc_set_string(field, lua_tostring(L, -1));
+    lua_pop(L, 1);
+}
+
+static double opt_number(lua_State *L, int idx, const char *what, const struct opt *opts,
+                         const char *key, double dflt) {
+    const struct opt *o;
+    double v = dflt;
+    if (opt_push(L, idx, what, opts, key, &o))
+        v = o->type == OPT_SIZE ? size_value(L, -1) : lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int opt_bool(lua_State *L, int idx, const char *what, const struct opt *opts,
+                    const char *key, int dflt) {
+    const struct opt *o;
+    int v = dflt;
+    if (opt_push(L, idx, what, opts, key, &o)) v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* The index of a choice in its list, or dflt when absent. */
+static int opt_choice(lua_State *L, int idx, const char *what, const struct opt *opts,
+                      const char *key, int dflt) {
+    const struct opt *o;
+    int v = dflt;
+    if (opt_push(L, idx, what, opts, key, &o)) v = choice_index(o->choices, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return v;
+}
+
+/* native.options(name, t, what) -> a plain copy of t after checking it
+** against the option table `name`: the prelude works on the copy, so no
+** metamethod of the script's table runs while a table or chart is built. */
+static int l_options(lua_State *L) {
+    const char *name = luaL_checkstring(L, 1), *what = luaL_checkstring(L, 3);
+    int i;
+    for (i = 0; OPTION_TABLES[i].name && strcmp(OPTION_TABLES[i].name, name); i++) {}
+    if (OPTION_TABLES[i].name == NULL) return luaL_error(L, "internal: no option table '%s'", name);
+    opts_check(L, 2, what, OPTION_TABLES[i].opts);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    return 1;
 }
 
 /* ---- report.param ------------------------------------------------------------ */
@@ -133,23 +639,47 @@ static int bind_value(lua_State *L, struct store_stmt *st, int i, int idx,
     return rc == RC_OK ? 0 : query_error(L, sql, err->msg);
 }
 
+/* One table for :name parameters: every parameter of the statement needs
+** its key ("?" parameters take t[1], t[2]...), and every key must name a
+** parameter (a typo would otherwise bind nothing). */
+static void bind_named(lua_State *L, struct store_stmt *st, const char *sql, int t) {
+    struct rc_err err = {0};
+    int want = store_param_count(st), i;
+    for (i = 1; i <= want; i++) {
+        const char *name = store_param_name(st, i);
+        if (name && strchr(":$@", name[0])) {
+            lua_pushstring(L, name + 1);
+            if (lua_rawget(L, t) == LUA_TNIL)
+                luaL_error(L, "query parameter '%s' has no value: the table has no key '%s' (SQL: %s)",
+                           name, name + 1, sql_oneline(L, sql));
+        } else if (lua_rawgeti(L, t, i) == LUA_TNIL) {
+            luaL_error(L, "query parameter %d ('%s') has no value: the table has no item %d (SQL: %s)",
+                       i, name ? name : "?", i, sql_oneline(L, sql));
+        }
+        bind_value(L, st, i, lua_gettop(L), sql, &err);
+        lua_pop(L, 1);
+    }
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        int at = lua_type(L, -2) == LUA_TSTRING ? store_param_index(st, lua_tostring(L, -2))
+               : lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= want
+                 && store_param_name(st, (int)lua_tointeger(L, -2)) == NULL ? 1 : 0;
+        if (at == 0) {
+            /* one push at a time: an argument pushed first would move -2 */
+            const char *key = lua_type(L, -2) == LUA_TSTRING
+                            ? lua_pushfstring(L, "':%s'", lua_tostring(L, -2)) : push_got(L, -2);
+            const char *one_line = sql_oneline(L, sql);
+            luaL_error(L, "query has no parameter %s (SQL: %s)", key, one_line);
+        }
+        lua_pop(L, 1);
+    }
+}
+
 /* Parameters: `?` values in order, or one table for :name parameters. */
 static void bind_params(lua_State *L, struct store_stmt *st, const char *sql, int first) {
     struct rc_err err = {0};
     int nargs = lua_gettop(L) - first + 1, want = store_param_count(st), i;
-    if (nargs == 1 && lua_istable(L, first)) {
-        lua_pushnil(L);
-        while (lua_next(L, first)) {
-            int at = lua_type(L, -2) == LUA_TSTRING ? store_param_index(st, lua_tostring(L, -2))
-                   : lua_isinteger(L, -2) ? (int)lua_tointeger(L, -2) : 0;
-            if (at < 1 || at > want)
-                luaL_error(L, "query has no parameter '%s' (SQL: %s)",
-                           luaL_tolstring(L, -2, NULL), sql_oneline(L, sql));
-            bind_value(L, st, at, lua_gettop(L), sql, &err);
-            lua_pop(L, 1);
-        }
-        return;
-    }
+    if (nargs == 1 && lua_istable(L, first)) { bind_named(L, st, sql, first); return; }
     if (nargs != want)
         luaL_error(L, "query takes %d parameter%s, %d given (SQL: %s)", want,
                    want == 1 ? "" : "s", nargs, sql_oneline(L, sql));
@@ -169,53 +699,79 @@ static void push_column(lua_State *L, struct store_stmt *st, int c) {
     }
 }
 
+/* db:query / db:value: prepare argument 2 with the parameters after it;
+** the statement's box goes to index 3, below the parameters. */
+static struct store_stmt *prepare_query(lua_State *L, const char **sql) {
+    struct script_ctx *ctx = host_ctx(L);
+    struct store_stmt **box;
+    struct rc_err err = {0};
+    luaL_checkudata(L, 1, DB_MT);
+    *sql = luaL_checkstring(L, 2);
+    box = new_stmt_box(L);
+    lua_insert(L, 3);
+    if (store_prepare(ctx->db, *sql, box, &err) != RC_OK) query_error(L, *sql, err.msg);
+    bind_params(L, *box, *sql, 4);
+    return *box;
+}
+
+static void finish_query(lua_State *L) {
+    struct store_stmt **box = lua_touserdata(L, 3);
+    store_finalize(*box);
+    *box = NULL;
+}
+
 /* db:query(sql, ...) -> rows, columns: rows keyed by column name (NULL
 ** leaves the key absent), and the column names in order. */
 static int l_db_query(lua_State *L) {
-    struct script_ctx *ctx = host_ctx(L);
     const char *sql;
-    struct store_stmt **box;
+    struct store_stmt *st = prepare_query(L, &sql);
     struct rc_err err = {0};
     lua_Integer nrows = 0;
-    int ncols, c, more;
-    luaL_checkudata(L, 1, DB_MT);
-    sql = luaL_checkstring(L, 2);
-    box = new_stmt_box(L);
-    lua_insert(L, 3);                                  /* box below the parameters */
-    if (store_prepare(ctx->db, sql, box, &err) != RC_OK) return query_error(L, sql, err.msg);
-    bind_params(L, *box, sql, 4);
-    ncols = store_column_count(*box);
+    int ncols = store_column_count(st), c, more;
     lua_createtable(L, 0, 0);                          /* rows */
-    while ((more = store_step(*box, &err)) > 0) {
+    while ((more = store_step(st, &err)) > 0) {
         lua_createtable(L, 0, ncols);
         for (c = 0; c < ncols; c++) {
-            push_column(L, *box, c);
-            lua_setfield(L, -2, store_column_name(*box, c));
+            push_column(L, st, c);
+            lua_setfield(L, -2, store_column_name(st, c));
         }
         lua_rawseti(L, -2, ++nrows);
     }
     if (more < 0) return query_error(L, sql, err.msg);
     lua_createtable(L, ncols, 0);                      /* column names */
     for (c = 0; c < ncols; c++) {
-        lua_pushstring(L, store_column_name(*box, c));
+        lua_pushstring(L, store_column_name(st, c));
         lua_rawseti(L, -2, c + 1);
     }
-    store_finalize(*box);
-    *box = NULL;
+    finish_query(L);
     return 2;
 }
 
 /* db:value(sql, ...) -> the first column of the first row, or nil. */
 static int l_db_value(lua_State *L) {
-    l_db_query(L);
-    lua_pop(L, 1);
-    if (lua_rawgeti(L, -1, 1) != LUA_TTABLE) { lua_pushnil(L); return 1; }
-    lua_pushnil(L);
-    if (!lua_next(L, -2)) { lua_pushnil(L); return 1; }
+    const char *sql;
+    struct store_stmt *st = prepare_query(L, &sql);
+    struct rc_err err = {0};
+    int more = store_step(st, &err);
+    if (more < 0) return query_error(L, sql, err.msg);
+    if (more > 0 && store_column_count(st) > 0) push_column(L, st, 0);
+    else lua_pushnil(L);
+    finish_query(L);
     return 1;
 }
 
 /* ---- report.document ------------------------------------------------------------ */
+
+/* The document at `idx`, for method `method` (a script may call a method
+** with the wrong self). */
+static struct ldoc *check_doc_at(lua_State *L, int idx, const char *method) {
+    struct ldoc *d = luaL_testudata(L, idx, DOCUMENT_MT);
+    if (d == NULL)
+        script_error(L, "doc:%s: call it on a document (doc:%s{...}), not on %s", method, method,
+                     push_got(L, idx));
+    if (d->doc == NULL) script_error(L, "doc:%s: the document was already returned", method);
+    return d;
+}
 
 static struct ldoc *check_doc(lua_State *L) {
     struct ldoc *d = luaL_checkudata(L, 1, DOCUMENT_MT);
@@ -223,142 +779,107 @@ static struct ldoc *check_doc(lua_State *L) {
     return d;
 }
 
-enum theme_type { THEME_SIZE, THEME_STRING, THEME_COLOR, THEME_BOOL };
+/* A theme's float, rounded to 0.01 pt for messages. */
+static const char *push_pt(lua_State *L, float v) { return push_num(L, round((double)v * 100) / 100); }
 
-struct theme_field { const char *name; size_t offset; enum theme_type type; };
+/* A page must leave room for text between its margins, and the type must
+** fit in it: a line of every size no taller than the text area, no
+** character and no first-line indent wider than it (text past the page
+** would be lost from the PDF without a word). */
+static void check_text_area(lua_State *L, const struct doc_theme *t) {
+    float w = t->page_width - t->margin_left - t->margin_right;
+    float h = t->page_height - t->margin_top - t->margin_bottom;
+    float title = t->heading_size[0] * 1.35f;               /* doc:heading(0, ...) */
+    const struct { const char *key; float size, line; } type[] = {
+        { "body_size", t->body_size, t->body_size * t->leading },
+        { "heading_sizes", title, title * 1.5f },
+        { "heading_sizes", t->heading_size[1], t->heading_size[1] * 1.5f },
+        { "heading_sizes", t->heading_size[2], t->heading_size[2] * 1.5f },
+        { "heading_sizes", t->heading_size[3], t->heading_size[3] * 1.5f },
+        { "table_size", t->table_size, t->table_size * 1.45f },
+        { "note_size", t->note_size, t->note_size * 1.45f },
+    };
+    size_t i;
+    if (w < MIN_TEXT_AREA)
+        script_error(L, "theme keys 'margin_left' (%s pt) and 'margin_right' (%s pt) leave less "
+                     "than %s pt of text width on a page %s pt wide", push_pt(L, t->margin_left),
+                     push_pt(L, t->margin_right), push_num(L, MIN_TEXT_AREA), push_pt(L, t->page_width));
+    if (h < MIN_TEXT_AREA)
+        script_error(L, "theme keys 'margin_top' (%s pt) and 'margin_bottom' (%s pt) leave less "
+                     "than %s pt of text height on a page %s pt tall", push_pt(L, t->margin_top),
+                     push_pt(L, t->margin_bottom), push_num(L, MIN_TEXT_AREA), push_pt(L, t->page_height));
+    for (i = 0; i < sizeof type / sizeof type[0]; i++) {
+        if (type[i].line > h)
+            script_error(L, "theme key '%s': a line of %s pt type is %s pt tall, more than the %s pt "
+                         "of text height between the margins", type[i].key, push_pt(L, type[i].size),
+                         push_pt(L, type[i].line), push_pt(L, h));
+        if (type[i].size * 2 > w)
+            script_error(L, "theme key '%s': %s pt type leaves less than two characters a line in "
+                         "the %s pt of text width between the margins", type[i].key,
+                         push_pt(L, type[i].size), push_pt(L, w));
+    }
+    if (t->indent * t->body_size * 2 > w)
+        script_error(L, "theme key 'indent': %s em of %s pt type is more than half the %s pt of "
+                     "text width", push_pt(L, t->indent), push_pt(L, t->body_size), push_pt(L, w));
+}
 
-#define THEME_NUM(f) { #f, offsetof(struct doc_theme, f), THEME_SIZE }
-#define THEME_STR(f) { #f, offsetof(struct doc_theme, f), THEME_STRING }
-#define THEME_RGB(f) { #f, offsetof(struct doc_theme, f), THEME_COLOR }
-#define THEME_BOOL(f) { #f, offsetof(struct doc_theme, f), THEME_BOOL }
-static const struct theme_field theme_fields[] = {
-    THEME_NUM(page_width), THEME_NUM(page_height), THEME_NUM(margin_top),
-    THEME_NUM(margin_bottom), THEME_NUM(margin_left), THEME_NUM(margin_right),
-    THEME_NUM(body_size), THEME_NUM(leading), THEME_NUM(para_space), THEME_NUM(indent),
-    THEME_NUM(table_size), THEME_NUM(note_size), THEME_STR(body_family), THEME_STR(heading_family),
-    THEME_STR(table_family), THEME_RGB(heading_color), THEME_RGB(text_color),
-    THEME_RGB(link_color), THEME_RGB(accent_color),
-    THEME_STR(table_rules), THEME_BOOL(table_zebra), THEME_STR(table_null),
-    THEME_RGB(table_zebra_color), THEME_RGB(table_highlight_color), THEME_RGB(table_rule_color),
-    { NULL, 0, 0 }
-};
-
-/* Chinese type sizes (字号), so a theme can say body_size = "五号". */
-static const struct { const char *name; float pt; } SIZE_NAMES[] = {
-    { "初号", 42 }, { "小初", 36 }, { "一号", 26 }, { "小一", 24 }, { "二号", 22 },
-    { "小二", 18 }, { "三号", 16 }, { "小三", 15 }, { "四号", 14 }, { "小四", 12 },
-    { "五号", 10.5f }, { "小五", 9 }, { "六号", 7.5f }, { "小六", 6.5f }, { "七号", 5.5f },
-    { "八号", 5 }, { NULL, 0 }
-};
-
-/* A size: a number of points or a Chinese size name. */
-static float theme_size(lua_State *L, int idx, const char *key) {
+/* One checked theme value (at the top of the stack) into its field. */
+static void theme_store(lua_State *L, struct doc_theme *t, const struct opt *o) {
+    char *field = (char *)t + o->offset;
     int i;
-    if (lua_type(L, idx) == LUA_TNUMBER) return (float)lua_tonumber(L, idx);
-    if (lua_type(L, idx) == LUA_TSTRING)
-        for (i = 0; SIZE_NAMES[i].name; i++)
-            if (strcmp(SIZE_NAMES[i].name, lua_tostring(L, idx)) == 0) return SIZE_NAMES[i].pt;
-    luaL_error(L, "theme key '%s' must be a number of points or a size name such as \"小四\"", key);
-    return 0;
-}
-
-/* "#RRGGBB" */
-static void theme_color(lua_State *L, int idx, const char *key, struct doc_color *c) {
-    const char *s = lua_tostring(L, idx);
-    unsigned v;
-    if (s == NULL || s[0] != '#' || strlen(s) != 7 || sscanf(s + 1, "%6x", &v) != 1)
-        luaL_error(L, "theme key '%s' must be a colour \"#RRGGBB\"", key);
-    c->r = (float)((v >> 16) & 0xFF) / 255.0f;
-    c->g = (float)((v >> 8) & 0xFF) / 255.0f;
-    c->b = (float)(v & 0xFF) / 255.0f;
-}
-
-/* theme = { key = value, heading_sizes = {16, 14, 12, 10.5} } */
-static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
-    luaL_checktype(L, idx, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-        const struct theme_field *f;
-        if (strcmp(key, "heading_numbers") == 0) {
-            /* {"一、", "（一）", "1.", "（1）"}; false or "" for none */
-            int i;
-            for (i = 0; i < 4; i++) {
-                const char *v = "";
-                if (lua_istable(L, -1)) {
-                    lua_rawgeti(L, -1, i + 1);
-                    v = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
-                    snprintf(t->heading_numbers[i], sizeof t->heading_numbers[i], "%s", v);
-                    lua_pop(L, 1);
-                } else if (!lua_toboolean(L, -1)) {
-                    t->heading_numbers[i][0] = '\0';
-                } else {
-                    luaL_error(L, "theme key 'heading_numbers' must be a list of patterns or false");
-                }
-            }
+    switch (o->type) {
+    case OPT_NUMBER: *(float *)field = (float)lua_tonumber(L, -1); break;
+    case OPT_SIZE:   *(float *)field = (float)size_value(L, -1); break;
+    case OPT_STRING:
+    case OPT_CHOICE: snprintf(field, 32, "%s", lua_tostring(L, -1)); break;   /* checked: < 32 bytes */
+    case OPT_BOOL:   *(int *)field = lua_toboolean(L, -1); break;
+    case OPT_COLOR:  parse_color(lua_tostring(L, -1), (struct doc_color *)field); break;
+    case OPT_SIZES:
+        for (i = 0; i < 4; i++) {
+            if (lua_rawgeti(L, -1, i + 1) != LUA_TNIL) ((float *)field)[i] = (float)size_value(L, -1);
             lua_pop(L, 1);
-            continue;
         }
-        if (strcmp(key, "heading_sizes") == 0) {
-            int i;
-            luaL_checktype(L, -1, LUA_TTABLE);
-            for (i = 0; i < 4; i++) {
-                if (lua_rawgeti(L, -1, i + 1) != LUA_TNIL)
-                    t->heading_size[i] = theme_size(L, -1, "heading_sizes");
+        break;
+    case OPT_PATTERNS:   /* {"一、", "（一）", "1.", "（1）"}; false or "" for none */
+        for (i = 0; i < 4; i++) {
+            char *pattern = field + (size_t)i * 32;
+            pattern[0] = '\0';
+            if (lua_istable(L, -1)) {
+                if (lua_rawgeti(L, -1, i + 1) == LUA_TSTRING) snprintf(pattern, 32, "%s", lua_tostring(L, -1));
                 lua_pop(L, 1);
             }
-            lua_pop(L, 1);
-            continue;
         }
-        for (f = theme_fields; f->name && strcmp(f->name, key); f++) {}
-        if (f->name == NULL) luaL_error(L, "unknown theme key '%s'", key);
-        if (f->type == THEME_STRING)
-            snprintf((char *)t + f->offset, 32, "%s", luaL_checkstring(L, -1));
-        else if (f->type == THEME_COLOR)
-            theme_color(L, -1, key, (struct doc_color *)((char *)t + f->offset));
-        else if (f->type == THEME_BOOL && lua_isboolean(L, -1))
-            *(int *)((char *)t + f->offset) = lua_toboolean(L, -1);
-        else if (f->type == THEME_BOOL)
-            luaL_error(L, "theme key '%s' must be true or false", key);
-        else
-            *(float *)((char *)t + f->offset) = theme_size(L, -1, key);
-        lua_pop(L, 1);
+        break;
+    default: break;
     }
 }
 
-static void opt_string(lua_State *L, int idx, const char *key, char **field) {
-    if (lua_getfield(L, idx, key) != LUA_TNIL) doc_set_string(field, luaL_checkstring(L, -1));
-    lua_pop(L, 1);
-}
-
-/* Refuse keys the options table should not have: a typo is an error. */
-static void check_keys(lua_State *L, int idx, const char *what, const char *const *known) {
+/* theme = { key = value, ... }: every key checked against THEME_OPTIONS. */
+static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
+    idx = lua_absindex(L, idx);
+    opts_check(L, idx, "theme", THEME_OPTIONS);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
-        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        const char *const *k;
-        for (k = known; key && *k && strcmp(*k, key); k++) {}
-        if (key == NULL || *k == NULL)
-            luaL_error(L, "%s: unknown option '%s'", what, luaL_tolstring(L, -2, NULL));
+        theme_store(L, t, opt_find(THEME_OPTIONS, lua_tostring(L, -2)));
         lua_pop(L, 1);
     }
+    check_text_area(L, t);
 }
 
 static int l_document(lua_State *L) {
-    static const char *const keys[] = { "title", "author", "subject", "header", "theme", NULL };
     struct ldoc *d;
-    if (lua_isnoneornil(L, 1)) lua_newtable(L);
-    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_isnoneornil(L, 1)) { lua_settop(L, 0); lua_newtable(L); }
     lua_settop(L, 1);
-    check_keys(L, 1, "report.document", keys);
+    opts_check(L, 1, "report.document", DOCUMENT_OPTIONS);
     d = lua_newuserdatauv(L, sizeof *d, 0);
     d->doc = doc_new();
     luaL_setmetatable(L, DOCUMENT_MT);
-    opt_string(L, 1, "title", &d->doc->title);
-    opt_string(L, 1, "author", &d->doc->author);
-    opt_string(L, 1, "subject", &d->doc->subject);
-    opt_string(L, 1, "header", &d->doc->header);
-    if (lua_getfield(L, 1, "theme") != LUA_TNIL) set_theme(L, &d->doc->theme, lua_gettop(L));
+    opt_set_string(L, 1, "report.document", DOCUMENT_OPTIONS, "title", &d->doc->title);
+    opt_set_string(L, 1, "report.document", DOCUMENT_OPTIONS, "author", &d->doc->author);
+    opt_set_string(L, 1, "report.document", DOCUMENT_OPTIONS, "subject", &d->doc->subject);
+    opt_set_string(L, 1, "report.document", DOCUMENT_OPTIONS, "header", &d->doc->header);
+    lua_pushstring(L, "theme");
+    if (lua_rawget(L, 1) != LUA_TNIL) set_theme(L, &d->doc->theme, -1);
     lua_pop(L, 1);
     return 1;
 }
@@ -374,10 +895,8 @@ static int l_doc_heading(lua_State *L) {
     struct ldoc *d = check_doc(L);
     lua_Integer level = luaL_checkinteger(L, 2);
     const char *text = luaL_checkstring(L, 3);
-    char where[512];
     luaL_argcheck(L, level >= 0 && level <= 4, 2, "heading level must be 0 (title) to 4");
-    script_where(L, where, sizeof where);
-    doc_add_heading(d->doc, (int)level, text, where);
+    doc_add_heading(d->doc, (int)level, text, push_where(L));
     lua_settop(L, 1);
     return 1;
 }
@@ -385,57 +904,45 @@ static int l_doc_heading(lua_State *L) {
 static int l_doc_paragraph(lua_State *L) {
     struct ldoc *d = check_doc(L);
     const char *text = luaL_checkstring(L, 2);
-    char where[512];
-    script_where(L, where, sizeof where);
-    doc_add_paragraph(d->doc, text, where);
+    doc_add_paragraph(d->doc, text, push_where(L));
     lua_settop(L, 1);
     return 1;
 }
 
 static int l_doc_pagebreak(lua_State *L) {
     struct ldoc *d = check_doc(L);
-    char where[512];
-    script_where(L, where, sizeof where);
-    doc_add_pagebreak(d->doc, where);
+    doc_add_pagebreak(d->doc, push_where(L));
     lua_settop(L, 1);
     return 1;
 }
 
 /* doc:cover{ title =, subtitle =, org =, date = } */
 static int l_doc_cover(lua_State *L) {
-    static const char *const keys[] = { "title", "subtitle", "org", "date", NULL };
+    static const char *const keys[] = { "title", "subtitle", "org", "date" };
     struct ldoc *d = check_doc(L);
-    char where[512];
-    luaL_checktype(L, 2, LUA_TTABLE);
+    char *text[4] = { NULL, NULL, NULL, NULL };
+    int i;
     lua_settop(L, 2);
-    check_keys(L, 2, "doc:cover", keys);
-    script_where(L, where, sizeof where);
-    lua_getfield(L, 2, "title");
-    lua_getfield(L, 2, "subtitle");
-    lua_getfield(L, 2, "org");
-    lua_getfield(L, 2, "date");
-    doc_add_cover(d->doc, luaL_optstring(L, 3, d->doc->title), luaL_optstring(L, 4, NULL),
-                  luaL_optstring(L, 5, NULL), luaL_optstring(L, 6, NULL), where);
+    opts_check(L, 2, "doc:cover", COVER_OPTIONS);
+    for (i = 0; i < 4; i++) opt_set_string(L, 2, "doc:cover", COVER_OPTIONS, keys[i], &text[i]);
+    doc_add_cover(d->doc, text[0] ? text[0] : d->doc->title, text[1], text[2], text[3], push_where(L));
+    for (i = 0; i < 4; i++) free(text[i]);
     lua_settop(L, 1);
     return 1;
 }
 
 /* doc:toc{ depth = 2, title = "目  录" } */
 static int l_doc_toc(lua_State *L) {
-    static const char *const keys[] = { "depth", "title", NULL };
     struct ldoc *d = check_doc(L);
-    lua_Integer depth;
-    char where[512];
+    char *title = NULL;
+    int depth;
     if (lua_isnoneornil(L, 2)) { lua_settop(L, 1); lua_newtable(L); }
-    luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    check_keys(L, 2, "doc:toc", keys);
-    lua_getfield(L, 2, "depth");
-    depth = luaL_optinteger(L, -1, 2);
-    luaL_argcheck(L, depth >= 1 && depth <= 4, 2, "depth must be 1 to 4");
-    lua_getfield(L, 2, "title");
-    script_where(L, where, sizeof where);
-    doc_add_toc(d->doc, (int)depth, luaL_optstring(L, -1, NULL), where);
+    opts_check(L, 2, "doc:toc", TOC_OPTIONS);
+    depth = (int)opt_number(L, 2, "doc:toc", TOC_OPTIONS, "depth", 2);
+    opt_set_string(L, 2, "doc:toc", TOC_OPTIONS, "title", &title);
+    doc_add_toc(d->doc, depth, title, push_where(L));
+    free(title);
     lua_settop(L, 1);
     return 1;
 }
@@ -452,173 +959,208 @@ static int path_inside(const char *path, const char *dir) {
 /* doc:image{ path = "logo.png", width = 200, caption = "…" }: PNG or JPEG,
 ** from the script's folder or templates/ only. */
 static int l_doc_image(lua_State *L) {
-    static const char *const keys[] = { "path", "width", "caption", NULL };
     struct ldoc *d = check_doc(L);
     struct script_ctx *ctx = host_ctx(L);
     struct doc_image *img;
     struct rc_err err = {0};
-    char joined[PATH_MAX * 2], real[PATH_MAX], where[512];
-    const char *path;
-    luaL_checktype(L, 2, LUA_TTABLE);
+    char real[PATH_MAX], *caption = NULL;
+    const char *path, *joined;
+    float width;
+    int rc;
     lua_settop(L, 2);
-    check_keys(L, 2, "doc:image", keys);
-    lua_getfield(L, 2, "path");
-    path = luaL_checkstring(L, -1);
-    if (path[0] == '/') snprintf(joined, sizeof joined, "%s", path);
-    else snprintf(joined, sizeof joined, "%s/%s", ctx->script_dir, path);
+    opts_check(L, 2, "doc:image", IMAGE_OPTIONS);
+    lua_pushstring(L, "path");
+    if (lua_rawget(L, 2) != LUA_TSTRING) return script_error(L, "doc:image: 'path' is missing");
+    path = lua_tostring(L, -1);
+    joined = path[0] == '/' ? path : lua_pushfstring(L, "%s/%s", ctx->script_dir, path);
     if (realpath(joined, real) == NULL)
-        return luaL_error(L, "doc:image: cannot read '%s'", path);
+        return script_error(L, "doc:image: cannot read '%s'", path);
     if (!path_inside(real, ctx->script_dir) && !path_inside(real, ctx->job->templates_dir))
-        return luaL_error(L, "doc:image: '%s' is outside the script's folder and templates/", path);
-    lua_getfield(L, 2, "width");
-    lua_getfield(L, 2, "caption");
-    if (doc_image_open(real, (float)luaL_optnumber(L, 4, 0), luaL_optstring(L, 5, NULL), &img, &err) != RC_OK)
-        return luaL_error(L, "doc:image: %s", err.msg);
+        return script_error(L, "doc:image: '%s' is outside the script's folder and templates/", path);
+    width = (float)opt_number(L, 2, "doc:image", IMAGE_OPTIONS, "width", 0);
+    opt_set_string(L, 2, "doc:image", IMAGE_OPTIONS, "caption", &caption);
+    rc = doc_image_open(real, width, caption, &img, &err);
+    free(caption);
+    if (rc != RC_OK) return script_error(L, "doc:image: %s", err.msg);
     readset_add(ctx->job->reads, real);
-    script_where(L, where, sizeof where);
-    doc_add_image(d->doc, img, where);
+    doc_add_image(d->doc, img, push_where(L));
     lua_settop(L, 1);
     return 1;
 }
 
-/* ---- tables ------------------------------------------------------------------ */
+/* ---- blocks being built ------------------------------------------------------- */
 
-/* A string field of the table spec, or NULL; anything else is an error
-** (the prelude makes titles strings).  The spec keeps the string alive. */
-static const char *table_string(lua_State *L, int idx, const char *key) {
-    const char *s = NULL;
-    int type = lua_getfield(L, idx, key);
-    if (type == LUA_TSTRING) s = lua_tostring(L, -1);
-    else if (type != LUA_TNIL) luaL_error(L, "doc:table: '%s' must be a string", key);
-    lua_pop(L, 1);
-    return s;
+/* A table or chart is built apart and added to the document only when it
+** is whole, so a script that catches a build error (pcall) does not leave
+** half a block in its document.  The box on the stack owns it meanwhile:
+** an error leaves it to the garbage collector, which frees it. */
+struct pending { void *block; void (*free)(void *); };
+
+static int pending_gc(lua_State *L) {
+    struct pending *p = luaL_checkudata(L, 1, PENDING_MT);
+    if (p->block) p->free(p->block);
+    p->block = NULL;
+    return 0;
 }
 
-static size_t table_count(lua_State *L, int idx, const char *key, size_t dflt) {
+static void free_table(void *t) { doc_table_free(t); }
+static void free_chart(void *c) { doc_chart_free(c); }
+
+static struct pending *new_pending(lua_State *L, void *block, void (*free_block)(void *)) {
+    struct pending *p = lua_newuserdatauv(L, sizeof *p, 0);
+    p->block = block;
+    p->free = free_block;
+    luaL_setmetatable(L, PENDING_MT);
+    return p;
+}
+
+/* ---- tables ------------------------------------------------------------------ */
+/* native.table(doc, spec, t): spec is the script's options (a checked
+** copy), t what the prelude's Document:table made of them: cols (leaf
+** columns: title, align, width), head (header cells), cells (flat
+** row-major, false for an absent value), spans, highlight, total.  The
+** prelude is ours, but this still checks what it reads: a mistake there
+** must be an error, not a crash. */
+
+/* Field `key` of the table at idx, raw, as a string or NULL. */
+static const char *raw_string(lua_State *L, int idx, const char *key) {
+    lua_pushstring(L, key);
+    lua_rawget(L, idx);
+    return lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+}
+
+/* Field `key` of the table at idx, raw, which must be a table: pushed. */
+static void raw_table(lua_State *L, int idx, const char *key, const char *what) {
+    lua_pushstring(L, key);
+    if (lua_rawget(L, idx) != LUA_TTABLE) script_error(L, "%s: '%s' must be a table", what, key);
+}
+
+/* A count field: a whole number in [lo, hi]. */
+static size_t raw_count(lua_State *L, int idx, const char *key, size_t dflt, size_t lo, size_t hi,
+                        const char *what) {
     lua_Integer v;
     int isnum;
-    if (lua_getfield(L, idx, key) == LUA_TNIL) { lua_pop(L, 1); return dflt; }
+    lua_pushstring(L, key);
+    if (lua_rawget(L, idx) == LUA_TNIL) { lua_pop(L, 1); return dflt; }
     v = lua_tointegerx(L, -1, &isnum);
-    if (!isnum || v < 0) luaL_error(L, "doc:table: '%s' must be a count", key);
+    if (!isnum || v < (lua_Integer)lo || (lua_Unsigned)v > hi)
+        script_error(L, "%s: '%s' must be a whole number from %I to %I, got %s", what, key,
+                     (lua_Integer)lo, (lua_Integer)hi, push_got(L, -1));
     lua_pop(L, 1);
     return (size_t)v;
 }
 
-/* {align=, width_kind=, width=, title=} of leaf column i. */
+/* Leaf column i: {title=, align=, width=} at the top of the stack. */
 static void table_column(lua_State *L, struct doc_column *c, size_t i) {
-    const char *align, *kind;
-    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE)
-        luaL_error(L, "doc:table: column %d is not a table", (int)i + 1);
-    doc_set_string(&c->title, table_string(L, -1, "title"));
-    align = table_string(L, -1, "align");
-    if (align == NULL || strcmp(align, "left") == 0) c->align = DOC_LEFT;
-    else if (strcmp(align, "right") == 0) c->align = DOC_RIGHT;
-    else if (strcmp(align, "center") == 0) c->align = DOC_CENTER;
-    else if (strcmp(align, "decimal") == 0) { c->align = DOC_RIGHT; c->decimal = 1; }
-    else luaL_error(L, "doc:table column %d: align must be 'left', 'right', 'center' or 'decimal'",
-                    (int)i + 1);
-    kind = table_string(L, -1, "width_kind");
-    c->width_kind = kind == NULL || strcmp(kind, "auto") == 0 ? DOC_WIDTH_AUTO
-                  : strcmp(kind, "pt") == 0 ? DOC_WIDTH_FIXED : DOC_WIDTH_SHARE;
-    lua_getfield(L, -1, "width");
-    c->width = (float)luaL_optnumber(L, -1, 1);
-    if (c->width_kind != DOC_WIDTH_AUTO && !(c->width > 0))
-        luaL_error(L, "doc:table column %d: width must be positive", (int)i + 1);
-    lua_pop(L, 2);
+    int t = lua_gettop(L), align;
+    char what[64];
+    snprintf(what, sizeof what, "doc:table column %d", (int)i + 1);
+    if (lua_type(L, t) != LUA_TTABLE) script_error(L, "%s is not a table", what);
+    doc_set_string(&c->title, raw_string(L, t, "title"));
+    align = opt_choice(L, t, what, COLUMN_OPTIONS, "align", 0);
+    c->align = align == 1 ? DOC_RIGHT : align == 2 ? DOC_CENTER : align == 3 ? DOC_RIGHT : DOC_LEFT;
+    c->decimal = align == 3;
+    c->width_kind = DOC_WIDTH_AUTO;
+    c->width = 1;
+    lua_pushstring(L, "width");
+    if (lua_rawget(L, t) != LUA_TNIL) {
+        opt_check(L, -1, what, opt_find(COLUMN_OPTIONS, "width"));
+        parse_width(L, -1, &c->width_kind, &c->width);
+    }
+    lua_settop(L, t);
 }
 
 /* head = { {text=, row=, col=, rowspan=, colspan=}, ... }, inside the grid. */
-static void table_head(lua_State *L, struct doc_table *t) {
+static void table_head(lua_State *L, struct doc_table *t, int data) {
     size_t i, n;
-    lua_getfield(L, -1, "head");
-    n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    int h;
+    raw_table(L, data, "head", "doc:table");
+    h = lua_gettop(L);
+    n = lua_rawlen(L, h);
     for (i = 0; i < n; i++) {
         size_t row, col, rs, cs;
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        luaL_checktype(L, -1, LUA_TTABLE);
-        row = table_count(L, -1, "row", 0);
-        col = table_count(L, -1, "col", 0);
-        rs = table_count(L, -1, "rowspan", 1);
-        cs = table_count(L, -1, "colspan", 1);
-        if (rs == 0 || cs == 0 || col + cs > t->ncols || row + rs > 16)
-            luaL_error(L, "doc:table: header cell %d lies outside the columns", (int)i + 1);
-        doc_table_add_head(t, table_string(L, -1, "text"), row, col, rs, cs);
-        lua_pop(L, 1);
+        int cell = h + 1;
+        if (lua_rawgeti(L, h, (lua_Integer)i + 1) != LUA_TTABLE)
+            script_error(L, "doc:table: header cell %d is not a table", (int)i + 1);
+        row = raw_count(L, cell, "row", 0, 0, 15, "doc:table header");
+        col = raw_count(L, cell, "col", 0, 0, t->ncols - 1, "doc:table header");
+        rs = raw_count(L, cell, "rowspan", 1, 1, 16, "doc:table header");
+        cs = raw_count(L, cell, "colspan", 1, 1, t->ncols, "doc:table header");
+        if (col + cs > t->ncols || row + rs > 16)
+            script_error(L, "doc:table: header cell %d lies outside the columns", (int)i + 1);
+        doc_table_add_head(t, raw_string(L, cell, "text"), row, col, rs, cs);
+        lua_settop(L, h);
     }
     lua_pop(L, 1);
 }
 
 /* cells (text or false), spans, highlight and total, row-major. */
-static void table_cells(lua_State *L, struct doc_table *t) {
+static void table_cells(lua_State *L, struct doc_table *t, int data) {
     size_t i, ncells = t->nrows * t->ncols;
-    lua_getfield(L, -1, "cells");
-    lua_getfield(L, -2, "spans");
+    int cells, spans, marks, totals;
+    raw_table(L, data, "cells", "doc:table");
+    raw_table(L, data, "spans", "doc:table");
+    raw_table(L, data, "highlight", "doc:table");
+    raw_table(L, data, "total", "doc:table");
+    totals = lua_gettop(L); marks = totals - 1; spans = totals - 2; cells = totals - 3;
     for (i = 0; i < ncells; i++) {
-        lua_Integer span;
-        if (lua_rawgeti(L, -2, (lua_Integer)i + 1) == LUA_TSTRING || lua_isnumber(L, -1))
-            doc_set_string(&t->cells[i], lua_tostring(L, -1));
-        lua_rawgeti(L, -2, (lua_Integer)i + 1);
-        span = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 1;
-        if (span < 0 || (size_t)span > t->nrows - i / t->ncols)
-            luaL_error(L, "doc:table: cell %d spans past the last row", (int)i + 1);
+        lua_Integer span = 1;
+        int t_cell = lua_rawgeti(L, cells, (lua_Integer)i + 1);
+        if (t_cell == LUA_TSTRING || t_cell == LUA_TNUMBER) doc_set_string(&t->cells[i], lua_tostring(L, -1));
+        if (lua_rawgeti(L, spans, (lua_Integer)i + 1) != LUA_TNIL) {
+            int isnum;
+            span = lua_tointegerx(L, -1, &isnum);
+            if (!isnum || span < 0 || (lua_Unsigned)span > t->nrows - i / t->ncols)
+                script_error(L, "doc:table: cell %d spans past the last row", (int)i + 1);
+        }
         t->rowspan[i] = (size_t)span;
         lua_pop(L, 2);
     }
-    lua_pop(L, 2);
-    lua_getfield(L, -1, "highlight");
-    lua_getfield(L, -2, "total");
     for (i = 0; i < t->nrows; i++) {
-        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        lua_rawgeti(L, marks, (lua_Integer)i + 1);
         t->highlight[i] = lua_toboolean(L, -1);
-        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        lua_rawgeti(L, totals, (lua_Integer)i + 1);
         t->total[i] = lua_toboolean(L, -1);
         lua_pop(L, 2);
     }
-    lua_pop(L, 2);
+    lua_settop(L, cells - 1);
 }
 
-/* Checked when a table is added, so the message names its line (the
-** prelude's Document:table calls this; luaL_error would name the prelude). */
-static void check_table_theme(lua_State *L, const struct doc_theme *th) {
-    char where[512];
-    if (strcmp(th->table_rules, "three-line") == 0 || strcmp(th->table_rules, "grid") == 0) return;
-    script_where(L, where, sizeof where);
-    lua_pushfstring(L, "%s: theme key 'table_rules' must be 'three-line' or 'grid', got '%s'",
-                    where, th->table_rules);
-    lua_error(L);
-}
-
-/* doc:_table(t): t is what the prelude's Document:table built: cols (leaf
-** columns), head (header cells), cells (flat row-major, false for an
-** absent value), spans, highlight, total, nrows, and the options. */
 static int l_doc_rawtable(lua_State *L) {
-    struct ldoc *d = check_doc(L);
+    struct ldoc *d = check_doc_at(L, 1, "table");
     struct doc_table *t;
+    struct pending *box;
     size_t ncols, nrows, i;
-    const char *rules;
-    char where[512];
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_settop(L, 2);
-    check_table_theme(L, &d->doc->theme);
-    lua_getfield(L, 2, "cols");
-    luaL_checktype(L, -1, LUA_TTABLE);
-    ncols = lua_rawlen(L, -1);
-    luaL_argcheck(L, ncols > 0, 2, "a table needs at least one column");
-    nrows = table_count(L, 2, "nrows", 0);
-    script_where(L, where, sizeof where);
-    t = doc_table_new(ncols, nrows);
-    doc_add_table(d->doc, t, where);    /* owned by the document from here on */
-    for (i = 0; i < ncols; i++) table_column(L, &t->cols[i], i);
+    int rules, cols;
+    lua_settop(L, 3);
+    box = new_pending(L, NULL, free_table);            /* index 4 */
+    opts_check(L, 2, "doc:table", TABLE_OPTIONS);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    raw_table(L, 3, "cols", "doc:table");
+    cols = lua_gettop(L);
+    ncols = lua_rawlen(L, cols);
+    if (ncols == 0) return script_error(L, "doc:table: a table needs at least one column");
+    raw_table(L, 3, "highlight", "doc:table");
+    nrows = lua_rawlen(L, -1);
     lua_pop(L, 1);
-    table_head(L, t);
-    table_cells(L, t);
-    doc_set_string(&t->caption, table_string(L, 2, "caption"));
-    doc_set_string(&t->source, table_string(L, 2, "source"));
-    doc_set_string(&t->empty, table_string(L, 2, "empty"));
-    rules = table_string(L, 2, "rules");
-    t->rules = rules == NULL ? DOC_RULES_THEME
-             : strcmp(rules, "grid") == 0 ? DOC_RULES_GRID : DOC_RULES_THREE_LINE;
-    if (lua_getfield(L, 2, "zebra") != LUA_TNIL) t->zebra = lua_toboolean(L, -1);
+    if (mem_mul(ncols, nrows) == SIZE_MAX) return script_error(L, "doc:table: too many cells");
+    box->block = t = doc_table_new(ncols, nrows);
+    for (i = 0; i < ncols; i++) {
+        lua_rawgeti(L, cols, (lua_Integer)i + 1);
+        table_column(L, &t->cols[i], i);
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 4);
+    table_head(L, t, 3);
+    table_cells(L, t, 3);
+    opt_set_string(L, 2, "doc:table", TABLE_OPTIONS, "caption", &t->caption);
+    opt_set_string(L, 2, "doc:table", TABLE_OPTIONS, "source", &t->source);
+    opt_set_string(L, 2, "doc:table", TABLE_OPTIONS, "empty", &t->empty);
+    rules = opt_choice(L, 2, "doc:table", TABLE_OPTIONS, "rules", -1);
+    t->rules = rules < 0 ? DOC_RULES_THEME : rules == 1 ? DOC_RULES_GRID : DOC_RULES_THREE_LINE;
+    t->zebra = opt_bool(L, 2, "doc:table", TABLE_OPTIONS, "zebra", -1);
+    box->block = NULL;
+    doc_add_table(d->doc, t, push_where(L));           /* whole: the document owns it */
     lua_settop(L, 1);
     return 1;
 }
@@ -633,125 +1175,129 @@ static int l_format(lua_State *L) {
     const char *spec = luaL_checkstring(L, 2), *null_mark = luaL_optstring(L, 3, "—");
     double v;
     if (numfmt_parse(spec, &f, &err) != RC_OK) return luaL_error(L, "%s", err.msg);
-    if (lua_isnoneornil(L, 1)) {
-        numfmt_format(&f, NULL, null_mark, out, sizeof out);
-    } else {
-        v = luaL_checknumber(L, 1);
-        numfmt_format(&f, &v, null_mark, out, sizeof out);
+    v = lua_isnoneornil(L, 1) ? NAN : luaL_checknumber(L, 1);
+    if (isnan(v)) {                       /* the mark, of any length: not through out[] */
+        lua_pushstring(L, null_mark);
+        return 1;
     }
+    numfmt_format(&f, &v, null_mark, out, sizeof out);
     lua_pushstring(L, out);
     return 1;
 }
 
-static const char *field_string(lua_State *L, int idx, const char *key) {
-    const char *s;
-    lua_getfield(L, idx, key);
-    s = lua_tostring(L, -1);
-    lua_pop(L, 1);            /* the table still holds the string */
-    return s;
-}
+/* ---- charts ------------------------------------------------------------------ */
+/* native.chart(doc, spec, t): spec is the script's options (a checked
+** copy), t what the prelude's Document:chart made of the rows: name (for
+** messages), cats, x, series = {{name, values, line, right}}, highlight. */
 
-static int field_bool(lua_State *L, int idx, const char *key, int dflt) {
-    int v;
-    if (lua_getfield(L, idx, key) == LUA_TNIL) v = dflt;
-    else v = lua_toboolean(L, -1);
-    lua_pop(L, 1);
+/* A chart value: finite and within ±MAX_VALUE, or absent (NAN). */
+static double chart_value(lua_State *L, int idx, const char *chart, size_t row, const char *cat,
+                          const char *series) {
+    double v;
+    if (lua_type(L, idx) != LUA_TNUMBER) return NAN;
+    idx = lua_absindex(L, idx);
+    v = lua_tonumber(L, idx);
+    if (!isfinite(v) || fabs(v) > MAX_VALUE)
+        script_error(L, "%s: row %I (%s): %s value %s is not a finite number within ±1e15",
+                     chart, (lua_Integer)row + 1, cat, series, push_got(L, idx));
     return v;
 }
 
-static double field_number(lua_State *L, int idx, const char *key, double dflt) {
-    double v = dflt;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        if (!lua_isnumber(L, -1)) luaL_error(L, "chart option '%s' must be a number", key);
-        v = lua_tonumber(L, -1);
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-static enum doc_chart_kind chart_kind(lua_State *L, const char *s) {
-    static const char *const names[] = { "bar", "hbar", "pie", "donut", "line", "barline",
-                                         "scatter", NULL };
-    int i;
-    for (i = 0; names[i]; i++) if (strcmp(names[i], s) == 0) return (enum doc_chart_kind)i;
-    luaL_error(L, "unknown chart kind '%s'", s);
-    return CHART_BAR;
-}
-
-static void read_series(lua_State *L, struct doc_series *s, size_t ncats) {
+static void chart_series(lua_State *L, struct doc_chart *c, size_t i, int cats) {
+    int s = lua_gettop(L), values;
     size_t j;
-    doc_set_string(&s->name, field_string(L, -1, "name"));
-    s->as_line = field_bool(L, -1, "line", 0);
-    s->right_axis = field_bool(L, -1, "right", 0);
-    lua_getfield(L, -1, "values");
-    for (j = 0; j < ncats; j++) {
-        if (lua_rawgeti(L, -1, (lua_Integer)j + 1) == LUA_TNUMBER) s->values[j] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-    }
+    if (lua_type(L, s) != LUA_TTABLE) script_error(L, "%s: series %d is not a table", c->name, (int)i + 1);
+    doc_set_string(&c->series[i].name, raw_string(L, s, "name"));
     lua_pop(L, 1);
+    lua_pushstring(L, "line");
+    c->series[i].as_line = lua_rawget(L, s) != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pushstring(L, "right");
+    c->series[i].right_axis = lua_rawget(L, s) != LUA_TNIL && lua_toboolean(L, -1);
+    raw_table(L, s, "values", c->name);
+    values = lua_gettop(L);
+    for (j = 0; j < c->ncats; j++) {
+        lua_rawgeti(L, cats, (lua_Integer)j + 1);
+        lua_rawgeti(L, values, (lua_Integer)j + 1);
+        c->series[i].values[j] = chart_value(L, -1, c->name, j, lua_tostring(L, -2),
+                                             c->series[i].name ? c->series[i].name : "");
+        lua_pop(L, 2);
+    }
+    lua_settop(L, s);
 }
 
-/* doc:_chart(t): t is what the prelude's Document:chart built, already
-** checked: kind, name, cats, x, series = {{name, values, line, right}},
-** highlight, and the options. */
-static int l_doc_rawchart(lua_State *L) {
-    struct ldoc *d = check_doc(L);
-    struct doc_chart *c;
-    size_t ncats, nseries, i;
-    const char *legend;
-    char where[512];
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_settop(L, 2);
-    ncats = (size_t)field_number(L, 2, "nrows", 0);
-    lua_getfield(L, 2, "series");
-    nseries = lua_rawlen(L, -1);
-    lua_pop(L, 1);
-    script_where(L, where, sizeof where);
-    c = doc_chart_new(ncats, nseries);
-    doc_add_chart(d->doc, c, where);     /* owned by the document from here on */
-    c->kind = chart_kind(L, field_string(L, 2, "kind"));
-    doc_set_string(&c->name, field_string(L, 2, "name"));
-    lua_getfield(L, 2, "cats");
-    lua_getfield(L, 2, "highlight");
-    lua_getfield(L, 2, "x");
-    for (i = 0; i < ncats; i++) {
-        lua_rawgeti(L, 3, (lua_Integer)i + 1);
+static void chart_data(lua_State *L, struct doc_chart *c, int data) {
+    int cats, marks, xs, series;
+    size_t i;
+    raw_table(L, data, "cats", c->name);
+    raw_table(L, data, "highlight", c->name);
+    raw_table(L, data, "x", c->name);
+    raw_table(L, data, "series", c->name);
+    series = lua_gettop(L); xs = series - 1; marks = series - 2; cats = series - 3;
+    for (i = 0; i < c->ncats; i++) {
+        if (lua_rawgeti(L, cats, (lua_Integer)i + 1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            lua_pushstring(L, "");
+            lua_rawseti(L, cats, (lua_Integer)i + 1);   /* so messages can name it */
+            lua_pushstring(L, "");
+        }
         doc_set_string(&c->cats[i], lua_tostring(L, -1));
-        lua_rawgeti(L, 4, (lua_Integer)i + 1);
+        lua_rawgeti(L, marks, (lua_Integer)i + 1);
         c->highlight[i] = lua_toboolean(L, -1);
-        lua_rawgeti(L, 5, (lua_Integer)i + 1);
-        c->x[i] = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : NAN;
+        lua_rawgeti(L, xs, (lua_Integer)i + 1);
+        c->x[i] = lua_type(L, -1) == LUA_TNUMBER ? chart_value(L, -1, c->name, i, c->cats[i], "x") : NAN;
         lua_pop(L, 3);
     }
-    lua_settop(L, 2);
-    lua_getfield(L, 2, "series");
-    for (i = 0; i < nseries; i++) {
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        read_series(L, &c->series[i], ncats);
+    for (i = 0; i < c->nseries; i++) {
+        lua_rawgeti(L, series, (lua_Integer)i + 1);
+        chart_series(L, c, i, cats);
         lua_pop(L, 1);
     }
-    lua_pop(L, 1);
-    c->stacked = field_bool(L, 2, "stacked", 0);
-    c->invert = field_bool(L, 2, "invert", 0);
-    c->value_labels = field_bool(L, 2, "labels", 1);
-    c->markers = field_bool(L, 2, "markers", 1);
-    c->no_data_box = field_string(L, 2, "empty") && strcmp(field_string(L, 2, "empty"), "box") == 0;
-    c->decimals = (int)field_number(L, 2, "decimals", -1);
-    c->width = (float)field_number(L, 2, "width", 0);
-    c->height = (float)field_number(L, 2, "height", 0);
-    legend = field_string(L, 2, "legend");
-    if (legend == NULL) c->legend = nseries > 1 || c->kind == CHART_PIE || c->kind == CHART_DONUT
-                                        ? LEGEND_RIGHT : LEGEND_NONE;
-    else if (strcmp(legend, "right") == 0) c->legend = LEGEND_RIGHT;
-    else if (strcmp(legend, "bottom") == 0) c->legend = LEGEND_BOTTOM;
-    else if (strcmp(legend, "none") == 0) c->legend = LEGEND_NONE;
-    else return luaL_error(L, "%s: legend must be 'right', 'bottom' or 'none'", c->name);
-    doc_set_string(&c->caption, field_string(L, 2, "caption"));
-    doc_set_string(&c->source, field_string(L, 2, "source"));
-    doc_set_string(&c->suffix, field_string(L, 2, "suffix"));
-    doc_set_string(&c->y_title, field_string(L, 2, "y_title"));
-    doc_set_string(&c->y2_title, field_string(L, 2, "y2_title"));
-    doc_set_string(&c->x_title, field_string(L, 2, "x_title"));
+    lua_settop(L, cats - 1);
+}
+
+static int l_doc_rawchart(lua_State *L) {
+    static const enum doc_legend legends[] = { LEGEND_RIGHT, LEGEND_BOTTOM, LEGEND_NONE };
+    struct ldoc *d = check_doc_at(L, 1, "chart");
+    struct doc_chart *c;
+    struct pending *box;
+    size_t ncats, nseries;
+    const char *name;
+    int legend;
+    lua_settop(L, 3);
+    box = new_pending(L, NULL, free_chart);            /* index 4 */
+    luaL_checktype(L, 3, LUA_TTABLE);
+    name = raw_string(L, 3, "name");
+    if (name == NULL) name = "chart";
+    opts_check(L, 2, name, CHART_OPTIONS);
+    raw_table(L, 3, "cats", name);
+    ncats = lua_rawlen(L, -1);
+    raw_table(L, 3, "series", name);
+    nseries = lua_rawlen(L, -1);
+    lua_pop(L, 2);
+    box->block = c = doc_chart_new(ncats, nseries);
+    doc_set_string(&c->name, name);
+    c->kind = (enum doc_chart_kind)opt_choice(L, 2, name, CHART_OPTIONS, "kind", CHART_BAR);
+    chart_data(L, c, 3);
+    c->stacked = opt_bool(L, 2, name, CHART_OPTIONS, "stacked", 0);
+    c->invert = opt_bool(L, 2, name, CHART_OPTIONS, "invert", 0);
+    c->value_labels = opt_bool(L, 2, name, CHART_OPTIONS, "labels", 1);
+    c->markers = opt_bool(L, 2, name, CHART_OPTIONS, "markers", 1);
+    c->no_data_box = opt_choice(L, 2, name, CHART_OPTIONS, "empty", 0) == 1;
+    c->decimals = (int)opt_number(L, 2, name, CHART_OPTIONS, "decimals", -1);
+    c->width = (float)opt_number(L, 2, name, CHART_OPTIONS, "width", 0);
+    c->height = (float)opt_number(L, 2, name, CHART_OPTIONS, "height", 0);
+    legend = opt_choice(L, 2, name, CHART_OPTIONS, "legend", -1);
+    if (legend < 0) c->legend = nseries > 1 || c->kind == CHART_PIE || c->kind == CHART_DONUT
+                                ? LEGEND_RIGHT : LEGEND_NONE;
+    else c->legend = legends[legend];
+    opt_set_string(L, 2, name, CHART_OPTIONS, "caption", &c->caption);
+    opt_set_string(L, 2, name, CHART_OPTIONS, "source", &c->source);
+    opt_set_string(L, 2, name, CHART_OPTIONS, "suffix", &c->suffix);
+    opt_set_string(L, 2, name, CHART_OPTIONS, "y_title", &c->y_title);
+    opt_set_string(L, 2, name, CHART_OPTIONS, "y2_title", &c->y2_title);
+    opt_set_string(L, 2, name, CHART_OPTIONS, "x_title", &c->x_title);
+    box->block = NULL;
+    doc_add_chart(d->doc, c, push_where(L));           /* whole: the document owns it */
     lua_settop(L, 1);
     return 1;
 }
@@ -767,6 +1313,8 @@ struct doc *lreport_take_doc(lua_State *L, int idx) {
 
 /* ---- module ---------------------------------------------------------------------- */
 
+/* A userdata class; its metatable is protected, so getmetatable() gives
+** false and a script cannot call __gc or change the methods. */
 static void new_class(lua_State *L, const char *name, const luaL_Reg *meta,
                       const luaL_Reg *methods) {
     luaL_newmetatable(L, name);
@@ -776,11 +1324,14 @@ static void new_class(lua_State *L, const char *name, const luaL_Reg *meta,
         luaL_setfuncs(L, methods, 0);
         lua_setfield(L, -2, "__index");
     }
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
 }
 
 int luaopen_report(lua_State *L) {
     static const luaL_Reg stmt_meta[] = { { "__gc", stmt_gc }, { NULL, NULL } };
+    static const luaL_Reg pending_meta[] = { { "__gc", pending_gc }, { NULL, NULL } };
     static const luaL_Reg db_methods[] = {
         { "query", l_db_query }, { "value", l_db_value }, { NULL, NULL }
     };
@@ -788,28 +1339,33 @@ int luaopen_report(lua_State *L) {
     static const luaL_Reg doc_meta[] = { { "__gc", l_doc_gc }, { NULL, NULL } };
     static const luaL_Reg doc_methods[] = {
         { "heading", l_doc_heading }, { "paragraph", l_doc_paragraph },
-        { "pagebreak", l_doc_pagebreak }, { "_table", l_doc_rawtable },
-        { "_chart", l_doc_rawchart }, { "cover", l_doc_cover }, { "toc", l_doc_toc },
+        { "pagebreak", l_doc_pagebreak }, { "cover", l_doc_cover }, { "toc", l_doc_toc },
         { "image", l_doc_image }, { NULL, NULL }
+    };
+    static const luaL_Reg native[] = {       /* for the prelude only */
+        { "options", l_options }, { "table", l_doc_rawtable }, { "chart", l_doc_rawchart },
+        { NULL, NULL }
     };
     static const luaL_Reg funcs[] = {
         { "param", l_param }, { "document", l_document }, { "now", l_now },
         { "format", l_format }, { NULL, NULL }
     };
     new_class(L, STMT_MT, stmt_meta, NULL);
+    new_class(L, PENDING_MT, pending_meta, NULL);
     new_class(L, DB_MT, no_meta, db_methods);
     new_class(L, DOCUMENT_MT, doc_meta, doc_methods);
     luaL_newlib(L, funcs);
     lua_newuserdatauv(L, 0, 0);
     luaL_setmetatable(L, DB_MT);
     lua_setfield(L, -2, "db");
-    /* The Lua half: prelude(report, Document methods). */
+    /* The Lua half: prelude(report, Document methods, native builders). */
     if (luaL_loadbufferx(L, (const char *)prelude_lua, prelude_lua_len, "=prelude", "t") != LUA_OK)
         return lua_error(L);
     lua_pushvalue(L, -2);
     luaL_getmetatable(L, DOCUMENT_MT);
     lua_getfield(L, -1, "__index");
     lua_remove(L, -2);
-    lua_call(L, 2, 0);
+    luaL_newlib(L, native);
+    lua_call(L, 3, 0);
     return 1;
 }

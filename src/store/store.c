@@ -104,14 +104,16 @@ void store_finalize(struct store_stmt *st) {
 int store_param_count(struct store_stmt *st) { return sqlite3_bind_parameter_count(st->stmt); }
 
 int store_param_index(struct store_stmt *st, const char *name) {
-    static const char prefixes[] = ":$@";
-    char buf[256];
-    int i, k;
-    for (k = 0; prefixes[k]; k++) {
-        snprintf(buf, sizeof buf, "%c%s", prefixes[k], name);
-        if ((i = sqlite3_bind_parameter_index(st->stmt, buf)) > 0) return i;
+    int i, n = sqlite3_bind_parameter_count(st->stmt);
+    for (i = 1; i <= n; i++) {
+        const char *p = sqlite3_bind_parameter_name(st->stmt, i);
+        if (p && strchr(":$@", p[0]) && strcmp(p + 1, name) == 0) return i;
     }
     return 0;
+}
+
+const char *store_param_name(struct store_stmt *st, int i) {
+    return sqlite3_bind_parameter_name(st->stmt, i);
 }
 
 static int bind_result(struct store_stmt *st, int rc, int i, struct rc_err *err) {

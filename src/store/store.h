@@ -31,6 +31,8 @@ void store_finalize(struct store_stmt *st);
 int store_param_count(struct store_stmt *st);
 /* Index of a named parameter (":name", "$name", "@name"), 0 if none. */
 int store_param_index(struct store_stmt *st, const char *name);
+/* Name of parameter i (1-based) as written (":name"), NULL for "?". */
+const char *store_param_name(struct store_stmt *st, int i);
 int store_bind_int(struct store_stmt *st, int i, int64_t v, struct rc_err *err);
 int store_bind_real(struct store_stmt *st, int i, double v, struct rc_err *err);
 int store_bind_text(struct store_stmt *st, int i, const char *v, size_t n, struct rc_err *err);

@@ -451,11 +451,11 @@ ERRORS = [
     ("not-a-number", 'doc:table{ rows = {{a=1},{a="x"}}, columns = { {key="a", title="值", format="fixed:1"} } }',
      r"t\.lua:3: doc:table column 1 \(值\): row 2: 'x' is not a number"),
     ("width", 'doc:table{ rows = {}, columns = { {key="a", width="wide"} } }',
-     r"t\.lua:3: doc:table column 1: width must be"),
+     r"t\.lua:3: doc:table column 1 key 'width': must be"),
     ("align", 'doc:table{ rows = {}, columns = { {key="a", align="middle"} } }',
-     r"t\.lua:3: doc:table column 1: align must be"),
+     r"t\.lua:3: doc:table column 1 key 'align': must be"),
     ("rules", 'doc:table{ rows = {}, columns = {"a"}, rules = "dotted" }',
-     r"t\.lua:3: doc:table: rules must be 'three-line' or 'grid'"),
+     r"t\.lua:3: doc:table key 'rules': must be 'three-line' or 'grid'"),
     ("total-key", 'doc:table{ rows = {{a=1}}, columns = {"a"}, total = { sum = {"b"} } }',
      r"t\.lua:3: doc:table total: sum: no column has the key 'b'"),
     ("total-typo", 'doc:table{ rows = {{a=1}}, columns = {"a"}, total = { summ = {"a"} } }',
@@ -464,7 +464,7 @@ ERRORS = [
      r"t\.lua:3: attempt to index a number value"),
     ("fixed-too-wide", 'doc:table{ rows = {{a=1}}, columns = { {key="a", width="400pt"}, {key="a", width="300pt"} } }',
      r"t\.lua:3: table columns of fixed width add up to 700pt"),
-    ("theme", 'doc:table{ rows = {}, columns = {"a"} }', r"t\.lua:3: theme key 'table_rules' must be"),
+    ("theme", 'doc:table{ rows = {}, columns = {"a"} }', r"t\.lua:2: theme key 'table_rules': must be"),
 ]
 
 
