@@ -1,16 +1,19 @@
 """templates/types/report.lua (LuaLS annotations) against the real API.
 
 The accepted functions and option keys are read from the code, not from a
-second hand-kept list: the luaL_Reg tables and the key arrays handed to
-check_keys in src/script/lreport.c, its theme_fields table and chart kinds,
-and the *_KEYS / CHART_KINDS / ALIGNS sets and the functions of
-src/script/prelude.lua.  Every function and key found there must be
-annotated (a class field, a function, an alias value), and nothing else may
-be: what the API refuses must not be offered by completion.  A probe
-script then gives every annotated key to the running reportc, which must
-not call any of them unknown, while a made-up key is refused everywhere.
-.luarc.json must be valid JSON pointing LuaLS at the annotations, Lua 5.4,
-with the libraries the sandbox lacks switched off.
+second hand-kept list: the luaL_Reg tables of src/script/lreport.c and the
+functions src/script/prelude.lua defines; lreport.c's OPTION_TABLES (one
+description per option table: document, theme, cover, toc, image, table,
+column, group, total, chart, series) with each key's list of choices
+(chart kinds, aligns, rules, legends...); and its Chinese size names.
+Every function and key found there must be annotated (a class field, a
+function, an alias value), and nothing else may be: what the API refuses
+must not be offered by completion.  A probe script then gives every
+annotated key to the running reportc, which must not call any of them
+unknown, while a made-up key is refused everywhere.  .luarc.json must be
+valid JSON pointing LuaLS at the annotations, Lua 5.4, with the libraries
+the sandbox lacks switched off.  API_TYPES_SRC=other/src runs the
+extraction on another tree's sources.
 Run from the repository root; ends with "N passed, N failed"."""
 
 import json
@@ -29,14 +32,8 @@ C_SRC = os.path.join(SRC, "script", "lreport.c")
 PRELUDE = os.path.join(SRC, "script", "prelude.lua")
 TYPES = "templates/types/report.lua"
 
-# Which annotation class documents which option set of the code.
-C_OPTION_CLASSES = {"report.document": "report.DocumentOptions", "doc:cover": "report.CoverOptions",
-                    "doc:toc": "report.TocOptions", "doc:image": "report.ImageOptions"}
-PRELUDE_CLASSES = {"TABLE_KEYS": "report.TableOptions", "COLUMN_KEYS": "report.Column",
-                   "GROUP_KEYS": "report.ColumnGroup", "TOTAL_KEYS": "report.TableTotal",
-                   "CHART_KEYS": "report.ChartOptions"}
 REG_OWNERS = {"funcs": "report", "doc_methods": "Document", "db_methods": "Db"}
-# The layout with one description per option table (lreport.c OPTION_TABLES).
+# Which annotation class documents which option table of lreport.c.
 TABLE_CLASSES = {"document": "report.DocumentOptions", "theme": "report.Theme",
                  "cover": "report.CoverOptions", "toc": "report.TocOptions",
                  "image": "report.ImageOptions", "table": "report.TableOptions",
@@ -65,33 +62,6 @@ def c_functions(src):
     return found
 
 
-def c_option_sets(src):
-    """check_keys(L, i, "what", array): the array's strings, found in the
-    function the call is in."""
-    sets = {}
-    starts = [m.start() for m in re.finditer(r"^static \w[\w\s\*]*\(", src, re.M)]
-    for m in re.finditer(r'check_keys\(L, \w+, "([^"]+)", (\w+)\)', src):
-        what, array = m.group(1), m.group(2)
-        fn_start = max(s for s in starts if s < m.start())
-        arr = re.search(r"\b%s\[\] = \{(.*?)\};" % re.escape(array), src[fn_start:m.start()], re.S)
-        sets[what] = set(strings(arr.group(1))) if arr else None
-    return sets
-
-
-def c_theme_keys(src):
-    table = re.search(r"theme_fields\[\] = \{(.*?)\};", src, re.S)
-    keys = set(re.findall(r"THEME_\w+\((\w+)\)", table.group(1))) if table else set()
-    body = re.search(r"static void set_theme\(.*?\n\}\n", src, re.S)
-    if body:
-        keys |= set(re.findall(r'strcmp\(key, "(\w+)"\)', body.group(0)))
-    return keys
-
-
-def c_chart_kinds(src):
-    fn = re.search(r"chart_kind\(lua_State.*?names\[\] = \{(.*?)\};", src, re.S)
-    return set(strings(fn.group(1))) - {""} if fn else set()
-
-
 def c_string_arrays():
     """Every `NAME[] = { "a", "b", ... }` in the C sources: choice lists."""
     arrays = {}
@@ -105,7 +75,7 @@ def c_string_arrays():
 
 def c_option_tables(src):
     """OPTION_TABLES: table name -> {key: choice array name or None}; None
-    when lreport.c has no such table (the older layout)."""
+    when lreport.c has no such table."""
     top = re.search(r"OPTION_TABLES\[\] = \{(.*?)\n\};", src, re.S)
     if not top:
         return None
@@ -125,29 +95,11 @@ def c_option_tables(src):
     return tables
 
 
-def prelude_sets(lua):
-    sets = {}
-    for name, body in re.findall(r"^local (\w+) = \{(.*?)\}\n", lua, re.M | re.S):
-        keys = re.findall(r"(\w+) = true", body)
-        if keys:
-            sets[name] = set(keys)
-    return sets
-
-
 def prelude_functions(lua):
     found = {"report": set(re.findall(r"^function report\.(\w+)", lua, re.M))
              | set(re.findall(r"^report\.(\w+) = ", lua, re.M)),
              "Document": set(re.findall(r"^function Document:(\w+)", lua, re.M))}
     return found
-
-
-def prelude_series_keys(lua):
-    """Fields read from each series entry and from a barline's line."""
-    chart = re.search(r"^function Document:chart\(.*?^end$", lua, re.M | re.S)
-    if not chart:
-        return set()
-    body = chart.group(0)
-    return set(re.findall(r"\bs\.(\w+)", body)) | set(re.findall(r"\bl\.(\w+)", body))
 
 
 # ---- what the annotations say ---------------------------------------------------------
@@ -200,10 +152,10 @@ def test_static():
     check(not any(n.startswith("_") for names in functions.values() for n in names),
           "the internal _table/_chart are not offered")
     tables = c_option_tables(src)
-    if tables is not None:
-        test_option_tables(tables, classes, aliases, lua)
+    if tables is None:
+        check(False, f"{C_SRC} has no OPTION_TABLES (has it moved? update the extraction)")
     else:
-        test_key_arrays(src, lua, classes, aliases)
+        test_option_tables(tables, classes, aliases, lua)
     print("INFO annotated: %d functions, %d option keys in %d classes" % (
         sum(len(v) for v in functions.values()), sum(len(v) for v in classes.values()), len(classes)))
     return classes
@@ -224,26 +176,9 @@ def test_option_tables(tables, classes, aliases, lua):
             alias = FIELD_TYPES.get((cls, key), "")
             same(f"choices of {name}.{key} ({arr}) = alias {alias}", arrays.get(arr), aliases.get(alias))
     check("options(" in lua, "the prelude checks its tables with the C descriptions (options(...))")
-
-
-def test_key_arrays(src, lua, classes, aliases):
-    """The older layout: key arrays passed to check_keys, theme_fields, and
-    the prelude's *_KEYS sets."""
-    copts = c_option_sets(src)
-    check(set(copts) == set(C_OPTION_CLASSES),
-          f"check_keys is called for {sorted(copts)}; the test maps {sorted(C_OPTION_CLASSES)}")
-    for what, cls in C_OPTION_CLASSES.items():
-        same(f"{what} options ({cls})", copts.get(what), classes.get(cls))
-    same("theme keys (report.Theme)", c_theme_keys(src), classes.get("report.Theme"))
-    psets = prelude_sets(lua)
-    for name, cls in PRELUDE_CLASSES.items():
-        same(f"prelude {name} ({cls})", psets.get(name), classes.get(cls))
-    same("chart series/line fields (report.ChartSeries)", prelude_series_keys(lua),
-         classes.get("report.ChartSeries"))
-    kinds = c_chart_kinds(src)
-    same("chart kinds, C and prelude agree", kinds, psets.get("CHART_KINDS"))
-    same("chart kinds (report.ChartKind)", kinds, aliases.get("report.ChartKind"))
-    same("column aligns (report.Align)", psets.get("ALIGNS"), aliases.get("report.Align"))
+    sizes = re.search(r"SIZE_NAMES\[\] = \{(.*?)\n\};", read(C_SRC), re.S)
+    same("Chinese size names (report.Size)", set(strings(sizes.group(1))) if sizes else None,
+         aliases.get("report.Size"))
 
 
 # ---- the running reportc agrees --------------------------------------------------------
