@@ -91,15 +91,15 @@ function Db:value(sql, ...) end
 ---@field theme? report.Theme
 
 ---@class report.Theme
----@field page_width? report.Size
----@field page_height? report.Size
----@field margin_top? report.Size
----@field margin_bottom? report.Size
----@field margin_left? report.Size
----@field margin_right? report.Size
+---@field page_width? number pt
+---@field page_height? number pt
+---@field margin_top? number pt
+---@field margin_bottom? number pt
+---@field margin_left? number pt
+---@field margin_right? number pt
 ---@field body_size? report.Size
 ---@field leading? number line height / body size
----@field para_space? report.Size space after a paragraph
+---@field para_space? number pt after a paragraph
 ---@field indent? number first-line indent in ems
 ---@field table_size? report.Size
 ---@field note_size? report.Size
@@ -136,18 +136,18 @@ function Db:value(sql, ...) end
 
 ---@class report.Column
 ---@field key string|integer|fun(row: report.Row): any a column name or a function of the row
----@field title? string default: the key
+---@field title? string|number default: the key
 ---@field align? report.Align
 ---@field width? "auto"|string|number "auto", a size such as "30pt", or a number of shares
 ---@field format? report.Format
 ---@field rowspan? boolean|fun(row: report.Row, above: report.Row): boolean
 
 ---@class report.ColumnGroup
----@field title string spans the group's columns
+---@field title string|number spans the group's columns
 ---@field columns (report.Column|report.ColumnGroup|string)[]
 
 ---@class report.TableTotal
----@field label? string default "合计"
+---@field label? string|number default "合计"
 ---@field sum? string[] column keys
 ---@field mean? string[] column keys
 
@@ -163,18 +163,18 @@ function Db:value(sql, ...) end
 ---@field rules? report.Rules
 
 ---@class report.ChartSeries
----@field key string|fun(row: report.Row): number
----@field name? string
+---@field key string|integer|fun(row: report.Row): number
+---@field name? string|number
 
 ---@class report.ChartOptions
 ---@field kind? report.ChartKind default "bar"
 ---@field rows report.Row[]
----@field label? string|fun(row: report.Row): any the category
----@field value? string|fun(row: report.Row): number one series
+---@field label? string|integer|fun(row: report.Row): any the category
+---@field value? string|integer|fun(row: report.Row): number one series
 ---@field series? report.ChartSeries[] several series
 ---@field line? report.ChartSeries the line of a barline chart
----@field x? string|fun(row: report.Row): number scatter
----@field y? string|fun(row: report.Row): number scatter
+---@field x? string|integer|fun(row: report.Row): number scatter
+---@field y? string|integer|fun(row: report.Row): number scatter
 ---@field stacked? boolean
 ---@field invert? boolean the value axis runs high to low
 ---@field labels? boolean value labels (default true)

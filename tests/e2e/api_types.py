@@ -74,12 +74,12 @@ def c_string_arrays():
 
 
 def c_option_tables(src):
-    """OPTION_TABLES: table name -> {key: choice array name or None}; None
-    when lreport.c has no such table."""
+    """OPTION_TABLES: table name -> {key: (OPT_ type, choice array name or
+    None)}; None when lreport.c has no such table."""
     top = re.search(r"OPTION_TABLES\[\] = \{(.*?)\n\};", src, re.S)
     if not top:
         return None
-    macros = set(re.findall(r"#define (\w+)\(k\b[^)]*\)\s*\{\s*#k", src))
+    macros = dict(re.findall(r"#define (\w+)\(k\b[^)]*\)\s*\{\s*#k,\s*(OPT_\w+)", src))
     tables = {}
     for name, arr in re.findall(r'\{\s*"(\w+)",\s*(\w+)\s*\}', top.group(1)):
         body = re.search(r"\b%s\[\] = \{(.*?)\n\};" % re.escape(arr), src, re.S)
@@ -87,12 +87,23 @@ def c_option_tables(src):
         if body:
             for key, typ, rest in re.findall(r'\{\s*"(\w+)",\s*(OPT_\w+)([^}]*)\}', body.group(1)):
                 choice = re.match(r",\s*[^,]+,\s*[^,]+,\s*(\w+)", rest) if typ == "OPT_CHOICE" else None
-                keys[key] = choice.group(1) if choice else None
+                keys[key] = (typ, choice.group(1) if choice else None)
             for mac, key in re.findall(r"\b(\w+)\((\w+)", body.group(1)):
                 if mac in macros:
-                    keys[key] = None
+                    keys[key] = (macros[mac], None)
         tables[name] = keys
     return tables
+
+
+# The annotation each kind of checked value must have (lreport.c enum
+# opt_type); a prefix where the rest is free (a function's signature).
+OPT_ANNOTATIONS = {
+    "OPT_STRING": "string", "OPT_TEXT": "string|number", "OPT_NUMBER": "number",
+    "OPT_INTEGER": "integer", "OPT_SIZE": "report.Size", "OPT_SIZES": "report.Size[]",
+    "OPT_PATTERNS": "string[]|false", "OPT_COLOR": "report.Color", "OPT_BOOL": "boolean",
+    "OPT_FUNCTION": "fun(", "OPT_KEY": "string|integer|fun(", "OPT_FORMAT": "report.Format",
+    "OPT_FLAG": "boolean|fun(", "OPT_WIDTH": '"auto"|string|number',
+}
 
 
 def prelude_functions(lua):
@@ -170,11 +181,15 @@ def test_option_tables(tables, classes, aliases, lua):
     for name, cls in TABLE_CLASSES.items():
         keys = tables.get(name) or {}
         same(f"option table '{name}' ({cls})", set(keys), classes.get(cls))
-        for key, arr in keys.items():
-            if arr is None:
-                continue
-            alias = FIELD_TYPES.get((cls, key), "")
-            same(f"choices of {name}.{key} ({arr}) = alias {alias}", arrays.get(arr), aliases.get(alias))
+        for key, (typ, arr) in keys.items():
+            annotation = FIELD_TYPES.get((cls, key), "")
+            if arr is not None:
+                same(f"choices of {name}.{key} ({arr}) = alias {annotation}", arrays.get(arr),
+                     aliases.get(annotation))
+            elif typ in OPT_ANNOTATIONS and annotation:
+                want = OPT_ANNOTATIONS[typ]
+                ok = annotation.startswith(want) if want.endswith("(") else annotation == want
+                check(ok, f"{cls}.{key} is {typ} in lreport.c: annotate it {want}..., not {annotation}")
     check("options(" in lua, "the prelude checks its tables with the C descriptions (options(...))")
     sizes = re.search(r"SIZE_NAMES\[\] = \{(.*?)\n\};", read(C_SRC), re.S)
     same("Chinese size names (report.Size)", set(strings(sizes.group(1))) if sizes else None,
