@@ -229,6 +229,14 @@ def run(tmp):
         driver.wait("return document.querySelectorAll('#pages canvas').length === 2", "shows the fixed PDF")
         driver.screenshot("4-fixed.png")
 
+        driver.cmd("POST", "/url", {"url": url + "?viewer=browser"})
+        frame = driver.wait("const f = document.querySelector('#pages iframe');"
+                            "return f && document.body.dataset.status === 'ok' ? f.getAttribute('src') : null",
+                            "shows the PDF in the browser's viewer with ?viewer=browser")
+        check(frame and frame.startswith("/report.pdf"), f"the frame shows /report.pdf: {frame}")
+        time.sleep(1.5)
+        driver.screenshot("5-browser-viewer.png")
+
         test_http(url)
     finally:
         if driver:
