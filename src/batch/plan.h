@@ -40,6 +40,7 @@ struct batch_opts {
     unsigned shard_k, shard_n;          /* --shard K/N; 1/1 when not given */
     int skip_unchanged;
     int list_only;                      /* --list: print the jobs, build nothing */
+    unsigned time_limit, memory_limit;  /* per job: seconds, MB; 0: the defaults */
     char default_template[4096];        /* when -o is not given */
 };
 

@@ -77,6 +77,14 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
     return rc;
 }
 
+/* The font files of the faces open once the document is laid out: those
+** it used (a batch worker's shared set may add faces earlier jobs opened). */
+static void record_fonts(const struct fontset *fs, struct readset *reads) {
+    int i;
+    for (i = 0; i < fontset_nfaces(fs); i++)
+        if (fontset_hb(fs, i) != NULL) readset_add(reads, fontset_path(fs, i));
+}
+
 static int render(const struct job *j, const struct doc *doc, struct readset *reads,
                   struct rc_err *err) {
     struct fontset *fs = j->fontset;
@@ -86,16 +94,16 @@ static int render(const struct job *j, const struct doc *doc, struct readset *re
     display_init(&dl);
     if (fs == NULL && (rc = fontset_load(j->fonts, &fs, err)) != RC_OK) return rc;
     readset_add(reads, j->fonts);
-    fontset_track(fs, reads);
     rc = layout_document(doc, fs, &dl, err);
+    record_fonts(fs, reads);
     if (rc == RC_OK) rc = write_outputs(j, &dl, fs, &info, reads, err);
-    fontset_track(fs, NULL);
     display_free(&dl);
     if (fs != j->fontset) fontset_free(fs);
     return rc;
 }
 
-static int build(const struct job *j, struct readset *reads, struct rc_err *err) {
+static int build_limited(const struct job *j, const struct job_limits *limits,
+                         struct readset *reads, struct rc_err *err) {
     struct script_job sj;
     struct store *db = NULL;
     struct doc *doc = NULL;
@@ -114,7 +122,9 @@ static int build(const struct job *j, struct readset *reads, struct rc_err *err)
     sj.nparams = j->nparams;
     sj.now = j->now;
     sj.reads = reads;
+    sj.limits = limits;
     if ((rc = store_open(j->db, &db, err)) != RC_OK) return rc;
+    store_set_limits(db, limits);
     rc = script_run(&sj, db, &doc, err);
     store_close(db);
     if (rc == RC_OK) rc = render(j, doc, reads, err);
@@ -123,10 +133,15 @@ static int build(const struct job *j, struct readset *reads, struct rc_err *err)
 }
 
 int job_build(const struct job *j, struct rc_err *err) {
+    struct job_limits limits = j->limits;
     struct readset own;
     int rc;
+    if (access(j->script, R_OK) != 0)
+        return rc_fail(err, RC_IO, "%s: cannot read the script: %s", j->script, strerror(errno));
+    if ((rc = limits_arm(&limits, j->script, err)) != RC_OK) return rc;
     readset_init(&own);
-    rc = build(j, j->reads ? j->reads : &own, err);
+    rc = build_limited(j, &limits, j->reads ? j->reads : &own, err);
     readset_free(&own);
+    limits_disarm();
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "../base/rc.h"
 #include "../base/readset.h"
 #include "../script/script.h"
+#include "runlimits.h"
 
 struct fontset;
 
@@ -28,17 +29,20 @@ struct job {
     const struct script_param *params;
     size_t nparams;
     long long now;             /* SOURCE_DATE_EPOCH or the clock */
+    struct job_limits limits;  /* seconds and megabytes; 0: the defaults */
     struct readset *reads;     /* NULL, or an initialised read-set the build
                                ** fills with every file it read (see
                                ** base/readset.h), also when it fails: the
                                ** caller owns it */
 };
 
-/* Build j->output.  Refused before anything is written: an output that
-** exists and is not a regular file, or that is one of the files the build
-** read (the script, a module, an image, the fact store, the manifest, a
-** font).  The PDF is written through a checked temporary file, fsync'ed
-** and renamed: on any failure the old output is untouched. */
+/* Build one job within its limits (runlimits.h): armed here for the whole
+** build and disarmed after, so each job of a batch worker has its own.
+** Refused before anything is written: an output that exists and is not a
+** regular file, or that is one of the files the build read (the script, a
+** module, an image, the fact store, the manifest).  The PDF is written
+** through a checked temporary file, fsync'ed and renamed: on any failure
+** the old output is untouched. */
 int job_build(const struct job *j, struct rc_err *err);
 
 /* The build time: SOURCE_DATE_EPOCH when set and valid, else the clock. */

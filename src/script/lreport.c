@@ -956,6 +956,13 @@ static int path_inside(const char *path, const char *dir) {
     return strncmp(path, rdir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* An image's decoded pixels may take a quarter of the memory limit:
+** libharu holds them, their alpha mask and its stream at once. */
+static uint64_t image_limit(const struct script_ctx *ctx) {
+    const struct job_limits *l = ctx->job->limits;
+    return (l && l->megabytes ? (uint64_t)l->megabytes : LIMITS_DEFAULT_MB) << 18;
+}
+
 /* doc:image{ path = "logo.png", width = 200, caption = "…" }: PNG or JPEG,
 ** from the script's folder or templates/ only. */
 static int l_doc_image(lua_State *L) {
@@ -973,16 +980,18 @@ static int l_doc_image(lua_State *L) {
     if (lua_rawget(L, 2) != LUA_TSTRING) return script_error(L, "doc:image: 'path' is missing");
     path = lua_tostring(L, -1);
     joined = path[0] == '/' ? path : lua_pushfstring(L, "%s/%s", ctx->script_dir, path);
-    if (realpath(joined, real) == NULL)
+    if (realpath(joined, real) == NULL) {
+        readset_add(ctx->job->reads, joined);     /* absent: creating it changes the build */
         return script_error(L, "doc:image: cannot read '%s'", path);
+    }
     if (!path_inside(real, ctx->script_dir) && !path_inside(real, ctx->job->templates_dir))
         return script_error(L, "doc:image: '%s' is outside the script's folder and templates/", path);
     width = (float)opt_number(L, 2, "doc:image", IMAGE_OPTIONS, "width", 0);
     opt_set_string(L, 2, "doc:image", IMAGE_OPTIONS, "caption", &caption);
-    rc = doc_image_open(real, width, caption, &img, &err);
+    readset_add(ctx->job->reads, real);           /* also when it is broken: fixing it rebuilds */
+    rc = doc_image_open(real, path, image_limit(ctx), width, caption, &img, &err);
     free(caption);
-    if (rc != RC_OK) return script_error(L, "doc:image: %s", err.msg);
-    readset_add(ctx->job->reads, real);
+    if (rc != RC_OK) return script_error(L, "%s", err.msg);
     doc_add_image(d->doc, img, push_where(L));
     lua_settop(L, 1);
     return 1;

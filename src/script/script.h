@@ -17,6 +17,7 @@
 #include "../base/readset.h"
 #include "../doc/doc.h"
 #include "../store/store.h"
+#include "../job/runlimits.h"
 
 struct script_param { const char *name, *value; };
 
@@ -28,6 +29,7 @@ struct script_job {
     long long now;                     /* SOURCE_DATE_EPOCH or the clock */
     struct readset *reads;             /* records the script, each module, each
                                        ** image as read; may be NULL */
+    const struct job_limits *limits;   /* armed: deadline and memory (job/runlimits.h) */
 };
 
 /* Run the script; on success *out is the document it returned (the caller

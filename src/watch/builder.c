@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "builder.h"
 #include "../base/mem.h"
+#include "../job/runlimits.h"
 
 #define WIRE_MAX (64u << 20)       /* a read list longer than this is not a build's */
 
@@ -133,6 +134,8 @@ int builder_start(struct build_child *c, const struct job *job, struct rc_err *e
     c->pid = pid;
     c->fd = p[0];
     c->started = builder_clock();
+    c->max_seconds = (job->limits.seconds ? job->limits.seconds : LIMITS_DEFAULT_SECONDS)
+                   + BUILD_GRACE_SECONDS;
     c->overdue = 0;
     buf_init(&c->wire);
     return RC_OK;
@@ -194,7 +197,7 @@ static void finish(struct build_child *c, struct build_result *res) {
         res->seconds = builder_clock() - c->started;
         if (c->overdue)
             snprintf(res->msg, sizeof res->msg, "the build ran longer than %.0f s and was stopped",
-                     BUILD_SECONDS_MAX);
+                     c->max_seconds);
         else if (got == c->pid && WIFSIGNALED(status))
             snprintf(res->msg, sizeof res->msg, "the build crashed (signal %d: %s)",
                      WTERMSIG(status), strsignal(WTERMSIG(status)));
@@ -225,7 +228,7 @@ int builder_poll(struct build_child *c, struct build_result *res) {
 }
 
 int builder_check_overdue(struct build_child *c) {
-    if (c->pid <= 0 || c->overdue || builder_clock() - c->started < BUILD_SECONDS_MAX) return 0;
+    if (c->pid <= 0 || c->overdue || builder_clock() - c->started < c->max_seconds) return 0;
     kill(c->pid, SIGKILL);        /* its pipe closes: builder_poll reaps it */
     c->overdue = 1;
     return 1;

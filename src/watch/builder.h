@@ -22,12 +22,13 @@ struct build_child {
     int fd;                    /* the read end of its pipe, -1 when none */
     struct buf wire;           /* what it sent so far */
     double started;
-    int overdue;               /* killed for running past BUILD_SECONDS_MAX */
+    double max_seconds;        /* then it is killed */
+    int overdue;               /* killed for running past max_seconds */
 };
 
-/* A build's script stops itself after 120 s; this is for the rest (a query
-** SQLite never returns from, a layout that loops): the child is killed. */
-#define BUILD_SECONDS_MAX 180.0
+/* A build stops itself at its time limit (job/runlimits.h); the watcher
+** kills one still running this long after it, whatever it is stuck in. */
+#define BUILD_GRACE_SECONDS 30.0
 
 /* The outcome of a finished build. */
 struct build_result {
@@ -45,7 +46,7 @@ int builder_start(struct build_child *c, const struct job *job, struct rc_err *e
 ** (its pipe closed): *res is then filled and the child reaped. */
 int builder_poll(struct build_child *c, struct build_result *res);
 
-/* Kill a build running past BUILD_SECONDS_MAX; builder_poll then
+/* Kill a build running past its limit and grace; builder_poll then
 ** reports it as such.  Returns 1 if it did. */
 int builder_check_overdue(struct build_child *c);
 

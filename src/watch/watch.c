@@ -127,6 +127,13 @@ static void watch_files(struct watcher *w) {
     w->nfiles = n;
 }
 
+/* The identity the builder sends back: device, inode, size and mtime
+** (readset_same may compare more than the child's record carries). */
+static int same_file(const struct readset_entry *e, const struct stat *st) {
+    return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size
+        && e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
 /* Has a file changed since the build read it (or appeared, if it was
 ** looked for and absent)?  Names the first such file in w->changed. */
 static int files_changed(struct watcher *w) {
@@ -135,7 +142,7 @@ static int files_changed(struct watcher *w) {
         const struct readset_entry *e = readset_get(&w->reads, i);
         struct stat st;
         int there = stat(e->path, &st) == 0;
-        if (e->absent ? there : (!there || !readset_same(e, &st))) {
+        if (e->absent ? there : (!there || !same_file(e, &st))) {
             snprintf(w->changed, sizeof w->changed, "%s", e->path);
             return 1;
         }
