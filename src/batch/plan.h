@@ -105,7 +105,7 @@ int batch_read_csv(const char *path, long long now, struct batch_axis *axis,
                    struct rc_err *err);
 
 /* sqljobs.c */
-int batch_read_sql(const char *db_path, const char *sql, long long now,
+int batch_read_sql(const char *db_path, const char *sql, const struct batch_opts *o,
                    struct batch_axis *axis, struct rc_err *err);
 
 /* outpath.c */

@@ -8,7 +8,8 @@
 ** statements that read, no ATTACH, no extensions.  Values are taken as
 ** text (what SQLite's own conversion gives: 2019 -> "2019"); a NULL has no
 ** text a script could be given, so it is an error naming the row, as is a
-** BLOB.  Month keywords in values are resolved as in -D.
+** BLOB.  Month keywords in values are resolved as in -D.  It runs within
+** the batch's --time-limit and --memory-limit, like a job.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "plan.h"
 #include "../base/mem.h"
 #include "../base/month.h"
+#include "../job/runlimits.h"
 #include "../store/store.h"
 
 /* The query with each run of white space as one space: an error is one
@@ -73,14 +75,26 @@ static int take_row(struct store_stmt *st, size_t row, long long now, struct bat
     return batch_axis_add_row(axis, values, err);
 }
 
-int batch_read_sql(const char *db_path, const char *sql, long long now, struct batch_axis *axis,
-                   struct rc_err *err) {
+int batch_read_sql(const char *db_path, const char *sql, const struct batch_opts *o,
+                   struct batch_axis *axis, struct rc_err *err) {
     struct store *db = NULL;
     struct store_stmt *st = NULL;
+    struct job_limits limits;
     size_t row = 0;
+    long long now = o->now;
     int rc, more = 0;
     memset(axis, 0, sizeof *axis);
+    memset(&limits, 0, sizeof limits);
+    limits.seconds = o->time_limit;
+    limits.megabytes = o->memory_limit;
     if ((rc = store_open(db_path, &db, err)) != RC_OK) return rc;
+    /* The query gets what a job gets: a recursive CTE that never ends is
+    ** stopped at the time limit, not left to hang the batch. */
+    if ((rc = limits_arm(&limits, "--jobs-sql", err)) != RC_OK) {
+        store_close(db);
+        return rc;
+    }
+    store_set_limits(db, &limits);
     rc = store_prepare(db, sql, &st, err);
     if (rc == RC_OK) rc = take_columns(st, axis, err);
     while (rc == RC_OK && (more = store_step(st, err)) > 0)
@@ -94,5 +108,6 @@ int batch_read_sql(const char *db_path, const char *sql, long long now, struct b
     }
     store_finalize(st);
     store_close(db);
+    limits_disarm();
     return rc;
 }

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from suite import REPORTC, check, finish  # noqa: E402
@@ -118,6 +119,12 @@ with tempfile.TemporaryDirectory(prefix="reportc-jobs-sql-") as tmp:
               f"{what} is refused in one line naming the SQL (exit 1): {r.returncode} {r.stderr[:300]}")
     check(digest(db) == before and not os.path.exists(os.path.join(tmp, "other.db")),
           "the refused statements changed nothing")
+    started = time.time()
+    r = batch(db, "--time-limit", "2", "--list", "--jobs-sql",
+              "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+              "SELECT x AS country FROM c WHERE x < 0")
+    check(r.returncode == 1 and "time limit of 2 s exceeded" in r.stderr and time.time() - started < 30,
+          f"a query that never ends stops at --time-limit: {r.returncode} {r.stderr[:200]}")
     r = batch(db, "--jobs", csv_path, "--jobs-sql", query, "--list")
     check(r.returncode == 2 and "--jobs and --jobs-sql" in r.stderr,
           f"--jobs with --jobs-sql is a usage error (exit 2): {r.returncode} {r.stderr[:200]}")
