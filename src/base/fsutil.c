@@ -103,6 +103,13 @@ int fs_check_not_input(const char *output, const struct readset *inputs, struct 
     return RC_OK;
 }
 
+int fs_same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    char ra[PATH_MAX], rb[PATH_MAX];
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return real_path_of(a, ra) && real_path_of(b, rb) && strcmp(ra, rb) == 0;
+}
+
 int fs_temp_beside(const char *target, char *tmp, size_t size, int *fd, struct rc_err *err) {
     if ((size_t)snprintf(tmp, size, "%s.tmp-XXXXXX", target) >= size)
         return rc_fail(err, RC_IO, "%s: path too long", target);

@@ -43,6 +43,10 @@ int fs_check_output(const char *path, struct rc_err *err);
 ** or for an output not there yet, the same real path). */
 int fs_check_not_input(const char *output, const struct readset *inputs, struct rc_err *err);
 
+/* Do two paths name the same file (same device and inode, or for files
+** not there yet, the same real path)? */
+int fs_same_file(const char *a, const char *b);
+
 /* Create an empty temporary file beside `target` (O_EXCL, mode 0644); its
 ** name goes to `tmp`, its descriptor to *fd. */
 int fs_temp_beside(const char *target, char *tmp, size_t size, int *fd, struct rc_err *err);

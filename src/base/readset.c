@@ -46,6 +46,7 @@ void readset_add_stat(struct readset *rs, const char *path, const struct stat *s
     e->ino = st->st_ino;
     e->size = st->st_size;
     e->mtime = st->st_mtim;
+    e->ctime = st->st_ctim;
 }
 
 void readset_add_absent(struct readset *rs, const char *path) {
@@ -68,7 +69,8 @@ const struct readset_entry *readset_get(const struct readset *rs, size_t i) {
 
 int readset_same(const struct readset_entry *e, const struct stat *st) {
     return !e->absent && e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size
-        && e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec;
+        && e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec
+        && e->ctime.tv_sec == st->st_ctim.tv_sec && e->ctime.tv_nsec == st->st_ctim.tv_nsec;
 }
 
 void readset_move(struct readset *to, struct readset *from) {

@@ -33,6 +33,7 @@ struct readset_entry {
     ino_t ino;
     off_t size;
     struct timespec mtime;
+    struct timespec ctime;      /* changes also when a tool restores an old mtime */
 };
 
 struct readset {
@@ -62,7 +63,7 @@ const struct readset_entry *readset_get(const struct readset *rs, size_t i);
 const struct readset_entry *readset_find(const struct readset *rs, const char *path);
 
 /* Does `st` still describe the file the entry was read from (same device,
-** inode, size and modification time)? */
+** inode, size, modification and change times)? */
 int readset_same(const struct readset_entry *e, const struct stat *st);
 
 /* Move every entry of `from` into `to` (entries `to` has keep theirs);

@@ -59,7 +59,7 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
     if (rc == RC_OK && j->display_list) rc = fs_check_not_input(j->display_list, reads, err);
     if (rc == RC_OK) rc = open_temp(j->output, &fd, err);
     if (rc != RC_OK) return rc;
-    rc = pdf_write(dl, fs, info, job_temp, err);   /* libharu reopens the temporary file by name */
+    rc = pdf_write(dl, fs, info, fd, j->output, err);
     if (rc == RC_OK && j->display_list) {
         struct buf json;
         buf_init(&json);
@@ -77,14 +77,6 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
     return rc;
 }
 
-/* The font files of the faces open once the document is laid out: those
-** it used (a batch worker's shared set may add faces earlier jobs opened). */
-static void record_fonts(const struct fontset *fs, struct readset *reads) {
-    int i;
-    for (i = 0; i < fontset_nfaces(fs); i++)
-        if (fontset_hb(fs, i) != NULL) readset_add(reads, fontset_path(fs, i));
-}
-
 static int render(const struct job *j, const struct doc *doc, struct readset *reads,
                   struct rc_err *err) {
     struct fontset *fs = j->fontset;
@@ -94,9 +86,10 @@ static int render(const struct job *j, const struct doc *doc, struct readset *re
     display_init(&dl);
     if (fs == NULL && (rc = fontset_load(j->fonts, &fs, err)) != RC_OK) return rc;
     readset_add(reads, j->fonts);
+    fontset_track(fs, reads);
     rc = layout_document(doc, fs, &dl, err);
-    record_fonts(fs, reads);
     if (rc == RC_OK) rc = write_outputs(j, &dl, fs, &info, reads, err);
+    fontset_track(fs, NULL);
     display_free(&dl);
     if (fs != j->fontset) fontset_free(fs);
     return rc;
@@ -109,9 +102,6 @@ static int build_limited(const struct job *j, const struct job_limits *limits,
     struct doc *doc = NULL;
     struct stat st;
     int rc;
-    if ((rc = fs_check_output(j->output, err)) != RC_OK) return rc;
-    if (j->display_list && (rc = fs_check_output(j->display_list, err)) != RC_OK) return rc;
-    if ((rc = fs_check_input(j->script, "the script", &st, err)) != RC_OK) return rc;
     /* SQLite opens the file itself: check it first, so a FIFO cannot block. */
     if ((rc = fs_check_input(j->db, "the fact store", &st, err)) != RC_OK) return rc;
     readset_add_stat(reads, j->db, &st);
@@ -132,16 +122,26 @@ static int build_limited(const struct job *j, const struct job_limits *limits,
     return rc;
 }
 
-int job_build(const struct job *j, struct rc_err *err) {
+static int build(const struct job *j, struct readset *reads, struct rc_err *err) {
     struct job_limits limits = j->limits;
+    struct stat st;
+    int rc;
+    if ((rc = fs_check_output(j->output, err)) != RC_OK) return rc;
+    if (j->display_list && (rc = fs_check_output(j->display_list, err)) != RC_OK) return rc;
+    if (j->display_list && fs_same_file(j->output, j->display_list))
+        return rc_fail(err, RC_USAGE, "%s: both the output and the display list", j->output);
+    if ((rc = fs_check_input(j->script, "the script", &st, err)) != RC_OK) return rc;
+    if ((rc = limits_arm(&limits, j->script, err)) != RC_OK) return rc;
+    rc = build_limited(j, &limits, reads, err);
+    limits_disarm();
+    return rc;
+}
+
+int job_build(const struct job *j, struct rc_err *err) {
     struct readset own;
     int rc;
-    if (access(j->script, R_OK) != 0)
-        return rc_fail(err, RC_IO, "%s: cannot read the script: %s", j->script, strerror(errno));
-    if ((rc = limits_arm(&limits, j->script, err)) != RC_OK) return rc;
     readset_init(&own);
-    rc = build_limited(j, &limits, j->reads ? j->reads : &own, err);
+    rc = build(j, j->reads ? j->reads : &own, err);
     readset_free(&own);
-    limits_disarm();
     return rc;
 }

@@ -36,13 +36,13 @@ struct job {
                                ** caller owns it */
 };
 
-/* Build one job within its limits (runlimits.h): armed here for the whole
-** build and disarmed after, so each job of a batch worker has its own.
-** Refused before anything is written: an output that exists and is not a
-** regular file, or that is one of the files the build read (the script, a
-** module, an image, the fact store, the manifest).  The PDF is written
-** through a checked temporary file, fsync'ed and renamed: on any failure
-** the old output is untouched. */
+/* Build j->output within its limits (runlimits.h): armed here for the
+** whole build and disarmed after, so each job of a batch worker has its
+** own.  Refused before anything is written: an output that exists and is
+** not a regular file, or that is one of the files the build read (the
+** script, a module, an image, the fact store, the manifest, a font).  The
+** PDF is written through a checked temporary file, fsync'ed and renamed:
+** on any failure the old output is untouched. */
 int job_build(const struct job *j, struct rc_err *err);
 
 /* The build time: SOURCE_DATE_EPOCH when set and valid, else the clock. */

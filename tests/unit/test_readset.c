@@ -12,6 +12,8 @@
 #include "../../src/base/readset.h"
 #include "../../src/job/job.h"
 
+static int skipped;
+
 static void test_api(void) {
     struct readset rs, other;
     struct stat st;
@@ -60,7 +62,11 @@ static void test_build(void) {
     char dir[] = "/tmp/readset-build-XXXXXX", out[64];
     size_t i, fonts = 0;
     int rc;
-    if (access("out/facts.db", R_OK) != 0) { printf("SKIP build: no out/facts.db\n"); return; }
+    if (access("out/facts.db", R_OK) != 0) {       /* `make` builds it */
+        printf("SKIP build: no out/facts.db\n");
+        skipped++;
+        return;
+    }
     CHECK(mkdtemp(dir) != NULL);
     snprintf(out, sizeof out, "%s/gci.pdf", dir);
     readset_init(&rs);
@@ -100,5 +106,6 @@ static void test_build(void) {
 int main(void) {
     test_api();
     test_build();
-    return CHECK_DONE();
+    printf("%d passed, %d failed, %d skipped\n", check_passed, check_failed, skipped);
+    return check_failed ? 1 : 0;
 }
