@@ -19,6 +19,7 @@
 ---@alias report.ChartKind "bar"|"hbar"|"pie"|"donut"|"line"|"barline"|"scatter"
 ---@alias report.Align "left"|"right"|"center"|"decimal"
 ---@alias report.Rules "three-line"|"grid"
+---@alias report.Punctuation "compress"|"full"|"half"
 ---@alias report.Legend "right"|"bottom"|"none"
 ---@alias report.Empty "error"|"box"
 
@@ -101,6 +102,7 @@ function Db:value(sql, ...) end
 ---@field leading? number line height / body size
 ---@field para_space? number pt after a paragraph
 ---@field indent? number first-line indent in ems
+---@field punctuation? report.Punctuation clreq punctuation compression (default), full-width or half-width marks
 ---@field table_size? report.Size
 ---@field note_size? report.Size
 ---@field body_family? string a family of the font manifest: "serif", "sans"...
