@@ -10,6 +10,7 @@
 ** libharu's error handler only records; every step checks the record, and
 ** no longjmp crosses our frames.
 */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +19,28 @@
 #include "pdf.h"
 #include "../doc/image.h"
 #include "../base/buf.h"
+#include "../base/fsutil.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../font/subset.h"
 #include "../font/tounicode.h"
 
+struct glyph_text {             /* what one subset slot stands for */
+    uint32_t start, len;        /* code points in pdf_font.text */
+};
+
 struct pdf_font {               /* one face as used by this document */
-    struct font_subset *subset;
-    uint32_t *cps;              /* code point per subset glyph (ToUnicode) */
-    unsigned ncps;
+    struct font_subset *subset; /* borrowed from owner when owner is set */
+    struct pdf_font *owner;     /* the face of the same file and index whose
+                                   subset and font program this one shares
+                                   (a manifest may name a face twice) */
+    struct glyph_text *slots;   /* per subset slot (ToUnicode) */
+    unsigned nslots;
+    uint32_t *text;             /* the code points slots point into */
+    size_t ntext, captext;
     HPDF_Dict type0;            /* the /Font resource pages refer to */
+    HPDF_Dict cid, tounicode;   /* once built, for faces that share them */
+    char name[128];             /* BaseFont of type0 */
 };
 
 struct pdf_ctx {
@@ -37,6 +50,7 @@ struct pdf_ctx {
     int nfonts;
     struct rc_err *err;
     HPDF_STATUS hpdf_error, hpdf_detail;
+    int hpdf_errno;             /* errno when libharu reported its error */
     struct buf line;            /* scratch for content operators */
     struct loaded_image { const char *path; HPDF_Image image; } *images;
     size_t nimages;             /* each file embedded once */
@@ -47,62 +61,197 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *use
     if (ctx->hpdf_error == 0) {
         ctx->hpdf_error = error_no;
         ctx->hpdf_detail = detail_no;
+        ctx->hpdf_errno = errno;
     }
 }
 
+/* libharu's error numbers as causes (hpdf_error.h).  The ones a document
+** can provoke; the rest are libharu's internal states and keep their
+** number. */
+static const struct hpdf_cause { HPDF_STATUS code; const char *cause; } HPDF_CAUSES[] = {
+    { HPDF_FAILD_TO_ALLOC_MEM,          "out of memory" },
+    { HPDF_FILE_IO_ERROR,               "a file could not be read or written" },
+    { HPDF_FILE_OPEN_ERROR,             "a file could not be opened" },
+    { HPDF_ZLIB_ERROR,                  "compressing a stream failed" },
+    { HPDF_INVALID_PNG_IMAGE,           "not a PNG image libharu can read" },
+    { HPDF_LIBPNG_ERROR,                "libpng could not decode the image" },
+    { HPDF_INVALID_JPEG_DATA,           "not a JPEG image libharu can read" },
+    { HPDF_UNSUPPORTED_JPEG_FORMAT,     "a JPEG format libharu does not support" },
+    { HPDF_INVALID_IMAGE,               "an image libharu cannot embed" },
+    { HPDF_INVALID_COLOR_SPACE,         "an image colour space libharu does not support" },
+    { HPDF_INVALID_BIT_PER_COMPONENT,   "an image bit depth libharu does not support" },
+    { HPDF_PAGE_INVALID_SIZE,           "a page size outside 3 to 14400 pt" },
+    { HPDF_STRING_OUT_OF_RANGE,         "a text string longer than 65535 bytes" },
+    { HPDF_BINARY_LENGTH_ERR,           "a text string longer than 65535 bytes" },
+    { HPDF_NAME_OUT_OF_RANGE,           "a PDF name longer than 127 bytes" },
+    { HPDF_REAL_OUT_OF_RANGE,           "a number outside -32767 to 32767" },
+    { HPDF_ARRAY_COUNT_ERR,             "an array of more than 32767 items" },
+    { HPDF_DICT_COUNT_ERR,              "a dictionary of more than 4095 entries" },
+    { HPDF_XREF_COUNT_ERR,              "more than 8388607 PDF objects" },
+    { HPDF_PAGE_OUT_OF_RANGE,           "more pages than libharu can hold" },
+    { HPDF_INVALID_URI,                 "an invalid link URL" },
+    { HPDF_INVALID_DATE_TIME,           "an invalid date" },
+    { HPDF_PAGE_INVALID_FONT_SIZE,      "a font size outside 0 to 300 pt" },
+    { HPDF_PAGE_INVALID_PARAM_COUNT,    "a drawing operator with a bad argument" },
+    { HPDF_PAGE_INVALID_GMODE,          "a drawing operator out of order" },
+    { HPDF_PAGE_CANNOT_RESTORE_GSTATE,  "unbalanced graphics state" },
+    { HPDF_EXCEED_GSTATE_LIMIT,         "graphics states nested more than 28 deep" },
+    { HPDF_INVALID_PARAMETER,           "an invalid value" },
+    { HPDF_PAGE_NUM_STYLE_OUT_OF_RANGE, "an invalid page label style" },
+};
+
+static const char *hpdf_cause(HPDF_STATUS code) {
+    size_t i;
+    for (i = 0; i < sizeof HPDF_CAUSES / sizeof *HPDF_CAUSES; i++)
+        if (HPDF_CAUSES[i].code == code) return HPDF_CAUSES[i].cause;
+    return NULL;
+}
+
+/* "libharu failed while saving: compressing a stream failed: a file could
+** not be read or written: No space left on device".  For I/O the cause is
+** errno; the detail of a zlib or I/O error is often another libharu code. */
 static int hpdf_failed(struct pdf_ctx *ctx, const char *what) {
-    if (ctx->hpdf_error == 0 && HPDF_GetError(ctx->pdf) == HPDF_OK) return 0;
-    rc_fail(ctx->err, RC_PDF, "libharu failed while %s (error 0x%04X, detail %u)", what,
-            (unsigned)(ctx->hpdf_error ? ctx->hpdf_error : HPDF_GetError(ctx->pdf)),
-            (unsigned)ctx->hpdf_detail);
+    HPDF_STATUS code = ctx->hpdf_error ? ctx->hpdf_error : HPDF_GetError(ctx->pdf);
+    const char *cause, *detail;
+    char io[160] = "";
+    if (code == HPDF_OK) return 0;
+    cause = hpdf_cause(code);
+    detail = ctx->hpdf_detail != code ? hpdf_cause(ctx->hpdf_detail) : NULL;
+    if ((code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR || code == HPDF_ZLIB_ERROR
+         || code == HPDF_FAILD_TO_ALLOC_MEM) && ctx->hpdf_errno != 0)
+        snprintf(io, sizeof io, ": %s", strerror(ctx->hpdf_errno));
+    if (cause)
+        rc_fail(ctx->err, RC_PDF, "libharu failed while %s: %s%s%s%s", what, cause,
+                detail ? ": " : "", detail ? detail : "", io);
+    else
+        rc_fail(ctx->err, RC_PDF, "libharu failed while %s (its error 0x%04X, detail %u)%s",
+                what, (unsigned)code, (unsigned)ctx->hpdf_detail, io);
     return 1;
 }
 
 /* ---- fonts ---------------------------------------------------------------- */
 
-/* Make cps cover subset glyphs [0, count): unmapped ones are 0. */
-static void font_cps_reserve(struct pdf_font *f, unsigned count) {
-    unsigned n = f->ncps ? f->ncps : 64;
-    if (count <= f->ncps) return;
+/* Make slots cover subset slots [0, count): new ones stand for no text. */
+static void font_slots_reserve(struct pdf_font *f, unsigned count) {
+    unsigned n = f->nslots ? f->nslots : 64;
+    if (count <= f->nslots) return;
     while (n < count) n *= 2;
-    f->cps = xreallocarray(f->cps, n, sizeof *f->cps, "a font's code points");
-    memset(f->cps + f->ncps, 0, (n - f->ncps) * sizeof *f->cps);
-    f->ncps = n;
+    f->slots = xreallocarray(f->slots, n, sizeof *f->slots, "glyph text slots");
+    memset(f->slots + f->nslots, 0, (n - f->nslots) * sizeof *f->slots);
+    f->nslots = n;
 }
 
-static void font_note_glyph(struct pdf_font *f, uint16_t new_gid, uint32_t cp) {
-    font_cps_reserve(f, (unsigned)new_gid + 1);
-    if (f->cps[new_gid] == 0) f->cps[new_gid] = cp;
+/* The text a slot's glyph stands for: the first non-empty one seen. */
+static void font_note_glyph(struct pdf_font *f, unsigned slot, const uint32_t *cps, unsigned n) {
+    font_slots_reserve(f, slot + 1);
+    if (f->slots[slot].len || n == 0) return;
+    if (f->ntext + n > f->captext) {
+        f->captext = mem_add(mem_mul(f->captext, 2), n);
+        f->text = xreallocarray(f->text, f->captext, sizeof *f->text, "glyph text");
+    }
+    memcpy(f->text + f->ntext, cps, n * sizeof *cps);
+    f->slots[slot].start = (uint32_t)f->ntext;
+    f->slots[slot].len = n;
+    f->ntext += n;
 }
 
-/* First pass: which glyphs of which faces the document draws. */
-static void collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
-    size_t p, t, g;
-    for (p = 0; p < d->npages; p++) {
-        const struct dl_page *page = &d->pages[p];
-        for (t = 0; t < page->ntexts; t++) {
-            const struct dl_text *run = &page->texts[t];
-            struct pdf_font *f = &ctx->fonts[run->face];
-            if (f->subset == NULL) f->subset = font_subset_new(fontset_face(ctx->fs, run->face));
-            for (g = 0; g < run->count; g++) {
-                const struct dl_glyph *gl = &page->glyphs[run->first + g];
-                font_note_glyph(f, font_subset_add(f->subset, gl->gid), gl->cp);
+static int same_face(const struct ttf_font *a, const struct ttf_font *b) {
+    return ttf_face_index(a) == ttf_face_index(b) && strcmp(ttf_path(a), ttf_path(b)) == 0;
+}
+
+/* The font that collects face's glyphs, its subset made on first use: the
+** face's own, or that of an earlier-used face of the same file and index,
+** so one font program serves both.  NULL (err set) when the face cannot
+** be read. */
+static struct pdf_font *font_of(struct pdf_ctx *ctx, int face) {
+    struct pdf_font *f = &ctx->fonts[face];
+    const struct ttf_font *tf;
+    int k;
+    if (f->subset) return f->owner ? f->owner : f;
+    if ((tf = fontset_face(ctx->fs, face, ctx->err)) == NULL) return NULL;
+    for (k = 0; k < ctx->nfonts && f->owner == NULL; k++) {
+        struct pdf_font *other = &ctx->fonts[k];
+        if (k != face && other->subset && other->owner == NULL
+            && same_face(tf, fontset_face(ctx->fs, k, ctx->err)))
+            f->owner = other;
+    }
+    f->subset = f->owner ? f->owner->subset : font_subset_new(tf);
+    return f->owner ? f->owner : f;
+}
+
+/* The end of the cluster that starts at glyph k of a run. */
+static size_t cluster_end(const struct dl_page *page, const struct dl_text *run, size_t k) {
+    for (k++; k < run->count && page->glyphs[run->first + k].ntext == 0; k++) {}
+    return k;
+}
+
+/* Note the glyphs of every run: pass 0 the text of each glyph that is a
+** cluster by itself (one character, or a ligature standing for several);
+** pass 1 the first glyph of a cluster of several, where no single use
+** gave that glyph a text, so readers without ActualText still get the
+** cluster's text once. */
+static void note_texts(struct pdf_font *f, const struct dl_page *page, const struct dl_text *run,
+                       int pass) {
+    size_t g, end;
+    for (g = 0; g < run->count; g = end) {
+        const struct dl_glyph *gl = &page->glyphs[run->first + g];
+        end = cluster_end(page, run, g);
+        if ((end == g + 1) == (pass == 0))
+            font_note_glyph(f, font_subset_slot(f->subset, gl->gid), display_glyph_text(page, gl),
+                            gl->ntext);
+        for (; g < end; g++) font_subset_slot(f->subset, page->glyphs[run->first + g].gid);
+    }
+}
+
+/* First pass over the document: which glyphs of which faces it draws,
+** and the text each glyph stands for (ToUnicode). */
+static int collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
+    size_t p, t;
+    int pass;
+    for (pass = 0; pass < 2; pass++)
+        for (p = 0; p < d->npages; p++) {
+            const struct dl_page *page = &d->pages[p];
+            for (t = 0; t < page->ntexts; t++) {
+                const struct dl_text *run = &page->texts[t];
+                struct pdf_font *f;
+                if (run->count == 0) continue;   /* a run of spaces draws nothing */
+                if ((f = font_of(ctx, run->face)) == NULL) return RC_FONT;
+                note_texts(f, page, run, pass);
             }
         }
-    }
+    return RC_OK;
 }
 
 /* Subset tag: six capitals from a hash of the glyph set, so the same
 ** document gives the same bytes (PDF 32000 9.6.4). */
 static void subset_tag(const struct pdf_font *f, char tag[7]) {
     uint32_t h = 2166136261u;
-    unsigned i, n = font_subset_count(f->subset);
+    unsigned i, k, n = font_subset_count(f->subset);
     for (i = 0; i < n; i++) {
         h = (h ^ font_subset_original(f->subset, (uint16_t)i)) * 16777619u;
-        h = (h ^ (i < f->ncps ? f->cps[i] : 0)) * 16777619u;
+        for (k = 0; i < f->nslots && k < f->slots[i].len; k++)
+            h = (h ^ f->text[f->slots[i].start + k]) * 16777619u;
     }
     for (i = 0; i < 6; i++) { tag[i] = (char)('A' + h % 26); h /= 26; h ^= h << 7; }
     tag[6] = '\0';
+}
+
+/* The subset's slots ordered by the code the PDF shows for them. */
+struct coded_slot { uint16_t code, slot; };
+
+static int by_code(const void *a, const void *b) {
+    return (int)((const struct coded_slot *)a)->code - (int)((const struct coded_slot *)b)->code;
+}
+
+static struct coded_slot *slots_by_code(const struct pdf_font *f, unsigned n) {
+    struct coded_slot *cs = xcalloc(n, sizeof *cs, "font code list");
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        cs[i].slot = (uint16_t)i;
+        cs[i].code = font_subset_code(f->subset, (uint16_t)i);
+    }
+    qsort(cs, n, sizeof *cs, by_code);
+    return cs;
 }
 
 static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
@@ -113,21 +262,43 @@ static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
     return s;
 }
 
-static HPDF_Array widths_array(struct pdf_ctx *ctx, const struct pdf_font *f, const struct ttf_font *tf) {
-    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run = HPDF_Array_New(ctx->pdf->mmgr);
-    unsigned i, n = font_subset_count(f->subset);
+/* W: one `c [w ...]` group per run of consecutive codes (one run for a
+** TrueType subset, whose codes are its slots; a CFF subset's codes are
+** source glyph ids).  Widths in 1/1000 em, rounded. */
+static HPDF_Array widths_array(struct pdf_ctx *ctx, const struct pdf_font *f,
+                               const struct ttf_font *tf, const struct coded_slot *cs,
+                               unsigned n) {
+    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run = NULL;
     int upem = ttf_metrics(tf)->units_per_em;
-    HPDF_Array_AddNumber(w, 0);
+    unsigned i;
     for (i = 0; i < n; i++) {
-        int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, (uint16_t)i));
+        int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, cs[i].slot));
+        if (i == 0 || cs[i].code != cs[i - 1].code + 1) {
+            HPDF_Array_AddNumber(w, cs[i].code);
+            run = HPDF_Array_New(ctx->pdf->mmgr);
+            HPDF_Array_Add(w, run);
+        }
         HPDF_Array_AddNumber(run, (HPDF_INT32)((adv * 1000 + upem / 2) / upem));
     }
-    HPDF_Array_Add(w, run);
     return w;
 }
 
+static void tounicode_stream(const struct pdf_font *f, const struct coded_slot *cs, unsigned n,
+                             struct buf *cmap) {
+    struct tounicode_entry *e = xcalloc(n, sizeof *e, "ToUnicode entries");
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        const struct glyph_text *t = cs[i].slot < f->nslots ? &f->slots[cs[i].slot] : NULL;
+        e[i].code = cs[i].code;
+        e[i].len = t ? t->len : 0;
+        e[i].text = t ? f->text + t->start : NULL;
+    }
+    font_tounicode_cmap(e, n, cmap);
+    free(e);
+}
+
 static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
-                                 const char *name, HPDF_Dict file) {
+                                 const char *name, int cff, HPDF_Dict file) {
     const struct ttf_metrics *m = ttf_metrics(tf);
     HPDF_MMgr mm = ctx->pdf->mmgr;
     HPDF_Dict fd = HPDF_Dict_New(mm);
@@ -144,30 +315,40 @@ static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
     HPDF_Dict_AddNumber(fd, "Descent", m->descent * 1000 / upem);
     HPDF_Dict_AddNumber(fd, "CapHeight", m->cap_height * 1000 / upem);
     HPDF_Dict_AddNumber(fd, "StemV", m->weight >= 600 ? 120 : 80);
-    HPDF_Dict_Add(fd, "FontFile2", file);
+    HPDF_Dict_Add(fd, cff ? "FontFile3" : "FontFile2", file);
     return fd;
 }
 
-static int font_build(struct pdf_ctx *ctx, int face) {
-    struct pdf_font *f = &ctx->fonts[face];
-    const struct ttf_font *tf = fontset_face(ctx->fs, face);
+/* The subset's font program, CIDFont and ToUnicode, kept in f: a
+** CIDFontType0 over a CID-keyed CFF (FontFile3 /CIDFontType0C; no
+** CIDToGIDMap, the CFF's charset maps CIDs) or a CIDFontType2 over a
+** TrueType subset (FontFile2, CIDToGIDMap /Identity). */
+static int font_program_build(struct pdf_ctx *ctx, struct pdf_font *f, const struct ttf_font *tf) {
+    int cff = ttf_outline_kind(tf) == TTF_OUTLINE_CFF;
     HPDF_MMgr mm = ctx->pdf->mmgr;
     struct buf bytes, cmap;
-    char tag[7], name[128];
+    char tag[7], *name = f->name;
     HPDF_Dict file, cid, sysinfo, tounicode;
-    HPDF_Array desc;
+    struct coded_slot *cs;
+    unsigned n;
     int rc;
     buf_init(&bytes);
     buf_init(&cmap);
-    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) { buf_free(&bytes); return rc; }
-    /* Writing appended the components of composite glyphs: they draw
-    ** nothing by themselves and map to no text. */
-    font_cps_reserve(f, font_subset_count(f->subset));
+    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) {
+        buf_free(&bytes);
+        return rc;
+    }
+    /* Writing a TrueType subset appended the components of composite
+    ** glyphs: they draw nothing by themselves and map to no text. */
+    n = font_subset_count(f->subset);
+    font_slots_reserve(f, n);
+    cs = slots_by_code(f, n);
     subset_tag(f, tag);
-    snprintf(name, sizeof name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
+    snprintf(name, sizeof f->name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
     file = new_stream(ctx, bytes.data, bytes.len);
-    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
-    font_tounicode_cmap(f->cps, font_subset_count(f->subset), &cmap);
+    if (cff) HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+    else HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
+    tounicode_stream(f, cs, n, &cmap);
     tounicode = new_stream(ctx, cmap.data, cmap.len);
     buf_free(&bytes);
     buf_free(&cmap);
@@ -175,25 +356,42 @@ static int font_build(struct pdf_ctx *ctx, int face) {
     cid = HPDF_Dict_New(mm);
     HPDF_Xref_Add(ctx->pdf->xref, cid);
     HPDF_Dict_AddName(cid, "Type", "Font");
-    HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    HPDF_Dict_AddName(cid, "Subtype", cff ? "CIDFontType0" : "CIDFontType2");
     HPDF_Dict_AddName(cid, "BaseFont", name);
     sysinfo = HPDF_Dict_New(mm);
     HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
     HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
     HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
     HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
-    HPDF_Dict_Add(cid, "FontDescriptor", font_descriptor(ctx, tf, name, file));
-    HPDF_Dict_Add(cid, "W", widths_array(ctx, f, tf));
-    HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    HPDF_Dict_Add(cid, "FontDescriptor", font_descriptor(ctx, tf, name, cff, file));
+    HPDF_Dict_Add(cid, "W", widths_array(ctx, f, tf, cs, n));
+    if (!cff) HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    free(cs);
+    /* PDF 32000 9.7.6.1: over a CIDFontType0 the Type0 font's name should
+    ** end in the CMap's name. */
+    if (cff) strncat(name, "-Identity-H", sizeof f->name - strlen(name) - 1);
+    f->cid = cid;
+    f->tounicode = tounicode;
+    return hpdf_failed(ctx, "embedding a font") ? RC_PDF : RC_OK;
+}
 
+/* Fill face's Type0 dictionary; a face that shares another's subset
+** shares its CIDFont and ToUnicode too (built first if need be). */
+static int font_build(struct pdf_ctx *ctx, int face) {
+    struct pdf_font *f = &ctx->fonts[face], *owner = f->owner ? f->owner : f;
+    HPDF_Array desc;
+    int rc;
+    const struct ttf_font *tf = fontset_face(ctx->fs, (int)(owner - ctx->fonts), ctx->err);
+    if (tf == NULL) return RC_FONT;
+    if (owner->cid == NULL && (rc = font_program_build(ctx, owner, tf)) != RC_OK) return rc;
     HPDF_Dict_AddName(f->type0, "Type", "Font");
     HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
-    HPDF_Dict_AddName(f->type0, "BaseFont", name);
+    HPDF_Dict_AddName(f->type0, "BaseFont", owner->name);
     HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
-    desc = HPDF_Array_New(mm);
-    HPDF_Array_Add(desc, cid);
+    desc = HPDF_Array_New(ctx->pdf->mmgr);
+    HPDF_Array_Add(desc, owner->cid);
     HPDF_Dict_Add(f->type0, "DescendantFonts", desc);
-    HPDF_Dict_Add(f->type0, "ToUnicode", tounicode);
+    HPDF_Dict_Add(f->type0, "ToUnicode", owner->tounicode);
     return hpdf_failed(ctx, "embedding a font") ? RC_PDF : RC_OK;
 }
 
@@ -205,35 +403,133 @@ static void write_raw(HPDF_Page page, struct buf *b) {
     b->len = 0;
 }
 
+/* Does ToUnicode give the cluster [k, end) of a run its text?  Only if
+** each of its glyphs maps to its own piece of the text: not when a glyph
+** maps to nothing or to the whole cluster (the later glyphs of a Thai or
+** Myanmar syllable), or another text claimed the glyph first (one glyph
+** for two characters). */
+static int cluster_mapped(const struct pdf_font *f, const struct dl_page *dp,
+                          const struct dl_text *run, size_t k, size_t end) {
+    const struct dl_glyph *first = &dp->glyphs[run->first + k];
+    const uint32_t *text = display_glyph_text(dp, first);
+    size_t at = 0;
+    for (; k < end; k++) {
+        unsigned slot = font_subset_slot(f->subset, dp->glyphs[run->first + k].gid);
+        const struct glyph_text *t = slot < f->nslots ? &f->slots[slot] : NULL;
+        if (t == NULL || t->len == 0) return 0;   /* a glyph ToUnicode leaves silent */
+        if (at + t->len > first->ntext
+            || memcmp(f->text + t->start, text + at, t->len * sizeof *text) != 0) return 0;
+        at += t->len;
+    }
+    return at == first->ntext;
+}
+
+/* A marked-content span whose ActualText is the cluster's text (PDF 32000
+** 14.9.4), UTF-16BE with a byte order mark. */
+static void begin_actual_text(struct buf *b, const uint32_t *text, size_t n) {
+    size_t i;
+    buf_puts(b, "/Span <</ActualText <FEFF");
+    for (i = 0; i < n; i++) {
+        uint32_t cp = text[i];
+        if (cp >= 0x10000 && cp <= 0x10FFFF) {
+            cp -= 0x10000;
+            buf_printf(b, "%04X%04X", (unsigned)(0xD800 | (cp >> 10)), (unsigned)(0xDC00 | (cp & 0x3FF)));
+        } else if (cp < 0x10000) {
+            buf_printf(b, "%04X", (unsigned)cp);
+        }
+    }
+    buf_puts(b, ">>> BDC\n");
+}
+
+/* The order to draw a spanned cluster's glyphs in: the leftmost first,
+** the one reaching furthest right last, so a reader that measures the
+** span from its first glyph's origin to its last glyph's advance (poppler)
+** sees the cluster's whole width and no gap inside a word.  Drawing order
+** within a cluster changes nothing on the page. */
+static void span_order(struct pdf_ctx *ctx, const struct dl_page *dp, const struct dl_text *run,
+                       size_t k, size_t end, size_t *order) {
+    size_t n = end - k, i, left = 0, right = 0, m = 0;
+    float lx = 0, rx = 0;
+    for (i = 0; i < n; i++) {
+        const struct dl_glyph *g = &dp->glyphs[run->first + k + i];
+        float r = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
+        if (i == 0 || g->x < lx) { lx = g->x; left = i; }
+        if (i == 0 || r >= rx) { rx = r; right = i; }
+    }
+    order[m++] = k + left;
+    for (i = 0; i < n; i++) if (i != left && i != right) order[m++] = k + i;
+    if (right != left) order[m++] = k + right;
+}
+
+/* The TJ array is written lazily: it is closed where a text rise (a mark's
+** y offset) or an ActualText span must come between glyphs. */
+struct tj_state { struct buf *b; int open; float rise; };
+
+static void tj_open(struct tj_state *s) {
+    if (!s->open) buf_puts(s->b, "[<");
+    s->open = 1;
+}
+
+static void tj_close(struct tj_state *s) {
+    if (s->open) buf_puts(s->b, ">] TJ\n");
+    s->open = 0;
+}
+
 /* One run as BT ... TJ ET: glyph codes in hex, with a TJ adjustment
 ** wherever the layout placed a glyph off its natural advance (justified
-** lines, mixed faces). */
+** lines, mixed faces, kerning, marks).  A glyph with a y offset is set
+** with a text rise (Ts); a cluster ToUnicode cannot spell is wrapped in an
+** ActualText span, so copied text is exact. */
 static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page *dp,
                       const struct dl_text *run) {
-    struct pdf_font *f = &ctx->fonts[run->face];
+    struct pdf_font *f = &ctx->fonts[run->face], *owner = f->owner ? f->owner : f;
     const char *res = HPDF_Page_GetLocalFontName(page, f->type0);
-    struct buf *b = &ctx->line;
+    struct tj_state s = { &ctx->line, 0, 0 };
     float pen = 0;
-    size_t i;
+    size_t i, end, order[16], j;
     if (run->count == 0 || res == NULL) return;
     /* Render mode and line width outlive ET: a bold run keeps them in q/Q. */
-    if (run->bold) buf_puts(b, "q\n");
-    buf_printf(b, "BT\n/%s %.2f Tf\n%.3f %.3f %.3f rg\n", res, run->size,
+    if (run->bold) buf_puts(s.b, "q\n");
+    buf_printf(s.b, "BT\n/%s %.2f Tf\n%.3f %.3f %.3f rg\n", res, run->size,
                run->color.r, run->color.g, run->color.b);
     if (run->bold)
-        buf_printf(b, "%.3f %.3f %.3f RG %.3f w 2 Tr\n", run->color.r, run->color.g,
+        buf_printf(s.b, "%.3f %.3f %.3f RG %.3f w 2 Tr\n", run->color.r, run->color.g,
                    run->color.b, run->size * 0.03f);
-    buf_printf(b, "%.3f %.3f Td\n[<", run->x, run->y);
-    for (i = 0; i < run->count; i++) {
-        const struct dl_glyph *g = &dp->glyphs[run->first + i];
-        float off = g->x - pen;
-        if (off > 0.005f || off < -0.005f)
-            buf_printf(b, "> %.1f <", -off * 1000.0f / run->size);
-        buf_printf(b, "%04X", font_subset_add(f->subset, g->gid));
-        pen = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
+    buf_printf(s.b, "%.3f %.3f Td\n", run->x, run->y);
+    for (i = 0; i < run->count; i = end) {
+        const struct dl_glyph *first = &dp->glyphs[run->first + i];
+        int span, reorder;
+        end = cluster_end(dp, run, i);
+        span = first->ntext > 0 && !cluster_mapped(owner, dp, run, i, end);
+        reorder = span && end - i <= sizeof order / sizeof order[0];
+        if (span) {
+            tj_close(&s);
+            begin_actual_text(s.b, display_glyph_text(dp, first), first->ntext);
+        }
+        if (reorder) span_order(ctx, dp, run, i, end, order);
+        for (j = 0; j < end - i; j++) {
+            const struct dl_glyph *g = &dp->glyphs[run->first + (reorder ? order[j] : i + j)];
+            float off = g->x - pen;
+            if (g->dy != s.rise) {
+                tj_close(&s);
+                buf_printf(s.b, "%.3f Ts\n", g->dy);
+                s.rise = g->dy;
+            }
+            tj_open(&s);
+            if (off > 0.005f || off < -0.005f)
+                buf_printf(s.b, "> %.1f <", -off * 1000.0f / run->size);
+            buf_printf(s.b, "%04X", font_subset_add(f->subset, g->gid));
+            pen = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
+        }
+        if (span) {
+            tj_close(&s);
+            buf_puts(s.b, "EMC\n");
+        }
     }
-    buf_puts(b, run->bold ? ">] TJ\nET\nQ\n" : ">] TJ\nET\n");
-    write_raw(page, b);
+    tj_close(&s);
+    if (s.rise != 0) buf_puts(s.b, "0 Ts\n");
+    buf_puts(s.b, run->bold ? "ET\nQ\n" : "ET\n");
+    write_raw(page, s.b);
 }
 
 static void draw_path(HPDF_Page page, const struct dl_page *dp, const struct dl_path *path) {
@@ -313,6 +609,26 @@ static int draw_image(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_image
         return RC_PDF;
     }
     HPDF_Page_DrawImage(page, image, im->x, im->y, im->w, im->h);
+    return RC_OK;
+}
+
+/* What libharu would refuse with only an error number, said first with
+** the value and the limit. */
+static int check_page(struct pdf_ctx *ctx, const struct dl_page *dp, size_t number) {
+    size_t i;
+    if (!(dp->width >= HPDF_MIN_PAGE_SIZE && dp->width <= HPDF_MAX_PAGE_SIZE
+          && dp->height >= HPDF_MIN_PAGE_SIZE && dp->height <= HPDF_MAX_PAGE_SIZE))
+        return rc_fail(ctx->err, RC_DATA, "page %zu is %g x %g pt; a PDF page must be %d to %d pt "
+                       "each way (the theme's page_width and page_height)", number,
+                       (double)dp->width, (double)dp->height, HPDF_MIN_PAGE_SIZE, HPDF_MAX_PAGE_SIZE);
+    for (i = 0; i < dp->nlinks; i++) {
+        const char *uri = dp->links[i].uri;
+        size_t n = uri ? strlen(uri) : 0;
+        if (n > HPDF_LIMIT_MAX_STRING_LEN)
+            return rc_fail(ctx->err, RC_DATA, "page %zu: a link URL of %zu bytes (%.40s...) is "
+                           "longer than a PDF string libharu writes (%d bytes)", number, n, uri,
+                           HPDF_LIMIT_MAX_STRING_LEN);
+    }
     return RC_OK;
 }
 
@@ -402,13 +718,44 @@ static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
 
 /* ---- the document -------------------------------------------------------------- */
 
+/* libharu builds the file in its memory stream; we copy it to fd in
+** chunks, checking every write (HPDF_SaveToFile ignores fclose's result,
+** so a disk that fills at the last flush went unnoticed). */
+static int save(struct pdf_ctx *ctx, int fd, const char *path) {
+    enum { CHUNK = 1 << 16 };
+    HPDF_BYTE *chunk;
+    HPDF_UINT32 left;
+    int rc = RC_OK;
+    HPDF_SaveToStream(ctx->pdf);
+    if (hpdf_failed(ctx, "assembling the file")) return RC_PDF;
+    HPDF_ResetStream(ctx->pdf);
+    left = HPDF_GetStreamSize(ctx->pdf);
+    chunk = xmalloc(CHUNK, "a chunk of the PDF being written");
+    while (left > 0 && rc == RC_OK) {
+        HPDF_UINT32 n = left < CHUNK ? left : CHUNK;
+        HPDF_STATUS st = HPDF_ReadFromStream(ctx->pdf, chunk, &n);
+        if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || n == 0) {
+            rc = rc_fail(ctx->err, RC_PDF, "%s: libharu's memory stream ended %u bytes early",
+                         path, (unsigned)left);
+            break;
+        }
+        rc = fs_write_all(fd, chunk, n, path, ctx->err);
+        left -= n;
+    }
+    /* Reading to the end is reported as an "error" (HPDF_STREAM_EOF). */
+    HPDF_ResetError(ctx->pdf);
+    ctx->hpdf_error = 0;
+    free(chunk);
+    return rc;
+}
+
 static int write_doc(struct pdf_ctx *ctx, const struct display *d,
-                     const struct pdf_info *info, const char *path) {
+                     const struct pdf_info *info, int fd, const char *path) {
     HPDF_Page *pages = xcalloc(d->npages, sizeof *pages, "PDF pages");
     size_t i;
     int face, rc = RC_OK;
     HPDF_SetCompressionMode(ctx->pdf, HPDF_COMP_ALL);
-    collect_glyphs(ctx, d);
+    if ((rc = collect_glyphs(ctx, d)) != RC_OK) { free(pages); return rc; }
     for (face = 0; face < ctx->nfonts; face++) {
         if (ctx->fonts[face].subset == NULL) continue;
         ctx->fonts[face].type0 = HPDF_Dict_New(ctx->pdf->mmgr);
@@ -416,6 +763,7 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
     }
     for (i = 0; i < d->npages; i++) pages[i] = HPDF_AddPage(ctx->pdf);
     if (hpdf_failed(ctx, "adding pages")) rc = RC_PDF;
+    for (i = 0; i < d->npages && rc == RC_OK; i++) rc = check_page(ctx, &d->pages[i], i + 1);
     for (i = 0; i < d->npages && rc == RC_OK; i++) rc = draw_page(ctx, pages[i], pages, &d->pages[i]);
     for (face = 0; face < ctx->nfonts && rc == RC_OK; face++)
         if (ctx->fonts[face].subset) rc = font_build(ctx, face);
@@ -427,15 +775,14 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
             HPDF_AddPageLabel(ctx->pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
             HPDF_AddPageLabel(ctx->pdf, (HPDF_UINT)d->body_start, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
         }
-        HPDF_SaveToFile(ctx->pdf, path);
-        if (hpdf_failed(ctx, "saving the file")) rc = RC_PDF;
+        rc = save(ctx, fd, path);
     }
     free(pages);
     return rc;
 }
 
-int pdf_write(const struct display *d, struct fontset *fs,
-              const struct pdf_info *info, const char *path, struct rc_err *err) {
+int pdf_write(const struct display *d, struct fontset *fs, const struct pdf_info *info,
+              int fd, const char *path, struct rc_err *err) {
     struct pdf_ctx ctx;
     int i, rc;
     memset(&ctx, 0, sizeof ctx);
@@ -449,15 +796,16 @@ int pdf_write(const struct display *d, struct fontset *fs,
         free(ctx.fonts);
         return rc_fail(err, RC_NOMEM, "cannot start a PDF document");
     }
-    rc = write_doc(&ctx, d, info, path);
+    rc = write_doc(&ctx, d, info, fd, path);
     if (rc != RC_OK && err->code == RC_PDF) {
         size_t n = strlen(err->msg);
         snprintf(err->msg + n, sizeof err->msg - n, " writing %s", path);
     }
     HPDF_Free(ctx.pdf);
     for (i = 0; i < ctx.nfonts; i++) {
-        font_subset_free(ctx.fonts[i].subset);
-        free(ctx.fonts[i].cps);
+        if (ctx.fonts[i].owner == NULL) font_subset_free(ctx.fonts[i].subset);
+        free(ctx.fonts[i].slots);
+        free(ctx.fonts[i].text);
     }
     free(ctx.fonts);
     free(ctx.images);
