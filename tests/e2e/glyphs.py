@@ -469,18 +469,14 @@ def test_reportc_fallback(tmp):
 # CFF faces (Noto CJK), embedded by reportc as CIDFontType0
 
 def noto_manifest(path):
-    """A manifest (family role face package file) setting serif and sans in
-    the Noto CJK SC faces, CJK and Latin alike."""
-    lines = []
-    for family, font in (("serif", NOTO_SERIF), ("sans", NOTO_SANS)):
-        for role in ("cjk", "latin"):
-            lines.append(f"{family} {role} {NOTO_SC_FACE} fonts-noto-cjk {font}")
-    lines += [f"mono latin 0 fonts-dejavu-core {DEJAVU.replace('DejaVuSans', 'DejaVuSansMono')}",
-              f"mono cjk {NOTO_SC_FACE} fonts-noto-cjk {NOTO_SANS}",
-              f"fallback cjk 0 fonts-droid-fallback {DROID}",
-              f"fallback latin 0 fonts-dejavu-core {DEJAVU}"]
+    """The project's manifest with the default families set in Noto Serif
+    and Sans CJK SC (CFF) and their SEA faces: `serif = serif-noto`."""
+    with open(MANIFEST, encoding="utf-8") as fp:
+        lines = [line for line in fp
+                 if not re.match(r"^\s*(serif|sans)\s*=", line)]
+    lines += ["serif = serif-noto\n", "sans = sans-noto\n"]
     with open(path, "w", encoding="utf-8") as fp:
-        fp.write("\n".join(lines) + "\n")
+        fp.writelines(lines)
 
 
 def example_builds():
