@@ -76,6 +76,7 @@ import glyphcheck  # noqa: E402
 REPORTC = os.environ.get("REPORTC", "./reportc")
 BUILD = os.environ.get("TEST_BUILD", "out/build")
 MANIFEST = "fonts/fonts.manifest"
+TRUETYPE_MANIFEST = "fonts/truetype.manifest"
 HARU_SOURCE = "tests/tools/haru_native.c"
 DROID = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -446,7 +447,10 @@ def test_reportc_fallback(tmp):
     script, pdf = os.path.join(tmp, "fallback.lua"), os.path.join(tmp, "fallback.pdf")
     with open(script, "w", encoding="utf-8") as fp:
         fp.write(FALLBACK_SCRIPT)
-    r = subprocess.run([REPORTC, "build", script, "-o", pdf, "-D", "text=" + FALLBACK_TEXT],
+    # The TrueType families: Noto CJK has Extension A itself, so with it
+    # the fallback face would never be reached.
+    r = subprocess.run([REPORTC, "build", script, "-o", pdf, "-D", "text=" + FALLBACK_TEXT,
+                        "--fonts", TRUETYPE_MANIFEST],
                        capture_output=True, text=True)
     if not check(r.returncode == 0, f"{REPORTC} build of the fallback text: {r.stderr.strip()}"):
         return
