@@ -75,8 +75,8 @@ import glyphcheck  # noqa: E402
 
 REPORTC = os.environ.get("REPORTC", "./reportc")
 BUILD = os.environ.get("TEST_BUILD", "out/build")
-MANIFEST = "fonts/fonts.manifest"
-TRUETYPE_MANIFEST = "fonts/truetype.manifest"
+MANIFEST = "fonts/fonts.manifest"            # the default: Noto CJK (CFF)
+TRUETYPE_MANIFEST = "fonts/truetype.manifest"  # UMing, WenQuanYi, DejaVu, Droid
 HARU_SOURCE = "tests/tools/haru_native.c"
 DROID = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -447,14 +447,12 @@ def test_reportc_fallback(tmp):
     script, pdf = os.path.join(tmp, "fallback.lua"), os.path.join(tmp, "fallback.pdf")
     with open(script, "w", encoding="utf-8") as fp:
         fp.write(FALLBACK_SCRIPT)
-    # The TrueType families: Noto CJK has Extension A itself, so with it
-    # the fallback face would never be reached.
+    # The TrueType families: Noto CJK (the default) has Extension A itself.
     r = subprocess.run([REPORTC, "build", script, "-o", pdf, "-D", "text=" + FALLBACK_TEXT,
-                        "--fonts", TRUETYPE_MANIFEST],
-                       capture_output=True, text=True)
+                        "--fonts", TRUETYPE_MANIFEST], capture_output=True, text=True)
     if not check(r.returncode == 0, f"{REPORTC} build of the fallback text: {r.stderr.strip()}"):
         return
-    report = run_glyphcheck(pdf)
+    report = run_glyphcheck(pdf, manifest=TRUETYPE_MANIFEST)
     if report is None:
         return
     droid = [f for f in report.fonts if "DroidSansFallback" in f.name]
@@ -471,17 +469,6 @@ def test_reportc_fallback(tmp):
 
 # --------------------------------------------------------------------------
 # CFF faces (Noto CJK), embedded by reportc as CIDFontType0
-
-def noto_manifest(path):
-    """The project's manifest with the default families set in Noto Serif
-    and Sans CJK SC (CFF) and their SEA faces: `serif = serif-noto`."""
-    with open(MANIFEST, encoding="utf-8") as fp:
-        lines = [line for line in fp
-                 if not re.match(r"^\s*(serif|sans)\s*=", line)]
-    lines += ["serif = serif-noto\n", "sans = sans-noto\n"]
-    with open(path, "w", encoding="utf-8") as fp:
-        fp.writelines(lines)
-
 
 def example_builds():
     """(name, script, extra arguments) of every example script."""
@@ -662,8 +649,7 @@ def test_cff_reports(tmp):
         return
     if not check(os.access(REPORTC, os.X_OK), f"{REPORTC} not built (make)"):
         return
-    manifest = os.path.join(tmp, "noto.manifest")
-    noto_manifest(manifest)
+    manifest = MANIFEST   # its serif and sans are the Noto CJK SC faces
     test_name_keyed_otf(tmp)
     first = None
     for name, script, extra in example_builds():

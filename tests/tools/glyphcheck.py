@@ -67,6 +67,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -1289,11 +1290,11 @@ def check_font(pdf, use, sources, report):
         return
     report.source = f"{located[0]}:{located[1]}"
     src_font, src_set, src_cmap = sources.open(*located)
-    subs = sources.substitutions(*located)
     span_texts = {}
     for string, text in use.spans:
         for code in split_codes(string, embedded.codespace)[0]:
             span_texts.setdefault(code, set()).add(text)
+    subs = sources.substitutions(*located)
     scale = 1000 / src_font["head"].unitsPerEm
     if embedded.program is not None \
             and embedded.program["head"].unitsPerEm != src_font["head"].unitsPerEm:
@@ -1320,6 +1321,49 @@ def check_font(pdf, use, sources, report):
             continue  # a simple font's Encoding is a proper source of text
         embedded.problem(f"{n} codes took their character from the {how}, "
                          "not the ToUnicode", False)
+
+
+def hb_shape_gids(path, face, text):
+    """Glyph ids HarfBuzz (hb-shape) sets `text` with in the face; None
+    when hb-shape cannot run."""
+    try:
+        r = subprocess.run(["hb-shape", "--output-format=json", "--no-glyph-names",
+                            f"--face-index={face}", path, text],
+                           capture_output=True, text=True, timeout=30)
+        return [g["g"] for g in json.loads(r.stdout)] if r.returncode == 0 else None
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+
+
+def check_shaped(embedded, report, located, source, code, gid, texts, scale):
+    """A glyph that stands for several characters (a ligature) or for part
+    of a cluster (its text from ActualText): it must be one of the glyphs
+    HarfBuzz sets that text with in the source font, outline and width."""
+    src_font, _ = source
+    order = src_font.getGlyphOrder()
+    reasons = ["HarfBuzz sets none of " + ", ".join(describe_char(t) for t in texts)
+               + " with this glyph"]
+    for text in texts:
+        gids = hb_shape_gids(located[0], located[1], text)
+        if gids is None:
+            embedded.problem("hb-shape (libharfbuzz-bin) cannot run; shaped glyphs not checked", True)
+            return
+        for g in dict.fromkeys(gids):
+            if g >= len(order):
+                continue
+            differs = compare_cff_glyph(embedded.cff, gid, source, order[g]) \
+                if embedded.cff is not None else \
+                compare_glyphs((embedded.program, embedded.glyph_set), source, gid, order[g])
+            if differs:
+                continue
+            pdf_width = embedded.pdf_width(code)
+            want = src_font["hmtx"][order[g]][0] * scale
+            if pdf_width is None or abs(float(pdf_width) - want) > PDF_WIDTH_TOLERANCE:
+                continue
+            report.checked += 1
+            return
+    report.checked += 1
+    report.mismatches.append(Mismatch(report.name, texts[0], code, gid, reasons))
 
 
 def chosen_source_glyph(embedded, code, src_font):
@@ -1364,7 +1408,9 @@ def check_code(embedded, code, gid, text, source, scale, report):
     report.checked += 1
     first = None
     for name in candidates:
-        reasons = compare_embedded(embedded, gid, (src_font, src_set), name)
+        reasons = compare_cff_glyph(embedded.cff, gid, (src_font, src_set), name) \
+            if embedded.cff is not None else \
+            compare_glyphs((embedded.program, embedded.glyph_set), (src_font, src_set), gid, name)
         pdf_width = embedded.pdf_width(code)
         want = src_font["hmtx"][name][0] * scale
         if pdf_width is None or abs(float(pdf_width) - want) > PDF_WIDTH_TOLERANCE:
@@ -1373,51 +1419,6 @@ def check_code(embedded, code, gid, text, source, scale, report):
             return None
         first = first or reasons
     return Mismatch(report.name, text, code, gid, first)
-
-
-def compare_embedded(embedded, gid, source, name):
-    """Reasons embedded glyph gid (CFF or TrueType) differs from source
-    glyph name, outline and advance."""
-    if embedded.cff is not None:
-        return compare_cff_glyph(embedded.cff, gid, source, name)
-    return compare_glyphs((embedded.program, embedded.glyph_set), source, gid, name)
-
-def hb_shape_gids(path, face, text):
-    """Glyph ids HarfBuzz (hb-shape) sets `text` with in the face; None
-    when hb-shape cannot run."""
-    try:
-        r = subprocess.run(["hb-shape", "--output-format=json", "--no-glyph-names",
-                            f"--face-index={face}", path, text],
-                           capture_output=True, text=True, timeout=30)
-        return [g["g"] for g in json.loads(r.stdout)] if r.returncode == 0 else None
-    except (OSError, ValueError, subprocess.TimeoutExpired):
-        return None
-
-
-def check_shaped(embedded, report, located, source, code, gid, texts, scale):
-    """A glyph that stands for several characters (a ligature) or for part
-    of a cluster (its text from ActualText): it must be one of the glyphs
-    HarfBuzz sets that text with in the source font, outline and width."""
-    src_font, _ = source
-    order = src_font.getGlyphOrder()
-    reasons = ["HarfBuzz sets none of " + ", ".join(describe_char(t) for t in texts)
-               + " with this glyph"]
-    for text in texts:
-        gids = hb_shape_gids(located[0], located[1], text)
-        if gids is None:
-            embedded.problem("hb-shape (libharfbuzz-bin) cannot run; shaped glyphs not checked", True)
-            return
-        for g in dict.fromkeys(gids):
-            if g >= len(order) or compare_embedded(embedded, gid, source, order[g]):
-                continue
-            pdf_width = embedded.pdf_width(code)
-            want = src_font["hmtx"][order[g]][0] * scale
-            if pdf_width is None or abs(float(pdf_width) - want) > PDF_WIDTH_TOLERANCE:
-                continue
-            report.checked += 1
-            return
-    report.checked += 1
-    report.mismatches.append(Mismatch(report.name, texts[0], code, gid, reasons))
 
 
 def embedded_fonts(pdf):
