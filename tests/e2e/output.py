@@ -134,7 +134,8 @@ def test_full_disk(tmp, script, db):
     try:
         out = os.path.join(mnt, "brief.pdf")
         before = old_output(out)
-        r = run("build", script, "--db", db, "-o", out, "-D", "paras=200")
+        r = run("build", script, "--db", db, "-o", out, "-D", "paras=200",
+                "--fonts", TRUETYPE_MANIFEST)
         check(r.returncode == 1, f"full disk: exit 1, got {r.returncode}: {r.stderr[-300:]}")
         check("No space left on device" in r.stderr and "brief.pdf" in r.stderr,
               f"full disk: the message names the output and the cause: {r.stderr[-300:]}")
@@ -154,7 +155,8 @@ def test_file_size_limit(tmp, script, db):
     os.makedirs(d)
     out = os.path.join(d, "brief.pdf")
     before = old_output(out)
-    r = run("build", script, "--db", db, "-o", out, preexec=limit_file_size)
+    r = run("build", script, "--db", db, "-o", out, "--fonts", TRUETYPE_MANIFEST,
+            preexec=limit_file_size)
     check(r.returncode == 1, f"file size limit: exit 1, got {r.returncode}: {r.stderr[-300:]}")
     check("File too large" in r.stderr, f"file size limit: the message names the cause: {r.stderr[-300:]}")
     check(read_bytes(out) == before, "file size limit: the old output is untouched")
@@ -206,6 +208,15 @@ def test_special_outputs(tmp, script, db):
     check(not strays(d), f"special outputs: no temporary file left: {strays(d)}")
 
 
+# The TrueType families (DejaVu Serif sets the Latin text, and the PDFs are
+# large enough for the size limits below); the default Noto faces set
+# Latin themselves and make smaller files.
+TRUETYPE_MANIFEST = os.path.join(os.path.dirname(os.path.abspath(REPORTC)), "fonts",
+                                 "truetype.manifest")
+if not os.path.exists(TRUETYPE_MANIFEST):
+    TRUETYPE_MANIFEST = "fonts/truetype.manifest"
+
+
 def project_with_fonts(d):
     """make_project, plus a manifest naming a copy of a font it uses."""
     script, db = make_project(d)
@@ -216,9 +227,7 @@ def project_with_fonts(d):
         dst.write(src.read())
     manifest = os.path.join(d, "fonts.manifest")
     with open(manifest, "w") as f:
-        for line in open(os.path.join(os.path.dirname(REPORTC), "fonts", "fonts.manifest")
-                         if os.path.exists(os.path.join(os.path.dirname(REPORTC), "fonts", "fonts.manifest"))
-                         else "fonts/fonts.manifest"):
+        for line in open(TRUETYPE_MANIFEST):
             f.write(line.replace("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", font))
     return script, db, manifest, font
 
@@ -286,9 +295,7 @@ def test_fifo_inputs(tmp):
         os.mkfifo(p)
         return p
 
-    manifest_src = os.path.join(os.path.dirname(REPORTC), "fonts", "fonts.manifest")
-    if not os.path.exists(manifest_src):
-        manifest_src = "fonts/fonts.manifest"
+    manifest_src = TRUETYPE_MANIFEST   # whose serif is uming.ttc
     font_fifo = fifo("font.ttc")
     manifest = os.path.join(d, "fifo-font.manifest")
     with open(manifest, "w") as f:
