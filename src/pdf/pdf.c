@@ -411,7 +411,9 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
         write_outlines(ctx, d, pages);
         write_info(ctx, info);
         if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-        if (d->body_start > 0) {   /* front matter in roman numerals, body from 1 */
+        if (d->physical_numbers) {   /* as the footers count: from the first page */
+            HPDF_AddPageLabel(ctx->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
+        } else if (d->body_start > 0) {   /* front matter in roman numerals, body from 1 */
             HPDF_AddPageLabel(ctx->pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
             HPDF_AddPageLabel(ctx->pdf, (HPDF_UINT)d->body_start, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
         }
