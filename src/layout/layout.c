@@ -413,6 +413,20 @@ static void heading_number(const char *pattern, int n, char *out, size_t size) {
     snprintf(out, size, "%.*s%s%s", (int)(at - pattern), pattern, num, at + mark);
 }
 
+/* A heading's label as text: its markup resolved (escapes, emphasis). */
+static char *plain_label(const char *label) {
+    struct markup m;
+    struct buf b;
+    char err[128];
+    size_t i;
+    if (markup_parse(label, &m, err, sizeof err) != 0) return xstrdup(label, "section title");
+    buf_init(&b);
+    for (i = 0; i < m.nruns; i++) buf_puts(&b, m.runs[i].text);
+    buf_putc(&b, '\0');
+    markup_free(&m);
+    return (char *)b.data;
+}
+
 /* Count the heading and write its label, e.g. "二、总体格局". */
 static char *heading_label(const struct doc_theme *t, int *numbers, int level, const char *text) {
     char num[64];      /* the theme's pattern (at most 31 bytes) and a number */
@@ -467,7 +481,11 @@ static int layout_heading(struct layout *L, const struct doc_block *b) {
     /* Keep with next: the heading and two body lines share a page. */
     layout_need(L, before + (float)p.nlines * line_h + 2 * body_line);
     if (!L->at_top) L->y -= before;
-    display_add_outline(L->dl, lvl, label, (int)L->dl->npages - 1, L->y);
+    {   /* outlines and the contents show the text, not its markup */
+        char *plain = plain_label(label);
+        display_add_outline(L->dl, lvl, plain, (int)L->dl->npages - 1, L->y);
+        free(plain);
+    }
     if (!title) remember_heading(L, lvl, label);
     for (i = 0; i < p.nlines && rc == RC_OK; i++)
         rc = place_line(L, &p, i, line_h, title ? DOC_CENTER : DOC_LEFT, DL_HEADING, &nt, b->where);
@@ -536,7 +554,8 @@ static size_t toc_entries(const struct layout *L, int depth, struct layout_headi
         label = heading_label(L->theme, numbers, lvl, b->text);
         if (lvl > depth || n == max) { free(label); continue; }
         out[n].level = lvl;
-        out[n].label = label;
+        out[n].label = plain_label(label);
+        free(label);
         out[n].page = -1;
         out[n].y = 0;
         n++;
@@ -675,20 +694,6 @@ static void roman(int n, char *out, size_t size) {
     static const char *const tens[] = { "", "x", "xx", "xxx", "xl", "l", "lx", "lxx", "lxxx", "xc" };
     if (n >= 1 && n < 100) snprintf(out, size, "%s%s", tens[n / 10], ones[n % 10]);
     else snprintf(out, size, "%d", n);
-}
-
-/* A heading's label as text: its markup resolved (escapes, emphasis). */
-static char *plain_label(const char *label) {
-    struct markup m;
-    struct buf b;
-    char err[128];
-    size_t i;
-    if (markup_parse(label, &m, err, sizeof err) != 0) return xstrdup(label, "section title");
-    buf_init(&b);
-    for (i = 0; i < m.nruns; i++) buf_puts(&b, m.runs[i].text);
-    buf_putc(&b, '\0');
-    markup_free(&m);
-    return (char *)b.data;
 }
 
 /* {section} of page i: the last level-1 heading placed on it or before. */

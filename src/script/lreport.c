@@ -1345,6 +1345,11 @@ static int l_doc_rawtable(lua_State *L) {
     rules = opt_choice(L, 2, "doc:table", TABLE_OPTIONS, "rules", -1);
     t->rules = rules < 0 ? DOC_RULES_THEME : rules == 1 ? DOC_RULES_GRID : DOC_RULES_THREE_LINE;
     t->zebra = opt_bool(L, 2, "doc:table", TABLE_OPTIONS, "zebra", -1);
+    lua_pushstring(L, "header_fill");
+    if (lua_rawget(L, 2) != LUA_TNIL) parse_color(lua_tostring(L, -1), &t->header_fill);
+    lua_pushstring(L, "header_color");
+    if (lua_rawget(L, 2) != LUA_TNIL) parse_color(lua_tostring(L, -1), &t->header_color);
+    lua_pop(L, 2);
     box->block = NULL;
     doc_add_table(d->doc, t, push_where(L));           /* whole: the document owns it */
     lua_settop(L, 1);
@@ -1399,6 +1404,12 @@ static void chart_series(lua_State *L, struct doc_chart *c, size_t i, int cats) 
     c->series[i].as_line = lua_rawget(L, s) != LUA_TNIL && lua_toboolean(L, -1);
     lua_pushstring(L, "right");
     c->series[i].right_axis = lua_rawget(L, s) != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pushstring(L, "color");
+    if (lua_rawget(L, s) == LUA_TSTRING) parse_color(lua_tostring(L, -1), &c->series[i].color);
+    lua_pushstring(L, "decimals");
+    if (lua_rawget(L, s) == LUA_TNUMBER && in_range(lua_tonumber(L, -1), opt_find(SERIES_OPTIONS, "decimals")))
+        c->series[i].decimals = (int)lua_tonumber(L, -1);
+    doc_set_string(&c->series[i].suffix, raw_string(L, s, "suffix"));
     raw_table(L, s, "values", c->name);
     values = lua_gettop(L);
     for (j = 0; j < c->ncats; j++) {
