@@ -118,7 +118,8 @@ enum opt_type {
     OPT_FORMAT,     /* a number format ("fixed:2") or a function(value, row) */
     OPT_FLAG,       /* true, false, or a function */
     OPT_WIDTH,      /* "auto", a length such as "30pt" or "2cm", or a share such as 2 */
-    OPT_TEMPLATE    /* page furniture text: a string whose {fields} are doc_fields */
+    OPT_TEMPLATE,   /* page furniture text: a string whose {fields} are doc_fields */
+    OPT_INDENT      /* ems in [min, max] (2 or "2em"), or a length ("8mm") */
 };
 
 struct opt {
@@ -163,7 +164,7 @@ static const struct opt THEME_OPTIONS[] = {
     { "heading_sizes", OPT_SIZES, MIN_TYPE, MAX_TYPE, NULL, "pt", TH(heading_size) },
     { "leading", OPT_NUMBER, 0.8, 4, NULL, "times the type size", TH(leading) },
     LENGTH(para_space, 0, 200),
-    { "indent", OPT_NUMBER, 0, 20, NULL, "em", TH(indent) },
+    { "indent", OPT_INDENT, 0, 20, NULL, "em", TH(indent) },
     NAME(body_family), NAME(heading_family), NAME(table_family),
     { "heading_numbers", OPT_PATTERNS, 0, 31, NULL, NULL, TH(heading_numbers) },
     COLOR(heading_color), COLOR(text_color), COLOR(link_color), COLOR(accent_color),
@@ -331,6 +332,27 @@ static double length_value(lua_State *L, int idx) {
     return NAN;
 }
 
+/* An indent: ems (2 or "2em"), or a length ("8mm", "24pt") when *is_length
+** is set.  NAN when it is none of them. */
+static double indent_value(lua_State *L, int idx, int *is_length) {
+    const char *s;
+    size_t n;
+    double v;
+    *is_length = 0;
+    if (lua_type(L, idx) == LUA_TNUMBER) return lua_tonumber(L, idx);
+    if (lua_type(L, idx) != LUA_TSTRING) return NAN;
+    s = lua_tolstring(L, idx, &n);
+    if (n > 2 && strcmp(s + n - 2, "em") == 0 && strspn(s, " 0123456789.") == n - 2) {
+        char num[64];
+        if (n - 2 >= sizeof num) return NAN;
+        memcpy(num, s, n - 2);
+        num[n - 2] = '\0';
+        return units_length(num, &v) ? v : NAN;
+    }
+    *is_length = 1;
+    return length_value(L, idx);
+}
+
 /* A size value: a length, or a size name; NAN when it is neither. */
 static double size_value(lua_State *L, int idx) {
     int i;
@@ -428,6 +450,9 @@ static const char *push_expected(lua_State *L, const struct opt *o, int item) {
     case OPT_FLAG:     return lua_pushstring(L, "true, false or a function");
     case OPT_WIDTH:
         return lua_pushstring(L, "\"auto\", a length such as \"30pt\" or \"2cm\", or a share such as 2");
+    case OPT_INDENT:
+        return lua_pushfstring(L, "between %s and %s em (2 or \"2em\") or a length such as \"8mm\"",
+                               push_num(L, o->min), push_num(L, o->max));
     case OPT_TEMPLATE:
         return lua_pushstring(L, "a string whose fields are {page}, {pages}, {section}, {title} "
                               "or {date} ({{ and }} for braces)");
@@ -472,6 +497,11 @@ static int opt_fits(lua_State *L, int idx, const struct opt *o) {
     case OPT_TEXT:     return t == LUA_TSTRING || t == LUA_TNUMBER;
     case OPT_NUMBER:   return t == LUA_TNUMBER && in_range(lua_tonumber(L, idx), o);
     case OPT_LENGTH:   return in_range(length_value(L, idx), o);
+    case OPT_INDENT: {
+        int is_length;
+        double v = indent_value(L, idx, &is_length);
+        return is_length ? isfinite(v) && v >= 0 && v <= MAX_PAGE : in_range(v, o);
+    }
     case OPT_TEMPLATE: return t == LUA_TSTRING && doc_template_check(lua_tostring(L, idx), NULL, 0) == 0;
     case OPT_INTEGER:
         return t == LUA_TNUMBER && in_range(lua_tonumber(L, idx), o)
@@ -939,6 +969,13 @@ static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
         theme_store(L, t, opt_find(THEME_OPTIONS, lua_tostring(L, -2)));
         lua_pop(L, 1);
     }
+    lua_pushstring(L, "indent");       /* a length is ems of the final body size */
+    if (lua_rawget(L, idx) != LUA_TNIL) {
+        int is_length;
+        double v = indent_value(L, -1, &is_length);
+        t->indent = (float)(is_length ? v / t->body_size : v);
+    }
+    lua_pop(L, 1);
     check_text_area(L, t);
 }
 
