@@ -296,7 +296,7 @@ static const struct { const char *name; const struct opt *opts; } OPTION_TABLES[
     { "toc", TOC_OPTIONS }, { "image", IMAGE_OPTIONS }, { "table", TABLE_OPTIONS },
     { "column", COLUMN_OPTIONS }, { "group", GROUP_OPTIONS }, { "total", TOTAL_OPTIONS },
     { "chart", CHART_OPTIONS }, { "series", SERIES_OPTIONS }, { "page", PAGE_OPTIONS },
-    { "page_band", BAND_OPTIONS }, { "paragraph", PARAGRAPH_OPTIONS },
+    { "band", BAND_OPTIONS }, { "paragraph", PARAGRAPH_OPTIONS },
     { "heading", HEADING_OPTIONS }, { NULL, NULL }
 };
 
