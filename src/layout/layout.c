@@ -729,14 +729,15 @@ static int draw_band(struct layout *L, struct dl_page *page, const struct doc_ba
 }
 
 /* Headers and footers, once the page count is known.  "body" numbering:
-** covers bare, front matter with its roman number only (as its page
-** label), body pages numbered from 1 of the body's count; "physical":
+** covers bare, front matter with its roman number only (counting front
+** pages, as the page labels do), body pages numbered from 1 of the
+** body's count; "physical":
 ** every page numbered from the first of the PDF's count, the first bare
 ** when first_page is false (the default when it is a cover). */
 static int draw_furniture(struct layout *L) {
     const struct doc_theme *t = L->theme;
     const struct doc_page_style *ps = &L->doc->page;
-    size_t i, n = L->dl->npages, body = 0;
+    size_t i, n = L->dl->npages, body = 0, front = 0;
     int start = L->dl->body_start < 0 ? (int)n : L->dl->body_start, rc;
     int physical = ps->numbering == DOC_NUMBER_PHYSICAL;
     int first = ps->first_page >= 0 ? ps->first_page : n > 0 && L->dl->pages[0].kind != DL_PAGE_COVER;
@@ -752,10 +753,10 @@ static int draw_furniture(struct layout *L) {
         if (physical ? (i == 0 && !first) || (i > 0 && page->kind == DL_PAGE_COVER)
                      : page->kind == DL_PAGE_COVER) continue;
         if (!physical && page->kind == DL_PAGE_FRONT) {   /* its number, as its page label */
-            static const struct doc_band front = { { NULL, (char *)"{page}", NULL }, 9,
-                                                   { -1, -1, -1 }, DOC_RULE_NONE };
-            struct doc_band band = front;
-            roman((int)i + 1, number, sizeof number);
+            static const struct doc_band number_only = { { NULL, (char *)"{page}", NULL }, 9,
+                                                         { -1, -1, -1 }, DOC_RULE_NONE };
+            struct doc_band band = number_only;
+            roman((int)++front, number, sizeof number);
             band.size = ps->footer.size;
             band.color = ps->footer.color;
             memset(values, 0, sizeof values);

@@ -390,6 +390,65 @@ static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
 
 /* ---- the document -------------------------------------------------------------- */
 
+/* A label's prefix: a PDF text string, UTF-16BE with its byte-order mark. */
+static HPDF_Binary label_prefix(HPDF_MMgr mmgr, const char *utf8) {
+    struct buf b;
+    HPDF_Binary s;
+    size_t at = 0, n = strlen(utf8);
+    buf_init(&b);
+    buf_put_u16be(&b, 0xFEFF);
+    while (at < n) {
+        uint32_t cp;
+        at += utf8_decode(utf8 + at, n - at, &cp);
+        if (cp >= 0x10000) {
+            buf_put_u16be(&b, (uint16_t)(0xD800 + ((cp - 0x10000) >> 10)));
+            buf_put_u16be(&b, (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+        } else {
+            buf_put_u16be(&b, (uint16_t)cp);
+        }
+    }
+    s = HPDF_Binary_New(mmgr, b.data, (HPDF_UINT)b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* /PageLabels as the footers number the pages.  Physical numbering: 1, 2...
+** from the first page.  Body numbering: covers before the body are
+** labelled 封面, front matter i, ii... (counting front pages only, as their
+** footers do), the body 1, 2... from its first page.  Written by hand:
+** HPDF_AddPageLabel has no label without a number. */
+static void write_page_labels(struct pdf_ctx *ctx, const struct display *d) {
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+    HPDF_Dict labels;
+    HPDF_Array nums;
+    size_t i, front = 0;
+    int last = -1;                 /* the kind of the range open: a dl_page_kind, or 3 for the body */
+    if (d->npages == 0 || (!d->physical_numbers && d->body_start <= 0)) return;   /* 1, 2... */
+    labels = HPDF_Dict_New(mmgr);
+    nums = HPDF_Array_New(mmgr);
+    if (labels == NULL || nums == NULL || HPDF_Dict_Add(labels, "Nums", nums) != HPDF_OK) return;
+    for (i = 0; i < d->npages; i++) {
+        int kind = d->physical_numbers || (int)i >= d->body_start ? 3 : (int)d->pages[i].kind;
+        HPDF_Dict range;
+        if (kind == DL_PAGE_FRONT) front++;
+        if (kind == last) continue;
+        last = kind;
+        range = HPDF_Dict_New(mmgr);
+        if (range == NULL) return;
+        if (kind == 3) {
+            HPDF_Dict_AddName(range, "S", "D");
+        } else if (kind == DL_PAGE_FRONT) {
+            HPDF_Dict_AddName(range, "S", "r");
+            HPDF_Dict_AddNumber(range, "St", (HPDF_INT)front);
+        } else {
+            HPDF_Dict_Add(range, "P", label_prefix(mmgr, "封面"));
+        }
+        HPDF_Array_AddNumber(nums, (HPDF_INT)i);
+        HPDF_Array_Add(nums, range);
+    }
+    HPDF_Dict_Add(ctx->pdf->catalog, "PageLabels", labels);
+}
+
 static int write_doc(struct pdf_ctx *ctx, const struct display *d,
                      const struct pdf_info *info, const char *path) {
     HPDF_Page *pages = xcalloc(d->npages, sizeof *pages, "PDF pages");
@@ -411,12 +470,7 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
         write_outlines(ctx, d, pages);
         write_info(ctx, info);
         if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-        if (d->physical_numbers) {   /* as the footers count: from the first page */
-            HPDF_AddPageLabel(ctx->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
-        } else if (d->body_start > 0) {   /* front matter in roman numerals, body from 1 */
-            HPDF_AddPageLabel(ctx->pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
-            HPDF_AddPageLabel(ctx->pdf, (HPDF_UINT)d->body_start, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
-        }
+        write_page_labels(ctx, d);
         HPDF_SaveToFile(ctx->pdf, path);
         if (hpdf_failed(ctx, "saving the file")) rc = RC_PDF;
     }

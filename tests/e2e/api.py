@@ -70,6 +70,11 @@ def page_labels(pdf):
             for x in json.loads(r.stdout)["pagelabels"]]
 
 
+def cover_prefix(pdf):
+    r = subprocess.run(["qpdf", "--json", "--json-key=pagelabels", pdf], capture_output=True, text=True)
+    return json.loads(r.stdout)["pagelabels"][0]["label"].get("/P") if r.returncode == 0 else None
+
+
 def roman(n):
     return ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"][n]
 
@@ -115,15 +120,18 @@ def body_numbering():
         if p["kind"] == "cover":
             check(head == "" and foot == "", f"body: the cover has furniture: {head!r} {foot!r}")
         elif p["kind"] == "front":
-            check(head == "" and foot == roman(i + 1), f"body: page {i + 1}: front matter {head!r} {foot!r}")
+            front = kinds[:i + 1].count("front")
+            check(head == "" and foot == roman(front), f"body: page {i + 1}: front matter {head!r} {foot!r}")
         else:
             want_head = "某研究院" + secs[i] + "2026年11月"
             want_foot = f"第{i - start + 1}页/共{nbody}页"
             check(head == want_head, f"body: page {i + 1}: header {head!r}, want {want_head!r}")
             check(foot == want_foot, f"body: page {i + 1}: footer {foot!r}, want {want_foot!r}")
     check(secs[start] == "一、第1部分" and secs[-1] == "三、第3部分", f"body: sections {secs}")
-    check(page_labels(pdf) == [(0, "/r", 1), (start, "/D", 1)],
-          f"body: page labels {page_labels(pdf)}, want roman then decimal at {start}")
+    labels = page_labels(pdf)
+    check(labels == [(0, None, 1), (1, "/r", 1), (start, "/D", 1)] and start == 2,
+          f"body: page labels {labels}, want the cover, roman from 1, decimal from {start}")
+    check(cover_prefix(pdf) == "u:封面", f"body: the cover's label is {cover_prefix(pdf)!r}")
     # the contents page lists the body numbers
     toc = [t["text"] for t in pages[1]["texts"] if t["role"] == "body"]
     third = next(o["page"] for o in dl["outlines"] if o["title"].startswith("三"))
