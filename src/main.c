@@ -34,6 +34,7 @@ struct options {
     char months[MAX_PARAMS][8];   /* -D values given as last-month/this-month */
     size_t nparams;
     long long now;                /* the build time, read once */
+    unsigned time_limit, memory_limit;   /* seconds, MB; 0: the defaults */
     char default_output[PATH_MAX];
     char home[PATH_MAX];          /* where templates/ and fonts/ are */
     char templates[PATH_MAX + 16], manifest[PATH_MAX + 32], default_db[PATH_MAX + 16];
@@ -42,9 +43,11 @@ struct options {
 static const char USAGE[] =
     "usage: reportc build SCRIPT.lua [-o OUT.pdf] [-D name=value]... [--db PATH]\n"
     "                     [--fonts MANIFEST] [--display-list OUT.json]\n"
+    "                     [--time-limit SECONDS] [--memory-limit MB]\n"
     "       reportc batch SCRIPT.lua [--each name=V1,V2,...|name=A..B]... [--jobs FILE.csv]\n"
     "                     [-o TEMPLATE] [-D name=value]... [--db PATH] [--fonts MANIFEST]\n"
     "                     [-j N] [--shard K/N] [--skip-unchanged] [--summary FILE.json]\n"
+    "                     [--time-limit SECONDS] [--memory-limit MB]\n"
     "       reportc --help | --version\n";
 
 static void print_help(void) {
@@ -55,6 +58,9 @@ static void print_help(void) {
            "  --db PATH             the fact store (default: out/facts.db)\n"
            "  --fonts MANIFEST      font manifest (default: fonts/fonts.manifest)\n"
            "  --display-list FILE   also write the laid-out pages as JSON\n"
+           "  --time-limit SECONDS  wall-clock and CPU time a build may take (default %d;\n"
+           "                        in a batch, each job)\n"
+           "  --memory-limit MB     memory a build may use (default %d)\n"
            "  A -D value last-month or this-month becomes that month, YYYY-MM.\n\n"
            "batch builds one PDF per parameter set:\n"
            "  --each name=V1,V2     one value per job; A..B is a range of months\n"
@@ -67,7 +73,7 @@ static void print_help(void) {
            "  --summary FILE.json   every job's parameters, output, status, size and time\n\n"
            "Exit status: 0 ok, 1 script/data/font error (batch: a job failed), 2 usage\n"
            "error, 128+N when a batch is stopped by signal N.\n",
-           REPORTC_VERSION, USAGE);
+           REPORTC_VERSION, USAGE, LIMITS_DEFAULT_SECONDS, LIMITS_DEFAULT_MB);
 }
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -125,6 +131,13 @@ static int parse_param(struct options *o, char *arg) {
     return 0;
 }
 
+static int parse_limit(const char *opt, const char *value, unsigned max, unsigned *out) {
+    char what[96];
+    if (limits_parse(value, max, out)) return 0;
+    snprintf(what, sizeof what, "%s expects a whole number from 1 to %u, got '%%s'", opt, max);
+    return usage_error(what, value);
+}
+
 static int parse_build(struct options *o, int argc, char **argv) {
     int i;
     for (i = 2; i < argc; i++) {
@@ -136,6 +149,11 @@ static int parse_build(struct options *o, int argc, char **argv) {
         else if (strcmp(a, "--db") == 0 && has_value) o->db = argv[++i];
         else if (strcmp(a, "--fonts") == 0 && has_value) o->fonts = argv[++i];
         else if (strcmp(a, "--display-list") == 0 && has_value) o->display_list = argv[++i];
+        else if (strcmp(a, "--time-limit") == 0 && has_value) {
+            if (parse_limit(a, argv[++i], LIMITS_MAX_SECONDS, &o->time_limit)) return 2;
+        } else if (strcmp(a, "--memory-limit") == 0 && has_value) {
+            if (parse_limit(a, argv[++i], LIMITS_MAX_MB, &o->memory_limit)) return 2;
+        }
         else if (a[0] == '-') return usage_error("unknown option or missing value: %s", a);
         else if (o->script) return usage_error("one script per build (also got %s)", a);
         else o->script = a;
@@ -174,6 +192,8 @@ static int build(const struct options *o, struct rc_err *err) {
     j.params = o->params;
     j.nparams = o->nparams;
     j.now = o->now;
+    j.limits.seconds = o->time_limit;
+    j.limits.megabytes = o->memory_limit;
     return job_build(&j, err);
 }
 

@@ -9,14 +9,20 @@
 #include "mem.h"
 
 static void (*mem_cleanup)(void);
+static unsigned mem_limit_mb;     /* the job's memory limit, for the message */
 
 void mem_on_failure(void (*cleanup)(void)) { mem_cleanup = cleanup; }
 
+void mem_set_limit_note(unsigned megabytes) { mem_limit_mb = megabytes; }
+
 void mem_fail(const char *what, size_t n) {
+    char note[64] = "";
+    if (mem_limit_mb)
+        snprintf(note, sizeof note, " (memory limit of %u MB)", mem_limit_mb);
     if (n == SIZE_MAX)
-        fprintf(stderr, "reportc: out of memory: the size of %s overflows\n", what);
+        fprintf(stderr, "reportc: out of memory: the size of %s overflows%s\n", what, note);
     else
-        fprintf(stderr, "reportc: out of memory allocating %zu bytes for %s\n", n, what);
+        fprintf(stderr, "reportc: out of memory allocating %zu bytes for %s%s\n", n, what, note);
     if (mem_cleanup) mem_cleanup();
     _exit(1);
 }
@@ -60,7 +66,7 @@ char *xstrdup(const char *s, const char *what) {
 
 char *xstrndup(const char *s, size_t n, const char *what) {
     char *d = xmalloc(mem_add(n, 1), what);
-    memcpy(d, s, n);
+    if (n) memcpy(d, s, n);     /* s may be NULL when n is 0: an empty buffer */
     d[n] = '\0';
     return d;
 }

@@ -10,7 +10,8 @@
 ** overflow, which is treated as the same failure.
 **
 ** Lua's allocator and SQLite's are separate: they return NULL to their
-** library, which raises an ordinary error ("not enough memory").
+** library, which raises an ordinary error (named as the job's memory limit
+** by script/host.c and store/store.c).
 */
 #ifndef MEM_H
 #define MEM_H
@@ -32,6 +33,10 @@ size_t mem_add(size_t a, size_t b);
 /* What to run before exiting on an allocation failure: async-signal-safe,
 ** no allocation.  One hook; a later call replaces it. */
 void mem_on_failure(void (*cleanup)(void));
+
+/* The memory limit in force (0: none), named in the failure message: an
+** allocation usually fails because the job reached it. */
+void mem_set_limit_note(unsigned megabytes);
 
 /* Report an allocation of n bytes for `what` that failed, and exit(1). */
 void mem_fail(const char *what, size_t n) __attribute__((noreturn));

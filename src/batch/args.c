@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "plan.h"
 #include "../base/month.h"
+#include "../job/runlimits.h"
 
 /* Workers default to the cores this process may run on (taskset, cgroup
 ** cpusets and Slurm's --cpus-per-task all narrow the affinity mask). */
@@ -38,6 +39,12 @@ static int parse_workers(struct batch_opts *o, const char *s, struct rc_err *err
         return rc_fail(err, RC_USAGE, "-j expects a number of workers from 1 to 1024, got '%s'", s);
     o->workers = (int)n;
     return RC_OK;
+}
+
+static int parse_limit(const char *opt, const char *s, unsigned max, unsigned *out,
+                       struct rc_err *err) {
+    if (limits_parse(s, max, out)) return RC_OK;
+    return rc_fail(err, RC_USAGE, "%s expects a whole number from 1 to %u, got '%s'", opt, max, s);
 }
 
 /* K/N with 1 <= K <= N. */
@@ -98,6 +105,10 @@ static int parse_option(struct batch_opts *o, int argc, char **argv, int *i, str
     else if (strcmp(a, "--summary") == 0) o->summary = value;
     else if (strcmp(a, "-j") == 0) return parse_workers(o, value, err);
     else if (strcmp(a, "--shard") == 0) return parse_shard(o, value, err);
+    else if (strcmp(a, "--time-limit") == 0)
+        return parse_limit(a, value, LIMITS_MAX_SECONDS, &o->time_limit, err);
+    else if (strcmp(a, "--memory-limit") == 0)
+        return parse_limit(a, value, LIMITS_MAX_MB, &o->memory_limit, err);
     else { --*i; return rc_fail(err, RC_USAGE, "unknown option or missing value: %s", a); }
     return RC_OK;
 }

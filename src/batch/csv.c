@@ -142,7 +142,7 @@ int batch_read_csv(const char *path, long long now, struct batch_axis *axis, str
     buf_init(&text);
     if ((rc = read_file(path, &text, err)) != RC_OK) { buf_free(&text); return rc; }
     r.path = path;
-    r.p = (const char *)text.data;
+    r.p = text.data ? (const char *)text.data : "";     /* an empty file has no data */
     r.end = r.p + text.len;
     r.line = 1;
     if (text.len >= 3 && memcmp(r.p, "\xEF\xBB\xBF", 3) == 0) r.p += 3;

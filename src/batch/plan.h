@@ -37,6 +37,7 @@ struct batch_opts {
     int workers;                        /* -j; 0 until defaulted to the cores */
     unsigned shard_k, shard_n;          /* --shard K/N; 1/1 when not given */
     int skip_unchanged;
+    unsigned time_limit, memory_limit;  /* per job: seconds, MB; 0: the defaults */
     char default_template[4096];        /* when -o is not given */
 };
 

@@ -40,6 +40,7 @@ static volatile sig_atomic_t batch_stop_signal;
 struct result_msg {
     uint32_t slot;
     int32_t rc;
+    int32_t last;              /* the worker ends after this one (a time limit) */
     int64_t size;
     double seconds;
     char error[sizeof ((struct rc_err *)0)->msg];
@@ -106,6 +107,36 @@ static void close_fd(int *fd) {
 
 /* ---- the worker's side --------------------------------------------------------- */
 
+/* What a worker's time-limit handler needs to send its job's result
+** before the process ends (runlimits.c calls worker_last_words from the
+** signal handler). */
+static struct {
+    int fd;                    /* the result pipe */
+    uint32_t slot;             /* the job being built */
+    double started;
+} worker_job;
+
+static void worker_last_words(const char *msg, size_t len) {
+    static const char prefix[] = "reportc: ";
+    struct result_msg m;
+    memset(&m, 0, sizeof m);
+    if (len >= sizeof prefix - 1 && memcmp(msg, prefix, sizeof prefix - 1) == 0) {
+        msg += sizeof prefix - 1;
+        len -= sizeof prefix - 1;
+    }
+    while (len > 0 && msg[len - 1] == '\n') len--;
+    if (len >= sizeof m.error) len = sizeof m.error - 1;
+    memcpy(m.error, msg, len);
+    m.slot = worker_job.slot;
+    m.rc = RC_SCRIPT;
+    m.last = 1;
+    m.seconds = batch_clock() - worker_job.started;
+    if (write_full(worker_job.fd, &m, sizeof m) != 0) {
+        ssize_t ignored = write(STDERR_FILENO, msg, len);
+        (void)ignored;
+    }
+}
+
 static void worker_on_signal(int sig) {
     job_remove_temp();
     signal(sig, SIG_DFL);
@@ -132,6 +163,10 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
         build.params = j->params;
         build.nparams = j->nparams;
         build.now = o->now;
+        build.limits.seconds = o->time_limit;
+        build.limits.megabytes = o->memory_limit;
+        worker_job.slot = (uint32_t)(j - p->jobs);
+        worker_job.started = started;
         rc = job_build(&build, &err);
     }
     if (rc == RC_OK && stat(j->output, &st) == 0) m->size = (int64_t)st.st_size;
@@ -153,6 +188,8 @@ static int worker_serve(const struct batch_opts *o, const struct batch_plan *p,
     ssize_t n;
     int status = 1;
     if (fontset_load(o->fonts, &fonts, &ignored) != RC_OK) fonts = NULL;
+    worker_job.fd = result_fd;
+    limits_on_expiry(worker_last_words);
     while ((n = read_full(task_fd, &slot, sizeof slot)) == (ssize_t)sizeof slot) {
         struct result_msg m;
         if (slot >= p->njobs) goto done;
@@ -289,6 +326,12 @@ static void pool_on_result(struct pool *pl, struct worker *w, const struct resul
     j->size = m->size;
     w->jobs++;
     job_finished(pl, j, m->rc != RC_OK, m->error);
+    if (m->last) {             /* it is ending: its exit is not this job's failure */
+        batch_remove_temps(j->output);
+        w->slot = -1;
+        close_fd(&w->task_fd);
+        return;
+    }
     pool_dispatch(pl, w);
 }
 

@@ -7,6 +7,7 @@
 #define DOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "../base/rc.h"
 
 enum doc_kind {
@@ -219,9 +220,12 @@ struct doc_block *doc_add_toc(struct doc *d, int depth, const char *title, const
 /* The image is taken over by the document. */
 struct doc_block *doc_add_image(struct doc *d, struct doc_image *img, const char *where);
 void doc_image_free(struct doc_image *img);
-/* Read a PNG or JPEG's pixel size into a new image block body. */
-int doc_image_open(const char *path, float width, const char *caption,
-                   struct doc_image **out, struct rc_err *err);
+/* Validate the PNG or JPEG at `path` completely (doc/image.h) and make an
+** image block body of it; `name` is the path as the script gave it, for
+** errors ("image 'logo.png': truncated IDAT data"); `max_decoded` bounds
+** its decoded pixel data (0: no bound). */
+int doc_image_open(const char *path, const char *name, uint64_t max_decoded, float width,
+                   const char *caption, struct doc_image **out, struct rc_err *err);
 
 /* The chart is taken over by the document. */
 struct doc_block *doc_add_chart(struct doc *d, struct doc_chart *c, const char *where);

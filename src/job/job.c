@@ -69,23 +69,35 @@ static int render(const struct job *j, const struct doc *doc, struct rc_err *err
     return rc;
 }
 
-int job_build(const struct job *j, struct rc_err *err) {
+static int build_limited(const struct job *j, const struct job_limits *limits,
+                         struct rc_err *err) {
     struct script_job sj;
     struct store *db = NULL;
     struct doc *doc = NULL;
     int rc;
-    if (access(j->script, R_OK) != 0)
-        return rc_fail(err, RC_IO, "%s: cannot read the script: %s", j->script, strerror(errno));
     memset(&sj, 0, sizeof sj);
     sj.path = j->script;
     sj.templates_dir = j->templates;
     sj.params = j->params;
     sj.nparams = j->nparams;
     sj.now = j->now;
+    sj.limits = limits;
     if ((rc = store_open(j->db, &db, err)) != RC_OK) return rc;
+    store_set_limits(db, limits);
     rc = script_run(&sj, db, &doc, err);
     store_close(db);
     if (rc == RC_OK) rc = render(j, doc, err);
     doc_free(doc);
+    return rc;
+}
+
+int job_build(const struct job *j, struct rc_err *err) {
+    struct job_limits limits = j->limits;
+    int rc;
+    if (access(j->script, R_OK) != 0)
+        return rc_fail(err, RC_IO, "%s: cannot read the script: %s", j->script, strerror(errno));
+    if ((rc = limits_arm(&limits, j->script, err)) != RC_OK) return rc;
+    rc = build_limited(j, &limits, err);
+    limits_disarm();
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "../base/rc.h"
 #include "../script/script.h"
+#include "runlimits.h"
 
 struct fontset;
 
@@ -27,8 +28,11 @@ struct job {
     const struct script_param *params;
     size_t nparams;
     long long now;             /* SOURCE_DATE_EPOCH or the clock */
+    struct job_limits limits;  /* seconds and megabytes; 0: the defaults */
 };
 
+/* Build one job within its limits (runlimits.h): armed here for the whole
+** build and disarmed after, so each job of a batch worker has its own. */
 int job_build(const struct job *j, struct rc_err *err);
 
 /* The build time: SOURCE_DATE_EPOCH when set and valid, else the clock. */

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <hpdf.h>
 #include "pdf.h"
+#include "../doc/image.h"
 #include "../base/buf.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
@@ -279,13 +280,22 @@ static void draw_links(HPDF_Page page, HPDF_Page *pages, const struct dl_page *d
     }
 }
 
-static HPDF_Image load_image(struct pdf_ctx *ctx, const struct dl_image *im) {
+/* The file is read and validated again (doc/image.h), and libharu gets
+** the bytes that were checked: libpng must never see a defect, and the
+** file may have changed since the script added it. */
+static HPDF_Image load_image(struct pdf_ctx *ctx, const struct dl_image *im, int *invalid) {
     size_t i;
     HPDF_Image image;
+    struct image_data data;
     for (i = 0; i < ctx->nimages; i++)
         if (strcmp(ctx->images[i].path, im->path) == 0) return ctx->images[i].image;
-    image = im->jpeg ? HPDF_LoadJpegImageFromFile(ctx->pdf, im->path)
-                     : HPDF_LoadPngImageFromFile(ctx->pdf, im->path);
+    if (image_load(im->path, im->path, 0, &data, ctx->err) != RC_OK) {
+        *invalid = 1;
+        return NULL;
+    }
+    image = data.info.kind == IMAGE_JPEG ? HPDF_LoadJpegImageFromMem(ctx->pdf, data.bytes, (HPDF_UINT)data.len)
+                                         : HPDF_LoadPngImageFromMem(ctx->pdf, data.bytes, (HPDF_UINT)data.len);
+    image_data_free(&data);
     if (image == NULL) return NULL;
     ctx->images = xreallocarray(ctx->images, mem_add(ctx->nimages, 1), sizeof *ctx->images, "PDF images");
     ctx->images[ctx->nimages].path = im->path;
@@ -294,7 +304,9 @@ static HPDF_Image load_image(struct pdf_ctx *ctx, const struct dl_image *im) {
 }
 
 static int draw_image(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_image *im) {
-    HPDF_Image image = load_image(ctx, im);
+    int invalid = 0;
+    HPDF_Image image = load_image(ctx, im, &invalid);
+    if (invalid) return RC_DATA;
     if (image == NULL || hpdf_failed(ctx, "loading an image")) {
         size_t n = strlen(ctx->err->msg);
         snprintf(ctx->err->msg + n, sizeof ctx->err->msg - n, ": %s", im->path);

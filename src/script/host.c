@@ -13,15 +13,15 @@
 #include "host.h"
 #include "../base/mem.h"
 
-#define SCRIPT_MEM_LIMIT   (512u << 20)   /* bytes a script may hold */
-#define SCRIPT_TIME_LIMIT  120            /* seconds a script may run */
-
 static const char CTX_KEY = 'c';          /* registry key: its address */
 
 struct host {
     struct script_ctx ctx;
-    size_t mem_used;
-    time_t deadline;
+    lua_State *L;
+    size_t mem_used, mem_limit;
+    unsigned time_limit_s, mem_limit_mb;
+    const struct job_limits *limits;      /* the armed deadline */
+    char oom_where[300];                  /* "file.lua:N" where memory ran out */
 };
 
 struct script_ctx *host_ctx(lua_State *L) {
@@ -34,28 +34,58 @@ struct script_ctx *host_ctx(lua_State *L) {
 
 /* ---- limits ------------------------------------------------------------- */
 
+/* "file.lua:N" of the innermost function running from a script file (not
+** the prelude, not C), or "" when none.  Only walks the call stack and
+** reads line tables: safe inside the allocator, where Lua must not
+** allocate. */
+static void script_position(lua_State *L, char *out, size_t size) {
+    lua_Debug ar;
+    int level;
+    out[0] = '\0';
+    for (level = 0; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar)) continue;
+        if (ar.currentline > 0 && ar.source[0] == '@') {
+            snprintf(out, size, "%s:%d", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+}
+
+/* Lua's heap within the job's memory limit.  A refusal notes where the
+** script was, for the message (Lua raises a bare "not enough memory");
+** the last refusal is the one that ends the script. */
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     struct host *h = ud;
+    void *p;
     if (ptr == NULL) osize = 0;
     if (nsize == 0) {
         free(ptr);
         h->mem_used -= osize;
         return NULL;
     }
-    if (nsize > osize && h->mem_used + (nsize - osize) > SCRIPT_MEM_LIMIT) return NULL;
-    ptr = realloc(ptr, nsize);
-    if (ptr) h->mem_used = h->mem_used - osize + nsize;
-    return ptr;
+    p = nsize > osize && h->mem_used + (nsize - osize) > h->mem_limit ? NULL : realloc(ptr, nsize);
+    if (p == NULL) {
+        if (h->L) script_position(h->L, h->oom_where, sizeof h->oom_where);
+        return NULL;
+    }
+    h->mem_used = h->mem_used - osize + nsize;
+    return p;
 }
 
 /* Every 100k instructions: past the deadline, raise an error, and keep
-** raising it on every line so a pcall in the script cannot swallow it. */
+** raising it on every line so a pcall in the script cannot swallow it.
+** What never comes back here (a looping error handler or finaliser, a
+** long C call) is stopped by the timers of job/runlimits.c. */
 static void time_hook(lua_State *L, lua_Debug *ar) {
     struct host *h = (struct host *)host_ctx(L);
+    char where[300];
     (void)ar;
-    if (time(NULL) > h->deadline) {
+    if (h->limits && limits_expired(h->limits)) {
         lua_sethook(L, time_hook, LUA_MASKLINE, 0);
-        luaL_error(L, "script ran longer than %d s", SCRIPT_TIME_LIMIT);
+        script_position(L, where, sizeof where);
+        lua_pushfstring(L, "%s%stime limit of %d s exceeded", where, where[0] ? ": " : "",
+                        (int)h->time_limit_s);
+        lua_error(L);
     }
 }
 
@@ -265,9 +295,17 @@ static void script_dir_of(const char *path, char *dir, size_t size) {
 }
 
 /* Error text as "message" + '\n' + traceback, with the "stack traceback"
-** kept after the first line so the first line alone names the cause. */
-static int script_failed(lua_State *L, struct rc_err *err) {
+** kept after the first line so the first line alone names the cause.  Lua
+** reports memory errors as a bare "not enough memory": say which limit,
+** and where the script was. */
+static int script_failed(lua_State *L, struct host *h, int status, struct rc_err *err) {
     const char *msg = lua_tostring(L, -1);
+    if (status == LUA_ERRMEM || (msg && strcmp(msg, "not enough memory") == 0)) {
+        const char *where = h->oom_where;
+        rc_fail(err, RC_SCRIPT, "%s%smemory limit of %u MB exceeded", where, where[0] ? ": " : "",
+                h->mem_limit_mb);
+        return RC_SCRIPT;
+    }
     rc_fail(err, RC_SCRIPT, "%s", msg ? msg : "script failed");
     return RC_SCRIPT;
 }
@@ -277,20 +315,29 @@ int script_run(const struct script_job *job, struct store *db, struct doc **out,
     struct host *h = xcalloc(1, sizeof *h, "a script host");
     struct pmain_args args = { job, NULL };
     lua_State *L;
-    int rc = RC_OK;
+    int rc = RC_OK, status;
     h->ctx.job = job;
     h->ctx.db = db;
-    h->deadline = time(NULL) + SCRIPT_TIME_LIMIT;
+    h->limits = job->limits;
+    h->time_limit_s = job->limits ? job->limits->seconds : LIMITS_DEFAULT_SECONDS;
+    h->mem_limit_mb = job->limits ? job->limits->megabytes : LIMITS_DEFAULT_MB;
+    h->mem_limit = (size_t)h->mem_limit_mb << 20;
     script_dir_of(job->path, h->ctx.script_dir, sizeof h->ctx.script_dir);
     L = lua_newstate(limited_alloc, h);
-    if (L == NULL) { free(h); return rc_fail(err, RC_NOMEM, "cannot create a Lua state"); }
+    if (L == NULL) {
+        rc_fail(err, RC_NOMEM, "%s: memory limit of %u MB exceeded creating a Lua state",
+                job->path, h->mem_limit_mb);
+        free(h);
+        return RC_NOMEM;
+    }
+    h->L = L;
     lua_pushlightuserdata(L, h);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &CTX_KEY);
     lua_sethook(L, time_hook, LUA_MASKCOUNT, 100000);
     lua_pushcfunction(L, msghandler);
     lua_pushcfunction(L, pmain);
     lua_pushlightuserdata(L, &args);
-    if (lua_pcall(L, 1, 0, 1) != LUA_OK) rc = script_failed(L, err);
+    if ((status = lua_pcall(L, 1, 0, 1)) != LUA_OK) rc = script_failed(L, h, status, err);
     if (rc == RC_OK) *out = args.doc;
     else doc_free(args.doc);
     lua_close(L);

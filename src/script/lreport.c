@@ -1180,6 +1180,13 @@ static int path_inside(const char *path, const char *dir) {
     return strncmp(path, rdir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* An image's decoded pixels may take a quarter of the memory limit:
+** libharu holds them, their alpha mask and its stream at once. */
+static uint64_t image_limit(const struct script_ctx *ctx) {
+    const struct job_limits *l = ctx->job->limits;
+    return (l && l->megabytes ? (uint64_t)l->megabytes : LIMITS_DEFAULT_MB) << 18;
+}
+
 /* doc:image{ path = "logo.png", width = 200, caption = "…" }: PNG or JPEG,
 ** from the script's folder or templates/ only. */
 static int l_doc_image(lua_State *L) {
@@ -1203,9 +1210,9 @@ static int l_doc_image(lua_State *L) {
         return script_error(L, "doc:image: '%s' is outside the script's folder and templates/", path);
     width = (float)opt_number(L, 2, "doc:image", IMAGE_OPTIONS, "width", 0);
     opt_set_string(L, 2, "doc:image", IMAGE_OPTIONS, "caption", &caption);
-    rc = doc_image_open(real, width, caption, &img, &err);
+    rc = doc_image_open(real, path, image_limit(ctx), width, caption, &img, &err);
     free(caption);
-    if (rc != RC_OK) return script_error(L, "doc:image: %s", err.msg);
+    if (rc != RC_OK) return script_error(L, "%s", err.msg);
     doc_add_image(d->doc, img, push_where(L));
     lua_settop(L, 1);
     return 1;

@@ -16,6 +16,7 @@
 #include "../base/rc.h"
 #include "../doc/doc.h"
 #include "../store/store.h"
+#include "../job/runlimits.h"
 
 struct script_param { const char *name, *value; };
 
@@ -25,6 +26,7 @@ struct script_job {
     const struct script_param *params; /* from -D name=value */
     size_t nparams;
     long long now;                     /* SOURCE_DATE_EPOCH or the clock */
+    const struct job_limits *limits;   /* armed: deadline and memory (job/runlimits.h) */
 };
 
 /* Run the script; on success *out is the document it returned (the caller

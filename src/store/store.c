@@ -1,16 +1,26 @@
 /*
-** store.c: SQLite behind a small read-only interface.
+** store.c: SQLite behind a small read-only interface, within the job's
+** limits: an allow-list of SQL functions, a progress handler that stops a
+** query past the time limit, and SQLite's hard heap limit.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sqlite3.h>
 #include "store.h"
 #include "../base/mem.h"
+#include "../job/runlimits.h"
+
+/* SQLite virtual machine steps between two looks at the clock. */
+#define PROGRESS_STEPS 10000
 
 struct store {
     sqlite3 *db;
     char *path;
+    const struct job_limits *limits;  /* NULL: none (tests, tools) */
+    int timed_out;                    /* the progress handler stopped a query */
+    char denied[64];                  /* the last function the authorizer refused */
 };
 
 struct store_stmt {
@@ -18,18 +28,87 @@ struct store_stmt {
     struct store *store;
 };
 
-/* Refuse what could change anything or reach outside the one file. */
+/* The SQL functions a report may call: SQLite's core scalar, aggregate,
+** window, date and time, math and JSON functions.  Anything else (an
+** extension's function such as fts3_tokenizer, which hands out a pointer
+** into libsqlite3, load_extension, readfile) is refused by the authorizer.
+** Sorted, for bsearch; names compare without case, as SQL does. */
+static const char *const ALLOWED_FUNCTIONS[] = {
+    "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "avg",
+    "ceil", "ceiling", "char", "coalesce", "concat", "concat_ws", "cos", "cosh",
+    "count", "cume_dist", "current_date", "current_time", "current_timestamp",
+    "date", "datetime", "degrees", "dense_rank", "exp", "first_value", "floor",
+    "format", "glob", "group_concat", "hex", "ifnull", "iif", "instr", "json",
+    "json_array", "json_array_length", "json_each", "json_extract",
+    "json_group_array", "json_group_object", "json_insert", "json_object",
+    "json_patch", "json_quote", "json_remove", "json_replace", "json_set",
+    "json_tree", "json_type", "json_valid", "julianday", "lag", "last_value",
+    "lead", "length", "like", "likelihood", "likely", "ln", "log", "log10", "log2",
+    "lower", "ltrim", "max", "min", "mod", "nth_value", "ntile", "nullif",
+    "octet_length", "percent_rank", "pi", "pow", "power", "printf", "quote",
+    "radians", "random", "randomblob", "rank", "replace", "round", "row_number",
+    "rtrim", "sign", "sin", "sinh", "sqrt", "strftime", "string_agg", "substr",
+    "substring", "sum", "tan", "tanh", "time", "timediff", "total", "trim", "trunc",
+    "typeof", "unhex", "unicode", "unixepoch", "unlikely", "upper", "zeroblob",
+};
+
+static int compare_name(const void *key, const void *entry) {
+    return strcasecmp(key, *(const char *const *)entry);
+}
+
+static int function_allowed(const char *name) {
+    return name && bsearch(name, ALLOWED_FUNCTIONS,
+                           sizeof ALLOWED_FUNCTIONS / sizeof *ALLOWED_FUNCTIONS,
+                           sizeof *ALLOWED_FUNCTIONS, compare_name) != NULL;
+}
+
+/* Refuse what could change anything, reach outside the one file, or call
+** a function not on the list. */
 static int authorize(void *user, int action, const char *a, const char *b,
                      const char *c, const char *d) {
-    (void)user; (void)b; (void)c; (void)d;
+    struct store *s = user;
+    (void)a; (void)c; (void)d;
     switch (action) {
     case SQLITE_ATTACH: case SQLITE_DETACH:
         return SQLITE_DENY;
     case SQLITE_FUNCTION:
-        return a && strcmp(a, "load_extension") == 0 ? SQLITE_DENY : SQLITE_OK;
+        /* a: NULL; b: the function's name */
+        if (function_allowed(b)) return SQLITE_OK;
+        snprintf(s->denied, sizeof s->denied, "%s", b ? b : "?");
+        return SQLITE_DENY;
     default:
         return SQLITE_OK;
     }
+}
+
+/* Called every PROGRESS_STEPS steps of a running statement: nonzero stops
+** it with SQLITE_INTERRUPT. */
+static int on_progress(void *user) {
+    struct store *s = user;
+    if (s->limits && limits_expired(s->limits)) s->timed_out = 1;
+    return s->timed_out;
+}
+
+void store_set_limits(struct store *s, const struct job_limits *limits) {
+    s->limits = limits;
+    sqlite3_progress_handler(s->db, PROGRESS_STEPS, on_progress, s);
+    /* Process-wide, as SQLite's heap is; each job sets its own. */
+    sqlite3_hard_heap_limit64(limits ? (sqlite3_int64)limits->bytes : 0);
+}
+
+/* The message for a failed prepare or step: the limit that stopped it,
+** the function refused, or SQLite's own. */
+static int sql_failed(struct store *s, int rc, struct rc_err *err) {
+    int code = rc & 0xff;
+    if (code == SQLITE_INTERRUPT && s->timed_out && s->limits)
+        return rc_fail(err, RC_SQL, "time limit of %u s exceeded", s->limits->seconds);
+    if (code == SQLITE_NOMEM && s->limits)
+        return rc_fail(err, RC_SQL, "memory limit of %u MB exceeded (%s)",
+                       s->limits->megabytes, sqlite3_errmsg(s->db));
+    if ((code == SQLITE_AUTH || code == SQLITE_ERROR) && s->denied[0])
+        return rc_fail(err, RC_SQL, "not authorized: the function %s() is not on the allow-list",
+                       s->denied);
+    return rc_fail(err, RC_SQL, "%s", sqlite3_errmsg(s->db));
 }
 
 int store_open(const char *path, struct store **out, struct rc_err *err) {
@@ -42,7 +121,10 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
         sqlite3_close(db);
         return RC_IO;
     }
-    sqlite3_set_authorizer(db, authorize, NULL);
+    s = xcalloc(1, sizeof *s, "a fact store");
+    s->path = xstrdup(path, "a fact store path");
+    s->db = db;
+    sqlite3_set_authorizer(db, authorize, s);
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     /* Opening is lazy: read the schema now, so a file that is not a
@@ -50,12 +132,9 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
     rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         rc_fail(err, RC_IO, "%s: not a readable fact store: %s", path, sqlite3_errmsg(db));
-        sqlite3_close(db);
+        store_close(s);
         return RC_IO;
     }
-    s = xcalloc(1, sizeof *s, "a fact store");
-    s->path = xstrdup(path, "a fact store path");
-    s->db = db;
     *out = s;
     return RC_OK;
 }
@@ -74,8 +153,11 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
     sqlite3_stmt *stmt = NULL;
     const char *tail = NULL;
     struct store_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, &tail) != SQLITE_OK)
-        return rc_fail(err, RC_SQL, "%s", sqlite3_errmsg(s->db));
+    int rc;
+    s->denied[0] = '\0';
+    s->timed_out = 0;
+    if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, &tail)) != SQLITE_OK)
+        return sql_failed(s, rc, err);
     if (stmt == NULL)
         return rc_fail(err, RC_SQL, "no SQL statement in the query");
     while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';' || *tail == '\r'))
@@ -141,7 +223,7 @@ int store_step(struct store_stmt *st, struct rc_err *err) {
     int rc = sqlite3_step(st->stmt);
     if (rc == SQLITE_ROW) return 1;
     if (rc == SQLITE_DONE) return 0;
-    rc_fail(err, RC_SQL, "%s", sqlite3_errmsg(st->store->db));
+    sql_failed(st->store, rc, err);
     return -RC_SQL;
 }
 

@@ -3,8 +3,11 @@
 ** report compiles.  The only module that calls sqlite3_*.
 **
 ** Only statements that read are run (sqlite3_stmt_readonly, and an
-** authorizer that refuses ATTACH, pragmas that write, and functions that
-** load extensions); parameters are always bound, never spliced.
+** authorizer that refuses ATTACH and any function not on its allow-list of
+** SQLite's core functions); parameters are always bound, never spliced.
+** Within a job's limits (store_set_limits), a query past the time limit
+** stops with "time limit of N s exceeded", one past the memory limit with
+** "memory limit of N MB exceeded".
 */
 #ifndef STORE_H
 #define STORE_H
@@ -20,6 +23,11 @@ enum store_type { STORE_INT, STORE_REAL, STORE_TEXT, STORE_NULL, STORE_BLOB };
 /* Open `path` read-only; a missing file is RC_IO naming it. */
 int store_open(const char *path, struct store **out, struct rc_err *err);
 void store_close(struct store *s);
+
+struct job_limits;
+/* Apply a job's armed limits (job/runlimits.h) to the queries that follow;
+** `limits` must outlive the store.  NULL: no limits. */
+void store_set_limits(struct store *s, const struct job_limits *limits);
 const char *store_path(const struct store *s);
 
 /* Prepare one statement; RC_SQL with the SQLite message otherwise (the

@@ -165,7 +165,10 @@ def test_worker_killed(tmp):
         return
     check(proc.returncode == 1, f"a batch that lost a job to a killed worker exits 1, got {proc.returncode}")
     check("killed by signal 9" in err, f"the job of the killed worker is named: {err[-300:]}")
-    check(len(pdfs(out)) == 39 and all(qpdf_ok(p) for p in pdfs(out)),
+    # 39, or 40 when the kill landed after the worker had renamed its PDF
+    # into place but before its result reached the parent (slow machines,
+    # ASan): the job is still reported failed, and its file is complete.
+    check(len(pdfs(out)) in (39, 40) and all(qpdf_ok(p) for p in pdfs(out)),
           f"the other 39 jobs were built by a new worker, complete ({len(pdfs(out))} PDFs)")
     check(not strays(out), f"no temporary file of the killed worker is left: {strays(out)}")
 

@@ -47,5 +47,11 @@ int main(void) {
     markup_free(&m);
     CHECK(markup_parse("", &m, err, sizeof err) == 0 && m.nruns == 0);
     markup_free(&m);
+    /* Empty spans (found by fuzz_markup: an empty buffer's NULL data was
+    ** copied with memcpy, undefined even for 0 bytes; UBSan in check-asan). */
+    CHECK(markup_parse("a``b^[]c[](u)", &m, err, sizeof err) == 0);
+    CHECK(m.nruns == 6 && run_is(&m, 1, "", MK_CODE) && m.runs[3].note && m.runs[3].note[0] == '\0'
+          && run_is(&m, 5, "", 0) && m.runs[5].url && strcmp(m.runs[5].url, "u") == 0);
+    markup_free(&m);
     return CHECK_DONE();
 }

@@ -60,6 +60,9 @@ int main(void) {
     CHECK_MSG(strstr(msg, "chart values") != NULL, "stderr was: %s", msg);
     CHECK(in_child(fine, msg, sizeof msg) == 0 && msg[0] == '\0');
 
+    s = xstrndup(NULL, 0, "text");     /* an empty buffer's data is NULL */
+    CHECK(s[0] == '\0');
+    free(s);
     s = xstrndup("abcdef", 3, "text");
     CHECK(strcmp(s, "abc") == 0);
     free(s);
