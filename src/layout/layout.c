@@ -732,8 +732,9 @@ static int draw_band(struct layout *L, struct dl_page *page, const struct doc_ba
 ** covers bare, front matter with its roman number only (counting front
 ** pages, as the page labels do), body pages numbered from 1 of the
 ** body's count; "physical":
-** every page numbered from the first of the PDF's count, the first bare
-** when first_page is false (the default when it is a cover). */
+** every page numbered from the first of the PDF's count.  Either way the
+** first page is bare when first_page is false (the default when it is a
+** cover); first_page = true shows a cover's only in physical numbering. */
 static int draw_furniture(struct layout *L) {
     const struct doc_theme *t = L->theme;
     const struct doc_page_style *ps = &L->doc->page;
@@ -750,8 +751,9 @@ static int draw_furniture(struct layout *L) {
         struct dl_page *page = &L->dl->pages[i];
         const char *values[DOC_FIELD_COUNT];
         char *section;
-        if (physical ? (i == 0 && !first) || (i > 0 && page->kind == DL_PAGE_COVER)
-                     : page->kind == DL_PAGE_COVER) continue;
+        if ((i == 0 && !first) || page->kind == DL_PAGE_COVER) {
+            if (!(physical && i == 0 && first)) continue;    /* a cover shown when asked */
+        }
         if (!physical && page->kind == DL_PAGE_FRONT) {   /* its number, as its page label */
             static const struct doc_band number_only = { { NULL, (char *)"{page}", NULL }, 9,
                                                          { -1, -1, -1 }, DOC_RULE_NONE };

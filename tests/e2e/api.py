@@ -192,6 +192,11 @@ def default_furniture():
     if check(dl is not None, f"first_page: build failed: {r.stderr.strip()}"):
         check(band(dl["pages"][0], "footer") == "" and band(dl["pages"][1], "footer") == "第2页/共2页",
               f"first_page = false: footers {band(dl['pages'][0], 'footer')!r}, {band(dl['pages'][1], 'footer')!r}")
+    _, dl, r = run("first-bare-body", text.replace(', numbering = "physical"', ""))
+    if check(dl is not None, f"first_page (body): build failed: {r.stderr.strip()}"):
+        check(band(dl["pages"][0], "footer") == "" and band(dl["pages"][1], "footer") == "第2页/共2页",
+              f"first_page = false, body numbering: footers {band(dl['pages'][0], 'footer')!r}, "
+              f"{band(dl['pages'][1], 'footer')!r}")
     # style: size and colour of a band
     text = ('local report = require "report"\n'
             'local doc = report.document{ title = "T", page = { footer = { right = "{page}", size = "12pt", '
