@@ -11,7 +11,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= out/build
 CC      ?= cc
-PKGS     = lua5.4 sqlite3 zlib
+PKGS     = lua5.4 sqlite3 zlib harfbuzz
 CFLAGS  ?= -O2 -g
 override CFLAGS += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANITIZE)
@@ -19,7 +19,8 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 
 DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev zlib1g-dev \
            xxd sqlite3 fonts-arphic-uming fonts-wqy-microhei \
-           fonts-dejavu-core fonts-droid-fallback poppler-utils qpdf \
+           fonts-dejavu-core fonts-droid-fallback fonts-noto-cjk fonts-noto-core \
+           libharfbuzz-dev libharfbuzz-bin poppler-utils qpdf \
            mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
            clang libfuzzer-14-dev libclang-rt-14-dev
 

@@ -39,6 +39,16 @@ local median  = (n % 2 == 1) and rows[(n + 1) // 2].rank_global
                 or (rows[n // 2].rank_global + rows[n // 2 + 1].rank_global) / 2
 local function rank_text(v) return report.cell_text(v) end
 
+-- Each state's name in its national language and script, as the state
+-- itself writes it (the short forms of the UNGEGN list of country names;
+-- Singapore's national language is Malay).  Names, not figures, so they
+-- live here rather than in the fact store.
+local native_name = {
+  BRN = "Brunei", KHM = "កម្ពុជា", IDN = "Indonesia", LAO = "ລາວ",
+  MYS = "Malaysia", MMR = "မြန်မာ", PHL = "Pilipinas", SGP = "Singapura",
+  THA = "ไทย", VNM = "Việt Nam",
+}
+
 local doc = report.document{
   title   = string.format("东盟国家网络安全指数（GCI %d）简报", year),
   author  = "reportc 示例",
@@ -64,12 +74,13 @@ doc:paragraph(string.format(
 
 doc:heading(1, "排名一览")
 doc:paragraph(string.format(
-  "下表按全球排名列出东盟十国，并给出各国在东盟内部的名次。%d 个国家进入全球前 50 位（%s），" ..
+  "下表按全球排名列出东盟十国及其本国语名称，并给出各国在东盟内部的名次。%d 个国家进入全球前 50 位（%s），" ..
   "%d 个国家排在第 100 位以后（%s）。",
   #top50, names(top50), #beyond, names(beyond)))
 local table_rows = {}
 for i, r in ipairs(rows) do
   table_rows[i] = { asean = i, country_zh = r.country_zh, country_en = r.country_en,
+                    native = native_name[r.iso3] or "",
                     rank_global = r.rank_global, iso3 = r.iso3, source_id = r.source_id }
 end
 doc:table{
@@ -77,9 +88,10 @@ doc:table{
   columns = {
     { key = "asean", title = "东盟内名次", align = "center", width = 1 },
     { key = "country_zh", title = "国家", align = "left", width = 1.4 },
-    { key = "country_en", title = "英文名称", align = "left", width = 1.8 },
+    { key = "country_en", title = "英文名称", align = "left", width = 1.5 },
+    { key = "native", title = "本国语名称", align = "left", width = 1.3 },
     { key = "iso3", title = "代码", align = "center", width = 0.9 },
-    { key = "rank_global", title = string.format("GCI %d 全球排名", year), align = "right", width = 1.5 },
+    { key = "rank_global", title = string.format("GCI %d 全球排名", year), align = "right", width = 1.8 },
   },
   caption = string.format("东盟国家 %d 年全球网络安全指数排名", year),
   source = brief.source_note(db, rows),

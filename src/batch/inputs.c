@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "../base/fsutil.h"
 #include "../base/mem.h"
+#include "../font/fontset.h"
 
 #define RECORD_MAX 128
 
@@ -87,29 +88,22 @@ static int compare_strings(const void *a, const void *b) {
 }
 
 /* The manifest, then each font file it names once (several families
-** share files), in path order. */
+** share files), in path order.  The font set's own parser reads the
+** manifest, so quoted face names and aliases are understood alike. */
 static int hash_fonts(struct sha256 *s, const char *manifest, struct rc_err *err) {
-    char line[1024], file[512], **files = NULL;
-    size_t nfiles = 0, cap = 0, i;
-    int rc = hash_file(s, "the font manifest", manifest, err);
-    FILE *f = rc == RC_OK ? fopen(manifest, "r") : NULL;
+    const char **files;
+    struct fontset *fs;
+    int rc = hash_file(s, "the font manifest", manifest, err), n, i;
     if (rc != RC_OK) return rc;
-    if (f == NULL) return rc_fail(err, RC_IO, "%s: cannot read the font manifest", manifest);
-    while (rc == RC_OK && fgets(line, sizeof line, f)) {
-        if (sscanf(line, " %*s %*s %*s %*s %511s", file) != 1 || line[strspn(line, " \t")] == '#')
-            continue;
-        if (nfiles == cap) {
-            cap = cap ? mem_mul(cap, 2) : 16;
-            files = xreallocarray(files, cap, sizeof *files, "font file names");
-        }
-        files[nfiles++] = xstrdup(file, "a font file name");
-    }
-    fclose(f);
-    if (nfiles > 0) qsort(files, nfiles, sizeof *files, compare_strings);
-    for (i = 0; i < nfiles && rc == RC_OK; i++)
+    if ((rc = fontset_load(manifest, &fs, err)) != RC_OK) return rc;
+    n = fontset_nfaces(fs);
+    files = xreallocarray(NULL, (size_t)n, sizeof *files, "font file list");
+    for (i = 0; i < n; i++) files[i] = fontset_path(fs, i);
+    qsort(files, (size_t)n, sizeof *files, compare_strings);
+    for (i = 0; i < n && rc == RC_OK; i++)
         if (i == 0 || strcmp(files[i], files[i - 1]) != 0) rc = hash_file(s, "a font", files[i], err);
-    for (i = 0; i < nfiles; i++) free(files[i]);
     free(files);
+    fontset_free(fs);
     return rc;
 }
 

@@ -34,7 +34,7 @@ static void page_free(struct dl_page *p) {
     for (i = 0; i < p->nlinks; i++) free(p->links[i].uri);
     for (i = 0; i < p->nimages; i++) free(p->images[i].path);
     free(p->images);
-    free(p->items); free(p->texts); free(p->glyphs);
+    free(p->items); free(p->texts); free(p->glyphs); free(p->cps);
     free(p->paths); free(p->ops); free(p->links);
 }
 
@@ -78,13 +78,22 @@ struct dl_text *display_add_text(struct dl_page *p, int face, float size,
     return t;
 }
 
-void display_add_glyph(struct dl_page *p, struct dl_text *t,
-                       uint16_t gid, uint32_t cp, float x) {
+void display_add_glyph(struct dl_page *p, struct dl_text *t, uint16_t gid,
+                       float x, float dy, const uint32_t *text, size_t ntext) {
     struct dl_glyph *g = PUSH(p->glyphs, p->nglyphs, p->capglyphs, "glyph pool");
+    size_t i;
+    if (ntext > 0xFFFF) ntext = 0xFFFF;   /* a cluster longer than that is not text */
     g->gid = gid;
-    g->cp = cp;
     g->x = x;
+    g->dy = dy;
+    g->text = (uint32_t)p->ncps;
+    g->ntext = (uint16_t)ntext;
+    for (i = 0; i < ntext; i++) *PUSH(p->cps, p->ncps, p->capcps, "glyph text pool") = text[i];
     t->count++;
+}
+
+const uint32_t *display_glyph_text(const struct dl_page *p, const struct dl_glyph *g) {
+    return g->ntext ? p->cps + g->text : NULL;
 }
 
 struct dl_path *display_add_path(struct dl_page *p, enum dl_role role) {
@@ -202,8 +211,10 @@ void display_text_utf8(const struct dl_page *p, const struct dl_text *t,
     size_t i;
     char u[4];
     for (i = 0; i < t->count; i++) {
-        uint32_t cp = p->glyphs[t->first + i].cp;
-        if (cp) buf_append(out, u, utf8_encode(cp, u));
+        const struct dl_glyph *g = &p->glyphs[t->first + i];
+        size_t k;
+        for (k = 0; k < g->ntext; k++)
+            if (p->cps[g->text + k]) buf_append(out, u, utf8_encode(p->cps[g->text + k], u));
     }
 }
 
@@ -230,6 +241,7 @@ static void json_color(struct buf *out, const char *key, struct dl_color c) {
 static void json_text(struct buf *out, const struct dl_page *p,
                       const struct dl_text *t) {
     struct buf s;
+    size_t i;
     buf_init(&s);
     display_text_utf8(p, t, &s);
     buf_printf(out, "{\"role\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"width\":%.2f,"
@@ -240,7 +252,13 @@ static void json_text(struct buf *out, const struct dl_page *p,
     json_color(out, "color", t->color);
     buf_puts(out, "\"text\":");
     json_string(out, (const char *)s.data, s.len);
-    buf_puts(out, "}");
+    buf_puts(out, ",\"glyphs\":[");
+    for (i = 0; i < t->count; i++) {
+        const struct dl_glyph *g = &p->glyphs[t->first + i];
+        buf_printf(out, "%s[%u,%.3f,%.3f,%u]", i ? "," : "", (unsigned)g->gid, g->x, g->dy,
+                   (unsigned)g->ntext);
+    }
+    buf_puts(out, "]}");
     buf_free(&s);
 }
 

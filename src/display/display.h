@@ -16,10 +16,19 @@
 
 struct dl_color { float r, g, b; };
 
+/* One glyph as shaping placed it.  A cluster (what HarfBuzz made of one
+** or more characters that belong together: a ligature such as "fi", a
+** Thai or Myanmar syllable's base and marks) is a glyph with text
+** followed by the glyphs with ntext == 0: the first glyph carries the
+** whole cluster's text, so the text of a run is exact for ToUnicode and
+** ActualText whatever the glyphs are.  The text is in the page's pool
+** (dl_page.cps); display_glyph_text() gives it. */
 struct dl_glyph {
     uint16_t gid;      /* glyph id in the source face */
-    uint32_t cp;       /* the character it stands for (0: none) */
-    float    x;        /* pen position, relative to the run's x */
+    uint16_t ntext;    /* code points the cluster stands for; 0: continues a cluster */
+    uint32_t text;     /* first of them in the page's text pool */
+    float    x;        /* glyph origin, relative to the run's x (includes HarfBuzz's x offset) */
+    float    dy;       /* vertical offset from the baseline (marks), pt */
 };
 
 enum dl_role {         /* what a run or path is, for tests and debugging */
@@ -123,6 +132,7 @@ struct dl_page {
     struct dl_item  *items;   size_t nitems, capitems;   /* paint order */
     struct dl_text  *texts;   size_t ntexts, captexts;
     struct dl_glyph *glyphs;  size_t nglyphs, capglyphs;
+    uint32_t *cps;            size_t ncps, capcps;        /* the glyphs' text */
     struct dl_path  *paths;   size_t npaths, cappaths;
     struct dl_pathop *ops;    size_t nops, capops;
     struct dl_link  *links;   size_t nlinks, caplinks;
@@ -143,11 +153,15 @@ void display_free(struct display *d);
 /* Append a page and return it. */
 struct dl_page *display_add_page(struct display *d, float width, float height);
 
-/* Start a text run; add its glyphs with display_add_glyph, in order. */
+/* Start a text run; add its glyphs with display_add_glyph, in order.
+** A glyph that starts a cluster passes the cluster's text (ntext > 0);
+** the cluster's other glyphs pass none. */
 struct dl_text *display_add_text(struct dl_page *p, int face, float size,
                                  float x, float y, enum dl_role role);
-void display_add_glyph(struct dl_page *p, struct dl_text *t,
-                       uint16_t gid, uint32_t cp, float x);
+void display_add_glyph(struct dl_page *p, struct dl_text *t, uint16_t gid,
+                       float x, float dy, const uint32_t *text, size_t ntext);
+/* The code points glyph g stands for (none for a cluster's later glyphs). */
+const uint32_t *display_glyph_text(const struct dl_page *p, const struct dl_glyph *g);
 
 /* Start a path; add ops with display_path_*. */
 struct dl_path *display_add_path(struct dl_page *p, enum dl_role role);
@@ -178,12 +192,12 @@ void display_chart_mark(struct dl_chart *c, const struct dl_mark *m);
 /* Record a table cell; returns the value for dl_text.cell of its texts. */
 size_t display_add_cell(struct display *d, const struct dl_cell *c);
 
-/* The text of a run as UTF-8 (from the glyphs' code points). */
+/* The text of a run as UTF-8 (from the glyphs' clusters). */
 void display_text_utf8(const struct dl_page *p, const struct dl_text *t,
                        struct buf *out);
 
 /* The whole list as JSON, for tests: pages with texts (role, x, y, width,
-** size, face, text), paths (role, bounding box), links, and outlines. */
+** size, face, text, glyphs as [gid, x, dy, ntext]), paths (role, bounding box), links, and outlines. */
 void display_write_json(const struct display *d, struct buf *out);
 
 extern const char *const display_role_names[DL_ROLE_COUNT];

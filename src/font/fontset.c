@@ -1,79 +1,197 @@
 /*
-** fontset.c: manifest parsing and per-character font fallback.
+** fontset.c: manifest parsing, opening faces and per-character font
+** fallback.
 **
-** Manifest lines are "family role face package file"; see
-** fonts/fonts.manifest.  Each line becomes one face slot; a family keeps
-** the slot of its CJK face and of its Latin face.  The "fallback" family's
-** faces are tried after the family's own, in manifest order.
+** Manifest lines are "family script face package file [weight]"; see
+** fonts/fonts.manifest.  `face` is an index into a collection or the
+** face's family name in double quotes, looked up in the name table; a
+** line "family = other" makes `family` another name for `other`.  Each
+** distinct (file, face) is one face, however many lines name it, so the
+** PDF embeds it once.  Faces are HarfBuzz fonts: the cmap, advances and
+** shaping all come from one hb_font per face, opened on first use.
 */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <hb-ot.h>
 #include "fontset.h"
 #include "../base/mem.h"
 
-#define FONTSET_MAX 32
+#define FONTSET_MAX 64
 
-struct face_slot {
-    char family[32];
-    char role[8];          /* "cjk" or "latin" */
-    int  face_index;       /* index inside a .ttc */
-    char package[64];      /* Debian package that ships the file */
+struct face {
+    char spec[64];           /* as the manifest says it: "2" or "Noto Serif CJK SC" */
+    int  by_name;            /* spec is a family name */
+    int  index;              /* face index in the file, once resolved */
+    char package[64];        /* Debian package that ships the file */
     char path[512];
-    struct ttf_font *font; /* NULL until first use */
-    int  failed;           /* opening failed once: don't retry */
+    char label[64];          /* "serif" (cjk, bold): the first line that named it */
+    enum font_weight weight;
+    hb_face_t *hb_face;      /* NULL until first use */
+    hb_font_t *hb;
+    int upem;
+    struct ttf_font *ttf;    /* for embedding, opened on demand */
+    int failed;              /* opening failed once: don't retry */
 };
+
+#define ORDER_MAX (2 * FS_WEIGHT_COUNT * (FS_SCRIPT_COUNT + 1))
 
 struct family {
     char name[32];
-    int cjk, latin;        /* slots, -1 if none */
+    int face[FS_WEIGHT_COUNT][FS_SCRIPT_COUNT];   /* -1: none */
+    /* the faces to try for a character, by weight and script: worked out
+    ** once at load, since every character asks */
+    unsigned char order[FS_WEIGHT_COUNT][FS_SCRIPT_COUNT][ORDER_MAX];
+    unsigned char norder[FS_WEIGHT_COUNT][FS_SCRIPT_COUNT];
 };
 
 struct fontset {
-    struct face_slot faces[FONTSET_MAX];
+    struct face faces[FONTSET_MAX];
     int nfaces;
     struct family families[FONTSET_MAX];
     int nfamilies;
-    int fallback;          /* family index of "fallback", -1 if none */
+    int fallback;            /* family index of "fallback", -1 if none */
+    hb_buffer_t *buffer;
 };
 
-static struct family *family_get(struct fontset *fs, const char *name) {
+/* Manifest column 2, in enum font_script order. */
+static const char *const script_names[FS_SCRIPT_COUNT] = {
+    "cjk", "latin", "thai", "lao", "khmer", "myanmar"
+};
+static const char *const weight_names[FS_WEIGHT_COUNT] = { "regular", "bold" };
+
+static int name_index(const char *const *names, int n, const char *s) {
     int i;
+    for (i = 0; i < n; i++) if (strcmp(names[i], s) == 0) return i;
+    return -1;
+}
+
+static struct family *family_get(struct fontset *fs, const char *name) {
+    int i, w, s;
     for (i = 0; i < fs->nfamilies; i++)
         if (strcmp(fs->families[i].name, name) == 0) return &fs->families[i];
     if (fs->nfamilies == FONTSET_MAX) return NULL;
     struct family *f = &fs->families[fs->nfamilies++];
     snprintf(f->name, sizeof f->name, "%s", name);
-    f->cjk = f->latin = -1;
+    for (w = 0; w < FS_WEIGHT_COUNT; w++)
+        for (s = 0; s < FS_SCRIPT_COUNT; s++) f->face[w][s] = -1;
     return f;
+}
+
+/* Split a line into at most `max` words; a word in double quotes may hold
+** spaces.  Returns the count, -1 for an unclosed quote or too many words. */
+static int split_words(char *line, char **words, int max) {
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+        if (*p == '\0' || *p == '#') return n;
+        if (n == max) return -1;
+        if (*p == '"') {
+            words[n++] = ++p;
+            while (*p && *p != '"') p++;
+            if (*p != '"') return -1;
+        } else {
+            words[n++] = p;
+            while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') p++;
+        }
+        if (*p == '\0') return n;
+        *p++ = '\0';
+    }
+}
+
+/* The face for (path, spec), added on first mention. */
+static int face_get(struct fontset *fs, char **w, int by_name, enum font_weight weight) {
+    int i;
+    struct face *f;
+    for (i = 0; i < fs->nfaces; i++)
+        if (strcmp(fs->faces[i].path, w[4]) == 0 && strcmp(fs->faces[i].spec, w[2]) == 0) return i;
+    if (fs->nfaces == FONTSET_MAX) return -1;
+    f = &fs->faces[fs->nfaces];
+    snprintf(f->spec, sizeof f->spec, "%s", w[2]);
+    snprintf(f->package, sizeof f->package, "%s", w[3]);
+    snprintf(f->path, sizeof f->path, "%s", w[4]);
+    snprintf(f->label, sizeof f->label, "'%.20s' (%s, %s)", w[0], w[1], weight_names[weight]);
+    f->by_name = by_name;
+    f->index = by_name ? -1 : atoi(w[2]);
+    f->weight = weight;
+    return fs->nfaces++;
+}
+
+/* "family = other": the family is another one under a second name. */
+static int parse_alias(struct fontset *fs, char **w, const char *path, int lineno,
+                       struct rc_err *err) {
+    int src = fontset_family(fs, w[2]);
+    struct family *fam;
+    char name[sizeof fam->name];
+    if (src < 0)
+        return rc_fail(err, RC_FONT, "%s:%d: family '%s' is not listed above this line",
+                       path, lineno, w[2]);
+    if (strlen(w[0]) >= sizeof name)
+        return rc_fail(err, RC_FONT, "%s:%d: a name is too long", path, lineno);
+    if (fontset_family(fs, w[0]) >= 0)
+        return rc_fail(err, RC_FONT, "%s:%d: family '%s' is listed twice", path, lineno, w[0]);
+    if ((fam = family_get(fs, w[0])) == NULL)
+        return rc_fail(err, RC_FONT, "%s:%d: too many fonts", path, lineno);
+    memcpy(name, fam->name, sizeof name);
+    *fam = fs->families[src];
+    memcpy(fam->name, name, sizeof name);
+    return RC_OK;
 }
 
 static int parse_line(struct fontset *fs, char *line, const char *path,
                       int lineno, struct rc_err *err) {
-    struct face_slot *s;
+    char *w[7], *end;
     struct family *fam;
-    char family[32], role[8], package[64], file[512];
-    int face;
-    char *hash = strchr(line, '#');
-    if (hash) *hash = '\0';
-    if (sscanf(line, " %31s", family) != 1) return RC_OK;   /* blank */
-    if (sscanf(line, " %31s %7s %d %63s %511s", family, role, &face, package, file) != 5
-        || (strcmp(role, "cjk") && strcmp(role, "latin")))
-        return rc_fail(err, RC_FONT, "%s:%d: expected 'family cjk|latin face package file'",
-                       path, lineno);
-    if (fs->nfaces == FONTSET_MAX || (fam = family_get(fs, family)) == NULL)
+    int n = split_words(line, w, 6), script, weight = FS_REGULAR, by_name, face;
+    if (n == 0) return RC_OK;
+    if (n == 3 && strcmp(w[1], "=") == 0) return parse_alias(fs, w, path, lineno, err);
+    if (n < 5 || (script = name_index(script_names, FS_SCRIPT_COUNT, w[1])) < 0
+        || (n == 6 && (weight = name_index(weight_names, FS_WEIGHT_COUNT, w[5])) < 0))
+        return rc_fail(err, RC_FONT, "%s:%d: expected 'family cjk|latin|thai|lao|khmer|myanmar "
+                       "face package file [regular|bold]'", path, lineno);
+    by_name = !(strtol(w[2], &end, 10) >= 0 && *end == '\0' && end != w[2]);
+    if (!by_name && strtol(w[2], NULL, 10) > 0xFFFF)
+        return rc_fail(err, RC_FONT, "%s:%d: face index %s is out of range", path, lineno, w[2]);
+    if (strlen(w[0]) >= sizeof fam->name || strlen(w[2]) >= sizeof fs->faces[0].spec
+        || strlen(w[3]) >= sizeof fs->faces[0].package || strlen(w[4]) >= sizeof fs->faces[0].path)
+        return rc_fail(err, RC_FONT, "%s:%d: a name is too long", path, lineno);
+    if ((fam = family_get(fs, w[0])) == NULL
+        || (face = face_get(fs, w, by_name, (enum font_weight)weight)) < 0)
         return rc_fail(err, RC_FONT, "%s:%d: too many fonts", path, lineno);
-    s = &fs->faces[fs->nfaces];
-    snprintf(s->family, sizeof s->family, "%s", family);
-    snprintf(s->role, sizeof s->role, "%s", role);
-    snprintf(s->package, sizeof s->package, "%s", package);
-    snprintf(s->path, sizeof s->path, "%s", file);
-    s->face_index = face;
-    if (strcmp(role, "cjk") == 0 && fam->cjk < 0) fam->cjk = fs->nfaces;
-    if (strcmp(role, "latin") == 0 && fam->latin < 0) fam->latin = fs->nfaces;
-    fs->nfaces++;
+    if (fam->face[weight][script] < 0) fam->face[weight][script] = face;
     return RC_OK;
+}
+
+/* Faces to try for a character of `script`, in order, without repeats:
+** the face for its script (bold, else regular: a Latin comma in a bold
+** run is better synthesised in the Latin face than taken from a bold
+** Thai face), then the family's other faces, then the fallback family's. */
+static int fallback_order(const struct fontset *fs, int family, enum font_weight weight,
+                          enum font_script script, unsigned char *order) {
+    const struct family *fams[2];
+    int nfams = 0, n = 0, a, w, s, k;
+    fams[nfams++] = &fs->families[family];
+    if (fs->fallback >= 0 && fs->fallback != family) fams[nfams++] = &fs->families[fs->fallback];
+    for (a = 0; a < nfams; a++)
+        for (s = -1; s < FS_SCRIPT_COUNT; s++)
+            for (w = weight; w >= FS_REGULAR; w--) {
+                int face = fams[a]->face[w][s < 0 ? (int)script : s];
+                if (face < 0) continue;
+                for (k = 0; k < n && order[k] != face; k++) {}
+                if (k == n && n < ORDER_MAX) order[n++] = (unsigned char)face;
+            }
+    return n;
+}
+
+static void plan_fallbacks(struct fontset *fs) {
+    int i, w, sc;
+    for (i = 0; i < fs->nfamilies; i++)
+        for (w = 0; w < FS_WEIGHT_COUNT; w++)
+            for (sc = 0; sc < FS_SCRIPT_COUNT; sc++)
+                fs->families[i].norder[w][sc] = (unsigned char)fallback_order(
+                    fs, i, (enum font_weight)w, (enum font_script)sc, fs->families[i].order[w][sc]);
 }
 
 int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
@@ -83,12 +201,13 @@ int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
     struct fontset *fs;
     if (f == NULL)
         return rc_fail(err, RC_FONT, "%s: cannot read font manifest: %s", path, strerror(errno));
-    fs = xcalloc(1, sizeof *fs, "a font manifest");
+    fs = xcalloc(1, sizeof *fs, "font set");
     while (rc == RC_OK && fgets(line, sizeof line, f)) rc = parse_line(fs, line, path, ++lineno, err);
     fclose(f);
     if (rc == RC_OK && fs->nfaces == 0) rc = rc_fail(err, RC_FONT, "%s: no fonts listed", path);
     if (rc != RC_OK) { free(fs); return rc; }
     fs->fallback = fontset_family(fs, "fallback");
+    plan_fallbacks(fs);
     *out = fs;
     return RC_OK;
 }
@@ -96,7 +215,12 @@ int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
 void fontset_free(struct fontset *fs) {
     int i;
     if (fs == NULL) return;
-    for (i = 0; i < fs->nfaces; i++) ttf_close(fs->faces[i].font);
+    for (i = 0; i < fs->nfaces; i++) {
+        hb_font_destroy(fs->faces[i].hb);
+        hb_face_destroy(fs->faces[i].hb_face);
+        ttf_close(fs->faces[i].ttf);
+    }
+    hb_buffer_destroy(fs->buffer);
     free(fs);
 }
 
@@ -107,72 +231,142 @@ int fontset_family(const struct fontset *fs, const char *name) {
     return -1;
 }
 
-int fontset_is_latin(uint32_t cp) {
-    if (cp < 0x0250) return cp != 0x00B7 && cp != 0x00D7 && cp != 0x00F7;
-    return (cp >= 0x0370 && cp < 0x0530) || (cp >= 0x1E00 && cp < 0x1F00);
+enum font_script fontset_script(uint32_t cp) {
+    if (cp < 0x0250) return cp != 0x00B7 && cp != 0x00D7 && cp != 0x00F7 ? FS_LATIN : FS_CJK;
+    if ((cp >= 0x0300 && cp < 0x0530) || (cp >= 0x1E00 && cp < 0x1F00)) return FS_LATIN;
+    if (cp >= 0x0E00 && cp < 0x0E80) return FS_THAI;
+    if (cp >= 0x0E80 && cp < 0x0F00) return FS_LAO;
+    if ((cp >= 0x1780 && cp < 0x1800) || (cp >= 0x19E0 && cp < 0x1A00)) return FS_KHMER;
+    if ((cp >= 0x1000 && cp < 0x10A0) || (cp >= 0xA9E0 && cp < 0xAA00)
+        || (cp >= 0xAA60 && cp < 0xAA80)) return FS_MYANMAR;
+    return FS_CJK;
 }
 
-/* Open slot `i` if needed; RC_FONT names the file and the package. */
-static int face_open(struct fontset *fs, int i, struct rc_err *err) {
-    struct face_slot *s = &fs->faces[i];
-    struct rc_err e = {0};
-    if (s->font) return RC_OK;
-    if (s->failed || ttf_open(s->path, s->face_index, &s->font, &e) != RC_OK) {
-        s->failed = 1;
-        return rc_fail(err, RC_FONT, "font '%s' (%s): %s (Debian package %s)",
-                       s->family, s->role, e.code ? e.msg : s->path, s->package);
+/* The English family name (id 16, else 1) or full name (id 4) equals `name`. */
+static int face_is_named(hb_face_t *face, const char *name) {
+    static const hb_ot_name_id_t ids[] = { 16, 1, 4 };
+    char got[128];
+    size_t k;
+    for (k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        unsigned len = sizeof got;
+        if (hb_ot_name_get_utf8(face, ids[k], HB_LANGUAGE_INVALID, &len, got) == 0)
+            continue;
+        if (strcmp(got, name) == 0) return 1;
     }
-    return RC_OK;
+    return 0;
 }
 
-/* Try slot `i` for cp: RC_OK with *gid != 0 when it has the glyph. */
-static int try_face(struct fontset *fs, int i, uint32_t cp, uint16_t *gid,
-                    struct rc_err *err) {
-    int rc;
-    *gid = 0;
-    if (i < 0) return RC_OK;
-    if ((rc = face_open(fs, i, err)) != RC_OK) return rc;
-    *gid = ttf_glyph_index(fs->faces[i].font, cp);
+/* Find the face inside the file: by index (checked) or by family name. */
+static int face_resolve(struct face *f, hb_blob_t *blob, struct rc_err *err) {
+    unsigned count = hb_face_count(blob), i;
+    if (count == 0) return rc_fail(err, RC_FONT, "%s: not a font file", f->path);
+    if (!f->by_name) {
+        if ((unsigned)f->index >= count)
+            return rc_fail(err, RC_FONT, "%s has %u face(s), no face %d", f->path, count, f->index);
+        return RC_OK;
+    }
+    for (i = 0; i < count; i++) {
+        hb_face_t *face = hb_face_create(blob, i);
+        int hit = face_is_named(face, f->spec);
+        hb_face_destroy(face);
+        if (hit) { f->index = (int)i; return RC_OK; }
+    }
+    return rc_fail(err, RC_FONT, "%s has no face named \"%s\"", f->path, f->spec);
+}
+
+/* Open face `i` for shaping if needed; RC_FONT names the file and the package. */
+static int face_open(struct fontset *fs, int i, struct rc_err *err) {
+    struct face *f = &fs->faces[i];
+    struct rc_err e = {0};
+    hb_blob_t *blob;
+    if (f->hb) return RC_OK;
+    if (f->failed) goto fail;
+    blob = hb_blob_create_from_file_or_fail(f->path);
+    if (blob == NULL) {
+        rc_fail(&e, RC_FONT, "cannot read %s: %s", f->path, strerror(errno ? errno : ENOENT));
+        goto fail;
+    }
+    if (face_resolve(f, blob, &e) != RC_OK) { hb_blob_destroy(blob); goto fail; }
+    f->hb_face = hb_face_create(blob, (unsigned)f->index);
+    hb_blob_destroy(blob);
+    if (hb_face_get_glyph_count(f->hb_face) == 0) {
+        rc_fail(&e, RC_FONT, "%s: face %d has no glyphs", f->path, f->index);
+        hb_face_destroy(f->hb_face);
+        f->hb_face = NULL;
+        goto fail;
+    }
+    f->upem = (int)hb_face_get_upem(f->hb_face);
+    f->hb = hb_font_create(f->hb_face);
+    hb_font_set_scale(f->hb, f->upem, f->upem);
+    hb_font_make_immutable(f->hb);
     return RC_OK;
+fail:
+    f->failed = 1;
+    return rc_fail(err, RC_FONT, "font %s: %s (Debian package %s)", f->label,
+                   e.code ? e.msg : f->path, f->package);
+}
+
+int fontset_has(const struct fontset *fs, int face, uint32_t cp) {
+    hb_codepoint_t gid;
+    return fs->faces[face].hb && hb_font_get_nominal_glyph(fs->faces[face].hb, cp, &gid) && gid;
+}
+
+int fontset_pick(struct fontset *fs, int family, enum font_weight weight, uint32_t cp,
+                 int *face, struct rc_err *err) {
+    enum font_script script = fontset_script(cp);
+    const unsigned char *order = fs->families[family].order[weight][script];
+    int n = fs->families[family].norder[weight][script], k, rc;
+    for (k = 0; k < n; k++) {
+        hb_codepoint_t gid;
+        if (fs->faces[order[k]].hb == NULL && (rc = face_open(fs, order[k], err)) != RC_OK)
+            return rc;
+        if (hb_font_get_nominal_glyph(fs->faces[order[k]].hb, cp, &gid) && gid) {
+            *face = order[k];
+            return RC_OK;
+        }
+    }
+    return rc_fail(err, RC_FONT, "no font of family '%s' or the fallback has a glyph for U+%04X",
+                   fs->families[family].name, (unsigned)cp);
 }
 
 int fontset_glyph(struct fontset *fs, int family, uint32_t cp,
                   int *face, uint16_t *gid, struct rc_err *err) {
-    int order[2 + FONTSET_MAX], n = 0, k, rc;
-    const struct family *fam = &fs->families[family];
-    const struct family *fb = fs->fallback >= 0 ? &fs->families[fs->fallback] : NULL;
-    int latin = fontset_is_latin(cp);
-    order[n++] = latin ? fam->latin : fam->cjk;
-    order[n++] = latin ? fam->cjk : fam->latin;
-    if (fb && fb != fam) {
-        order[n++] = latin ? fb->latin : fb->cjk;
-        order[n++] = latin ? fb->cjk : fb->latin;
-    }
-    for (k = 0; k < n; k++) {
-        if ((rc = try_face(fs, order[k], cp, gid, err)) != RC_OK) return rc;
-        if (*gid) { *face = order[k]; return RC_OK; }
-    }
-    return rc_fail(err, RC_FONT, "no font of family '%s' or the fallback has a glyph for U+%04X",
-                   fam->name, (unsigned)cp);
+    hb_codepoint_t g = 0;
+    int rc = fontset_pick(fs, family, FS_REGULAR, cp, face, err);
+    if (rc != RC_OK) return rc;
+    hb_font_get_nominal_glyph(fs->faces[*face].hb, cp, &g);
+    *gid = (uint16_t)g;
+    return RC_OK;
+}
+
+enum font_weight fontset_weight(const struct fontset *fs, int face) { return fs->faces[face].weight; }
+hb_font_t *fontset_hb(const struct fontset *fs, int face) { return fs->faces[face].hb; }
+hb_face_t *fontset_hb_face(const struct fontset *fs, int face) { return fs->faces[face].hb_face; }
+int fontset_upem(const struct fontset *fs, int face) { return fs->faces[face].upem; }
+
+hb_buffer_t *fontset_buffer(struct fontset *fs) {
+    if (fs->buffer == NULL) fs->buffer = hb_buffer_create();   /* never NULL: an inert buffer */
+    hb_buffer_clear_contents(fs->buffer);
+    return fs->buffer;
 }
 
 float fontset_advance(const struct fontset *fs, int face, uint16_t gid, float size) {
-    const struct ttf_font *f = fs->faces[face].font;
-    return (float)ttf_glyph_advance(f, gid) * size / (float)ttf_metrics(f)->units_per_em;
-}
-
-float fontset_ascent(const struct fontset *fs, int face, float size) {
-    const struct ttf_metrics *m = ttf_metrics(fs->faces[face].font);
-    return (float)m->ascent * size / (float)m->units_per_em;
-}
-
-float fontset_descent(const struct fontset *fs, int face, float size) {
-    const struct ttf_metrics *m = ttf_metrics(fs->faces[face].font);
-    return (float)m->descent * size / (float)m->units_per_em;
+    const struct face *f = &fs->faces[face];
+    return (float)hb_font_get_glyph_h_advance(f->hb, gid) * size / (float)f->upem;
 }
 
 int fontset_nfaces(const struct fontset *fs) { return fs->nfaces; }
+const char *fontset_path(const struct fontset *fs, int face) { return fs->faces[face].path; }
+int fontset_index(const struct fontset *fs, int face) { return fs->faces[face].index; }
 
-struct ttf_font *fontset_face(const struct fontset *fs, int face) {
-    return fs->faces[face].font;
+struct ttf_font *fontset_face(struct fontset *fs, int face, struct rc_err *err) {
+    struct face *f = &fs->faces[face];
+    struct rc_err e = {0};
+    if (f->ttf) return f->ttf;
+    if (face_open(fs, face, err) != RC_OK) return NULL;
+    if (ttf_open(f->path, f->index, &f->ttf, &e) != RC_OK) {
+        rc_fail(err, RC_FONT, "font %s: %s (Debian package %s)", f->label, e.msg, f->package);
+        return NULL;
+    }
+    return f->ttf;
 }

@@ -71,3 +71,45 @@ void font_tounicode_cmap(const uint32_t *cps, unsigned n, struct buf *out) {
     }
     buf_puts(out, cmap_trailer);
 }
+
+/* A sequence UTF-16 can carry, at most 256 units (a bfchar destination
+** string is at most 512 bytes). */
+static int text_mappable(const uint32_t *pool, const struct tu_text *t) {
+    uint32_t k;
+    if (t->len == 0 || t->len > 128) return 0;
+    for (k = 0; k < t->len; k++) if (!mappable(pool[t->at + k])) return 0;
+    return 1;
+}
+
+void font_tounicode_cmap_text(const uint32_t *pool, const struct tu_text *texts, unsigned n,
+                              struct buf *out) {
+    unsigned remaining = 0, in_group = 0, i;
+    uint32_t k;
+    for (i = 0; i < n && i <= 0xFFFF; i++) remaining += text_mappable(pool, &texts[i]);
+    buf_puts(out, cmap_header);
+    for (i = 0; i < n && i <= 0xFFFF; i++) {
+        if (!text_mappable(pool, &texts[i])) continue;
+        if (in_group == 0) {
+            unsigned size = remaining < BFCHAR_GROUP_MAX ? remaining : BFCHAR_GROUP_MAX;
+            buf_printf(out, "%u beginbfchar\n", size);
+        }
+        buf_printf(out, "<%04X> <", i);
+        for (k = 0; k < texts[i].len; k++) {
+            uint32_t cp = pool[texts[i].at + k];
+            if (cp < 0x10000) {
+                buf_printf(out, "%04X", (unsigned)cp);
+            } else {
+                cp -= 0x10000;
+                buf_printf(out, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
+                           (unsigned)(0xDC00 + (cp & 0x3FF)));
+            }
+        }
+        buf_puts(out, ">\n");
+        remaining--;
+        if (++in_group == BFCHAR_GROUP_MAX || remaining == 0) {
+            buf_puts(out, "endbfchar\n");
+            in_group = 0;
+        }
+    }
+    buf_puts(out, cmap_trailer);
+}

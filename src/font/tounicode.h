@@ -15,4 +15,13 @@
 ** parse it without warnings. */
 void font_tounicode_cmap(const uint32_t *cps, unsigned n, struct buf *out);
 
+/* The text glyph i stands for: pool[at .. at + len), len 0 for none. */
+struct tu_text { uint32_t at, len; };
+
+/* As font_tounicode_cmap, for glyphs that may stand for several code
+** points (a ligature: "fi" is one glyph for two): each bfchar destination
+** is the whole sequence in UTF-16BE. */
+void font_tounicode_cmap_text(const uint32_t *pool, const struct tu_text *texts, unsigned n,
+                              struct buf *out);
+
 #endif

@@ -92,38 +92,49 @@ static int draw_text(struct chart *ch, const char *text, float size, float x, fl
     return RC_OK;
 }
 
+/* The label's first k clusters and an ellipsis, shaped into p. */
+static int shape_prefix(struct chart *ch, const uint32_t *cps, size_t end, float size,
+                        char *buf, struct para *p) {
+    size_t i, len = 0;
+    for (i = 0; i < end; i++) len += utf8_encode(cps[i], buf + len);
+    len += utf8_encode(0x2026, buf + len);
+    buf[len] = '\0';
+    return shape(ch, p, buf, size);
+}
+
 /* Shape `text` into at most `maxlines` lines of `maxw`; a label that needs
-** more is cut and ends in an ellipsis, so long CJK labels never overlap. */
+** more is cut and ends in an ellipsis, so long CJK labels never overlap.
+** It is cut between clusters (never between a Thai or Myanmar letter and
+** its marks), as shaping the whole label found them. */
 static int fit_label(struct chart *ch, const char *text, float size, float maxw,
                      size_t maxlines, struct para *p) {
-    size_t n, lo, hi, k, i, len;
+    size_t n, lo, hi, k, *starts;
     uint32_t *cps;
     char *buf;
     int rc = shape(ch, p, text, size);
     if (rc != RC_OK) return rc;
     para_break(p, maxw, 0);
     if (p->nlines <= maxlines) return RC_OK;
+    n = p->nglyphs;                 /* clusters of the folded text */
+    cps = xreallocarray(NULL, p->ncps + 1, sizeof *cps, "a label");
+    memcpy(cps, p->cps, p->ncps * sizeof *cps);
+    starts = xreallocarray(NULL, n + 1, sizeof *starts, "a label's clusters");
+    for (k = 0; k < n; k++) starts[k] = p->glyphs[k].text;
+    starts[n] = p->ncps;
+    buf = xmalloc(mem_add(mem_mul(p->ncps, 4), 8), "a label");
     para_free(p);
-    cps = utf8_to_cps(text, strlen(text), &n);
-    buf = xmalloc(mem_add(mem_mul(n, 4), 8), "a label");
-    lo = 0; hi = n;                 /* the longest prefix that fits, by bisection */
+    lo = 0; hi = n;                 /* the most clusters that fit, by bisection */
     while (lo < hi) {
         k = (lo + hi + 1) / 2;
-        for (i = 0, len = 0; i < k; i++) len += utf8_encode(cps[i], buf + len);
-        len += utf8_encode(0x2026, buf + len);
-        buf[len] = '\0';
-        if ((rc = shape(ch, p, buf, size)) != RC_OK) break;
+        if ((rc = shape_prefix(ch, cps, starts[k], size, buf, p)) != RC_OK) break;
         para_break(p, maxw, 0);
         if (p->nlines <= maxlines) lo = k; else hi = k - 1;
         para_free(p);
     }
-    if (rc == RC_OK) {
-        for (i = 0, len = 0; i < lo; i++) len += utf8_encode(cps[i], buf + len);
-        len += utf8_encode(0x2026, buf + len);
-        buf[len] = '\0';
-        if ((rc = shape(ch, p, buf, size)) == RC_OK) para_break(p, maxw, 0);
-    }
+    if (rc == RC_OK && (rc = shape_prefix(ch, cps, starts[lo], size, buf, p)) == RC_OK)
+        para_break(p, maxw, 0);
     free(cps);
+    free(starts);
     free(buf);
     return rc;
 }

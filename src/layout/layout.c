@@ -216,7 +216,7 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
     notes->first = L->note_count + 1;
     for (i = 0; i < m.nruns; i++) {
         const struct markup_run *r = &m.runs[i];
-        struct para_style st = { family, size, 0, 0, -1, 0 };
+        struct para_style st = { family, size, 0, 0, -1, 0, 0 };
         if (r->style & MK_BOLD) st.bold = 1;
         if (r->style & MK_EMPH) st.family = L->heading_family;
         if ((r->style & MK_CODE) && mono >= 0) st.family = mono;
@@ -610,7 +610,10 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
         if ((rc = fontset_glyph(L->fs, L->body_family, '.', &face, &gid, L->err)) != RC_OK) goto done;
         run = display_add_text(L->page, face, size, x1 - (float)ndots * dotw, base, DL_BODY);
         run->line = L->page->nlines - 1;
-        for (i = 0; i < ndots; i++) display_add_glyph(L->page, run, gid, '.', (float)i * dotw);
+        for (i = 0; i < ndots; i++) {
+            static const uint32_t dot = '.';
+            display_add_glyph(L->page, run, gid, (float)i * dotw, 0, &dot, 1);
+        }
         run->width = (float)ndots * dotw;
     }
     if ((rc = layout_shape(L, &num, L->body_family, size, page, where)) != RC_OK) goto done;

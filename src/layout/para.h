@@ -5,9 +5,15 @@
 **
 ** Text is added in runs of one style (para_add); para_shape is the
 ** one-run shorthand.  Shaping folds white space, picks each character's
-** face by font fallback, adds the quarter-em gap clreq asks for between
-** Han characters and Latin letters or digits, and marks the break
+** face by font fallback, shapes each run of one face, style and script
+** with HarfBuzz, adds the quarter-em gap clreq asks for between Han
+** characters and Latin letters or digits, and marks the break
 ** opportunities of UAX #14 with the clreq prohibitions.
+**
+** What line breaking sees is a cluster (struct para_glyph): the glyphs
+** HarfBuzz made of characters that belong together (one Han character,
+** a ligature, a Thai syllable's base and marks).  Lines break only
+** between clusters, so never inside a grapheme cluster.
 */
 #ifndef PARA_H
 #define PARA_H
@@ -19,25 +25,37 @@
 #include "../doc/doc.h"
 #include "../font/fontset.h"
 
+/* OpenType features a run may ask for beyond HarfBuzz's defaults (which
+** include kern, liga and the marks): bits of para_style.features. */
+enum { PARA_FEAT_HALT = 1, PARA_FEAT_PALT = 2 };
+
 struct para_style {
     int   family;          /* font set family */
     float size;            /* pt */
     float rise;            /* baseline shift, pt (superscript markers) */
-    int   bold;            /* synthesised bold */
+    int   bold;            /* bold: the family's bold face, else synthesised */
     int   link;            /* index into para links, -1 for none */
     int   note;            /* footnote number the glyphs mark, 0 for none */
+    unsigned features;     /* PARA_FEAT_* */
 };
 
-struct para_glyph {
-    uint32_t cp;
-    int      face;
+/* One glyph of a cluster; x is relative to the cluster's origin. */
+struct para_shaped {
     uint16_t gid;
-    unsigned char brk;     /* enum lb_break: may a line end before this glyph */
-    unsigned char bold;
+    float    x, dy;        /* pt: HarfBuzz's pen + x offset, and y offset */
+};
+
+struct para_glyph {        /* one cluster */
+    uint32_t cp;           /* its first character */
+    uint32_t text, ntext;  /* its characters in cps */
+    uint32_t shaped, nshaped;   /* its glyphs in the shaped pool */
+    int      face;
+    unsigned char brk;     /* enum lb_break: may a line end before this cluster */
+    unsigned char bold;    /* synthesise bold (the face is not bold) */
     short    link;         /* -1: not a link */
     short    note;         /* 0: not a footnote marker */
     float    size, rise;
-    float    advance;      /* pt */
+    float    advance;      /* pt, from HarfBuzz */
     float    gap;          /* space after it (Han-Latin gap), dropped at line end */
 };
 
@@ -51,11 +69,12 @@ struct para_line {
 struct para {
     float size;                          /* the size of the first run */
     struct dl_color color, link_color;   /* ink of text and of links */
-    struct para_glyph *glyphs;  size_t nglyphs;
+    struct para_glyph *glyphs;  size_t nglyphs;          /* clusters */
+    struct para_shaped *shaped; size_t nshaped, capshaped;
     struct para_line  *lines;   size_t nlines, caplines;
     char **links;               size_t nlinks;   /* URLs, owned */
+    uint32_t *cps;              size_t ncps, capcps;   /* the text (clusters point in) */
     /* while text is being added */
-    uint32_t *cps;              size_t ncps, capcps;
     struct para_style *styles;  size_t nstyles;  /* one per cps entry */
 };
 

@@ -23,10 +23,16 @@
 #include "../font/subset.h"
 #include "../font/tounicode.h"
 
+struct glyph_text {             /* what one subset slot stands for */
+    uint32_t start, len;        /* code points in pdf_font.text */
+};
+
 struct pdf_font {               /* one face as used by this document */
     struct font_subset *subset;
-    uint32_t *cps;              /* code point per subset glyph (ToUnicode) */
-    unsigned ncps;
+    struct glyph_text *slots;   /* per subset slot (ToUnicode) */
+    unsigned nslots;
+    uint32_t *text;             /* the code points slots point into */
+    size_t ntext, captext;
     HPDF_Dict type0;            /* the /Font resource pages refer to */
 };
 
@@ -60,49 +66,109 @@ static int hpdf_failed(struct pdf_ctx *ctx, const char *what) {
 
 /* ---- fonts ---------------------------------------------------------------- */
 
-/* Make cps cover subset glyphs [0, count): unmapped ones are 0. */
-static void font_cps_reserve(struct pdf_font *f, unsigned count) {
-    unsigned n = f->ncps ? f->ncps : 64;
-    if (count <= f->ncps) return;
+/* Make slots cover subset slots [0, count): new ones stand for no text. */
+static void font_slots_reserve(struct pdf_font *f, unsigned count) {
+    unsigned n = f->nslots ? f->nslots : 64;
+    if (count <= f->nslots) return;
     while (n < count) n *= 2;
-    f->cps = xreallocarray(f->cps, n, sizeof *f->cps, "a font's code points");
-    memset(f->cps + f->ncps, 0, (n - f->ncps) * sizeof *f->cps);
-    f->ncps = n;
+    f->slots = xreallocarray(f->slots, n, sizeof *f->slots, "glyph text slots");
+    memset(f->slots + f->nslots, 0, (n - f->nslots) * sizeof *f->slots);
+    f->nslots = n;
 }
 
-static void font_note_glyph(struct pdf_font *f, uint16_t new_gid, uint32_t cp) {
-    font_cps_reserve(f, (unsigned)new_gid + 1);
-    if (f->cps[new_gid] == 0) f->cps[new_gid] = cp;
+/* The text a slot's glyph stands for: the first non-empty one seen. */
+static void font_note_glyph(struct pdf_font *f, unsigned slot, const uint32_t *cps, unsigned n) {
+    font_slots_reserve(f, slot + 1);
+    if (f->slots[slot].len || n == 0) return;
+    if (f->ntext + n > f->captext) {
+        f->captext = mem_add(mem_mul(f->captext, 2), n);
+        f->text = xreallocarray(f->text, f->captext, sizeof *f->text, "glyph text");
+    }
+    memcpy(f->text + f->ntext, cps, n * sizeof *cps);
+    f->slots[slot].start = (uint32_t)f->ntext;
+    f->slots[slot].len = n;
+    f->ntext += n;
 }
 
-/* First pass: which glyphs of which faces the document draws. */
-static void collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
-    size_t p, t, g;
-    for (p = 0; p < d->npages; p++) {
-        const struct dl_page *page = &d->pages[p];
-        for (t = 0; t < page->ntexts; t++) {
-            const struct dl_text *run = &page->texts[t];
-            struct pdf_font *f = &ctx->fonts[run->face];
-            if (f->subset == NULL) f->subset = font_subset_new(fontset_face(ctx->fs, run->face));
-            for (g = 0; g < run->count; g++) {
-                const struct dl_glyph *gl = &page->glyphs[run->first + g];
-                font_note_glyph(f, font_subset_add(f->subset, gl->gid), gl->cp);
+/* The subset slot of a source glyph, adding it if new: the index of its
+** ToUnicode text.  For a TrueType subset the slot is also the code the
+** page shows (font_subset_add); with CFF subsets (h10-embed) the code is
+** the source glyph id and the slot comes from font_subset_slot. */
+static unsigned glyph_slot(struct font_subset *s, uint16_t gid) {
+    return font_subset_add(s, gid);
+}
+
+/* The end of the cluster that starts at glyph k of a run. */
+static size_t cluster_end(const struct dl_page *page, const struct dl_text *run, size_t k) {
+    for (k++; k < run->count && page->glyphs[run->first + k].ntext == 0; k++) {}
+    return k;
+}
+
+/* Note the glyphs of every run: pass 0 the text of each glyph that is a
+** cluster by itself (one character, or a ligature standing for several);
+** pass 1 the first glyph of a cluster of several, where no single use
+** gave that glyph a text, so readers without ActualText still get the
+** cluster's text once. */
+static void note_texts(struct pdf_font *f, const struct dl_page *page, const struct dl_text *run,
+                       int pass) {
+    size_t g, end;
+    for (g = 0; g < run->count; g = end) {
+        const struct dl_glyph *gl = &page->glyphs[run->first + g];
+        end = cluster_end(page, run, g);
+        if ((end == g + 1) == (pass == 0))
+            font_note_glyph(f, glyph_slot(f->subset, gl->gid), display_glyph_text(page, gl),
+                            gl->ntext);
+        for (; g < end; g++) font_subset_add(f->subset, page->glyphs[run->first + g].gid);
+    }
+}
+
+/* First pass over the document: which glyphs of which faces it draws,
+** and the text each glyph stands for (ToUnicode). */
+static int collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
+    size_t p, t;
+    int pass;
+    for (pass = 0; pass < 2; pass++)
+        for (p = 0; p < d->npages; p++) {
+            const struct dl_page *page = &d->pages[p];
+            for (t = 0; t < page->ntexts; t++) {
+                const struct dl_text *run = &page->texts[t];
+                struct pdf_font *f = &ctx->fonts[run->face];
+                if (run->count == 0) continue;   /* a run of spaces draws nothing */
+                if (f->subset == NULL) {
+                    struct ttf_font *tf = fontset_face(ctx->fs, run->face, ctx->err);
+                    if (tf == NULL) return RC_FONT;
+                    f->subset = font_subset_new(tf);
+                }
+                note_texts(f, page, run, pass);
             }
         }
-    }
+    return RC_OK;
 }
 
 /* Subset tag: six capitals from a hash of the glyph set, so the same
 ** document gives the same bytes (PDF 32000 9.6.4). */
 static void subset_tag(const struct pdf_font *f, char tag[7]) {
     uint32_t h = 2166136261u;
-    unsigned i, n = font_subset_count(f->subset);
+    unsigned i, k, n = font_subset_count(f->subset);
     for (i = 0; i < n; i++) {
         h = (h ^ font_subset_original(f->subset, (uint16_t)i)) * 16777619u;
-        h = (h ^ (i < f->ncps ? f->cps[i] : 0)) * 16777619u;
+        for (k = 0; i < f->nslots && k < f->slots[i].len; k++)
+            h = (h ^ f->text[f->slots[i].start + k]) * 16777619u;
     }
     for (i = 0; i < 6; i++) { tag[i] = (char)('A' + h % 26); h /= 26; h ^= h << 7; }
     tag[6] = '\0';
+}
+
+/* The ToUnicode CMap: a TrueType subset's codes are its slots. */
+static void tounicode_stream(const struct pdf_font *f, unsigned n, struct buf *cmap) {
+    struct tu_text *t = xreallocarray(NULL, n ? n : 1, sizeof *t, "ToUnicode entries");
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        t[i].at = i < f->nslots ? f->slots[i].start : 0;
+        t[i].len = i < f->nslots ? f->slots[i].len : 0;
+    }
+    font_tounicode_cmap_text(f->text, t, n, cmap);
+    free(t);
 }
 
 static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
@@ -150,7 +216,7 @@ static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
 
 static int font_build(struct pdf_ctx *ctx, int face) {
     struct pdf_font *f = &ctx->fonts[face];
-    const struct ttf_font *tf = fontset_face(ctx->fs, face);
+    const struct ttf_font *tf = fontset_face(ctx->fs, face, ctx->err);
     HPDF_MMgr mm = ctx->pdf->mmgr;
     struct buf bytes, cmap;
     char tag[7], name[128];
@@ -162,12 +228,12 @@ static int font_build(struct pdf_ctx *ctx, int face) {
     if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) { buf_free(&bytes); return rc; }
     /* Writing appended the components of composite glyphs: they draw
     ** nothing by themselves and map to no text. */
-    font_cps_reserve(f, font_subset_count(f->subset));
+    font_slots_reserve(f, font_subset_count(f->subset));
     subset_tag(f, tag);
     snprintf(name, sizeof name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
     file = new_stream(ctx, bytes.data, bytes.len);
     HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
-    font_tounicode_cmap(f->cps, font_subset_count(f->subset), &cmap);
+    tounicode_stream(f, font_subset_count(f->subset), &cmap);
     tounicode = new_stream(ctx, cmap.data, cmap.len);
     buf_free(&bytes);
     buf_free(&cmap);
@@ -205,35 +271,133 @@ static void write_raw(HPDF_Page page, struct buf *b) {
     b->len = 0;
 }
 
+/* Does ToUnicode give the cluster [k, end) of a run its text?  Only if
+** each of its glyphs maps to its own piece of the text: not when a glyph
+** maps to nothing or to the whole cluster (the later glyphs of a Thai or
+** Myanmar syllable), or another text claimed the glyph first (one glyph
+** for two characters). */
+static int cluster_mapped(const struct pdf_font *f, const struct dl_page *dp,
+                          const struct dl_text *run, size_t k, size_t end) {
+    const struct dl_glyph *first = &dp->glyphs[run->first + k];
+    const uint32_t *text = display_glyph_text(dp, first);
+    size_t at = 0;
+    for (; k < end; k++) {
+        unsigned slot = glyph_slot(f->subset, dp->glyphs[run->first + k].gid);
+        const struct glyph_text *t = slot < f->nslots ? &f->slots[slot] : NULL;
+        if (t == NULL || t->len == 0) return 0;   /* a glyph ToUnicode leaves silent */
+        if (at + t->len > first->ntext
+            || memcmp(f->text + t->start, text + at, t->len * sizeof *text) != 0) return 0;
+        at += t->len;
+    }
+    return at == first->ntext;
+}
+
+/* A marked-content span whose ActualText is the cluster's text (PDF 32000
+** 14.9.4), UTF-16BE with a byte order mark. */
+static void begin_actual_text(struct buf *b, const uint32_t *text, size_t n) {
+    size_t i;
+    buf_puts(b, "/Span <</ActualText <FEFF");
+    for (i = 0; i < n; i++) {
+        uint32_t cp = text[i];
+        if (cp >= 0x10000 && cp <= 0x10FFFF) {
+            cp -= 0x10000;
+            buf_printf(b, "%04X%04X", (unsigned)(0xD800 | (cp >> 10)), (unsigned)(0xDC00 | (cp & 0x3FF)));
+        } else if (cp < 0x10000) {
+            buf_printf(b, "%04X", (unsigned)cp);
+        }
+    }
+    buf_puts(b, ">>> BDC\n");
+}
+
+/* The order to draw a spanned cluster's glyphs in: the leftmost first,
+** the one reaching furthest right last, so a reader that measures the
+** span from its first glyph's origin to its last glyph's advance (poppler)
+** sees the cluster's whole width and no gap inside a word.  Drawing order
+** within a cluster changes nothing on the page. */
+static void span_order(struct pdf_ctx *ctx, const struct dl_page *dp, const struct dl_text *run,
+                       size_t k, size_t end, size_t *order) {
+    size_t n = end - k, i, left = 0, right = 0, m = 0;
+    float lx = 0, rx = 0;
+    for (i = 0; i < n; i++) {
+        const struct dl_glyph *g = &dp->glyphs[run->first + k + i];
+        float r = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
+        if (i == 0 || g->x < lx) { lx = g->x; left = i; }
+        if (i == 0 || r >= rx) { rx = r; right = i; }
+    }
+    order[m++] = k + left;
+    for (i = 0; i < n; i++) if (i != left && i != right) order[m++] = k + i;
+    if (right != left) order[m++] = k + right;
+}
+
+/* The TJ array is written lazily: it is closed where a text rise (a mark's
+** y offset) or an ActualText span must come between glyphs. */
+struct tj_state { struct buf *b; int open; float rise; };
+
+static void tj_open(struct tj_state *s) {
+    if (!s->open) buf_puts(s->b, "[<");
+    s->open = 1;
+}
+
+static void tj_close(struct tj_state *s) {
+    if (s->open) buf_puts(s->b, ">] TJ\n");
+    s->open = 0;
+}
+
 /* One run as BT ... TJ ET: glyph codes in hex, with a TJ adjustment
 ** wherever the layout placed a glyph off its natural advance (justified
-** lines, mixed faces). */
+** lines, mixed faces, kerning, marks).  A glyph with a y offset is set
+** with a text rise (Ts); a cluster ToUnicode cannot spell is wrapped in an
+** ActualText span, so copied text is exact. */
 static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page *dp,
                       const struct dl_text *run) {
     struct pdf_font *f = &ctx->fonts[run->face];
     const char *res = HPDF_Page_GetLocalFontName(page, f->type0);
-    struct buf *b = &ctx->line;
+    struct tj_state s = { &ctx->line, 0, 0 };
     float pen = 0;
-    size_t i;
+    size_t i, end, order[16], j;
     if (run->count == 0 || res == NULL) return;
     /* Render mode and line width outlive ET: a bold run keeps them in q/Q. */
-    if (run->bold) buf_puts(b, "q\n");
-    buf_printf(b, "BT\n/%s %.2f Tf\n%.3f %.3f %.3f rg\n", res, run->size,
+    if (run->bold) buf_puts(s.b, "q\n");
+    buf_printf(s.b, "BT\n/%s %.2f Tf\n%.3f %.3f %.3f rg\n", res, run->size,
                run->color.r, run->color.g, run->color.b);
     if (run->bold)
-        buf_printf(b, "%.3f %.3f %.3f RG %.3f w 2 Tr\n", run->color.r, run->color.g,
+        buf_printf(s.b, "%.3f %.3f %.3f RG %.3f w 2 Tr\n", run->color.r, run->color.g,
                    run->color.b, run->size * 0.03f);
-    buf_printf(b, "%.3f %.3f Td\n[<", run->x, run->y);
-    for (i = 0; i < run->count; i++) {
-        const struct dl_glyph *g = &dp->glyphs[run->first + i];
-        float off = g->x - pen;
-        if (off > 0.005f || off < -0.005f)
-            buf_printf(b, "> %.1f <", -off * 1000.0f / run->size);
-        buf_printf(b, "%04X", font_subset_add(f->subset, g->gid));
-        pen = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
+    buf_printf(s.b, "%.3f %.3f Td\n", run->x, run->y);
+    for (i = 0; i < run->count; i = end) {
+        const struct dl_glyph *first = &dp->glyphs[run->first + i];
+        int span, reorder;
+        end = cluster_end(dp, run, i);
+        span = first->ntext > 0 && !cluster_mapped(f, dp, run, i, end);
+        reorder = span && end - i <= sizeof order / sizeof order[0];
+        if (span) {
+            tj_close(&s);
+            begin_actual_text(s.b, display_glyph_text(dp, first), first->ntext);
+        }
+        if (reorder) span_order(ctx, dp, run, i, end, order);
+        for (j = 0; j < end - i; j++) {
+            const struct dl_glyph *g = &dp->glyphs[run->first + (reorder ? order[j] : i + j)];
+            float off = g->x - pen;
+            if (g->dy != s.rise) {
+                tj_close(&s);
+                buf_printf(s.b, "%.3f Ts\n", g->dy);
+                s.rise = g->dy;
+            }
+            tj_open(&s);
+            if (off > 0.005f || off < -0.005f)
+                buf_printf(s.b, "> %.1f <", -off * 1000.0f / run->size);
+            buf_printf(s.b, "%04X", font_subset_add(f->subset, g->gid));
+            pen = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
+        }
+        if (span) {
+            tj_close(&s);
+            buf_puts(s.b, "EMC\n");
+        }
     }
-    buf_puts(b, run->bold ? ">] TJ\nET\nQ\n" : ">] TJ\nET\n");
-    write_raw(page, b);
+    tj_close(&s);
+    if (s.rise != 0) buf_puts(s.b, "0 Ts\n");
+    buf_puts(s.b, run->bold ? "ET\nQ\n" : "ET\n");
+    write_raw(page, s.b);
 }
 
 static void draw_path(HPDF_Page page, const struct dl_page *dp, const struct dl_path *path) {
@@ -467,7 +631,7 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
     size_t i;
     int face, rc = RC_OK;
     HPDF_SetCompressionMode(ctx->pdf, HPDF_COMP_ALL);
-    collect_glyphs(ctx, d);
+    if ((rc = collect_glyphs(ctx, d)) != RC_OK) { free(pages); return rc; }
     for (face = 0; face < ctx->nfonts; face++) {
         if (ctx->fonts[face].subset == NULL) continue;
         ctx->fonts[face].type0 = HPDF_Dict_New(ctx->pdf->mmgr);
@@ -513,7 +677,8 @@ int pdf_write(const struct display *d, struct fontset *fs,
     HPDF_Free(ctx.pdf);
     for (i = 0; i < ctx.nfonts; i++) {
         font_subset_free(ctx.fonts[i].subset);
-        free(ctx.fonts[i].cps);
+        free(ctx.fonts[i].slots);
+        free(ctx.fonts[i].text);
     }
     free(ctx.fonts);
     free(ctx.images);

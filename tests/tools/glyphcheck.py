@@ -57,6 +57,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -550,6 +551,7 @@ class FontUse:
     ref: str                                  # reference or a stand-in key
     font: dict
     strings: list = field(default_factory=list)
+    spans: list = field(default_factory=list)    # (string, ActualText) shown inside a span
 
 
 class ContentScanner:
@@ -620,16 +622,27 @@ class ContentScanner:
         fonts = self.pdf.dict_of(resources.get("/Font"))
         xobjects = self.pdf.dict_of(resources.get("/XObject"))
         saved = []
+        marked = []   # ActualText (or None) of each open marked-content sequence
         try:
             for op, args in operations(data):
-                if op == "q":
+                if op == "BDC":
+                    props = args[-1] if args and isinstance(args[-1], dict) else {}
+                    text = props.get("ActualText")
+                    marked.append(utf16be(text[2:], []) if isinstance(text, bytes)
+                                  and text[:2] == b"\xfe\xff" else None)
+                elif op == "BMC":
+                    marked.append(None)
+                elif op == "EMC" and marked:
+                    marked.pop()
+                elif op == "q":
                     saved.append(font)
                 elif op == "Q" and saved:
                     font = saved.pop()
                 elif op == "Tf" and len(args) >= 2 and isinstance(args[-2], Name):
                     font = self.font_use(fonts, args[-2], where)
                 elif op in ("Tj", "'", '"', "TJ") and args:
-                    self.record(font, op, args[-1], where)
+                    self.record(font, op, args[-1], where,
+                                next((t for t in reversed(marked) if t), None))
                 elif op == "Do" and args and isinstance(args[-1], Name):
                     ref = xobjects.get("/" + args[-1])
                     if ref is not None:
@@ -648,7 +661,7 @@ class ContentScanner:
             self.uses[key] = FontUse(key, self.pdf.dict_of(ref))
         return self.uses[key]
 
-    def record(self, font, op, operand, where):
+    def record(self, font, op, operand, where, actual_text=None):
         strings = [s for s in operand if isinstance(s, bytes)] if op == "TJ" \
             else [operand] if isinstance(operand, bytes) else []
         if font is None:
@@ -657,6 +670,8 @@ class ContentScanner:
                                              "with no font set", True))
             return
         font.strings.extend(strings)
+        if actual_text:
+            font.spans.extend((string, actual_text) for string in strings)
 
 
 # --------------------------------------------------------------------------
@@ -669,14 +684,37 @@ def font_ps_names(path, face):
     return names
 
 
+def face_by_name(path, name):
+    """Index of the face of a collection whose family (or full) name is name."""
+    count = 1
+    with open(path, "rb") as fp:
+        head = fp.read(12)
+    if head[:4] == b"ttcf":
+        count = int.from_bytes(head[8:12], "big")
+    for i in range(count):
+        names = TTFont(path, fontNumber=i, lazy=True)["name"]
+        if name in {names.getDebugName(k) for k in (16, 1, 4)}:
+            return i
+    raise ValueError(f"{path} has no face named {name!r}")
+
+
 def read_manifest(path):
-    """(file, face) of each font the manifest lists, in order, deduplicated."""
+    """(file, face) of each font the manifest lists, in order, deduplicated.
+    The face column is an index or a family name in double quotes; a line
+    'family = other' is an alias and names no file."""
     entries = []
     with open(path, encoding="utf-8") as fp:
         for line in fp:
-            fields = line.split("#", 1)[0].split()
-            if len(fields) >= 5 and (fields[4], int(fields[2])) not in entries:
-                entries.append((fields[4], int(fields[2])))
+            fields = shlex.split(line.split("#", 1)[0])
+            if len(fields) < 5:
+                continue
+            face = fields[2]
+            try:
+                entry = (fields[4], int(face) if face.isdigit() else face_by_name(fields[4], face))
+            except (OSError, ValueError):
+                entry = (fields[4], 0)   # SourceFonts reports the file it cannot open
+            if entry not in entries:
+                entries.append(entry)
     return entries
 
 
@@ -1113,6 +1151,10 @@ def check_font(pdf, use, sources, report):
         return
     report.source = f"{located[0]}:{located[1]}"
     src_font, src_set, src_cmap = sources.open(*located)
+    span_texts = {}
+    for string, text in use.spans:
+        for code in split_codes(string, embedded.codespace)[0]:
+            span_texts.setdefault(code, set()).add(text)
     scale = 1000 / src_font["head"].unitsPerEm
     if embedded.program["head"].unitsPerEm != src_font["head"].unitsPerEm:
         embedded.problem("unitsPerEm differs from the source's", False)
@@ -1120,6 +1162,13 @@ def check_font(pdf, use, sources, report):
     for code in sorted(codes):
         gid = embedded.gid(code)
         text, how = embedded.text_of(code, gid)
+        mapped = text if how == "ToUnicode" else None
+        if gid is not None and ((mapped and len(mapped) != 1)
+                                or (not mapped and code in span_texts)):
+            # a shaped glyph: a ligature, or one glyph of a cluster of several
+            check_shaped(embedded, report, located, (src_font, src_set), code, gid,
+                         ([mapped] if mapped else []) + sorted(span_texts.get(code, ())), scale)
+            continue
         if how != "ToUnicode":
             fallbacks[how] = fallbacks.get(how, 0) + 1
         if text is None:
@@ -1154,6 +1203,45 @@ def check_font(pdf, use, sources, report):
             continue  # a simple font's Encoding is a proper source of text
         embedded.problem(f"{n} codes took their character from the {how}, "
                          "not the ToUnicode", False)
+
+
+def hb_shape_gids(path, face, text):
+    """Glyph ids HarfBuzz (hb-shape) sets `text` with in the face; None
+    when hb-shape cannot run."""
+    try:
+        r = subprocess.run(["hb-shape", "--output-format=json", "--no-glyph-names",
+                            f"--face-index={face}", path, text],
+                           capture_output=True, text=True, timeout=30)
+        return [g["g"] for g in json.loads(r.stdout)] if r.returncode == 0 else None
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+
+
+def check_shaped(embedded, report, located, source, code, gid, texts, scale):
+    """A glyph that stands for several characters (a ligature) or for part
+    of a cluster (its text from ActualText): it must be one of the glyphs
+    HarfBuzz sets that text with in the source font, outline and width."""
+    src_font, _ = source
+    order = src_font.getGlyphOrder()
+    reasons = ["HarfBuzz sets none of " + ", ".join(describe_char(t) for t in texts)
+               + " with this glyph"]
+    for text in texts:
+        gids = hb_shape_gids(located[0], located[1], text)
+        if gids is None:
+            embedded.problem("hb-shape (libharfbuzz-bin) cannot run; shaped glyphs not checked", True)
+            return
+        for g in dict.fromkeys(gids):
+            if g >= len(order) or compare_glyphs((embedded.program, embedded.glyph_set),
+                                                  source, gid, order[g]):
+                continue
+            pdf_width = embedded.pdf_width(code)
+            want = src_font["hmtx"][order[g]][0] * scale
+            if pdf_width is None or abs(float(pdf_width) - want) > PDF_WIDTH_TOLERANCE:
+                continue
+            report.checked += 1
+            return
+    report.checked += 1
+    report.mismatches.append(Mismatch(report.name, texts[0], code, gid, reasons))
 
 
 def embedded_fonts(pdf):

@@ -17,7 +17,6 @@
 #include <string.h>
 #include "check.h"
 #include "../../src/base/buf.h"
-#include "../../src/base/utf8.h"
 #include "../../src/display/display.h"
 #include "../../src/doc/doc.h"
 #include "../../src/font/fontset.h"
@@ -40,17 +39,14 @@ static int lay_out(struct fontset *fs, int level, const char *text, struct displ
 
 /* The characters of every run of `role`, in order, without white space. */
 static void text_of(const struct display *d, enum dl_role role, struct buf *out) {
-    size_t p, t, g;
+    size_t p, t;
     buf_init(out);
     for (p = 0; p < d->npages; p++) {
         const struct dl_page *page = &d->pages[p];
         for (t = 0; t < page->ntexts; t++) {
             const struct dl_text *run = &page->texts[t];
             if (run->role != role) continue;
-            for (g = run->first; g < run->first + run->count; g++) {
-                char u[4];
-                buf_append(out, u, utf8_encode(page->glyphs[g].cp, u));
-            }
+            display_text_utf8(page, run, out);   /* each cluster's characters */
         }
     }
     buf_putc(out, '\0');

@@ -257,6 +257,17 @@ static void test_sentences(void) {
     CHECK_BREAKS("网址（http://example.org/x）。", "网|址|（http://example.org/x）。");
 }
 
+/* Thai, Lao, Khmer and Myanmar (class SA) break at spaces and zero-width
+** spaces only, never between letters or before a mark: without a word
+** dictionary, a wrong break inside a word is worse than none. */
+static void test_southeast_asian(void) {
+    CHECK_BREAKS("ภาษาไทย ที่น้ำ", "ภาษาไทย |ที่น้ำ");
+    CHECK_BREAKS("ພາສາລາວ ລາວ", "ພາສາລາວ |ລາວ");
+    CHECK_BREAKS("ភាសា\u200Bខ្មែរ", "ភាសា\u200B|ខ្មែរ");
+    CHECK_BREAKS("မြန်မာ နိုင်ငံ", "မြန်မာ |နိုင်ငံ");
+    CHECK_BREAKS("泰国ไทย老挝", "泰|国|ไทย|老|挝");
+}
+
 /* Every clreq no-start character, after any kind of text and after a
 ** space, is kept off the start of a line; every no-end character, before
 ** any kind of text and before spaces, off the end. */
@@ -374,6 +385,7 @@ int main(int argc, char **argv) {
     test_sentences();
     test_prohibitions();
     test_han();
+    test_southeast_asian();
     measure_speed(argc > 2 ? argv[2] : NULL);
     return CHECK_DONE();
 }
