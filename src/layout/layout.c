@@ -452,6 +452,7 @@ void layout_headings_free(struct layout_heading *h, size_t n) {
 
 static void remember_heading(struct layout *L, int level, const char *label) {
     struct layout_heading *h;
+    size_t i;
     if (L->nheadings == L->capheadings) {
         L->capheadings = L->capheadings ? mem_mul(L->capheadings, 2) : 16;
         L->headings = xreallocarray(L->headings, L->capheadings, sizeof *L->headings, "headings");
@@ -460,6 +461,8 @@ static void remember_heading(struct layout *L, int level, const char *label) {
     h->level = level;
     h->label = xstrdup(label, "heading");
     h->page = (int)L->dl->npages - 1;
+    h->body_number = 0;
+    for (i = 0; i < L->dl->npages; i++) h->body_number += L->dl->pages[i].kind == DL_PAGE_BODY;
     h->y = L->y;
 }
 
@@ -584,7 +587,7 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
     char page[32];
     size_t ndots, i;
     int rc, body = at == NULL ? 0 : L->doc->page.numbering == DOC_NUMBER_PHYSICAL ? at->page + 1
-                 : at->page - L->known_body_start + 1;
+                 : at->body_number;
     snprintf(page, sizeof page, "%d", body > 0 ? body : 0);
     if ((rc = layout_shape(L, &title, e->level == 1 ? L->heading_family : L->body_family, size,
                            e->label, where)) != RC_OK) return rc;
@@ -732,17 +735,17 @@ static int draw_band(struct layout *L, struct dl_page *page, const struct doc_ba
 }
 
 /* Headers and footers, once the page count is known.  "body" numbering:
-** covers bare, front matter with its roman number only (counting front
-** pages, as the page labels do), body pages numbered from 1 of the
-** body's count; "physical":
+** covers bare, front matter with its roman number only, body pages
+** numbered from 1 of the body's count, each kind counting its own pages
+** as the page labels do; "physical":
 ** every page numbered from the first of the PDF's count.  Either way the
 ** first page is bare when first_page is false (the default when it is a
 ** cover); first_page = true shows a cover's only in physical numbering. */
 static int draw_furniture(struct layout *L) {
     const struct doc_theme *t = L->theme;
     const struct doc_page_style *ps = &L->doc->page;
-    size_t i, n = L->dl->npages, body = 0, front = 0;
-    int start = L->dl->body_start < 0 ? (int)n : L->dl->body_start, rc;
+    size_t i, n = L->dl->npages, body = 0, front = 0, bodyno = 0;
+    int rc;
     int physical = ps->numbering == DOC_NUMBER_PHYSICAL;
     int first = ps->first_page >= 0 ? ps->first_page : n > 0 && L->dl->pages[0].kind != DL_PAGE_COVER;
     float header_y = t->page_height - t->margin_top + 14, footer_y = t->margin_bottom - 28;
@@ -754,6 +757,7 @@ static int draw_furniture(struct layout *L) {
         struct dl_page *page = &L->dl->pages[i];
         const char *values[DOC_FIELD_COUNT];
         char *section;
+        bodyno += page->kind == DL_PAGE_BODY;
         if ((i == 0 && !first) || page->kind == DL_PAGE_COVER) {
             if (!(physical && i == 0 && first)) continue;    /* a cover shown when asked */
         }
@@ -770,7 +774,7 @@ static int draw_furniture(struct layout *L) {
             if (rc != RC_OK) return rc;
             continue;
         }
-        snprintf(number, sizeof number, "%d", physical ? (int)i + 1 : (int)i - start + 1);
+        snprintf(number, sizeof number, "%zu", physical ? i + 1 : bodyno);
         section = section_of(L, i) ? plain_label(section_of(L, i)) : NULL;
         values[DOC_FIELD_PAGE] = number;
         values[DOC_FIELD_PAGES] = total;
@@ -883,7 +887,6 @@ int layout_document(const struct doc *doc, struct fontset *fs,
         L.nknown = L.nheadings;
         L.headings = NULL;
         L.nheadings = L.capheadings = 0;
-        L.known_body_start = out->body_start;
         display_free(out);
         display_init(out);
         rc = layout_pass(&L);

@@ -588,32 +588,44 @@ static HPDF_Binary label_prefix(HPDF_MMgr mmgr, const char *utf8) {
     return s;
 }
 
+enum label_kind { LABEL_COVER, LABEL_ROMAN, LABEL_NUMBER };
+
+/* How page i is labelled: as layout numbers it in the footers. */
+static enum label_kind label_kind(const struct display *d, size_t i) {
+    if (d->physical_numbers) return LABEL_NUMBER;
+    return d->pages[i].kind == DL_PAGE_FRONT ? LABEL_ROMAN
+         : d->pages[i].kind == DL_PAGE_COVER ? LABEL_COVER : LABEL_NUMBER;
+}
+
 /* /PageLabels as the footers number the pages.  Physical numbering: 1, 2...
-** from the first page.  Body numbering: covers before the body are
-** labelled 封面, front matter i, ii... (counting front pages only, as their
-** footers do), the body 1, 2... from its first page.  Written by hand:
+** from the first page.  Body numbering: covers are labelled 封面, front
+** matter i, ii... and body pages 1, 2..., each counting its own kind of
+** page, as the footers do.  Written by hand:
 ** HPDF_AddPageLabel has no label without a number. */
 static void write_page_labels(struct pdf_ctx *ctx, const struct display *d) {
     HPDF_MMgr mmgr = ctx->pdf->mmgr;
     HPDF_Dict labels;
     HPDF_Array nums;
-    size_t i, front = 0;
-    int last = -1;                 /* the kind of the range open: a dl_page_kind, or 3 for the body */
-    if (d->npages == 0 || (!d->physical_numbers && d->body_start <= 0)) return;   /* 1, 2... */
+    size_t i, front = 0, body = 0;
+    int last = -1, plain = 1;
+    for (i = 0; i < d->npages; i++) plain = plain && label_kind(d, i) == LABEL_NUMBER;
+    if (d->npages == 0 || (plain && !d->physical_numbers)) return;   /* PDF's default: 1, 2... */
     labels = HPDF_Dict_New(mmgr);
     nums = HPDF_Array_New(mmgr);
     if (labels == NULL || nums == NULL || HPDF_Dict_Add(labels, "Nums", nums) != HPDF_OK) return;
     for (i = 0; i < d->npages; i++) {
-        int kind = d->physical_numbers || (int)i >= d->body_start ? 3 : (int)d->pages[i].kind;
+        enum label_kind kind = label_kind(d, i);
         HPDF_Dict range;
-        if (kind == DL_PAGE_FRONT) front++;
-        if (kind == last) continue;
-        last = kind;
+        if (kind == LABEL_ROMAN) front++;
+        if (kind == LABEL_NUMBER) body++;
+        if ((int)kind == last) continue;
+        last = (int)kind;
         range = HPDF_Dict_New(mmgr);
         if (range == NULL) return;
-        if (kind == 3) {
+        if (kind == LABEL_NUMBER) {
             HPDF_Dict_AddName(range, "S", "D");
-        } else if (kind == DL_PAGE_FRONT) {
+            HPDF_Dict_AddNumber(range, "St", (HPDF_INT)body);
+        } else if (kind == LABEL_ROMAN) {
             HPDF_Dict_AddName(range, "S", "r");
             HPDF_Dict_AddNumber(range, "St", (HPDF_INT)front);
         } else {

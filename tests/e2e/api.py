@@ -197,6 +197,18 @@ def default_furniture():
         check(band(dl["pages"][0], "footer") == "" and band(dl["pages"][1], "footer") == "第2页/共2页",
               f"first_page = false, body numbering: footers {band(dl['pages'][0], 'footer')!r}, "
               f"{band(dl['pages'][1], 'footer')!r}")
+    # a contents page after the body began: each kind of page counts its own
+    text = ('local report = require "report"\nlocal doc = report.document{ title = "T" }\n'
+            'doc:heading(1, "甲")\ndoc:paragraph("正文。")\ndoc:toc{}\ndoc:heading(1, "乙")\n'
+            'doc:paragraph("正文。")\nreturn doc\n')
+    pdf, dl, r = run("late-toc", text)
+    if check(dl is not None, f"late contents: build failed: {r.stderr.strip()}"):
+        feet = [band(p, "footer") for p in dl["pages"]]
+        check(feet == ["第1页/共2页", "i", "第2页/共2页"], f"late contents: footers {feet}")
+        check(page_labels(pdf) == [(0, "/D", 1), (1, "/r", 1), (2, "/D", 2)],
+              f"late contents: page labels {page_labels(pdf)}")
+        toc = [t["text"] for t in dl["pages"][1]["texts"] if t["role"] == "body" and t["text"].isdigit()]
+        check(toc == ["1", "2"], f"late contents: listed pages {toc}")
     # style: size and colour of a band
     text = ('local report = require "report"\n'
             'local doc = report.document{ title = "T", page = { footer = { right = "{page}", size = "12pt", '
