@@ -11,7 +11,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= out/build
 CC      ?= cc
-PKGS     = lua5.4 sqlite3 zlib harfbuzz
+PKGS     = lua5.4 sqlite3 zlib harfbuzz harfbuzz-subset
 CFLAGS  ?= -O2 -g
 override CFLAGS += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANITIZE)
@@ -108,7 +108,7 @@ fuzz-build:
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD)
 
-bench: all
+bench: all $(TOOL_BIN)
 	@sh tests/bench.sh
 
 install: reportc

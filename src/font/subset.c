@@ -1,6 +1,15 @@
 /*
-** subset.c: writing a TrueType font that holds only the glyphs a document
-** draws, for embedding as the FontFile2 of a CIDFontType2.
+** subset.c: the glyphs a document draws from one face, and the font
+** program that holds only those: for a CFF face a CID-keyed CFF written by
+** cff.c (FontFile3 /CIDFontType0C), for a glyf face a TrueType file
+** written here (FontFile2 of a CIDFontType2).
+**
+** Why our own glyf subsetter and not hb-subset (which the issue asks to
+** use where it does as well): measured with tests/tools/subset_bench
+** (`make bench`, CPU time) on the 398 glyphs of the SGP ASEAN brief in AR
+** PL UMing (uming.ttc face 0), this writer takes 0.1 ms warm and 1 ms
+** cold, hb_subset_or_fail 3-4 ms warm and 5-7 ms cold, for the same size
+** (177 vs 181 KB); a TrueType family would pay that on every build.
 **
 ** The subset owns two maps between original and new glyph ids and nothing
 ** else; the glyph bytes stay in the source font's mapping until
@@ -14,12 +23,13 @@
 ** /Identity, never through the font's own character map, and poppler,
 ** MuPDF and FreeType load a glyf font without one.
 **
-** Out-of-memory aborts, as in buf.c.
+** Out of memory follows base/mem.h.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "subset.h"
+#include "cff.h"
 #include "../base/mem.h"
 
 struct font_subset {
@@ -67,9 +77,21 @@ void font_subset_free(struct font_subset *s) {
     free(s);
 }
 
+static int is_cff(const struct font_subset *s) {
+    return ttf_outline_kind(s->font) == TTF_OUTLINE_CFF;
+}
+
+uint16_t font_subset_add(struct font_subset *s, uint16_t gid) {
+    return font_subset_code(s, (uint16_t)font_subset_slot(s, gid));
+}
+
+uint16_t font_subset_code(const struct font_subset *s, uint16_t slot) {
+    return is_cff(s) ? font_subset_original(s, slot) : slot;
+}
+
 /* An id the font does not have becomes .notdef rather than an error: the
 ** caller got it from ttf_glyph_index, which never returns one. */
-uint16_t font_subset_add(struct font_subset *s, uint16_t gid) {
+unsigned font_subset_slot(struct font_subset *s, uint16_t gid) {
     if (gid == 0 || gid >= ttf_num_glyphs(s->font)) return 0;
     if (s->new_of_old[gid]) return s->new_of_old[gid];
     if (s->count == s->cap) {
@@ -78,7 +100,7 @@ uint16_t font_subset_add(struct font_subset *s, uint16_t gid) {
     }
     s->old_of_new[s->count] = gid;
     s->new_of_old[gid] = (uint16_t)s->count;
-    return (uint16_t)s->count++;
+    return s->count++;
 }
 
 unsigned font_subset_count(const struct font_subset *s) { return s->count; }
@@ -404,6 +426,28 @@ static unsigned add_copied_tables(const struct ttf_font *f, struct out_table *t,
 
 enum { LOCA, HMTX, HEAD, HHEA, MAXP, POST, NBUILT };
 
+static int by_gid(const void *a, const void *b) {
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* CFF: the glyphs in source order (CIDs must ascend with the subset's
+** glyph ids for FDSelect ranges, and a sorted charset is smallest). */
+static int write_cff(const struct font_subset *s, struct buf *out, struct rc_err *err) {
+    size_t len;
+    const uint8_t *table = ttf_table(s->font, "CFF ", &len);
+    uint16_t *gids = xcalloc(s->count, sizeof *gids, "CFF subset glyph list");
+    struct cff_font *cff;
+    int rc;
+    memcpy(gids, s->old_of_new, s->count * sizeof *gids);
+    qsort(gids, s->count, sizeof *gids, by_gid);
+    rc = cff_open(table, len, ttf_path(s->font), &cff, err);
+    if (rc == RC_OK)
+        rc = cff_write_subset(cff, gids, s->count, ttf_metrics(s->font)->ps_name, out, err);
+    cff_close(cff);
+    free(gids);
+    return rc;
+}
+
 int font_subset_write(struct font_subset *s, struct buf *out, struct rc_err *err) {
     static const char *const tags[NBUILT] = { "loca", "hmtx", "head", "hhea", "maxp", "post" };
     struct buf b[NBUILT];
@@ -411,6 +455,7 @@ int font_subset_write(struct font_subset *s, struct buf *out, struct rc_err *err
     uint32_t *offsets;
     unsigned i, n = 0;
     int rc, long_loca;
+    if (is_cff(s)) return write_cff(s, out, err);
     if ((rc = add_components(s, err)) != RC_OK) return rc;
     for (i = 0; i < NBUILT; i++) buf_init(&b[i]);
     offsets = xreallocarray(NULL, (size_t)s->count + 1, sizeof *offsets, "glyph offsets");

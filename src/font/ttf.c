@@ -1,5 +1,10 @@
 /*
-** ttf.c: one face of a TrueType or TrueType-collection file, read in place.
+** ttf.c: one face of an OpenType file (.ttf, .otf) or collection (.ttc),
+** read in place.  Both outline kinds open: TrueType (glyf/loca) and CFF
+** ('OTTO', a CFF table, checked by cff.c when the face opens); this
+** module reads only what both share (cmap, hmtx, head, hhea, OS/2, post,
+** name) plus the glyf offsets.  CFF2 (variable) outlines are refused: a
+** PDF cannot embed them without instancing.
 **
 ** The file is mapped read-only and never copied.  Opening reads only the
 ** table directory and the small fixed tables (head, hhea, maxp, OS/2, post,
@@ -25,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ttf.h"
+#include "cff.h"
 #include "../base/mem.h"
 
 /* A bounded run of bytes inside the mapping. */
@@ -52,7 +58,9 @@ struct ttf_font {
     size_t file_len;
     const uint8_t *dir;         /* this face's table records, 16 bytes each */
     unsigned num_tables;
-    struct span head, hhea, maxp, hmtx, loca, glyf;
+    int face;                   /* index in a collection, else 0 */
+    enum ttf_outline outline;
+    struct span head, hhea, maxp, hmtx, loca, glyf, cff;
     unsigned num_glyphs, num_hmetrics;
     int loca_long;
     struct cmap_index cmap;
@@ -108,14 +116,19 @@ static int find_required(const struct ttf_font *f, const char tag[4], size_t min
     return RC_OK;
 }
 
+/* Number of faces in the file: the collection's count, else 1. */
+static uint32_t face_count(const uint8_t *file, size_t len) {
+    return len >= 12 && rd_u32(file) == tag_of("ttcf") ? rd_u32(file + 8) : 1;
+}
+
 /* Find face `face`'s offset table (the file itself for a plain .ttf) and
-** check its version: TrueType outlines only. */
+** check its version: TrueType or CFF outlines. */
 static int read_directory(struct ttf_font *f, int face, struct rc_err *err) {
     size_t off = 0;
     uint32_t version;
     if (f->file_len < 12) return corrupt(f, err, "shorter than a font header");
     if (rd_u32(f->file) == tag_of("ttcf")) {
-        uint32_t nfaces = rd_u32(f->file + 8);
+        uint32_t nfaces = face_count(f->file, f->file_len);
         if (face < 0 || (uint32_t)face >= nfaces)
             return rc_fail(err, RC_FONT, "%s: no face %d in this collection (it has %u)",
                            f->path, face, (unsigned)nfaces);
@@ -129,10 +142,11 @@ static int read_directory(struct ttf_font *f, int face, struct rc_err *err) {
     if (!fits(f->file_len, off, 12)) return corrupt(f, err, "offset table out of bounds");
     version = rd_u32(f->file + off);
     if (version == tag_of("OTTO"))
-        return rc_fail(err, RC_FONT, "%s: CFF outlines are not supported "
-                       "(need a TrueType glyf font)", f->path);
-    if (version != 0x00010000 && version != tag_of("true"))
-        return rc_fail(err, RC_FONT, "%s: not a TrueType font", f->path);
+        f->outline = TTF_OUTLINE_CFF;
+    else if (version == 0x00010000 || version == tag_of("true"))
+        f->outline = TTF_OUTLINE_GLYF;
+    else
+        return rc_fail(err, RC_FONT, "%s: not an OpenType or TrueType font", f->path);
     f->num_tables = rd_u16(f->file + off + 4);
     if (!fits(f->file_len, off + 12, 16 * (uint64_t)f->num_tables))
         return corrupt(f, err, "table directory out of bounds");
@@ -167,12 +181,33 @@ static int read_head_hhea_maxp(struct ttf_font *f, struct rc_err *err) {
     return RC_OK;
 }
 
+/* The CFF table is parsed once here, so that a broken one is reported
+** when the face opens (naming it), not when the PDF is written; glyph ids
+** past its CharStrings count are treated as absent, like those past
+** maxp.numGlyphs. */
+static int read_cff(struct ttf_font *f, struct rc_err *err) {
+    struct cff_font *cff;
+    int rc = find_required(f, "CFF ", 4, &f->cff, err);
+    if (rc != RC_OK || (rc = cff_open(f->cff.p, f->cff.len, f->path, &cff, err)) != RC_OK)
+        return rc;
+    if (cff_num_glyphs(cff) < f->num_glyphs) f->num_glyphs = cff_num_glyphs(cff);
+    cff_close(cff);
+    return RC_OK;
+}
+
 /* hmtx must hold numberOfHMetrics long metrics; loca numGlyphs+1 offsets.
-** With that checked once, lookups need no further bounds tests. */
+** With that checked once, lookups need no further bounds tests.  A CFF
+** face needs its CFF table instead of loca and glyf. */
 static int read_hmtx_loca(struct ttf_font *f, struct rc_err *err) {
     int rc;
     if ((rc = find_required(f, "hmtx", 4 * (size_t)f->num_hmetrics, &f->hmtx, err)) != RC_OK)
         return rc;
+    if (f->outline == TTF_OUTLINE_CFF) {
+        if (find_table(f, tag_of("CFF ")).p == NULL && find_table(f, tag_of("CFF2")).p)
+            return rc_fail(err, RC_FONT, "%s: CFF2 (variable) outlines are not supported",
+                           f->path);
+        return read_cff(f, err);
+    }
     if ((rc = find_required(f, "loca", (f->loca_long ? 4 : 2) * ((size_t)f->num_glyphs + 1),
                             &f->loca, err)) != RC_OK)
         return rc;
@@ -197,7 +232,8 @@ static int glyph_top(const struct ttf_font *f, uint32_t cp, int fallback) {
     const uint8_t *data;
     size_t len;
     uint16_t gid = ttf_glyph_index(f, cp);
-    if (gid == 0 || ttf_glyph_data(f, gid, &data, &len, NULL) != RC_OK || len < 10)
+    if (f->outline != TTF_OUTLINE_GLYF || gid == 0
+        || ttf_glyph_data(f, gid, &data, &len, NULL) != RC_OK || len < 10)
         return fallback;
     return rd_s16(data + 8);
 }
@@ -414,6 +450,8 @@ int ttf_glyph_data(const struct ttf_font *f, uint16_t gid,
     if (gid >= f->num_glyphs)
         return rc_fail(err, RC_FONT, "%s: glyph %u out of range (font has %u)",
                        f->path, (unsigned)gid, f->num_glyphs);
+    if (f->outline != TTF_OUTLINE_GLYF)
+        return rc_fail(err, RC_FONT, "%s: CFF font has no glyf outlines", f->path);
     start = loca_at(f, gid);
     end = loca_at(f, gid + 1u);
     if (end < start || end > f->glyf.len)
@@ -421,6 +459,68 @@ int ttf_glyph_data(const struct ttf_font *f, uint16_t gid,
                        "outside glyf", f->path, (unsigned)gid);
     *data = f->glyf.p + start;
     *len = end - start;
+    return RC_OK;
+}
+
+/* ---- faces of a collection by family name ---------------------------------- */
+
+/* Equality of a name string (UTF-16BE when utf16) with the ASCII `want`,
+** ignoring ASCII case; a name with other characters never matches. */
+static int name_equals(const uint8_t *str, size_t len, int utf16, const char *want) {
+    size_t i, n = strlen(want), step = utf16 ? 2 : 1;
+    if (len != n * step) return 0;
+    for (i = 0; i < n; i++) {
+        unsigned c = utf16 ? rd_u16(str + 2 * i) : str[i];
+        unsigned w = (unsigned char)want[i];
+        if (c >= 'A' && c <= 'Z') c += 32;
+        if (w >= 'A' && w <= 'Z') w += 32;
+        if (c != w) return 0;
+    }
+    return 1;
+}
+
+/* Whether the face's name table calls its family `family`: typographic
+** family (name id 16) or family (id 1), Windows Unicode or Mac Roman. */
+static int has_family(const struct ttf_font *f, const char *family) {
+    struct span name = find_table(f, tag_of("name"));
+    unsigned count, i;
+    size_t strings;
+    if (name.len < 6) return 0;
+    count = rd_u16(name.p + 2);
+    strings = rd_u16(name.p + 4);
+    if (!fits(name.len, 6, 12 * (uint64_t)count)) count = (unsigned)((name.len - 6) / 12);
+    for (i = 0; i < count; i++) {
+        const uint8_t *rec = name.p + 6 + 12 * i;
+        unsigned platform = rd_u16(rec), id = rd_u16(rec + 6);
+        uint64_t off = (uint64_t)strings + rd_u16(rec + 10);
+        if ((id != 1 && id != 16) || (platform != 3 && platform != 1)) continue;
+        if (platform == 1 && rd_u16(rec + 2) != 0) continue;
+        if (!fits(name.len, off, rd_u16(rec + 8))) continue;
+        if (name_equals(name.p + off, rd_u16(rec + 8), platform == 3, family)) return 1;
+    }
+    return 0;
+}
+
+static int map_file(struct ttf_font *f, struct rc_err *err);
+
+int ttf_face_by_family(const char *path, const char *family, int *face,
+                       struct rc_err *err) {
+    struct ttf_font f;
+    uint32_t i, n;
+    int rc;
+    memset(&f, 0, sizeof f);
+    f.path = (char *)path;
+    *face = -1;
+    if ((rc = map_file(&f, err)) != RC_OK) return rc;
+    n = face_count(f.file, f.file_len);
+    for (i = 0; i < n && i < 0x10000 && *face < 0; i++) {
+        struct rc_err ignored;
+        if (read_directory(&f, (int)i, &ignored) == RC_OK && has_family(&f, family))
+            *face = (int)i;
+    }
+    munmap((void *)f.file, f.file_len);
+    if (*face < 0)
+        return rc_fail(err, RC_FONT, "%s: no face of family \"%s\" in this file", path, family);
     return RC_OK;
 }
 
@@ -470,6 +570,7 @@ int ttf_open(const char *path, int face, struct ttf_font **out, struct rc_err *e
     int rc;
     *out = NULL;
     f->path = xstrdup(path, "a font path");
+    f->face = face;
     if ((rc = map_file(f, err)) == RC_OK) rc = read_face(f, face, err);
     if (rc != RC_OK) {
         ttf_close(f);
@@ -488,6 +589,8 @@ void ttf_close(struct ttf_font *f) {
 
 const struct ttf_metrics *ttf_metrics(const struct ttf_font *f) { return &f->metrics; }
 const char *ttf_path(const struct ttf_font *f) { return f->path; }
+enum ttf_outline ttf_outline_kind(const struct ttf_font *f) { return f->outline; }
+int ttf_face_index(const struct ttf_font *f) { return f->face; }
 unsigned ttf_num_glyphs(const struct ttf_font *f) { return f->num_glyphs; }
 
 const uint8_t *ttf_table(const struct ttf_font *f, const char tag[4], size_t *len) {

@@ -28,12 +28,17 @@ struct glyph_text {             /* what one subset slot stands for */
 };
 
 struct pdf_font {               /* one face as used by this document */
-    struct font_subset *subset;
+    struct font_subset *subset; /* borrowed from owner when owner is set */
+    struct pdf_font *owner;     /* the face of the same file and index whose
+                                   subset and font program this one shares
+                                   (a manifest may name a face twice) */
     struct glyph_text *slots;   /* per subset slot (ToUnicode) */
     unsigned nslots;
     uint32_t *text;             /* the code points slots point into */
     size_t ntext, captext;
     HPDF_Dict type0;            /* the /Font resource pages refer to */
+    HPDF_Dict cid, tounicode;   /* once built, for faces that share them */
+    char name[128];             /* BaseFont of type0 */
 };
 
 struct pdf_ctx {
@@ -90,12 +95,28 @@ static void font_note_glyph(struct pdf_font *f, unsigned slot, const uint32_t *c
     f->ntext += n;
 }
 
-/* The subset slot of a source glyph, adding it if new: the index of its
-** ToUnicode text.  For a TrueType subset the slot is also the code the
-** page shows (font_subset_add); with CFF subsets (h10-embed) the code is
-** the source glyph id and the slot comes from font_subset_slot. */
-static unsigned glyph_slot(struct font_subset *s, uint16_t gid) {
-    return font_subset_add(s, gid);
+static int same_face(const struct ttf_font *a, const struct ttf_font *b) {
+    return ttf_face_index(a) == ttf_face_index(b) && strcmp(ttf_path(a), ttf_path(b)) == 0;
+}
+
+/* The font that collects face's glyphs, its subset made on first use: the
+** face's own, or that of an earlier-used face of the same file and index,
+** so one font program serves both.  NULL (err set) when the face cannot
+** be read. */
+static struct pdf_font *font_of(struct pdf_ctx *ctx, int face) {
+    struct pdf_font *f = &ctx->fonts[face];
+    const struct ttf_font *tf;
+    int k;
+    if (f->subset) return f->owner ? f->owner : f;
+    if ((tf = fontset_face(ctx->fs, face, ctx->err)) == NULL) return NULL;
+    for (k = 0; k < ctx->nfonts && f->owner == NULL; k++) {
+        struct pdf_font *other = &ctx->fonts[k];
+        if (k != face && other->subset && other->owner == NULL
+            && same_face(tf, fontset_face(ctx->fs, k, ctx->err)))
+            f->owner = other;
+    }
+    f->subset = f->owner ? f->owner->subset : font_subset_new(tf);
+    return f->owner ? f->owner : f;
 }
 
 /* The end of the cluster that starts at glyph k of a run. */
@@ -116,9 +137,9 @@ static void note_texts(struct pdf_font *f, const struct dl_page *page, const str
         const struct dl_glyph *gl = &page->glyphs[run->first + g];
         end = cluster_end(page, run, g);
         if ((end == g + 1) == (pass == 0))
-            font_note_glyph(f, glyph_slot(f->subset, gl->gid), display_glyph_text(page, gl),
+            font_note_glyph(f, font_subset_slot(f->subset, gl->gid), display_glyph_text(page, gl),
                             gl->ntext);
-        for (; g < end; g++) font_subset_add(f->subset, page->glyphs[run->first + g].gid);
+        for (; g < end; g++) font_subset_slot(f->subset, page->glyphs[run->first + g].gid);
     }
 }
 
@@ -132,13 +153,9 @@ static int collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
             const struct dl_page *page = &d->pages[p];
             for (t = 0; t < page->ntexts; t++) {
                 const struct dl_text *run = &page->texts[t];
-                struct pdf_font *f = &ctx->fonts[run->face];
+                struct pdf_font *f;
                 if (run->count == 0) continue;   /* a run of spaces draws nothing */
-                if (f->subset == NULL) {
-                    struct ttf_font *tf = fontset_face(ctx->fs, run->face, ctx->err);
-                    if (tf == NULL) return RC_FONT;
-                    f->subset = font_subset_new(tf);
-                }
+                if ((f = font_of(ctx, run->face)) == NULL) return RC_FONT;
                 note_texts(f, page, run, pass);
             }
         }
@@ -159,16 +176,22 @@ static void subset_tag(const struct pdf_font *f, char tag[7]) {
     tag[6] = '\0';
 }
 
-/* The ToUnicode CMap: a TrueType subset's codes are its slots. */
-static void tounicode_stream(const struct pdf_font *f, unsigned n, struct buf *cmap) {
-    struct tu_text *t = xreallocarray(NULL, n ? n : 1, sizeof *t, "ToUnicode entries");
+/* The subset's slots ordered by the code the PDF shows for them. */
+struct coded_slot { uint16_t code, slot; };
+
+static int by_code(const void *a, const void *b) {
+    return (int)((const struct coded_slot *)a)->code - (int)((const struct coded_slot *)b)->code;
+}
+
+static struct coded_slot *slots_by_code(const struct pdf_font *f, unsigned n) {
+    struct coded_slot *cs = xcalloc(n, sizeof *cs, "font code list");
     unsigned i;
     for (i = 0; i < n; i++) {
-        t[i].at = i < f->nslots ? f->slots[i].start : 0;
-        t[i].len = i < f->nslots ? f->slots[i].len : 0;
+        cs[i].slot = (uint16_t)i;
+        cs[i].code = font_subset_code(f->subset, (uint16_t)i);
     }
-    font_tounicode_cmap_text(f->text, t, n, cmap);
-    free(t);
+    qsort(cs, n, sizeof *cs, by_code);
+    return cs;
 }
 
 static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
@@ -179,21 +202,43 @@ static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
     return s;
 }
 
-static HPDF_Array widths_array(struct pdf_ctx *ctx, const struct pdf_font *f, const struct ttf_font *tf) {
-    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run = HPDF_Array_New(ctx->pdf->mmgr);
-    unsigned i, n = font_subset_count(f->subset);
+/* W: one `c [w ...]` group per run of consecutive codes (one run for a
+** TrueType subset, whose codes are its slots; a CFF subset's codes are
+** source glyph ids).  Widths in 1/1000 em, rounded. */
+static HPDF_Array widths_array(struct pdf_ctx *ctx, const struct pdf_font *f,
+                               const struct ttf_font *tf, const struct coded_slot *cs,
+                               unsigned n) {
+    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run = NULL;
     int upem = ttf_metrics(tf)->units_per_em;
-    HPDF_Array_AddNumber(w, 0);
+    unsigned i;
     for (i = 0; i < n; i++) {
-        int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, (uint16_t)i));
+        int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, cs[i].slot));
+        if (i == 0 || cs[i].code != cs[i - 1].code + 1) {
+            HPDF_Array_AddNumber(w, cs[i].code);
+            run = HPDF_Array_New(ctx->pdf->mmgr);
+            HPDF_Array_Add(w, run);
+        }
         HPDF_Array_AddNumber(run, (HPDF_INT32)((adv * 1000 + upem / 2) / upem));
     }
-    HPDF_Array_Add(w, run);
     return w;
 }
 
+static void tounicode_stream(const struct pdf_font *f, const struct coded_slot *cs, unsigned n,
+                             struct buf *cmap) {
+    struct tounicode_entry *e = xcalloc(n, sizeof *e, "ToUnicode entries");
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        const struct glyph_text *t = cs[i].slot < f->nslots ? &f->slots[cs[i].slot] : NULL;
+        e[i].code = cs[i].code;
+        e[i].len = t ? t->len : 0;
+        e[i].text = t ? f->text + t->start : NULL;
+    }
+    font_tounicode_cmap(e, n, cmap);
+    free(e);
+}
+
 static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
-                                 const char *name, HPDF_Dict file) {
+                                 const char *name, int cff, HPDF_Dict file) {
     const struct ttf_metrics *m = ttf_metrics(tf);
     HPDF_MMgr mm = ctx->pdf->mmgr;
     HPDF_Dict fd = HPDF_Dict_New(mm);
@@ -210,30 +255,40 @@ static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
     HPDF_Dict_AddNumber(fd, "Descent", m->descent * 1000 / upem);
     HPDF_Dict_AddNumber(fd, "CapHeight", m->cap_height * 1000 / upem);
     HPDF_Dict_AddNumber(fd, "StemV", m->weight >= 600 ? 120 : 80);
-    HPDF_Dict_Add(fd, "FontFile2", file);
+    HPDF_Dict_Add(fd, cff ? "FontFile3" : "FontFile2", file);
     return fd;
 }
 
-static int font_build(struct pdf_ctx *ctx, int face) {
-    struct pdf_font *f = &ctx->fonts[face];
-    const struct ttf_font *tf = fontset_face(ctx->fs, face, ctx->err);
+/* The subset's font program, CIDFont and ToUnicode, kept in f: a
+** CIDFontType0 over a CID-keyed CFF (FontFile3 /CIDFontType0C; no
+** CIDToGIDMap, the CFF's charset maps CIDs) or a CIDFontType2 over a
+** TrueType subset (FontFile2, CIDToGIDMap /Identity). */
+static int font_program_build(struct pdf_ctx *ctx, struct pdf_font *f, const struct ttf_font *tf) {
+    int cff = ttf_outline_kind(tf) == TTF_OUTLINE_CFF;
     HPDF_MMgr mm = ctx->pdf->mmgr;
     struct buf bytes, cmap;
-    char tag[7], name[128];
+    char tag[7], *name = f->name;
     HPDF_Dict file, cid, sysinfo, tounicode;
-    HPDF_Array desc;
+    struct coded_slot *cs;
+    unsigned n;
     int rc;
     buf_init(&bytes);
     buf_init(&cmap);
-    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) { buf_free(&bytes); return rc; }
-    /* Writing appended the components of composite glyphs: they draw
-    ** nothing by themselves and map to no text. */
-    font_slots_reserve(f, font_subset_count(f->subset));
+    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) {
+        buf_free(&bytes);
+        return rc;
+    }
+    /* Writing a TrueType subset appended the components of composite
+    ** glyphs: they draw nothing by themselves and map to no text. */
+    n = font_subset_count(f->subset);
+    font_slots_reserve(f, n);
+    cs = slots_by_code(f, n);
     subset_tag(f, tag);
-    snprintf(name, sizeof name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
+    snprintf(name, sizeof f->name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
     file = new_stream(ctx, bytes.data, bytes.len);
-    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
-    tounicode_stream(f, font_subset_count(f->subset), &cmap);
+    if (cff) HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+    else HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
+    tounicode_stream(f, cs, n, &cmap);
     tounicode = new_stream(ctx, cmap.data, cmap.len);
     buf_free(&bytes);
     buf_free(&cmap);
@@ -241,25 +296,42 @@ static int font_build(struct pdf_ctx *ctx, int face) {
     cid = HPDF_Dict_New(mm);
     HPDF_Xref_Add(ctx->pdf->xref, cid);
     HPDF_Dict_AddName(cid, "Type", "Font");
-    HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    HPDF_Dict_AddName(cid, "Subtype", cff ? "CIDFontType0" : "CIDFontType2");
     HPDF_Dict_AddName(cid, "BaseFont", name);
     sysinfo = HPDF_Dict_New(mm);
     HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
     HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
     HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
     HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
-    HPDF_Dict_Add(cid, "FontDescriptor", font_descriptor(ctx, tf, name, file));
-    HPDF_Dict_Add(cid, "W", widths_array(ctx, f, tf));
-    HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    HPDF_Dict_Add(cid, "FontDescriptor", font_descriptor(ctx, tf, name, cff, file));
+    HPDF_Dict_Add(cid, "W", widths_array(ctx, f, tf, cs, n));
+    if (!cff) HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    free(cs);
+    /* PDF 32000 9.7.6.1: over a CIDFontType0 the Type0 font's name should
+    ** end in the CMap's name. */
+    if (cff) strncat(name, "-Identity-H", sizeof f->name - strlen(name) - 1);
+    f->cid = cid;
+    f->tounicode = tounicode;
+    return hpdf_failed(ctx, "embedding a font") ? RC_PDF : RC_OK;
+}
 
+/* Fill face's Type0 dictionary; a face that shares another's subset
+** shares its CIDFont and ToUnicode too (built first if need be). */
+static int font_build(struct pdf_ctx *ctx, int face) {
+    struct pdf_font *f = &ctx->fonts[face], *owner = f->owner ? f->owner : f;
+    HPDF_Array desc;
+    int rc;
+    const struct ttf_font *tf = fontset_face(ctx->fs, (int)(owner - ctx->fonts), ctx->err);
+    if (tf == NULL) return RC_FONT;
+    if (owner->cid == NULL && (rc = font_program_build(ctx, owner, tf)) != RC_OK) return rc;
     HPDF_Dict_AddName(f->type0, "Type", "Font");
     HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
-    HPDF_Dict_AddName(f->type0, "BaseFont", name);
+    HPDF_Dict_AddName(f->type0, "BaseFont", owner->name);
     HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
-    desc = HPDF_Array_New(mm);
-    HPDF_Array_Add(desc, cid);
+    desc = HPDF_Array_New(ctx->pdf->mmgr);
+    HPDF_Array_Add(desc, owner->cid);
     HPDF_Dict_Add(f->type0, "DescendantFonts", desc);
-    HPDF_Dict_Add(f->type0, "ToUnicode", tounicode);
+    HPDF_Dict_Add(f->type0, "ToUnicode", owner->tounicode);
     return hpdf_failed(ctx, "embedding a font") ? RC_PDF : RC_OK;
 }
 
@@ -282,7 +354,7 @@ static int cluster_mapped(const struct pdf_font *f, const struct dl_page *dp,
     const uint32_t *text = display_glyph_text(dp, first);
     size_t at = 0;
     for (; k < end; k++) {
-        unsigned slot = glyph_slot(f->subset, dp->glyphs[run->first + k].gid);
+        unsigned slot = font_subset_slot(f->subset, dp->glyphs[run->first + k].gid);
         const struct glyph_text *t = slot < f->nslots ? &f->slots[slot] : NULL;
         if (t == NULL || t->len == 0) return 0;   /* a glyph ToUnicode leaves silent */
         if (at + t->len > first->ntext
@@ -350,7 +422,7 @@ static void tj_close(struct tj_state *s) {
 ** ActualText span, so copied text is exact. */
 static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page *dp,
                       const struct dl_text *run) {
-    struct pdf_font *f = &ctx->fonts[run->face];
+    struct pdf_font *f = &ctx->fonts[run->face], *owner = f->owner ? f->owner : f;
     const char *res = HPDF_Page_GetLocalFontName(page, f->type0);
     struct tj_state s = { &ctx->line, 0, 0 };
     float pen = 0;
@@ -368,7 +440,7 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
         const struct dl_glyph *first = &dp->glyphs[run->first + i];
         int span, reorder;
         end = cluster_end(dp, run, i);
-        span = first->ntext > 0 && !cluster_mapped(f, dp, run, i, end);
+        span = first->ntext > 0 && !cluster_mapped(owner, dp, run, i, end);
         reorder = span && end - i <= sizeof order / sizeof order[0];
         if (span) {
             tj_close(&s);
@@ -688,7 +760,7 @@ int pdf_write(const struct display *d, struct fontset *fs,
     }
     HPDF_Free(ctx.pdf);
     for (i = 0; i < ctx.nfonts; i++) {
-        font_subset_free(ctx.fonts[i].subset);
+        if (ctx.fonts[i].owner == NULL) font_subset_free(ctx.fonts[i].subset);
         free(ctx.fonts[i].slots);
         free(ctx.fonts[i].text);
     }

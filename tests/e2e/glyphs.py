@@ -16,7 +16,9 @@ works both ways, then applies it to the reports:
     Type0/Identity-H/CIDFontType2 PDF whose FontFile2 is a fontTools subset
     of uming.ttc (glyph ids renumbered from 0, CID == GID, ToUnicode
     bfchar) must pass; the same PDF with two ToUnicode entries swapped must
-    fail on exactly those two characters.  The CMap and string parsers are
+    fail on exactly those two characters.  A handmade PDF showing DejaVuSans'
+    "fi" ligature glyph (what shaping draws) with ToUnicode "fi" must pass,
+    with "fl" must fail on it alone.  The CMap and string parsers are
     checked on handmade input (both bfrange forms, surrogates, escapes).
 (b) Every example report (scripts/examples.sh, built here into a temporary
     folder as `make demo` builds them into out/): no mismatch, no problem,
@@ -24,7 +26,19 @@ works both ways, then applies it to the reports:
     $REPORTC itself on CJK Extension A text, which only the fallback face
     DroidSansFallbackFull has, drawn by composites whose components have
     ids above 32767 (what libharu loses): every glyph must match.
-(c) Nothing is skipped silently: a missing tool or input is a FAIL.
+(c) CFF (Noto Serif/Sans CJK SC, .ttc collections, embedded by reportc as
+    CIDFontType0 over a CID-keyed CFF): every example script built with a
+    manifest of those faces into a temporary folder must pass the check
+    (each font Type0/CIDFontType0), pdffonts must list each CFF font as an
+    embedded subset with ToUnicode ("CID Type 0C", emb sub uni yes),
+    pdftotext must read the characters the display list set, and MuPDF
+    must draw every page without a warning.  Negative controls: the same
+    PDF with two ToUnicode destinations swapped, and with two charstrings
+    of the embedded CFF swapped (fontTools), fails on exactly those two.
+    And a name-keyed CFF in a plain .otf with local subroutines (made at
+    test time with fontTools from DejaVuSans' ASCII glyphs, each glyph's
+    program moved into a subroutine) as the Latin face: checked, 0 wrong.
+(d) Nothing is skipped silently: a missing tool or input is a FAIL.
 
 Fixtures are generated in a temporary directory at test time.  Run from the
 repository root; env REPORTC (default ./reportc), TEST_BUILD (default
@@ -32,7 +46,11 @@ out/build).  Prints FAIL and INFO lines and ends with "N passed, N failed,
 K skipped".
 """
 
+import collections
+import glob
 import io
+import json
+import re
 import os
 import shutil
 import subprocess
@@ -57,7 +75,8 @@ import glyphcheck  # noqa: E402
 
 REPORTC = os.environ.get("REPORTC", "./reportc")
 BUILD = os.environ.get("TEST_BUILD", "out/build")
-MANIFEST = "fonts/fonts.manifest"
+MANIFEST = "fonts/fonts.manifest"            # the default: Noto CJK (CFF)
+TRUETYPE_MANIFEST = "fonts/truetype.manifest"  # UMing, WenQuanYi, DejaVu, Droid
 HARU_SOURCE = "tests/tools/haru_native.c"
 DROID = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -65,6 +84,9 @@ UMING = "/usr/share/fonts/truetype/arphic/uming.ttc"
 KNOWN_BROKEN = "盟络现研究报新"
 FIXTURE_TEXT = "东盟网络安全现状研究报告（新版）"
 LATIN_TEXT = "Glyph check: Hello, world 0123 (Zoe)"
+NOTO_SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+NOTO_SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+NOTO_SC_FACE = 2  # "Noto Serif CJK SC" / "Noto Sans CJK SC" in the collections
 FALLBACK_TEXT = "东盟㐇㐈㐉㐊㐋㐍㐎㐏㐐㐑㐒㐓合作。"  # CJK Ext. A: only the fallback face has it
 
 from suite import build_examples, check, finish  # noqa: E402
@@ -164,7 +186,7 @@ def test_haru_native(tmp):
 # --------------------------------------------------------------------------
 # A handmade Type0 / Identity-H / CIDFontType2 PDF
 
-def subset_font(path, face, text):
+def subset_font(path, face, text, features=()):
     """A fontTools subset (glyph ids renumbered from 0) as TTFont.  Glyph
     headers are kept as they are: recomputed bounding boxes would move
     glyphs whose stored xMin is not their true one (FreeType places a glyph
@@ -173,7 +195,7 @@ def subset_font(path, face, text):
     options = ft_subset.Options()
     options.retain_gids = False
     options.notdef_outline = True
-    options.layout_features = []
+    options.layout_features = list(features)
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
@@ -271,6 +293,57 @@ def identity_fixture(path, text, swap=None):
          "/Resources << /Font << /F1 5 0 R >> >> >>", form),
     ]
     write_pdf(path, objects)
+
+
+def ligature_fixture(path, ligature_text):
+    """A Type0/CIDFontType2 PDF showing DejaVuSans' "fi" ligature glyph (what
+    shaping draws for "fi"), then "f" and "i" alone; the ToUnicode maps the
+    ligature to ligature_text."""
+    font = subset_font(DEJAVU, 0, "fi", features=["liga"])
+    cmap, upem = font.getBestCmap(), font["head"].unitsPerEm
+    names = {"fi": "fi", "f": cmap[ord("f")], "i": cmap[ord("i")]}
+    gid = {text: font.getGlyphID(name) for text, name in names.items()}
+    widths = " ".join(f"{gid[t]} [{round(font['hmtx'][n][0] * 1000 / upem)}]"
+                      for t, n in names.items())
+    codes = b"".join(gid[t].to_bytes(2, "big") for t in ("fi", "f", "i"))
+    unicode_of = {gid["fi"]: ligature_text, gid["f"]: "f", gid["i"]: "i"}
+    program = io_bytes(font)
+    write_pdf(path, [
+        ("<< /Type /Catalog /Pages 2 0 R >>", None),
+        ("<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 5 0 R >> >> >>", None),
+        ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>", None),
+        ("<< >>", f"BT /F1 12 Tf 72 740 Td <{codes.hex()}> Tj ET\n".encode()),
+        ("<< /Type /Font /Subtype /Type0 /BaseFont /LIGATU+DejaVuSans /Encoding /Identity-H "
+         "/DescendantFonts [6 0 R] /ToUnicode 9 0 R >>", None),
+        ("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LIGATU+DejaVuSans "
+         "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+         f"/FontDescriptor 7 0 R /CIDToGIDMap /Identity /W [{widths}] >>", None),
+        ("<< /Type /FontDescriptor /FontName /LIGATU+DejaVuSans /Flags 4 "
+         "/FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 "
+         "/CapHeight 700 /StemV 80 /FontFile2 8 0 R >>", None),
+        (f"<< /Filter /FlateDecode /Length1 {len(program)} >>", zlib.compress(program)),
+        ("<< >>", tounicode_cmap(sorted(unicode_of.items()))),
+    ])
+
+
+def test_ligature_fixture(tmp):
+    """A glyph standing for several characters is checked against the
+    source's GSUB ligature for them, and a wrong one is caught."""
+    source = {"DejaVuSans": (DEJAVU, 0)}
+    good, wrong = os.path.join(tmp, "liga.pdf"), os.path.join(tmp, "liga_wrong.pdf")
+    ligature_fixture(good, "fi")
+    report = run_glyphcheck(good, manifest=None, sources=source)
+    if report:
+        ok = check(report.ok and report.checked == 3 and not report.all_problems,
+                   f"'fi' ligature fixture: {report.summary()}, want 3 glyphs, 0 mismatches")
+        if not ok:
+            show_lines(report)
+    ligature_fixture(wrong, "fl")
+    report = run_glyphcheck(wrong, manifest=None, sources=source)
+    if report:
+        check([m.char for m in report.mismatches] == ["fl"],
+              f"'fi' ligature glyph mapped to 'fl': mismatches {[m.char for m in report.mismatches]}"
+              ", want exactly 'fl'")
 
 
 def io_bytes(font):
@@ -374,11 +447,12 @@ def test_reportc_fallback(tmp):
     script, pdf = os.path.join(tmp, "fallback.lua"), os.path.join(tmp, "fallback.pdf")
     with open(script, "w", encoding="utf-8") as fp:
         fp.write(FALLBACK_SCRIPT)
-    r = subprocess.run([REPORTC, "build", script, "-o", pdf, "-D", "text=" + FALLBACK_TEXT],
-                       capture_output=True, text=True)
+    # The TrueType families: Noto CJK (the default) has Extension A itself.
+    r = subprocess.run([REPORTC, "build", script, "-o", pdf, "-D", "text=" + FALLBACK_TEXT,
+                        "--fonts", TRUETYPE_MANIFEST], capture_output=True, text=True)
     if not check(r.returncode == 0, f"{REPORTC} build of the fallback text: {r.stderr.strip()}"):
         return
-    report = run_glyphcheck(pdf)
+    report = run_glyphcheck(pdf, manifest=TRUETYPE_MANIFEST)
     if report is None:
         return
     droid = [f for f in report.fonts if "DroidSansFallback" in f.name]
@@ -391,6 +465,219 @@ def test_reportc_fallback(tmp):
         show_lines(report)
     info(f"reportc, fallback face: {report.summary()}; {len(risky)} glyphs in "
          f"DroidSansFallback are composites with components above 32767 ({risky})")
+
+
+# --------------------------------------------------------------------------
+# CFF faces (Noto CJK), embedded by reportc as CIDFontType0
+
+def example_builds():
+    """(name, script, extra arguments) of every example script."""
+    for script in sorted(glob.glob("scripts/*.lua")):
+        name = os.path.basename(script)[:-4]
+        yield name, script, (["-D", "country=SGP"] if name == "asean_brief" else [])
+
+
+def displayed_chars(display):
+    return collections.Counter(c for page in display["pages"] for run in page["texts"]
+                               for c in run["text"] if not c.isspace())
+
+
+def check_cff_fonts_listed(pdf, name):
+    r = subprocess.run(["pdffonts", pdf], capture_output=True, text=True)
+    rows = [line for line in r.stdout.splitlines()[2:] if "CID Type 0C" in line]
+    check(r.returncode == 0 and rows, f"{name}: pdffonts lists no CID Type 0C font: {r.stdout}")
+    for row in rows:
+        check(re.search(r"\byes\s+yes\s+yes\s+\d+\s+\d+\s*$", row) and "+" in row.split()[0],
+              f"{name}: pdffonts: CFF font not an embedded subset with ToUnicode: {row}")
+
+
+def check_cff_pdf(pdf, display, manifest, name):
+    report = run_glyphcheck(pdf, manifest=manifest)
+    if report is None:
+        return
+    fatal = [p for p in report.all_problems if p.fatal or p.font != "-"]
+    ok = check(report.ok and not fatal and not report.skipped_fonts,
+               f"{name} (Noto CJK): {report.summary()}, {len(fatal)} problems, "
+               f"{len(report.skipped_fonts)} fonts skipped")
+    cff = [f for f in report.fonts if f.kind == "Type0/CIDFontType0"]
+    ok &= check(cff and all(f.checked > 0 for f in cff),
+                f"{name} (Noto CJK): no CIDFontType0 font checked: "
+                + ", ".join(f"{f.name} {f.kind} {f.checked}" for f in report.fonts))
+    if not ok:
+        show_lines(report)
+    info(f"{name} (Noto CJK): {report.summary()}")
+    check_cff_fonts_listed(pdf, name)
+    q = subprocess.run(["qpdf", "--check", pdf], capture_output=True, text=True)
+    check(q.returncode == 0 and "No syntax or stream encoding errors" in q.stdout,
+          f"{name} (Noto CJK): qpdf --check: {(q.stderr or q.stdout).strip()[:300]}")
+    r = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True)
+    read = collections.Counter(c for c in r.stdout if not c.isspace() and c != "\f")
+    want = displayed_chars(display)
+    check(r.returncode == 0 and not r.stderr and read == want,
+          f"{name} (Noto CJK): pdftotext reads other characters than the display list sets: "
+          f"missing {dict(want - read)}, extra {dict(read - want)} {r.stderr.strip()[:200]}")
+    if shutil.which("mutool"):
+        m = subprocess.run(["mutool", "draw", "-r", "50", "-o", os.devnull, pdf],
+                           capture_output=True, text=True)
+        warnings = [line for line in m.stderr.splitlines() if line.strip()
+                    and not line.startswith("page ") and "ICC support" not in line]
+        check(m.returncode == 0 and not warnings,
+              f"{name} (Noto CJK): mutool draw: {' | '.join(warnings[:5])}")
+
+
+def swap_tounicode(pdf, out, a, b):
+    """Copy pdf to out with the ToUnicode destinations of characters a and
+    b exchanged."""
+    ua, ub = (f"<{ord(c):04X}>".encode() for c in (a, b))
+    qdf_edit(pdf, out, lambda d: d.replace(ua, b"<SWAP>").replace(ub, ua).replace(b"<SWAP>", ub))
+
+
+def qdf_edit(pdf, out, edit):
+    """Copy pdf to out through qpdf --qdf (streams uncompressed), with
+    edit(bytes) -> bytes applied to the file; fix-qdf repairs lengths."""
+    qdf = out + ".qdf"
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", pdf, qdf], check=True)
+    with open(qdf, "rb") as fp:
+        data = edit(fp.read())
+    with open(qdf, "wb") as fp:
+        fp.write(data)
+    with open(out, "wb") as fp:
+        subprocess.run(["fix-qdf", qdf], stdout=fp, check=True)
+
+
+class NoBBoxes:
+    recalcBBoxes = False  # what CFFFontSet.compile asks of its OpenType font
+
+
+def swap_charstrings(pdf, out, a, b):
+    """Copy pdf to out with the charstrings of the CIDs of a and b (their
+    Noto Serif CJK SC glyph ids) exchanged in the CFF that holds both.
+    Returns False when no embedded CFF holds both."""
+    source = TTFont(NOTO_SERIF, fontNumber=NOTO_SC_FACE, lazy=True)
+    cmap = source.getBestCmap()
+    names = [f"cid{source.getGlyphID(cmap[ord(c)]):05d}" for c in (a, b)]
+    objects = glyphcheck.PdfObjects(pdf)
+    for _, value in objects.all_dicts():
+        ref = value.get("/FontFile3")
+        if ref is None:
+            continue
+        data = objects.data_of(ref, "FontFile3")
+        fonts = glyphcheck.CFFFontSet()
+        fonts.decompile(io.BytesIO(data), None)
+        top = fonts[fonts.fontNames[0]]
+        if not all(n in top.charset for n in names):
+            continue
+        index, order = top.CharStrings.charStringsIndex, top.CharStrings.charStrings
+        i, j = order[names[0]], order[names[1]]
+        glyph_i, glyph_j = index[i], index[j]  # loaded: items are read lazily
+        index.items[i], index.items[j] = glyph_j, glyph_i
+        swapped = io.BytesIO()
+        fonts.compile(swapped, NoBBoxes())
+        qdf_edit(pdf, out, lambda d: d.replace(data, swapped.getvalue()))
+        return True
+    return False
+
+
+def make_subroutinized_otf(path):
+    """A name-keyed CFF .otf of DejaVuSans' ASCII glyphs whose charstrings
+    each only call a local subroutine holding the outline."""
+    from fontTools.cffLib import SubrsIndex
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.misc.psCharStrings import T2CharString
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    src = TTFont(DEJAVU)
+    cmap, glyphs = src.getBestCmap(), src.getGlyphSet()
+    cps = [c for c in range(0x20, 0x7F) if c in cmap]
+    order = [".notdef"] + sorted({cmap[c] for c in cps}, key=src.getGlyphID)
+    fb = FontBuilder(src["head"].unitsPerEm, isTTF=False)
+    fb.setupGlyphOrder(order)
+    fb.setupCharacterMap({c: cmap[c] for c in cps})
+    programs = {}
+    for name in order:
+        pen = T2CharStringPen(src["hmtx"][name][0], glyphs)
+        glyphs[name].draw(pen)
+        programs[name] = pen.getCharString()
+    fb.setupCFF("TestCFF-Regular", {"FullName": "TestCFF Regular"}, programs, {})
+    fb.setupHorizontalMetrics({n: src["hmtx"][n] for n in order})
+    fb.setupHorizontalHeader(ascent=src["hhea"].ascent, descent=src["hhea"].descent)
+    fb.setupNameTable({"familyName": "TestCFF", "styleName": "Regular",
+                       "psName": "TestCFF-Regular"})
+    fb.setupOS2(usWinAscent=src["OS/2"].usWinAscent, usWinDescent=src["OS/2"].usWinDescent)
+    fb.setupPost()
+    top = fb.font["CFF "].cff.topDictIndex[0]
+    subrs, bias = SubrsIndex(), 107  # fewer than 1240 subroutines
+    for i, name in enumerate(order):
+        charstring = top.CharStrings[name]
+        charstring.decompile()
+        subrs.append(T2CharString(program=list(charstring.program)))
+        charstring.program = [i - bias, "callsubr"]
+    top.Private.Subrs = subrs
+    fb.save(path)
+
+
+def test_name_keyed_otf(tmp):
+    otf, manifest = os.path.join(tmp, "TestCFF.otf"), os.path.join(tmp, "otf.manifest")
+    script, pdf = os.path.join(tmp, "otf.lua"), os.path.join(tmp, "otf.pdf")
+    make_subroutinized_otf(otf)
+    with open(manifest, "w", encoding="utf-8") as fp:
+        fp.write(f"serif cjk {NOTO_SC_FACE} fonts-noto-cjk {NOTO_SERIF}\n"
+                 f"serif latin 0 - {otf}\nsans cjk {NOTO_SC_FACE} fonts-noto-cjk {NOTO_SANS}\n"
+                 f"sans latin 0 - {otf}\nfallback cjk 0 fonts-droid-fallback {DROID}\n"
+                 f"fallback latin 0 fonts-dejavu-core {DEJAVU}\n")
+    with open(script, "w", encoding="utf-8") as fp:
+        fp.write(FALLBACK_SCRIPT)
+    r = subprocess.run([REPORTC, "build", script, "-o", pdf, "--fonts", manifest,
+                        "-D", "text=" + LATIN_TEXT + " 东盟"], capture_output=True, text=True)
+    if not check(r.returncode == 0, f"build with a name-keyed CFF .otf: {r.stderr.strip()}"):
+        return
+    report = run_glyphcheck(pdf, manifest=manifest)
+    if report is None:
+        return
+    test_font = [f for f in report.fonts if "TestCFF" in f.name]
+    ok = check(report.ok and not report.all_problems and test_font
+               and all(f.kind == "Type0/CIDFontType0" and f.checked > 0 for f in test_font),
+               f"name-keyed, subroutinized CFF .otf: {report.summary()}, "
+               + ", ".join(f"{f.name} {f.kind} {f.checked}" for f in report.fonts))
+    if not ok:
+        show_lines(report)
+    info(f"name-keyed CFF .otf with local subroutines: {report.summary()}")
+
+
+def test_cff_reports(tmp):
+    missing = [f for f in (NOTO_SERIF, NOTO_SANS, DROID, DEJAVU) if not os.path.exists(f)]
+    if not check(not missing, f"fonts missing: {missing} (make deps: fonts-noto-cjk)"):
+        return
+    if not check(os.access(REPORTC, os.X_OK), f"{REPORTC} not built (make)"):
+        return
+    manifest = MANIFEST   # its serif and sans are the Noto CJK SC faces
+    test_name_keyed_otf(tmp)
+    first = None
+    for name, script, extra in example_builds():
+        pdf, js = os.path.join(tmp, name + ".pdf"), os.path.join(tmp, name + ".json")
+        r = subprocess.run([REPORTC, "build", script, "-o", pdf, "--display-list", js,
+                            "--fonts", manifest, *extra], capture_output=True, text=True)
+        if not check(r.returncode == 0, f"{name} with Noto CJK: {r.stderr.strip()}"):
+            continue
+        with open(js, encoding="utf-8") as fp:
+            check_cff_pdf(pdf, json.load(fp), manifest, name)
+        first = first or pdf
+    if first is None:
+        return
+    swapped = os.path.join(tmp, "swapped.pdf")
+    swap_tounicode(first, swapped, "网", "络")
+    report = run_glyphcheck(swapped, manifest=manifest)
+    if report:
+        chars = mismatched_chars(report)
+        check(chars == "络网", f"Noto CJK PDF with swapped ToUnicode entries: mismatches in "
+              f"{chars!r}, want exactly 网 and 络")
+    swapped = os.path.join(tmp, "swapped_outlines.pdf")
+    if check(swap_charstrings(first, swapped, "网", "络"),
+             "no embedded CFF holds both 网 and 络: the outline control proves nothing"):
+        report = run_glyphcheck(swapped, manifest=manifest)
+        if report:
+            chars = mismatched_chars(report)
+            check(chars == "络网", f"Noto CJK PDF with swapped charstrings: mismatches in "
+                  f"{chars!r}, want exactly 网 and 络")
 
 
 # --------------------------------------------------------------------------
@@ -427,7 +714,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="glyphs.") as tmp:
         test_haru_native(tmp)
         test_identity_fixture(tmp)
+        test_ligature_fixture(tmp)
         test_reportc_fallback(tmp)
+        test_cff_reports(tmp)
         examples = os.path.join(tmp, "examples")
         os.mkdir(examples)
         test_reports(examples)

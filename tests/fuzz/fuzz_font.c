@@ -5,12 +5,14 @@
 ** The input is the font file.  Faces 0 and 1 are opened (1 matters for a
 ** collection); an open face is exercised as layout and the PDF backend do:
 ** cmap lookups, advances, glyph data, a few tables, and a subset of some
-** glyphs.  A subset the writer accepts must read back through ttf_open
-** with the same glyph count: a font we embed that we cannot read
-** ourselves is a bug even when no sanitizer fires.
+** glyphs.  A subset the writer accepts must read back with the same glyph
+** count (a TrueType subset through ttf_open, a CFF face's bare CID-keyed
+** CFF through cff_open): a font we embed that we cannot read ourselves is
+** a bug even when no sanitizer fires.
 */
 #include "memfile.h"   /* first: it defines _GNU_SOURCE */
 #include <string.h>
+#include "../../src/font/cff.h"
 #include "../../src/font/subset.h"
 #include "../../src/font/ttf.h"
 
@@ -19,12 +21,29 @@ static const uint32_t probe_cps[] = {
     0x4E2D, 0x6587, 0x9FA5, 0xFF08, 0xFFFD, 0xFFFF, 0x10000, 0x20000, 0x10FFFF, 0x110000
 };
 
+/* A CFF face's subset is a bare CFF table: it must parse with as many
+** glyphs. */
+static void check_cff_subset(struct font_subset *s, const struct buf *out) {
+    struct cff_font *back = NULL;
+    struct rc_err err;
+    if (cff_open(out->data, out->len, "subset", &back, &err) != RC_OK) {
+        fprintf(stderr, "our own CFF subset does not read back: %s\n", err.msg);
+        abort();
+    }
+    if (cff_num_glyphs(back) != font_subset_count(s)) abort();
+    cff_close(back);
+}
+
 /* Write the subset and read it back: it must open with as many glyphs. */
-static void check_subset(struct font_subset *s) {
+static void check_subset(struct font_subset *s, int cff) {
     struct rc_err err;
     struct buf out;
+    int rc;
     buf_init(&out);
-    if (font_subset_write(s, &out, &err) == RC_OK) {
+    rc = font_subset_write(s, &out, &err);
+    if (rc == RC_OK && cff) {
+        check_cff_subset(s, &out);
+    } else if (rc == RC_OK) {
         static int fd = -1;
         char path[64];
         struct ttf_font *back = NULL;
@@ -80,7 +99,7 @@ static void exercise(struct ttf_font *f) {
     font_subset_add(s, (uint16_t)(n - 1));
     font_subset_add(s, (uint16_t)n);             /* one past the end: .notdef */
     (void)sink;
-    check_subset(s);
+    check_subset(s, ttf_outline_kind(f) == TTF_OUTLINE_CFF);
     font_subset_free(s);
 }
 

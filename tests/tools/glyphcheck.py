@@ -16,12 +16,14 @@ tool compares what is drawn with what should be drawn:
    annotation appearances are parsed; the current font is tracked through
    Tf, q and Q, and the strings of Tj, TJ, ' and " are split into codes.
    Only codes actually shown are checked.
-3. For each font that embeds a TrueType program (FontFile2), simple
-   TrueType and Type0/CIDFontType2 alike, the program is loaded with
+3. For each font that embeds a TrueType program (FontFile2: simple
+   TrueType and Type0/CIDFontType2) or a CFF program (FontFile3
+   /CIDFontType0C: Type0/CIDFontType0), the program is loaded with
    fontTools and each used code is resolved to
      - its glyph id: Type0 codes through the Encoding CMap (Identity-H/V:
-       the 2-byte code is the CID; or an embedded CMap stream) and the
-       CIDToGIDMap (/Identity or a stream of 2-byte GIDs); simple fonts
+       the 2-byte code is the CID; or an embedded CMap stream) and then
+       the CIDToGIDMap (/Identity or a stream of 2-byte GIDs) of a
+       CIDFontType2, or the charset of a CID-keyed CFF; simple fonts
        by the rules of ISO 32000 9.6.6.4 (Encoding and Differences through
        the (3,1) cmap, else the (3,0) or (1,0) cmap);
      - its character: the ToUnicode CMap (bfchar, both forms of bfrange,
@@ -33,19 +35,27 @@ tool compares what is drawn with what should be drawn:
        the embedded font's own cmap read backwards.
 4. The source font is found by the BaseFont's PostScript name (subset tag
    and a ",Style" suffix removed) among the manifest's fonts (name id 6),
-   or given with --source.  The expected glyph is the source's glyph for the
-   character through its best cmap.
+   or given with --source; a collection's every face is indexed.  Shaping
+   may draw another glyph than cmap(character): the glyphs a text may be
+   drawn with are its cmap glyph and what the source's GSUB single,
+   alternate and ligature substitutions reach from it (a ligature glyph
+   from the glyphs of all its characters).  reportc's CFF subsets keep the
+   source glyph id as the CID, so for a CIDFontType0 the CID names the
+   source glyph that was chosen; it must be one of those glyphs (a glyph
+   standing for no text is compared with source glyph CID alone).
 5. Both glyphs are drawn through fontTools glyph sets with composites
    decomposed (renumbered component ids do not matter) and the recorded
-   outlines must be equal exactly (coordinates are copied, not computed);
-   the advance widths in the embedded hmtx and in the PDF's W/Widths must
-   agree with the source's.
+   outlines must be equal exactly (coordinates are copied, not computed;
+   CFF charstrings flattened or not draw the same path); the advance
+   widths in the embedded hmtx and in the PDF's W/Widths must agree with
+   the source's.
 
 Prints one MISMATCH line per wrong glyph, PROBLEM lines for what is wrong
 besides ("PROBLEM (glyphs unchecked)" when glyphs could not be checked),
 SKIPPED lines for fonts without a TrueType program, and finally
 "checked N glyphs in K fonts, M mismatches".  Exit status 0 when every used
-glyph of every FontFile2 font was checked and matched, else 1.
+glyph of every FontFile2 and CIDFontType0C font was checked and matched,
+else 1.
 
 As a module: check_pdf(path, manifest=..., sources=...) returns a Report.
 """
@@ -66,7 +76,8 @@ try:
     from fontTools import agl
     from fontTools.encodings.MacRoman import MacRoman
     from fontTools.encodings.StandardEncoding import StandardEncoding
-    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.pens.recordingPen import DecomposingRecordingPen, RecordingPen
     from fontTools.ttLib import TTFont
 except ImportError:  # a python3 (pyenv, venv) ahead of Debian's on PATH
     SYSTEM_PYTHON = "/usr/bin/python3"
@@ -112,7 +123,7 @@ class Problem:
 @dataclass
 class FontReport:
     name: str          # BaseFont as written in the PDF
-    kind: str          # "Type0/CIDFontType2" or "TrueType"
+    kind: str          # "Type0/CIDFontType2", "Type0/CIDFontType0" or "TrueType"
     source: str = ""   # FILE:FACE the glyphs were compared with
     checked: int = 0   # used codes whose glyph was compared
     used: int = 0      # distinct codes shown with this font
@@ -684,37 +695,27 @@ def font_ps_names(path, face):
     return names
 
 
-def face_by_name(path, name):
-    """Index of the face of a collection whose family (or full) name is name."""
-    count = 1
+def collection_faces(path):
+    """Number of faces of a font file (1 unless a collection)."""
     with open(path, "rb") as fp:
         head = fp.read(12)
-    if head[:4] == b"ttcf":
-        count = int.from_bytes(head[8:12], "big")
-    for i in range(count):
-        names = TTFont(path, fontNumber=i, lazy=True)["name"]
-        if name in {names.getDebugName(k) for k in (16, 1, 4)}:
-            return i
-    raise ValueError(f"{path} has no face named {name!r}")
+    return int.from_bytes(head[8:12], "big") if head[:4] == b"ttcf" else 1
 
 
 def read_manifest(path):
-    """(file, face) of each font the manifest lists, in order, deduplicated.
-    The face column is an index or a family name in double quotes; a line
-    'family = other' is an alias and names no file."""
+    """(file, face) of every face of each font file the manifest lists, in
+    order, deduplicated: a file is any field that is an absolute path, so
+    the check does not depend on the manifest's other columns."""
     entries = []
     with open(path, encoding="utf-8") as fp:
         for line in fp:
-            fields = shlex.split(line.split("#", 1)[0])
-            if len(fields) < 5:
-                continue
-            face = fields[2]
-            try:
-                entry = (fields[4], int(face) if face.isdigit() else face_by_name(fields[4], face))
-            except (OSError, ValueError):
-                entry = (fields[4], 0)   # SourceFonts reports the file it cannot open
-            if entry not in entries:
-                entries.append(entry)
+            for word in line.split("#", 1)[0].split():
+                if not word.startswith("/") or any(e[0] == word for e in entries):
+                    continue
+                try:
+                    entries += [(word, face) for face in range(collection_faces(word))]
+                except OSError:
+                    entries.append((word, 0))  # reported when its names are read
     return entries
 
 
@@ -757,6 +758,63 @@ class SourceFonts:
             font = TTFont(path, fontNumber=face)
             self.opened[key] = (font, font.getGlyphSet(), font.getBestCmap() or {})
         return self.opened[key]
+
+    def substitutions(self, path, face):
+        """(single, ligatures) of a source font's GSUB, opened once."""
+        key = ("gsub", path, face)
+        if key not in self.opened:
+            self.opened[key] = gsub_substitutions(self.open(path, face)[0])
+        return self.opened[key]
+
+
+def gsub_substitutions(font):
+    """What GSUB may put in a glyph's place, whatever the feature:
+    single -- glyph name -> set of names (single and alternate lookups);
+    ligatures -- tuple of component names -> set of ligature names."""
+    single, ligatures = {}, {}
+    if "GSUB" not in font or font["GSUB"].table.LookupList is None:
+        return single, ligatures
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for sub in lookup.SubTable:
+            if lookup.LookupType == 7:
+                sub = sub.ExtSubTable
+            kind = getattr(sub, "LookupType", lookup.LookupType)
+            if kind == 1:
+                for a, b in sub.mapping.items():
+                    single.setdefault(a, set()).add(b)
+            elif kind == 3:
+                for a, alts in sub.alternates.items():
+                    single.setdefault(a, set()).update(alts)
+            elif kind == 4:
+                for first, ligs in sub.ligatures.items():
+                    for lig in ligs:
+                        ligatures.setdefault((first, *lig.Component), set()).add(lig.LigGlyph)
+    return single, ligatures
+
+
+def closure(single, names):
+    """The names and every name single substitutions reach from them."""
+    seen, todo = set(names), list(names)
+    while todo:
+        for b in single.get(todo.pop(), ()):
+            if b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return seen
+
+
+def acceptable_glyphs(text, cmap, subs):
+    """Source glyph names text may be drawn with (cmap, then GSUB)."""
+    names = [cmap.get(ord(c)) for c in text]
+    if not names or None in names:
+        return set()
+    single, ligatures = subs
+    if len(names) == 1:
+        return closure(single, names)
+    found = set()
+    for lig in ligatures.get(tuple(names), ()):
+        found |= closure(single, [lig])
+    return found
 
 
 # --------------------------------------------------------------------------
@@ -841,6 +899,51 @@ def embedded_program(pdf, descriptor):
     return None if ref is None else pdf.data_of(ref, "FontFile2")
 
 
+class CffProgram:
+    """A bare CFF font program (FontFile3 /CIDFontType0C) through fontTools:
+    glyph ids are charset positions; a CID-keyed font names glyph CID c
+    'cidNNNNN'."""
+
+    def __init__(self, data):
+        fonts = CFFFontSet()
+        fonts.decompile(io.BytesIO(data), None)
+        self.top = fonts[fonts.fontNames[0]]
+        self.cid_keyed = hasattr(self.top, "ROS")
+        self.order = list(self.top.charset)
+        self.index = {name: i for i, name in enumerate(self.order)}
+
+    def glyph_of_cid(self, cid):
+        if not self.cid_keyed:
+            return cid if cid < len(self.order) else None
+        return self.index.get(".notdef" if cid == 0 else f"cid{cid:05d}")
+
+    def outline(self, gid):
+        pen = RecordingPen()
+        self.top.CharStrings[self.order[gid]].draw(pen)
+        return pen.value
+
+
+def compare_cff_glyph(program, gid, source, expected_name):
+    """Reasons the embedded CFF glyph gid differs from the source glyph."""
+    src_font, src_set = source
+    try:
+        drawn = program.outline(gid)
+    except Exception as e:
+        return [f"embedded glyph cannot be drawn ({type(e).__name__}: {e})"]
+    expected = outline(src_set, expected_name)
+    reasons = []
+    if gid == 0 and src_font.getGlyphID(expected_name) != 0:
+        reasons.append("glyph 0 (.notdef) is drawn")
+    if drawn != expected:
+        if not drawn and expected:
+            reasons.append(f"blank (embedded glyph has no outline, source has "
+                           f"{count_points(expected)} points)")
+        else:
+            reasons.append(f"outline differs (embedded {count_points(drawn)} points vs "
+                           f"source {count_points(expected)})")
+    return reasons
+
+
 def cid_widths(pdf, cid_font):
     """CID -> width from W, and the DW default."""
     widths = {}
@@ -881,8 +984,18 @@ class EmbeddedFont:
     def problem(self, message, fatal):
         self.report.problems.append(Problem(self.report.name, message, fatal))
 
+    cff = None  # a CffProgram when the font embeds CFF
+
     def load_program(self, descriptor):
         data = embedded_program(self.pdf, descriptor)
+        cff = self.pdf.dict_of(descriptor.get("/FontFile3")) if data is None else {}
+        if data is None and cff.get("/Subtype") == "/CIDFontType0C":
+            try:
+                self.cff = CffProgram(self.pdf.data_of(descriptor["/FontFile3"], "FontFile3"))
+            except Exception as e:
+                raise CheckError(f"fontTools cannot read the embedded CFF program: {e}")
+            self.program = None
+            return
         if data is None:
             raise CheckError("no FontFile2")
         try:
@@ -920,6 +1033,8 @@ class EmbeddedFont:
         return text, "embedded cmap"
 
     def text_from_embedded_cmap(self, gid):
+        if self.program is None:  # a bare CFF has no cmap
+            return None
         if self.reverse_cmap is None:
             self.reverse_cmap = {}
             cmap = self.program["cmap"].getBestCmap() if "cmap" in self.program else None
@@ -940,8 +1055,10 @@ class Type0Font(EmbeddedFont):
         super().__init__(pdf, font, report)
         descendants = pdf.get(font.get("/DescendantFonts")) or []
         self.cid_font = pdf.dict_of(descendants[0]) if descendants else {}
-        if self.cid_font.get("/Subtype") != "/CIDFontType2":
-            raise CheckError(f"descendant is {self.cid_font.get('/Subtype')}, not CIDFontType2")
+        subtype = self.cid_font.get("/Subtype")
+        if subtype not in ("/CIDFontType2", "/CIDFontType0"):
+            raise CheckError(f"descendant is {subtype}, not CIDFontType2 or CIDFontType0")
+        self.kind = "Type0/" + subtype[1:]
         self.read_encoding()
         self.read_cid_to_gid()
         self.widths, self.default_width = cid_widths(pdf, self.cid_font)
@@ -981,6 +1098,8 @@ class Type0Font(EmbeddedFont):
         cid = self.cid(code)
         if cid is None:
             return None
+        if self.cff is not None:
+            return self.cff.glyph_of_cid(cid)
         if self.cid_to_gid is None:
             return cid
         entry = self.cid_to_gid[2 * cid:2 * cid + 2]
@@ -1125,6 +1244,26 @@ def font_program_kind(pdf, font):
     return None
 
 
+def descriptor_of(pdf, font):
+    if font.get("/Subtype") == "/Type0":
+        descendants = pdf.get(font.get("/DescendantFonts")) or []
+        font = pdf.dict_of(descendants[0]) if descendants else {}
+    return font, pdf.dict_of(font.get("/FontDescriptor"))
+
+
+def is_cid_cff(pdf, font):
+    """A Type0 font over a CIDFontType0C FontFile3."""
+    cid_font, descriptor = descriptor_of(pdf, font)
+    return font.get("/Subtype") == "/Type0" and \
+        pdf.dict_of(descriptor.get("/FontFile3")).get("/Subtype") == "/CIDFontType0C"
+
+
+def font_kind(pdf, font):
+    if font.get("/Subtype") != "/Type0":
+        return "TrueType"
+    return "Type0/" + (descriptor_of(pdf, font)[0].get("/Subtype") or "/?")[1:]
+
+
 def base_font_name(pdf, font):
     return pdf_name(pdf.get(font.get("/BaseFont"))) or "(unnamed)"
 
@@ -1155,8 +1294,10 @@ def check_font(pdf, use, sources, report):
     for string, text in use.spans:
         for code in split_codes(string, embedded.codespace)[0]:
             span_texts.setdefault(code, set()).add(text)
+    subs = sources.substitutions(*located)
     scale = 1000 / src_font["head"].unitsPerEm
-    if embedded.program["head"].unitsPerEm != src_font["head"].unitsPerEm:
+    if embedded.program is not None \
+            and embedded.program["head"].unitsPerEm != src_font["head"].unitsPerEm:
         embedded.problem("unitsPerEm differs from the source's", False)
     fallbacks = {}
     for code in sorted(codes):
@@ -1171,33 +1312,10 @@ def check_font(pdf, use, sources, report):
             continue
         if how != "ToUnicode":
             fallbacks[how] = fallbacks.get(how, 0) + 1
-        if text is None:
-            embedded.problem(f"code 0x{code.hex().upper()}: no character known "
-                             "(no ToUnicode entry, encoding or cmap); not checked", True)
-            continue
-        if gid is None:
-            report.mismatches.append(Mismatch(report.name, text, code, -1,
-                                              ["the Encoding CMap maps the code to no CID"]))
-            report.checked += 1
-            continue
-        if len(text) != 1:
-            embedded.problem(f"code 0x{code.hex().upper()} stands for {describe_char(text)}, "
-                             "several characters; not checked", True)
-            continue
-        expected = src_cmap.get(ord(text))
-        report.checked += 1
-        if expected is None:
-            report.mismatches.append(Mismatch(report.name, text, code, gid,
-                                              ["the source font has no glyph for the character"]))
-            continue
-        reasons = compare_glyphs((embedded.program, embedded.glyph_set),
-                                 (src_font, src_set), gid, expected)
-        pdf_width = embedded.pdf_width(code)
-        want = src_font["hmtx"][expected][0] * scale
-        if pdf_width is None or abs(float(pdf_width) - want) > PDF_WIDTH_TOLERANCE:
-            reasons.append(f"PDF width {pdf_width} differs (source {want:g})")
-        if reasons:
-            report.mismatches.append(Mismatch(report.name, text, code, gid, reasons))
+        mismatch = check_code(embedded, code, gid, text, (src_font, src_set, src_cmap, subs),
+                              scale, report)
+        if mismatch:
+            report.mismatches.append(mismatch)
     for how, n in fallbacks.items():
         if how == "encoding" and embedded.tounicode is None and isinstance(embedded, SimpleTrueTypeFont):
             continue  # a simple font's Encoding is a proper source of text
@@ -1231,8 +1349,12 @@ def check_shaped(embedded, report, located, source, code, gid, texts, scale):
             embedded.problem("hb-shape (libharfbuzz-bin) cannot run; shaped glyphs not checked", True)
             return
         for g in dict.fromkeys(gids):
-            if g >= len(order) or compare_glyphs((embedded.program, embedded.glyph_set),
-                                                  source, gid, order[g]):
+            if g >= len(order):
+                continue
+            differs = compare_cff_glyph(embedded.cff, gid, source, order[g]) \
+                if embedded.cff is not None else \
+                compare_glyphs((embedded.program, embedded.glyph_set), source, gid, order[g])
+            if differs:
                 continue
             pdf_width = embedded.pdf_width(code)
             want = src_font["hmtx"][order[g]][0] * scale
@@ -1242,6 +1364,61 @@ def check_shaped(embedded, report, located, source, code, gid, texts, scale):
             return
     report.checked += 1
     report.mismatches.append(Mismatch(report.name, texts[0], code, gid, reasons))
+
+
+def chosen_source_glyph(embedded, code, src_font):
+    """The source glyph a reportc CFF subset names by its CID, else None."""
+    if embedded.cff is None:
+        return None
+    order = src_font.getGlyphOrder()
+    cid = embedded.cid(code)
+    return order[cid] if cid is not None and cid < len(order) else None
+
+
+def check_code(embedded, code, gid, text, source, scale, report):
+    """A Mismatch for one shown code, or None; counts it as checked."""
+    src_font, src_set, src_cmap, subs = source
+    if gid is None:
+        report.checked += 1
+        why = "the Encoding CMap maps the code to no CID" if embedded.cff is None \
+            else f"CID {embedded.cid(code)} is not in the embedded CFF's charset"
+        return Mismatch(report.name, text, code, -1, [why])
+    chosen = chosen_source_glyph(embedded, code, src_font)
+    if not text:
+        if chosen is None:
+            embedded.problem(f"code 0x{code.hex().upper()}: no character known "
+                             "(no ToUnicode entry, encoding or cmap); not checked", True)
+            return None
+        candidates = [chosen]   # stands for no text: only its identity is checked
+    else:
+        acceptable = acceptable_glyphs(text, src_cmap, subs)
+        report.checked += 1
+        if not acceptable:
+            return Mismatch(report.name, text, code, gid, [
+                "the source font has no glyph for the character" if len(text) == 1
+                else "the source font has no ligature for these characters"])
+        if chosen is not None and chosen not in acceptable:
+            return Mismatch(report.name, text, code, gid, [
+                f"CID {embedded.cid(code)} is source glyph {chosen}, neither the "
+                f"character's glyph nor a GSUB substitute ({', '.join(sorted(acceptable)[:4])})"])
+        primary = src_cmap.get(ord(text)) if len(text) == 1 else None
+        candidates = [chosen] if chosen is not None else \
+            ([primary] if primary in acceptable else []) + sorted(acceptable - {primary})
+        report.checked -= 1
+    report.checked += 1
+    first = None
+    for name in candidates:
+        reasons = compare_cff_glyph(embedded.cff, gid, (src_font, src_set), name) \
+            if embedded.cff is not None else \
+            compare_glyphs((embedded.program, embedded.glyph_set), (src_font, src_set), gid, name)
+        pdf_width = embedded.pdf_width(code)
+        want = src_font["hmtx"][name][0] * scale
+        if pdf_width is None or abs(float(pdf_width) - want) > PDF_WIDTH_TOLERANCE:
+            reasons.append(f"PDF width {pdf_width} differs (source {want:g})")
+        if not reasons:
+            return None
+        first = first or reasons
+    return Mismatch(report.name, text, code, gid, first)
 
 
 def embedded_fonts(pdf):
@@ -1279,8 +1456,11 @@ def check_pdf(path, manifest=DEFAULT_MANIFEST, sources=None):
     for use in uses.values():
         name = base_font_name(pdf, use.font)
         program = font_program_kind(pdf, use.font)
-        if program != "FontFile2":
-            why = "not embedded" if program is None else f"embeds {program}, not TrueType"
+        if program == "FontFile3" and not is_cid_cff(pdf, use.font):
+            program = "FontFile3 (not /CIDFontType0C)"
+        if program not in ("FontFile2", "FontFile3"):
+            why = "not embedded" if program is None else \
+                f"embeds {program}, not TrueType or CID-keyed CFF"
             report.skipped_fonts.append((name, f"{use.font.get('/Subtype', '?')[1:]}, {why}"
                                          f", shown in {len(use.strings)} strings"))
             continue
@@ -1288,8 +1468,7 @@ def check_pdf(path, manifest=DEFAULT_MANIFEST, sources=None):
         report.fonts.append(font_report)
         try:
             check_font(pdf, use, source_fonts, font_report)
-            font_report.kind = "Type0/CIDFontType2" if use.font.get("/Subtype") == "/Type0" \
-                else "TrueType"
+            font_report.kind = font_kind(pdf, use.font)
         except CheckError as e:
             font_report.problems.append(Problem(name, f"not checked: {e}", True))
         except Exception as e:  # a font fontTools chokes on must not hide the others

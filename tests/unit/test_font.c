@@ -1,7 +1,8 @@
 /*
-** test_font.c: the TrueType reader, the subsetter and the ToUnicode CMap,
-** against the fonts Debian ships (fonts-arphic-uming, fonts-wqy-microhei,
-** fonts-dejavu-core, fonts-droid-fallback).
+** test_font.c: the OpenType reader, the TrueType and CFF subsetters and the
+** ToUnicode CMap, against the fonts Debian ships (fonts-arphic-uming,
+** fonts-wqy-microhei, fonts-dejavu-core, fonts-droid-fallback,
+** fonts-noto-cjk).
 **
 ** Expected values were read from the same files with fontTools 4.38; they
 ** are facts about those packages' files, so a failing check means our
@@ -18,11 +19,13 @@
 #include "../../src/font/ttf.h"
 #include "../../src/font/subset.h"
 #include "../../src/font/tounicode.h"
+#include "../../src/font/cff.h"
 
 #define UMING  "/usr/share/fonts/truetype/arphic/uming.ttc"
 #define WQY    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 #define DEJAVU "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 #define DROID  "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+#define NOTO_SERIF "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 
 /* The characters libharu 2.3.0 breaks in DroidSansFallbackFull: composites
 ** whose components have ids above 32767. */
@@ -518,7 +521,7 @@ static void check_missing_and_truncated(void) {
     struct rc_err err = {0};
     size_t len = 0;
     uint8_t *data;
-    static const uint8_t cff_header[16] = { 'O', 'T', 'T', 'O', 0, 1 };
+    static const uint8_t cff_header[16] = { 'O', 'T', 'T', 'O', 0, 0 };
     char cff[256], trunc[256];
     scratch(cff, "cff.otf");
     scratch(trunc, "trunc.ttf");
@@ -528,7 +531,7 @@ static void check_missing_and_truncated(void) {
 
     CHECK(write_file(cff, cff_header, sizeof cff_header));
     CHECK(ttf_open(cff, 0, &f, &err) == RC_FONT);
-    CHECK_MSG(strstr(err.msg, cff) && strstr(err.msg, "CFF outlines are not supported"),
+    CHECK_MSG(strstr(err.msg, cff) && strstr(err.msg, "table 'head' missing"),
               "message '%s'", err.msg);
 
     if (have_file(UMING)) {
@@ -705,15 +708,27 @@ static unsigned count_of(const char *hay, const char *needle) {
     return n;
 }
 
+/* Entries for code i -> cps[i] (one code point, none when 0). */
+static void one_each(const uint32_t *cps, unsigned n, struct tounicode_entry *e) {
+    for (unsigned i = 0; i < n; i++) {
+        e[i].code = (uint16_t)i;
+        e[i].len = cps[i] != 0;
+        e[i].text = &cps[i];
+    }
+}
+
 static void check_tounicode(void) {
     static const uint32_t cps[] = { 0, 0x4E2D, 0, 0x20021, 'A', 0xD800 };
+    static const uint32_t fi[] = { 'f', 'i' }, ffi_astral[] = { 'f', 0x20021, 0xD800, 'i' };
     static const char trailer[] =
         "endcmap\nCMapName currentdict /CMapType get defineresource pop\nend\nend\n";
-    uint32_t many[251];
+    uint32_t many[251], long_text[300];
+    struct tounicode_entry e[251];
     struct buf b;
     unsigned i;
     buf_init(&b);
-    font_tounicode_cmap(cps, 6, &b);
+    one_each(cps, 6, e);
+    font_tounicode_cmap(e, 6, &b);
     buf_putc(&b, 0);
     CHECK(strncmp((char *)b.data, "/CIDInit /ProcSet findresource begin\n", 37) == 0);
     CHECK(strstr((char *)b.data, "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"));
@@ -728,7 +743,8 @@ static void check_tounicode(void) {
     buf_init(&b);
     many[0] = 0;
     for (i = 1; i < 251; i++) many[i] = 0x4E00 + i;
-    font_tounicode_cmap(many, 251, &b);
+    one_each(many, 251, e);
+    font_tounicode_cmap(e, 251, &b);
     buf_putc(&b, 0);
     CHECK(count_of((char *)b.data, "100 beginbfchar") == 2);
     CHECK(count_of((char *)b.data, "50 beginbfchar") == 1);
@@ -737,10 +753,256 @@ static void check_tounicode(void) {
     buf_free(&b);
 
     buf_init(&b);
-    font_tounicode_cmap(cps, 1, &b);           /* nothing mapped: no empty section */
+    one_each(cps, 1, e);
+    font_tounicode_cmap(e, 1, &b);           /* nothing mapped: no empty section */
     buf_putc(&b, 0);
     CHECK(strstr((char *)b.data, "beginbfchar") == NULL);
     buf_free(&b);
+
+    /* A ligature stands for several code points, a mark for none; codes
+    ** are the caller's (CFF subsets show source glyph ids). */
+    for (i = 0; i < 300; i++) long_text[i] = 0x4E00 + i;
+    e[0] = (struct tounicode_entry){ 0x0102, 2, fi };
+    e[1] = (struct tounicode_entry){ 0x0200, 0, NULL };
+    e[2] = (struct tounicode_entry){ 0xF639, 4, ffi_astral };
+    e[3] = (struct tounicode_entry){ 0xFFFF, 300, long_text };
+    buf_init(&b);
+    font_tounicode_cmap(e, 4, &b);
+    buf_putc(&b, 0);
+    CHECK(strstr((char *)b.data, "3 beginbfchar\n<0102> <00660069>\n<F639> <0066D840DC210069>\n<FFFF> <4E00"));
+    CHECK(strstr((char *)b.data, "<0200>") == NULL);
+    CHECK(strstr((char *)b.data, "4EFF>\nendbfchar") && !strstr((char *)b.data, "4F00"));  /* 256 units */
+    buf_free(&b);
+}
+
+/* ---- CFF ---------------------------------------------------------------------- */
+
+/* Opening Noto Serif CJK: a CFF face in a collection, found by family. */
+static struct ttf_font *open_noto(void) {
+    struct ttf_font *f = NULL;
+    struct rc_err err = {0};
+    int face = -1;
+    CHECK(ttf_face_by_family(NOTO_SERIF, "Noto Serif CJK SC", &face, &err) == RC_OK && face == 2);
+    CHECK(ttf_face_by_family(NOTO_SERIF, "noto serif cjk tc", &face, &err) == RC_OK && face == 3);
+    CHECK(ttf_face_by_family(NOTO_SERIF, "Noto Sans CJK SC", &face, &err) == RC_FONT);
+    CHECK_MSG(strstr(err.msg, NOTO_SERIF) && strstr(err.msg, "no face of family \"Noto Sans CJK SC\""),
+              "message '%s'", err.msg);
+    if (ttf_open(NOTO_SERIF, 2, &f, &err) != RC_OK) { CHECK_MSG(0, "%s", err.msg); return NULL; }
+    return f;
+}
+
+/* Values read with fontTools 4.38 from NotoSerifCJK-Regular.ttc face 2. */
+static void check_cff_face(const struct ttf_font *f) {
+    const struct ttf_metrics *m = ttf_metrics(f);
+    const uint8_t *data;
+    size_t len;
+    struct rc_err err = {0};
+    CHECK(ttf_outline_kind(f) == TTF_OUTLINE_CFF);
+    CHECK(m->units_per_em == 1000);
+    CHECK_MSG(strcmp(m->ps_name, "NotoSerifCJKsc-Regular") == 0, "ps_name %s", m->ps_name);
+    CHECK(ttf_num_glyphs(f) == 65535);
+    CHECK(ttf_glyph_index(f, 0x4E2D) != 0 && ttf_glyph_advance(f, ttf_glyph_index(f, 0x4E2D)) == 1000);
+    CHECK(ttf_glyph_data(f, 1, &data, &len, &err) == RC_FONT);
+    CHECK(ttf_table(f, "CFF ", &len) != NULL && len > 1000000);
+}
+
+/* A subset holds the glyphs it was given, flattened exactly once: each
+** of its charstrings is the source's flattened, byte for byte, and the
+** same glyphs give the same bytes. */
+static void check_cff_subset(const struct ttf_font *f, struct buf *out) {
+    uint32_t cps[300];
+    unsigned n = distinct_cps(common_text, cps, 300), i, count;
+    struct font_subset *s = font_subset_new(f), *again = font_subset_new(f);
+    struct cff_font *src = NULL, *sub = NULL;
+    struct buf b2, x, y;
+    struct rc_err err = {0};
+    size_t len;
+    const uint8_t *table = ttf_table(f, "CFF ", &len);
+    buf_init(&b2); buf_init(&x); buf_init(&y);
+    for (i = 0; i < n; i++) {
+        uint16_t gid = ttf_glyph_index(f, cps[i]);
+        CHECK(font_subset_add(s, gid) == gid);          /* CFF codes are source ids */
+    }
+    for (i = n; i-- > 0;) font_subset_add(again, ttf_glyph_index(f, cps[i]));
+    count = font_subset_count(s);
+    CHECK(font_subset_write(s, out, &err) == RC_OK);
+    CHECK(font_subset_write(again, &b2, &err) == RC_OK);
+    CHECK(out->len == b2.len && memcmp(out->data, b2.data, out->len) == 0);
+    CHECK(cff_open(table, len, "source", &src, &err) == RC_OK);
+    CHECK_MSG(cff_open(out->data, out->len, "subset", &sub, &err) == RC_OK, "%s", err.msg);
+    if (src && sub) {
+        uint16_t *gids = calloc(count, sizeof *gids);
+        CHECK(cff_num_glyphs(sub) == count);
+        for (i = 0; i < count; i++) gids[i] = font_subset_original(s, (uint16_t)i);
+        for (i = 1; i < count; i++)                   /* sorted, as the subset is */
+            for (unsigned k = i; k > 0 && gids[k - 1] > gids[k]; k--) {
+                uint16_t t = gids[k]; gids[k] = gids[k - 1]; gids[k - 1] = t;
+            }
+        for (i = 0; i < count; i++) {
+            x.len = y.len = 0;
+            CHECK(cff_flatten_glyph(src, gids[i], &x, &err) == RC_OK);
+            CHECK(cff_flatten_glyph(sub, i, &y, &err) == RC_OK);
+            CHECK_MSG(x.len == y.len && memcmp(x.data, y.data, x.len) == 0,
+                      "glyph %u (source %u) differs", i, gids[i]);
+        }
+        free(gids);
+    }
+    printf("INFO test_font: Noto Serif CJK SC, %u glyphs -> %.1f KB CID-keyed CFF\n",
+           count, out->len / 1024.0);
+    cff_close(src); cff_close(sub);
+    buf_free(&b2); buf_free(&x); buf_free(&y);
+    font_subset_free(s); font_subset_free(again);
+}
+
+/* A hostile CFF: truncated or with bytes changed, opening and flattening
+** fail with RC_FONT or succeed, never read outside the table (ASan and
+** valgrind watch this in `make check-asan`). */
+static void check_cff_mutations(const struct buf *good) {
+    uint8_t *copy = malloc(good->len);
+    uint32_t state = 2463534242u;
+    struct rc_err err = {0};
+    struct buf out;
+    unsigned round, failed = 0;
+    buf_init(&out);
+    for (size_t cut = 0; cut < good->len; cut += 1 + cut / 8) {
+        struct cff_font *c = NULL;
+        if (cff_open(good->data, cut, "cut", &c, &err) == RC_OK) {
+            for (unsigned g = 0; g < cff_num_glyphs(c); g++) { out.len = 0; cff_flatten_glyph(c, g, &out, &err); }
+            cff_close(c);
+        } else {
+            failed++;
+            CHECK(err.code == RC_FONT && strncmp(err.msg, "cut: ", 5) == 0);
+        }
+    }
+    CHECK(failed > 0);
+    for (round = 0; round < 300; round++) {
+        struct cff_font *c = NULL;
+        memcpy(copy, good->data, good->len);
+        for (int k = 0; k < 8; k++) copy[next_random(&state) % good->len] = (uint8_t)next_random(&state);
+        if (cff_open(copy, good->len, "mutant", &c, &err) != RC_OK) continue;
+        for (unsigned g = 0; g < cff_num_glyphs(c); g++) { out.len = 0; cff_flatten_glyph(c, g, &out, &err); }
+        cff_close(c);
+    }
+    buf_free(&out);
+    free(copy);
+}
+
+/* An INDEX with 2-byte offsets of n objects, object i being data[i]. */
+static void put_index2(struct buf *b, struct buf *data, unsigned n) {
+    unsigned i, off = 1;
+    buf_put_u16be(b, (uint16_t)n);
+    if (n == 0) return;
+    buf_putc(b, 2);
+    for (i = 0; i <= n; i++) {
+        buf_put_u16be(b, (uint16_t)off);
+        if (i < n) off += (unsigned)data[i].len;
+    }
+    for (i = 0; i < n; i++) buf_append(b, data[i].data, data[i].len);
+}
+
+static void put_dict_int(struct buf *b, unsigned v) {
+    buf_putc(b, 29);
+    buf_put_u32be(b, v);
+}
+
+/* A name-keyed CFF: global subroutines gsubrs[0..n), glyph 0 an endchar,
+** glyph 1 `glyph`, an empty Private DICT. */
+static void handmade_cff(struct buf *gsubrs, unsigned n, const uint8_t *glyph, size_t glen,
+                         struct buf *out) {
+    struct buf name, top, cs[2];
+    size_t gsubr_size = 2, cs_at, priv_at;
+    unsigned i;
+    buf_init(&name); buf_init(&top); buf_init(&cs[0]); buf_init(&cs[1]);
+    buf_putc(&name, 'T');
+    buf_putc(&cs[0], 14);
+    buf_append(&cs[1], glyph, glen);
+    if (n) {
+        gsubr_size = 3 + 2 * (size_t)(n + 1);
+        for (i = 0; i < n; i++) gsubr_size += gsubrs[i].len;
+    }
+    cs_at = 4 + (3 + 2 * 2 + 1) + (3 + 2 * 2 + 17) + 2 + gsubr_size;
+    priv_at = cs_at + 3 + 3 * 2 + cs[0].len + cs[1].len;
+    put_dict_int(&top, (unsigned)cs_at); buf_putc(&top, 17);
+    put_dict_int(&top, 0); put_dict_int(&top, (unsigned)priv_at); buf_putc(&top, 18);
+    buf_putc(out, 1); buf_putc(out, 0); buf_putc(out, 4); buf_putc(out, 2);
+    put_index2(out, &name, 1);
+    put_index2(out, &top, 1);
+    put_index2(out, NULL, 0);                         /* String INDEX */
+    put_index2(out, gsubrs, n);
+    CHECK(out->len == cs_at);
+    put_index2(out, cs, 2);
+    CHECK(out->len == priv_at);
+    buf_free(&name); buf_free(&top); buf_free(&cs[0]); buf_free(&cs[1]);
+}
+
+/* Subroutines that never return stop at the nesting limit; ten levels
+** that each call the level below 100 times (10^20 calls) stop at the work
+** limit; both with a message naming the glyph, quickly. */
+static void check_cff_subr_bombs(void) {
+    static const uint8_t call9[] = { 9 - 107 + 139, 29, 14 }, call0[] = { 139 - 107, 29, 14 };
+    struct buf gsubrs[10], out, flat;
+    struct cff_font *c = NULL;
+    struct rc_err err = {0};
+    double t0;
+    unsigned i, k;
+    for (i = 0; i < 10; i++) buf_init(&gsubrs[i]);
+    buf_init(&out); buf_init(&flat);
+    buf_putc(&gsubrs[0], 139 - 107); buf_putc(&gsubrs[0], 29); buf_putc(&gsubrs[0], 11);
+    handmade_cff(gsubrs, 1, call0, sizeof call0, &out);
+    CHECK_MSG(cff_open(out.data, out.len, "loop.cff", &c, &err) == RC_OK, "%s", err.msg);
+    if (c) {
+        CHECK(cff_flatten_glyph(c, 0, &flat, &err) == RC_OK && flat.len == 1);
+        CHECK(cff_flatten_glyph(c, 1, &flat, &err) == RC_FONT);
+        CHECK_MSG(strcmp(err.msg, "loop.cff: glyph 1: subroutines nested deeper than 10") == 0,
+                  "message '%s'", err.msg);
+        cff_close(c);
+    }
+    {   /* seac: endchar with four operands */
+        static const uint8_t seac[] = { 139, 139, 139 + 65, 139 + 97, 14 };
+        out.len = 0;
+        handmade_cff(gsubrs, 0, seac, sizeof seac, &out);
+        CHECK_MSG(cff_open(out.data, out.len, "seac.cff", &c, &err) == RC_OK, "%s", err.msg);
+        if (c) {
+            CHECK(cff_flatten_glyph(c, 1, &flat, &err) == RC_FONT);
+            CHECK_MSG(strstr(err.msg, "seac.cff: glyph 1: endchar as seac"), "message '%s'", err.msg);
+            cff_close(c);
+        }
+    }
+    gsubrs[0].len = 0;
+    buf_putc(&gsubrs[0], 11);
+    for (i = 1; i < 10; i++) {
+        for (k = 0; k < 100; k++) { buf_putc(&gsubrs[i], (int)(i - 1 - 107 + 139)); buf_putc(&gsubrs[i], 29); }
+        buf_putc(&gsubrs[i], 11);
+    }
+    out.len = 0;
+    handmade_cff(gsubrs, 10, call9, sizeof call9, &out);
+    CHECK_MSG(cff_open(out.data, out.len, "bomb.cff", &c, &err) == RC_OK, "%s", err.msg);
+    if (c) {
+        t0 = now_ms();
+        CHECK(cff_flatten_glyph(c, 1, &flat, &err) == RC_FONT);
+        CHECK_MSG(strstr(err.msg, "bomb.cff: glyph 1: charstring too long"), "message '%s'", err.msg);
+        CHECK_MSG(now_ms() - t0 < 1000, "subroutine bomb took %.0f ms", now_ms() - t0);
+        cff_close(c);
+    }
+    for (i = 0; i < 10; i++) buf_free(&gsubrs[i]);
+    buf_free(&out); buf_free(&flat);
+}
+
+static void check_cff(void) {
+    struct ttf_font *f;
+    struct buf out;
+    check_cff_subr_bombs();
+    if (!have_file(NOTO_SERIF)) {
+        printf("INFO test_font: %s not installed (fonts-noto-cjk): CFF checks skipped\n", NOTO_SERIF);
+        return;
+    }
+    if ((f = open_noto()) == NULL) return;
+    buf_init(&out);
+    check_cff_face(f);
+    check_cff_subset(f, &out);
+    check_cff_mutations(&out);
+    buf_free(&out);
+    ttf_close(f);
 }
 
 /* ---- speed ------------------------------------------------------------------- */
@@ -791,6 +1053,7 @@ int main(void) {
     check_missing_and_truncated();
     check_mutations();
     check_tounicode();
+    check_cff();
     measure_speed();
     remove_subsets();
     rmdir(scratch_dir);

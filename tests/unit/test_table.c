@@ -342,8 +342,18 @@ static const struct dl_text *body_run(const struct display *d, int row) {
 }
 
 /* A numeric column on the decimal point: the point of "1.5", "22.25" and
-** "333.125" and the end of "4444" at the same x (DejaVu's digits all have
-** one width, so the digit and point widths come from the runs). */
+** "333.125" and the end of "4444" at the same x, read from the glyph
+** positions (digits may have proportional widths, as Noto's do). */
+static float decimal_anchor(const struct display *d, const struct dl_text *run) {
+    const struct dl_page *pg = &d->pages[0];
+    size_t k;
+    for (k = 0; k < run->count; k++) {
+        const struct dl_glyph *g = &pg->glyphs[run->first + k];
+        if (g->ntext && display_glyph_text(pg, g)[0] == '.') return run->x + g->x;
+    }
+    return run->x + run->width;
+}
+
 static void check_decimal(struct fontset *fs) {
     static const char *const values[] = { "1.5", "22.25", "333.125", "4444" };
     struct doc *doc = doc_new();
@@ -351,7 +361,7 @@ static void check_decimal(struct fontset *fs) {
     struct display d;
     struct rc_err err = {0};
     const struct dl_text *run[4];
-    float digit, point, anchor[4];
+    float anchor[4];
     int i;
     t->cols[0].title = strdup("数值");
     t->cols[0].align = DOC_RIGHT;
@@ -361,11 +371,7 @@ static void check_decimal(struct fontset *fs) {
     CHECK(lay_out(doc, fs, &d, &err) == RC_OK);
     for (i = 0; i < 4; i++) run[i] = body_run(&d, i);
     if (run[0] && run[1] && run[2] && run[3]) {
-        digit = run[3]->width / 4;
-        point = run[0]->width - 2 * digit;
-        for (i = 0; i < 3; i++)        /* "1.5": one digit after the point, "22.25" two... */
-            anchor[i] = run[i]->x + run[i]->width - point - (float)(i + 1) * digit;
-        anchor[3] = run[3]->x + run[3]->width;
+        for (i = 0; i < 4; i++) anchor[i] = decimal_anchor(&d, run[i]);
         for (i = 1; i < 4; i++)
             CHECK_MSG(fabsf(anchor[i] - anchor[0]) < 0.05f, "decimal anchor of %s at %g, of %s at %g",
                       values[i], anchor[i], values[0], anchor[0]);
