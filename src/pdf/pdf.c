@@ -10,6 +10,7 @@
 ** libharu's error handler only records; every step checks the record, and
 ** no longjmp crosses our frames.
 */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,9 +374,10 @@ static void begin_actual_text(struct buf *b, const uint32_t *text, size_t n) {
         uint32_t cp = text[i];
         if (cp >= 0x10000 && cp <= 0x10FFFF) {
             cp -= 0x10000;
-            buf_printf(b, "%04X%04X", (unsigned)(0xD800 | (cp >> 10)), (unsigned)(0xDC00 | (cp & 0x3FF)));
+            buf_put_hex4(b, (uint16_t)(0xD800 | (cp >> 10)));
+            buf_put_hex4(b, (uint16_t)(0xDC00 | (cp & 0x3FF)));
         } else if (cp < 0x10000) {
-            buf_printf(b, "%04X", (unsigned)cp);
+            buf_put_hex4(b, (uint16_t)cp);
         }
     }
     buf_puts(b, ">>> BDC\n");
@@ -399,6 +401,17 @@ static void span_order(struct pdf_ctx *ctx, const struct dl_page *dp, const stru
     order[m++] = k + left;
     for (i = 0; i < n; i++) if (i != left && i != right) order[m++] = k + i;
     if (right != left) order[m++] = k + right;
+}
+
+/* n numbers with `decimals` places, as "%.Nf %.Nf ..." would write them. */
+static void put_numbers(struct buf *b, int decimals, int n, ...) {
+    va_list ap;
+    va_start(ap, n);
+    while (n-- > 0) {
+        buf_put_fixed(b, va_arg(ap, double), decimals);
+        if (n > 0) buf_putc(b, ' ');
+    }
+    va_end(ap);
 }
 
 /* The TJ array is written lazily: it is closed where a text rise (a mark's
@@ -430,12 +443,21 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
     if (run->count == 0 || res == NULL) return;
     /* Render mode and line width outlive ET: a bold run keeps them in q/Q. */
     if (run->bold) buf_puts(s.b, "q\n");
-    buf_printf(s.b, "BT\n/%s %.2f Tf\n%.3f %.3f %.3f rg\n", res, run->size,
-               run->color.r, run->color.g, run->color.b);
-    if (run->bold)
-        buf_printf(s.b, "%.3f %.3f %.3f RG %.3f w 2 Tr\n", run->color.r, run->color.g,
-                   run->color.b, run->size * 0.03f);
-    buf_printf(s.b, "%.3f %.3f Td\n", run->x, run->y);
+    buf_puts(s.b, "BT\n/");
+    buf_puts(s.b, res);
+    buf_putc(s.b, ' ');
+    put_numbers(s.b, 2, 1, run->size);
+    buf_puts(s.b, " Tf\n");
+    put_numbers(s.b, 3, 3, run->color.r, run->color.g, run->color.b);
+    buf_puts(s.b, " rg\n");
+    if (run->bold) {
+        put_numbers(s.b, 3, 3, run->color.r, run->color.g, run->color.b);
+        buf_puts(s.b, " RG ");
+        put_numbers(s.b, 3, 1, run->size * 0.03f);
+        buf_puts(s.b, " w 2 Tr\n");
+    }
+    put_numbers(s.b, 3, 2, run->x, run->y);
+    buf_puts(s.b, " Td\n");
     for (i = 0; i < run->count; i = end) {
         const struct dl_glyph *first = &dp->glyphs[run->first + i];
         int span, reorder;
@@ -452,13 +474,17 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
             float off = g->x - pen;
             if (g->dy != s.rise) {
                 tj_close(&s);
-                buf_printf(s.b, "%.3f Ts\n", g->dy);
+                put_numbers(s.b, 3, 1, g->dy);
+                buf_puts(s.b, " Ts\n");
                 s.rise = g->dy;
             }
             tj_open(&s);
-            if (off > 0.005f || off < -0.005f)
-                buf_printf(s.b, "> %.1f <", -off * 1000.0f / run->size);
-            buf_printf(s.b, "%04X", font_subset_add(f->subset, g->gid));
+            if (off > 0.005f || off < -0.005f) {
+                buf_puts(s.b, "> ");
+                put_numbers(s.b, 1, 1, -off * 1000.0f / run->size);
+                buf_puts(s.b, " <");
+            }
+            buf_put_hex4(s.b, font_subset_add(f->subset, g->gid));
             pen = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
         }
         if (span) {
