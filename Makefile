@@ -11,7 +11,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= out/build
 CC      ?= cc
-PKGS     = lua5.4 sqlite3 zlib harfbuzz harfbuzz-subset
+PKGS     = lua5.4 sqlite3 zlib harfbuzz harfbuzz-subset libdeflate
 CFLAGS  ?= -O2 -g
 override CFLAGS += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANITIZE)
@@ -22,7 +22,7 @@ DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev z
            fonts-dejavu-core fonts-droid-fallback fonts-noto-cjk fonts-noto-core \
            libharfbuzz-dev libharfbuzz-bin poppler-utils qpdf \
            mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
-           clang libfuzzer-14-dev libclang-rt-14-dev
+           clang libfuzzer-14-dev libclang-rt-14-dev libdeflate-dev
 
 LIB_SRC  = $(sort $(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -29,6 +29,7 @@ struct job {
     size_t nparams;
     long long now;             /* SOURCE_DATE_EPOCH or the clock */
     struct job_limits limits;  /* seconds and megabytes; 0: the defaults */
+    int compress_level;        /* pdf_compress_level(); 0: the default */
 };
 
 /* Build one job within its limits (runlimits.h): armed here for the whole

@@ -9,6 +9,12 @@
 **
 ** libharu's error handler only records; every step checks the record, and
 ** no longjmp crosses our frames.
+**
+** Compression is ours too: libharu sets up a fresh zlib state per stream
+** at level 6, which was over 40% of a brief's time.  Before saving, every
+** stream libharu would deflate is deflated here by one libdeflate
+** compressor for the document, at the level asked for, and handed back
+** raw with its /Filter written by the dictionary's write hook.
 */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <hpdf.h>
+#include <libdeflate.h>
 #include "pdf.h"
 #include "../doc/image.h"
 #include "../base/buf.h"
@@ -52,6 +59,7 @@ struct pdf_ctx {
     struct buf line;            /* scratch for content operators */
     struct loaded_image { const char *path; HPDF_Image image; } *images;
     size_t nimages;             /* each file embedded once */
+    int level;                  /* libdeflate's compression level */
 };
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user) {
@@ -662,6 +670,79 @@ static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
     HPDF_SetInfoDateAttr(ctx->pdf, HPDF_INFO_MOD_DATE, date);
 }
 
+/* ---- compression ----------------------------------------------------------------- */
+
+/* What libharu writes for a stream it deflated itself, so that the file
+** reads the same. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out) {
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
+}
+
+/* Replace the bytes of one memory stream by their deflated form. */
+static int deflate_stream(struct libdeflate_compressor *c, HPDF_Dict dict, struct buf *raw,
+                          struct buf *packed) {
+    HPDF_UINT i, n = HPDF_MemStream_GetBufCount(dict->stream), len;
+    size_t bound, got;
+    raw->len = 0;
+    for (i = 0; i < n; i++) {
+        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(dict->stream, i, &len);
+        if (p == NULL) return RC_PDF;
+        buf_append(raw, p, len);
+    }
+    bound = libdeflate_zlib_compress_bound(c, raw->len);
+    packed->len = 0;
+    buf_reserve(packed, bound);
+    got = libdeflate_zlib_compress(c, raw->data, raw->len, packed->data, bound);
+    if (got == 0 || got > 0xFFFFFFFFu) return RC_PDF;
+    HPDF_MemStream_FreeData(dict->stream);
+    if (HPDF_Stream_Write(dict->stream, packed->data, (HPDF_UINT)got) != HPDF_OK) return RC_PDF;
+    dict->filter = HPDF_STREAM_FILTER_NONE;
+    dict->write_fn = write_flate_filter;
+    return RC_OK;
+}
+
+/* The one table of --compress's names.  Levels measured with `make bench`
+** (README.md, "Speed"): 1 is the fastest, 12 the smallest. */
+static const struct { const char *name; int level; } compress_levels[] = {
+    { "fast", 1 }, { "default", PDF_COMPRESS_DEFAULT }, { "small", 12 },
+};
+
+int pdf_compress_level(const char *name) {
+    size_t i;
+    for (i = 0; i < sizeof compress_levels / sizeof compress_levels[0]; i++)
+        if (strcmp(name, compress_levels[i].name) == 0) return compress_levels[i].level;
+    return 0;
+}
+
+/* Deflate every stream libharu would (pages, fonts, ToUnicode, images),
+** one compressor for them all. */
+static int deflate_streams(struct pdf_ctx *ctx) {
+    HPDF_List entries = ctx->pdf->xref->entries;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(ctx->level);
+    struct buf raw, packed;
+    HPDF_UINT i;
+    int rc = RC_OK;
+    if (c == NULL) return rc_fail(ctx->err, RC_PDF, "out of memory setting up compression");
+    buf_init(&raw);
+    buf_init(&packed);
+    for (i = 0; i < entries->count && rc == RC_OK; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        HPDF_Dict dict = e ? e->obj : NULL;
+        if (dict == NULL || (dict->header.obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT
+            || dict->stream == NULL || dict->stream->type != HPDF_STREAM_MEMORY
+            || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn != NULL
+            || dict->filterParams != NULL || HPDF_Stream_Size(dict->stream) == 0) continue;
+        if (deflate_stream(c, dict, &raw, &packed) != RC_OK)
+            rc = rc_fail(ctx->err, RC_PDF, "deflating a PDF stream of %u bytes",
+                         (unsigned)raw.len);
+    }
+    buf_free(&raw);
+    buf_free(&packed);
+    libdeflate_free_compressor(c);
+    return rc;
+}
+
 /* ---- the document -------------------------------------------------------------- */
 
 static int write_doc(struct pdf_ctx *ctx, const struct display *d,
@@ -689,6 +770,9 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
             HPDF_AddPageLabel(ctx->pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
             HPDF_AddPageLabel(ctx->pdf, (HPDF_UINT)d->body_start, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
         }
+        rc = deflate_streams(ctx);
+    }
+    if (rc == RC_OK) {
         HPDF_SaveToFile(ctx->pdf, path);
         if (hpdf_failed(ctx, "saving the file")) rc = RC_PDF;
     }
@@ -703,6 +787,7 @@ int pdf_write(const struct display *d, struct fontset *fs,
     memset(&ctx, 0, sizeof ctx);
     ctx.fs = fs;
     ctx.err = err;
+    ctx.level = info->compress_level > 0 ? info->compress_level : PDF_COMPRESS_DEFAULT;
     ctx.nfonts = fontset_nfaces(fs);
     ctx.fonts = xcalloc((size_t)ctx.nfonts, sizeof *ctx.fonts, "PDF fonts");
     buf_init(&ctx.line);
