@@ -7,6 +7,8 @@
 #   make check-asan   the suite again under AddressSanitizer + UBSan
 #   make fuzz    each libFuzzer harness in tests/fuzz/ for FUZZ_SECONDS (60)
 #   make bench   speed and size figures (reports, never fails on a number)
+#   make test-slurm   the README's Slurm array job on a real one-node cluster
+#                (opt-in: installs slurm-wlm and munge, starts daemons)
 
 PREFIX  ?= /usr/local
 BUILD   ?= out/build
@@ -22,7 +24,7 @@ DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev z
            fonts-dejavu-core fonts-droid-fallback fonts-noto-cjk fonts-noto-core \
            libharfbuzz-dev libharfbuzz-bin poppler-utils qpdf \
            mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
-           clang libfuzzer-14-dev libclang-rt-14-dev libdeflate-dev
+           clang libfuzzer-14-dev libclang-rt-14-dev systemd libdeflate-dev
 
 LIB_SRC  = $(sort $(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -33,7 +35,7 @@ TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FACT_CSV = $(sort $(wildcard scripts/facts/*.csv))
 
-.PHONY: all deps demo test check-asan fuzz fuzz-build bench install clean
+.PHONY: all deps demo test check-asan fuzz fuzz-build bench install clean test-slurm
 
 all: reportc out/facts.db
 
@@ -110,6 +112,10 @@ fuzz: fuzz-build
 
 bench: all $(TOOL_BIN)
 	@sh tests/bench.sh
+
+# Not part of `test`: it installs packages and runs daemons (see the script).
+test-slurm: all
+	@sh scripts/slurm/test-slurm.sh
 
 install: reportc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reportc

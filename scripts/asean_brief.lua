@@ -1,7 +1,7 @@
 -- asean_brief.lua: the cybersecurity cooperation brief for one ASEAN state:
--- cover, contents, five sections composed from the fact store, every
+-- cover, contents, six sections composed from the fact store, every
 -- figure footnoted with its source, the GCI table with the state
--- highlighted.
+-- highlighted, and the month's indicators when they have been imported.
 --
 --   reportc build scripts/asean_brief.lua -D country=SGP -o out/asean_SGP.pdf
 --   (country: SGP MYS THA IDN VNM PHL BRN LAO MMR KHM; year: the GCI year,
@@ -179,7 +179,42 @@ doc:table{
   highlight = function(r) return r.title:find(name, 1, true) ~= nil end,
 }
 
--- 五、合作建议 -----------------------------------------------------------------
+-- 五、本期监测指标 -------------------------------------------------------------
+-- The month's indicators, imported with `reportc facts import` (see
+-- scripts/facts/README.md); "数据截至 …（导入于 …）" from the imports table.
+doc:heading(1, "本期监测指标")
+local month_text = string.format("%s 年 %d 月", py, tonumber(pm))
+local has_indicators = db:value(
+  "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('indicators', 'imports')") == 2
+local indicators = has_indicators and db:query([[
+  SELECT i.metric, i.value, i.unit, i.source_id, i.locator, s.kind
+  FROM indicators i LEFT JOIN sources s ON s.id = i.source_id
+  WHERE i.country = ? AND i.period = ? ORDER BY i.metric]], iso3, period) or {}
+if #indicators == 0 then
+  doc:paragraph(string.format("事实库中没有%s %s的监测指标：本期数据尚未导入，本节从缺。", name, month_text))
+else
+  local imported = db:query([[
+    SELECT substr(imported_at, 1, 10) AS day FROM imports
+    WHERE table_name = 'indicators' AND period = ? ORDER BY id DESC LIMIT 1]], period)[1]
+  local synthetic = false
+  for _, r in ipairs(indicators) do synthetic = synthetic or r.kind == "合成数据" end
+  doc:paragraph(string.format("下表列出%s %s的 %d 项监测指标。数据截至 %s%s。%s",
+    name, month_text, #indicators, period,
+    imported and string.format("（导入于 %s）", imported.day) or "",
+    synthetic and "**注意：本期数据为合成示例数据，并非真实统计，不得引用。**" or ""))
+  doc:table{
+    rows = indicators,
+    columns = {
+      { key = "metric", title = "指标", width = 2 },
+      { key = "value", title = "数值", align = "right", width = 1 },
+      { key = "unit", title = "单位", width = 1 },
+    },
+    caption = string.format("%s %s监测指标", name, month_text),
+    source = brief.source_note(db, indicators),
+  }
+end
+
+-- 六、合作建议 -----------------------------------------------------------------
 doc:heading(1, "合作建议")
 local advice = {
   [1] = { "技术与标准对接", string.format(

@@ -5,6 +5,7 @@
 **                 [--fonts MANIFEST] [--display-list OUT.json]
 **   reportc batch SCRIPT.lua [--each name=V1,V2|A..B]... [--jobs FILE.csv]
 **                 [-o TEMPLATE] [-D name=value]... [-j N] [--shard K/N] ...
+**   reportc facts import|check --db DB ...   (src/facts/facts.h)
 **
 ** Exit status: 0 ok, 1 a script, data, font or I/O error (for batch: any
 ** job failed), 2 usage, 128+N when a batch was stopped by signal N.
@@ -19,6 +20,7 @@
 #include "base/month.h"
 #include "base/rc.h"
 #include "batch/batch.h"
+#include "facts/facts.h"
 #include "job/job.h"
 #include "pdf/pdf.h"
 #include "script/script.h"
@@ -52,6 +54,9 @@ static const char USAGE[] =
     "                     [-j N] [--shard K/N] [--skip-unchanged] [--summary FILE.json]\n"
     "                     [--time-limit SECONDS] [--memory-limit MB]\n"
     "                     [--compress=fast|default|small]\n"
+    "       reportc facts import --db DB TABLE FILE.csv [--source ID] [--locator TEXT]\n"
+    "                     [--replace-period YYYY-MM] [--dry-run]\n"
+    "       reportc facts check --db DB\n"
     "       reportc --help | --version\n";
 
 static void print_help(void) {
@@ -76,6 +81,12 @@ static void print_help(void) {
            "  --shard K/N           build only jobs i with i mod N = K-1\n"
            "  --skip-unchanged      skip jobs whose inputs are those recorded beside the PDF\n"
            "  --summary FILE.json   every job's parameters, output, status, size and time\n\n"
+           "facts import loads a CSV (UTF-8, UTF-8 with BOM or GB18030) into a table of the\n"
+           "fact store, all rows or none, and records it in the imports table:\n"
+           "  --source ID, --locator TEXT   fill the source_id / locator columns\n"
+           "  --replace-period YYYY-MM      replace that month's rows (a re-delivery)\n"
+           "  --dry-run                     list rows added, changed, removed; write nothing\n"
+           "facts check: references, sources and locators, integrity; exit 1 on problems.\n\n"
            "Exit status: 0 ok, 1 script/data/font error (batch: a job failed), 2 usage\n"
            "error, 128+N when a batch is stopped by signal N.\n",
            REPORTC_VERSION, USAGE, LIMITS_DEFAULT_SECONDS, LIMITS_DEFAULT_MB);
@@ -189,6 +200,18 @@ static void on_signal(int sig) {
     raise(sig);
 }
 
+/* A build stopped by SIGINT, SIGTERM or SIGHUP (its terminal closed)
+** removes its temporary PDF and dies of the signal. */
+static void take_stop_signals(void) {
+    static const int STOP[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    size_t i;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof STOP / sizeof *STOP; i++) sigaction(STOP[i], &sa, NULL);
+}
+
 static int build(const struct options *o, struct rc_err *err) {
     struct job j;
     memset(&j, 0, sizeof j);
@@ -233,15 +256,23 @@ int main(int argc, char **argv) {
     struct rc_err err = { 0, "" };
     int rc;
     mem_on_failure(job_remove_temp);
+    /* Past a file size limit (ulimit -f) a write fails with EFBIG, which we
+    ** report, rather than killing the process with SIGXFSZ mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) { fputs(USAGE, stderr); return 2; }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) { print_help(); return 0; }
     if (strcmp(argv[1], "--version") == 0) { printf("reportc %s\n", REPORTC_VERSION); return 0; }
     o.now = job_build_time();
     if (strcmp(argv[1], "batch") == 0) return batch(&o, argc, argv);
+    if (strcmp(argv[1], "facts") == 0) {
+        rc = facts_command(argc - 1, argv + 1, o.now, &err);
+        if (rc == RC_USAGE) return usage_error("%s", err.msg);
+        if (rc != RC_OK) fprintf(stderr, "reportc: %s\n", err.msg);
+        return rc == RC_OK ? 0 : 1;
+    }
     if (strcmp(argv[1], "build") != 0) return usage_error("unknown command '%s'", argv[1]);
     if ((rc = parse_build(&o, argc, argv)) != 0) return rc;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    take_stop_signals();
     rc = build(&o, &err);
     if (rc == RC_OK) return 0;
     fprintf(stderr, "reportc: %s\n", err.msg);

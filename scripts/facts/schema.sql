@@ -13,16 +13,20 @@
 PRAGMA foreign_keys = ON;
 
 -- The source documents.  id is a short stable key used by every other table.
+-- seed is NULL only for a source that is no seed document (a data
+-- delivery imported with `reportc facts import`, the synthetic example in
+-- example/); its note then says what it is.
 CREATE TABLE sources (
   id        TEXT PRIMARY KEY,
-  seed      TEXT NOT NULL UNIQUE,   -- seed file name, e.g. 000_90bacdf14c949b4d.txt
+  seed      TEXT UNIQUE,            -- seed file name, e.g. 000_90bacdf14c949b4d.txt
   title     TEXT,
   publisher TEXT,
   published TEXT,                   -- YYYY-MM-DD, YYYY-MM or YYYY
   author    TEXT,
   kind      TEXT,                   -- 研究报告, 演讲, 期刊论文, 会议报道, 评论文章
   note      TEXT,
-  CHECK (published IS NULL OR published GLOB '[12][0-9][0-9][0-9]*')
+  CHECK (published IS NULL OR published GLOB '[12][0-9][0-9][0-9]*'),
+  CHECK (seed IS NOT NULL OR note IS NOT NULL)
 ) STRICT;
 
 -- The sections of each source, in document order.  A locator elsewhere is
@@ -150,6 +154,46 @@ CREATE TABLE events (
   note            TEXT,
   CHECK (date_as_written IS NOT NULL OR note IS NOT NULL),
   FOREIGN KEY (source_id, locator) REFERENCES sections(source_id, locator)
+) STRICT;
+
+-- Monthly indicators of the ASEAN states: one row per state, month and
+-- metric, as a data team delivers them each month and `reportc facts
+-- import` loads them (scripts/monthly/monthly.sh does it from an inbox).
+-- metric is the indicator's Chinese name as the brief prints it; value is
+-- in `unit`.  locator says where in the delivery the figure is (a sheet, a
+-- table); a delivery is no seed document, so it is free text here.
+CREATE TABLE indicators (
+  country   TEXT NOT NULL CHECK (country IN
+              ('BRN', 'KHM', 'IDN', 'LAO', 'MYS', 'MMR', 'PHL', 'SGP', 'THA', 'VNM')),
+  period    TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]-[01][0-9]'
+                                 AND substr(period, 6, 2) BETWEEN '01' AND '12'),
+  metric    TEXT NOT NULL CHECK (length(metric) BETWEEN 1 AND 64),
+  value     REAL NOT NULL,
+  unit      TEXT NOT NULL CHECK (length(unit) >= 1),
+  source_id TEXT NOT NULL REFERENCES sources(id),
+  locator   TEXT NOT NULL CHECK (length(locator) >= 1),
+  PRIMARY KEY (country, period, metric)
+) STRICT;
+
+-- One row per `reportc facts import` that wrote something: when, which
+-- file (its name and SHA-256), into which table, in which encoding, the
+-- latest period among its rows (for tables with a period column), what
+-- it changed, and the source it was loaded for.  A brief prints
+-- "数据截至 2019-06（导入于 2019-07-01）" from here.  imported_at is UTC,
+-- from SOURCE_DATE_EPOCH when that is set.
+CREATE TABLE imports (
+  id           INTEGER PRIMARY KEY,
+  imported_at  TEXT NOT NULL CHECK (imported_at GLOB
+                 '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z'),
+  file         TEXT NOT NULL,
+  sha256       TEXT NOT NULL CHECK (length(sha256) = 64),
+  table_name   TEXT NOT NULL,
+  encoding     TEXT NOT NULL CHECK (encoding IN ('UTF-8', 'UTF-8 with BOM', 'GB18030')),
+  period       TEXT,
+  rows_added   INTEGER NOT NULL CHECK (rows_added >= 0),
+  rows_changed INTEGER NOT NULL CHECK (rows_changed >= 0),
+  rows_removed INTEGER NOT NULL CHECK (rows_removed >= 0),
+  source_id    TEXT REFERENCES sources(id)
 ) STRICT;
 
 CREATE INDEX facts_topic ON facts(topic);

@@ -9,25 +9,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "plan.h"
+#include "../base/fsutil.h"
 
 /* The inputs every job shares: one clear error now rather than the same
 ** error from every job. */
 static int check_shared_inputs(const struct batch_opts *o, struct rc_err *err) {
-    if (access(o->script, R_OK) != 0)
-        return rc_fail(err, RC_IO, "%s: cannot read the script: %s", o->script, strerror(errno));
-    if (access(o->db, R_OK) != 0)
-        return rc_fail(err, RC_IO, "%s: cannot read the fact store: %s", o->db, strerror(errno));
-    if (access(o->fonts, R_OK) != 0)
-        return rc_fail(err, RC_FONT, "%s: cannot read the font manifest: %s", o->fonts, strerror(errno));
-    return RC_OK;
+    struct stat st;
+    int rc = fs_check_input(o->script, "the script", &st, err);
+    if (rc == RC_OK) rc = fs_check_input(o->db, "the fact store", &st, err);
+    if (rc == RC_OK && (rc = fs_check_input(o->fonts, "the font manifest", &st, err)) != RC_OK)
+        rc = err->code = RC_FONT;
+    return rc;
 }
 
-static void skip_unchanged_jobs(struct batch_plan *p) {
+static void skip_unchanged_jobs(const struct batch_opts *o, struct batch_plan *p) {
     size_t i;
     for (i = 0; i < p->njobs; i++) {
         struct batch_job *j = &p->jobs[i];
         struct stat st;
-        if (batch_is_unchanged(j) && stat(j->output, &st) == 0) {
+        if (batch_is_unchanged(o, p, j) && stat(j->output, &st) == 0) {
             j->status = JOB_SKIPPED;
             j->size = (long long)st.st_size;
         }
@@ -42,7 +42,8 @@ static int plan_batch(struct batch_opts *o, struct batch_plan *p, struct rc_err 
     /* Always hashed, so every PDF built gets its record and a later
     ** --skip-unchanged run can trust it (about 0.1 s for Debian's CJK fonts). */
     if (rc == RC_OK) rc = batch_hash_inputs(o, p, err);
-    if (rc == RC_OK && o->skip_unchanged) skip_unchanged_jobs(p);
+    if (rc == RC_OK) rc = batch_check_outputs(o, p, err);
+    if (rc == RC_OK && o->skip_unchanged) skip_unchanged_jobs(o, p);
     return rc;
 }
 
@@ -62,6 +63,7 @@ int batch_command(int argc, char **argv, const struct batch_env *env,
         ran = 1;
     }
     if (out->is_worker) {                 /* a forked worker on its way out */
+        batch_hashes_free(&p);
         batch_plan_free(&p);
         return rc;
     }
@@ -74,6 +76,7 @@ int batch_command(int argc, char **argv, const struct batch_env *env,
             rc = summary_err.code;
         }
     }
+    batch_hashes_free(&p);
     batch_plan_free(&p);
     return rc;
 }

@@ -4,28 +4,38 @@
 ** ("" is a quote inside quotes, quoted fields may hold commas and line
 ** breaks), CRLF or LF line ends, a UTF-8 byte order mark ignored, blank
 ** lines skipped.  Month keywords in values are resolved as in -D.
+**
+** The record reader (csv.h) is also what `reportc facts import` reads a
+** delivered data file with, so both read CSV the same way.
 */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include "csv.h"
 #include "plan.h"
 #include "../base/month.h"
 #include "../base/buf.h"
+#include "../base/fsutil.h"
 #include "../base/mem.h"
 
-struct csv_reader {
-    const char *path;
-    const char *p, *end;
-    int line;                  /* of the record being read, for messages */
-};
+void csv_reader_init(struct csv_reader *r, const char *path, const char *text, size_t len) {
+    r->path = path;
+    r->p = text ? text : "";        /* an empty file has no data */
+    r->end = r->p + len;
+    r->line = 1;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) r->p += 3;
+}
 
-struct csv_row {
-    char **fields;             /* owned */
-    size_t count, cap;
-};
+void csv_row_free(struct csv_row *row) {
+    csv_row_clear(row);
+    free(row->fields);
+    row->fields = NULL;
+    row->cap = 0;
+}
 
-static void csv_row_clear(struct csv_row *row) {
+void csv_row_clear(struct csv_row *row) {
     size_t i;
     for (i = 0; i < row->count; i++) free(row->fields[i]);
     row->count = 0;
@@ -60,8 +70,7 @@ static int csv_quoted(struct csv_reader *r, struct buf *field, struct rc_err *er
     return RC_OK;
 }
 
-/* The next record into row; *got is 0 at the end of the file. */
-static int csv_next_record(struct csv_reader *r, struct csv_row *row, int *got, struct rc_err *err) {
+int csv_next_record(struct csv_reader *r, struct csv_row *row, int *got, struct rc_err *err) {
     struct buf field;
     int rc = RC_OK;
     csv_row_clear(row);
@@ -87,8 +96,10 @@ static int csv_next_record(struct csv_reader *r, struct csv_row *row, int *got, 
 static int read_file(const char *path, struct buf *out, struct rc_err *err) {
     char chunk[8192];
     size_t n;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return rc_fail(err, RC_IO, "%s: cannot read the job list: %s", path, strerror(errno));
+    struct stat st;
+    FILE *f;
+    int rc = fs_fopen_input(path, "the job list", &f, &st, err);
+    if (rc != RC_OK) return rc;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(out, chunk, n);
     if (ferror(f)) {
         fclose(f);
@@ -141,11 +152,7 @@ int batch_read_csv(const char *path, long long now, struct batch_axis *axis, str
     memset(axis, 0, sizeof *axis);
     buf_init(&text);
     if ((rc = read_file(path, &text, err)) != RC_OK) { buf_free(&text); return rc; }
-    r.path = path;
-    r.p = text.data ? (const char *)text.data : "";     /* an empty file has no data */
-    r.end = r.p + text.len;
-    r.line = 1;
-    if (text.len >= 3 && memcmp(r.p, "\xEF\xBB\xBF", 3) == 0) r.p += 3;
+    csv_reader_init(&r, path, (const char *)text.data, text.len);
     rc = csv_next_record(&r, &row, &got, err);
     if (rc == RC_OK) rc = got ? take_header(&r, &row, axis, err)
                               : rc_fail(err, RC_USAGE, "%s: empty job list", path);
@@ -155,8 +162,7 @@ int batch_read_csv(const char *path, long long now, struct batch_axis *axis, str
         if (row.count == 1 && row.fields[0][0] == '\0') continue;    /* a blank line */
         rc = take_row(&r, &row, line, now, axis, err);
     }
-    csv_row_clear(&row);
-    free(row.fields);
+    csv_row_free(&row);
     buf_free(&text);
     return rc;
 }

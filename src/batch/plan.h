@@ -1,7 +1,7 @@
 /*
 ** plan.h: the batch's internal picture, shared by the files of src/batch/:
 ** the options as parsed, the axes the jobs are the product of, the jobs of
-** this shard with their outputs, digests and results.
+** this shard with their outputs, the input hashes and results.
 **
 ** Ownership: struct batch_plan owns the axes, the jobs, their parameter
 ** arrays, output paths and error texts; batch_plan_free releases them.
@@ -58,7 +58,6 @@ struct batch_job {
     struct script_param *params;        /* common -D, then the axes' values */
     size_t nparams;
     char *output;                       /* owned */
-    unsigned char digest[SHA256_SIZE];  /* the job's inputs */
     int status;                         /* enum batch_status */
     char *error;                        /* owned, when JOB_FAILED */
     double seconds;                     /* building it, in its worker */
@@ -78,7 +77,7 @@ struct batch_plan {
     struct batch_job *jobs;             /* this shard's, in order */
     size_t njobs;
     struct script_param *param_pool;    /* every job's params, one block */
-    int has_digests;                    /* digests computed: record them */
+    struct batch_hashes *hashes;        /* inputs hashed once per batch (inputs.c) */
     /* filled by the run */
     struct batch_worker_stat *stats;
     size_t nstats, stats_cap;
@@ -110,10 +109,16 @@ void batch_remove_temps(const char *output);
 void batch_remove_stale_temps(const struct batch_plan *p);
 
 /* inputs.c */
+struct readset;
 int batch_hash_inputs(const struct batch_opts *o, struct batch_plan *p, struct rc_err *err);
-int batch_is_unchanged(const struct batch_job *j);
-int batch_record_inputs(const struct batch_job *j, struct rc_err *err);
+void batch_hashes_free(struct batch_plan *p);
+int batch_is_unchanged(const struct batch_opts *o, struct batch_plan *p, const struct batch_job *j);
+int batch_record_inputs(const struct batch_opts *o, const struct batch_plan *p,
+                        const struct batch_job *j, const struct readset *reads,
+                        double started, struct rc_err *err);
+double batch_wall_clock(void);          /* CLOCK_REALTIME, for comparing with file times */
 void batch_forget_inputs(const struct batch_job *j);
+int batch_check_outputs(const struct batch_opts *o, const struct batch_plan *p, struct rc_err *err);
 
 /* workers.c */
 int batch_run_workers(const struct batch_opts *o, struct batch_plan *p,

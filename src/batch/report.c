@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "../base/buf.h"
 #include "../base/fsutil.h"
+#include "../base/utf8.h"
 
 static const char *const STATUS_NAMES[] = { "pending", "ok", "failed", "skipped", "not-run" };
 
@@ -122,15 +123,22 @@ void batch_report_end(const struct batch_plan *p) {
 
 /* ---- the summary ------------------------------------------------------------------ */
 
+/* A JSON string.  Bytes that are not UTF-8 (a Latin-1 CSV cell, a file
+** name) become U+FFFD, so the summary always parses (RFC 8259 8.1). */
 static void json_string(struct buf *b, const char *s) {
+    size_t i = 0, n = strlen(s);
     buf_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t len = utf8_decode(s + i, n - i, &cp);
         if (c == '"' || c == '\\') { buf_putc(b, '\\'); buf_putc(b, c); }
         else if (c == '\n') buf_puts(b, "\\n");
         else if (c == '\t') buf_puts(b, "\\t");
-        else if (c < 0x20) buf_printf(b, "\\u%04x", c);
-        else buf_putc(b, c);
+        else if (c < 0x20 || c == 0x7f) buf_printf(b, "\\u%04x", c);
+        else if (cp == 0xFFFD && len == 1) buf_puts(b, "\\ufffd");
+        else buf_append(b, s + i, len);
+        i += len;
     }
     buf_putc(b, '"');
 }

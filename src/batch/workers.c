@@ -32,6 +32,7 @@
 #include "plan.h"
 #include "../base/mem.h"
 #include "../font/fontset.h"
+#include "../base/readset.h"
 #include "../job/job.h"
 
 /* The only mutable global: the stop signal the parent's handler saw. */
@@ -143,13 +144,23 @@ static void worker_on_signal(int sig) {
     raise(sig);
 }
 
+static void block_stop_signals(int block) {
+    sigset_t set;
+    size_t i;
+    sigemptyset(&set);
+    for (i = 0; i < NSTOP; i++) sigaddset(&set, STOP_SIGNALS[i]);
+    sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
 static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
                          struct fontset *fonts, const struct batch_job *j, struct result_msg *m) {
     struct rc_err err = { 0, "" };
+    struct readset reads;
     struct job build;
     struct stat st;
-    double started = batch_clock();
+    double started = batch_clock(), wall_started = batch_wall_clock();
     int rc;
+    readset_init(&reads);
     batch_forget_inputs(j);
     rc = batch_make_parent_dirs(j->output, &err);
     if (rc == RC_OK) {
@@ -164,14 +175,21 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
         build.params = j->params;
         build.nparams = j->nparams;
         build.now = o->now;
+        build.reads = &reads;
         build.limits.seconds = o->time_limit;
         build.limits.megabytes = o->memory_limit;
         worker_job.slot = (uint32_t)(j - p->jobs);
         worker_job.started = started;
         rc = job_build(&build, &err);
     }
+    /* From here until the parent has the result, a stop signal waits
+    ** (worker_serve unblocks it): a PDF with its record is a job the
+    ** parent counts as built, so the summary and a --skip-unchanged re-run
+    ** agree. */
+    if (rc == RC_OK) block_stop_signals(1);
     if (rc == RC_OK && stat(j->output, &st) == 0) m->size = (int64_t)st.st_size;
-    if (rc == RC_OK && p->has_digests) rc = batch_record_inputs(j, &err);
+    if (rc == RC_OK && p->hashes) rc = batch_record_inputs(o, p, j, &reads, wall_started, &err);
+    readset_free(&reads);
     m->rc = rc;
     m->seconds = batch_clock() - started;
     if (rc != RC_OK) snprintf(m->error, sizeof m->error, "%s", err.msg);
@@ -198,6 +216,7 @@ static int worker_serve(const struct batch_opts *o, const struct batch_plan *p,
         m.slot = slot;
         worker_build(o, p, fonts, &p->jobs[slot], &m);
         if (write_full(result_fd, &m, sizeof m) != 0) goto done;
+        block_stop_signals(0);
     }
     status = n == 0 ? 0 : 1;
 done:

@@ -14,9 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <hb-ot.h>
 #include "fontset.h"
+#include "../base/fsutil.h"
 #include "../base/mem.h"
+#include "../base/readset.h"
 
 #define FONTSET_MAX 64
 
@@ -33,6 +36,8 @@ struct face {
     int upem;
     struct ttf_font *ttf;    /* for embedding, opened on demand */
     int failed;              /* opening failed once: don't retry */
+    struct stat st;          /* the file as opened */
+    int tracked;             /* recorded in the current read-set */
 };
 
 #define ORDER_MAX (2 * FS_WEIGHT_COUNT * (FS_SCRIPT_COUNT + 1))
@@ -53,6 +58,7 @@ struct fontset {
     int nfamilies;
     int fallback;            /* family index of "fallback", -1 if none */
     hb_buffer_t *buffer;
+    struct readset *reads;   /* where faces used are recorded (fontset_track) */
 };
 
 /* Manifest column 2, in enum font_script order. */
@@ -197,10 +203,11 @@ static void plan_fallbacks(struct fontset *fs) {
 int fontset_load(const char *path, struct fontset **out, struct rc_err *err) {
     char line[1024];
     int lineno = 0, rc = RC_OK;
-    FILE *f = fopen(path, "r");
+    struct stat st;
     struct fontset *fs;
-    if (f == NULL)
-        return rc_fail(err, RC_FONT, "%s: cannot read font manifest: %s", path, strerror(errno));
+    FILE *f;
+    if (fs_fopen_input(path, "the font manifest", &f, &st, err) != RC_OK)
+        return err->code = RC_FONT;
     fs = xcalloc(1, sizeof *fs, "font set");
     while (rc == RC_OK && fgets(line, sizeof line, f)) rc = parse_line(fs, line, path, ++lineno, err);
     fclose(f);
@@ -281,6 +288,8 @@ static int face_open(struct fontset *fs, int i, struct rc_err *err) {
     hb_blob_t *blob;
     if (f->hb) return RC_OK;
     if (f->failed) goto fail;
+    /* HarfBuzz opens the file itself: check it first, so a FIFO cannot block. */
+    if (fs_check_input(f->path, "the font file", &f->st, &e) != RC_OK) goto fail;
     blob = hb_blob_create_from_file_or_fail(f->path);
     if (blob == NULL) {
         rc_fail(&e, RC_FONT, "cannot read %s: %s", f->path, strerror(errno ? errno : ENOENT));
@@ -306,6 +315,21 @@ fail:
                    e.code ? e.msg : f->path, f->package);
 }
 
+/* A face the document uses (tried for a character or embedded): once in
+** the read-set of the job being built. */
+static void face_used(struct fontset *fs, int i) {
+    struct face *f = &fs->faces[i];
+    if (fs->reads == NULL || f->tracked) return;
+    readset_add_stat(fs->reads, f->path, &f->st);
+    f->tracked = 1;
+}
+
+void fontset_track(struct fontset *fs, struct readset *rs) {
+    int i;
+    fs->reads = rs;
+    for (i = 0; i < fs->nfaces; i++) fs->faces[i].tracked = 0;
+}
+
 int fontset_has(const struct fontset *fs, int face, uint32_t cp) {
     hb_codepoint_t gid;
     return fs->faces[face].hb && hb_font_get_nominal_glyph(fs->faces[face].hb, cp, &gid) && gid;
@@ -320,6 +344,7 @@ int fontset_pick(struct fontset *fs, int family, enum font_weight weight, uint32
         hb_codepoint_t gid;
         if (fs->faces[order[k]].hb == NULL && (rc = face_open(fs, order[k], err)) != RC_OK)
             return rc;
+        face_used(fs, order[k]);
         if (hb_font_get_nominal_glyph(fs->faces[order[k]].hb, cp, &gid) && gid) {
             *face = order[k];
             return RC_OK;
@@ -362,8 +387,9 @@ int fontset_index(const struct fontset *fs, int face) { return fs->faces[face].i
 struct ttf_font *fontset_face(struct fontset *fs, int face, struct rc_err *err) {
     struct face *f = &fs->faces[face];
     struct rc_err e = {0};
-    if (f->ttf) return f->ttf;
+    if (f->ttf) { face_used(fs, face); return f->ttf; }
     if (face_open(fs, face, err) != RC_OK) return NULL;
+    face_used(fs, face);
     if (ttf_open(f->path, f->index, &f->ttf, &e) != RC_OK) {
         rc_fail(err, RC_FONT, "font %s: %s (Debian package %s)", f->label, e.msg, f->package);
         return NULL;

@@ -16,6 +16,7 @@
 #include "ttf.h"
 
 struct fontset;
+struct readset;
 
 /* The scripts a family names a face for (manifest column 2).  A character
 ** goes to the face of its script first; everything not Latin, Thai, Lao,
@@ -26,6 +27,11 @@ enum font_weight { FS_REGULAR, FS_BOLD, FS_WEIGHT_COUNT };
 /* Read the manifest at `path` (no font file is opened yet). */
 int fontset_load(const char *path, struct fontset **out, struct rc_err *err);
 void fontset_free(struct fontset *fs);
+
+/* Record each font file used from now on (opened, or tried for a glyph)
+** in `rs`, once; NULL stops.  A font set kept across a batch worker's jobs
+** records each job's own faces into that job's read-set. */
+void fontset_track(struct fontset *fs, struct readset *rs);
 
 /* Index of a family by name, -1 if the manifest has none. */
 int fontset_family(const struct fontset *fs, const char *name);

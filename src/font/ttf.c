@@ -529,7 +529,7 @@ int ttf_face_by_family(const char *path, const char *family, int *face,
 static int map_file(struct ttf_font *f, struct rc_err *err) {
     struct stat st;
     void *p;
-    int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* a FIFO must not block */
     if (fd < 0) return rc_fail(err, RC_FONT, "%s: cannot open font: %s", f->path, strerror(errno));
     if (fstat(fd, &st) != 0) {
         int e = errno;

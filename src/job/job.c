@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "job.h"
 #include "../base/fsutil.h"
 #include "../display/display.h"
@@ -36,12 +37,29 @@ long long job_build_time(void) {
     return (long long)time(NULL);
 }
 
+/* Create the temporary PDF with the stop signals held, so a handler never
+** sees a file created but not yet named in job_temp. */
+static int open_temp(const char *output, int *fd, struct rc_err *err) {
+    sigset_t stop, old;
+    int rc;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    rc = fs_temp_beside(output, job_temp, sizeof job_temp, fd, err);
+    if (rc == RC_OK) job_temp_live = 1;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 static int write_outputs(const struct job *j, const struct display *dl, struct fontset *fs,
-                         const struct pdf_info *info, struct rc_err *err) {
-    int rc = fs_temp_beside(j->output, job_temp, sizeof job_temp, err);
+                         const struct pdf_info *info, struct readset *reads, struct rc_err *err) {
+    int fd, rc = fs_check_not_input(j->output, reads, err);
+    if (rc == RC_OK && j->display_list) rc = fs_check_not_input(j->display_list, reads, err);
+    if (rc == RC_OK) rc = open_temp(j->output, &fd, err);
     if (rc != RC_OK) return rc;
-    job_temp_live = 1;
-    rc = pdf_write(dl, fs, info, job_temp, err);
+    rc = pdf_write(dl, fs, info, fd, j->output, err);
     if (rc == RC_OK && j->display_list) {
         struct buf json;
         buf_init(&json);
@@ -49,55 +67,81 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
         rc = fs_write_atomic(j->display_list, json.data, json.len, err);
         buf_free(&json);
     }
-    if (rc == RC_OK) rc = fs_commit(job_temp, j->output, err);
-    else unlink(job_temp);
+    if (rc == RC_OK) {
+        rc = fs_commit(fd, job_temp, j->output, err);
+    } else {
+        close(fd);
+        unlink(job_temp);
+    }
     job_temp_live = 0;
     return rc;
 }
 
-static int render(const struct job *j, const struct doc *doc, struct rc_err *err) {
+static int render(const struct job *j, const struct doc *doc, struct readset *reads,
+                  struct rc_err *err) {
     struct fontset *fs = j->fontset;
     struct display dl;
     struct pdf_info info = { doc->title, doc->author, doc->subject, j->now, j->compress_level };
     int rc;
     display_init(&dl);
     if (fs == NULL && (rc = fontset_load(j->fonts, &fs, err)) != RC_OK) return rc;
+    readset_add(reads, j->fonts);
+    fontset_track(fs, reads);
     rc = layout_document(doc, fs, &dl, err);
-    if (rc == RC_OK) rc = write_outputs(j, &dl, fs, &info, err);
+    if (rc == RC_OK) rc = write_outputs(j, &dl, fs, &info, reads, err);
+    fontset_track(fs, NULL);
     display_free(&dl);
     if (fs != j->fontset) fontset_free(fs);
     return rc;
 }
 
 static int build_limited(const struct job *j, const struct job_limits *limits,
-                         struct rc_err *err) {
+                         struct readset *reads, struct rc_err *err) {
     struct script_job sj;
     struct store *db = NULL;
     struct doc *doc = NULL;
+    struct stat st;
     int rc;
+    /* SQLite opens the file itself: check it first, so a FIFO cannot block. */
+    if ((rc = fs_check_input(j->db, "the fact store", &st, err)) != RC_OK) return rc;
+    readset_add_stat(reads, j->db, &st);
     memset(&sj, 0, sizeof sj);
     sj.path = j->script;
     sj.templates_dir = j->templates;
     sj.params = j->params;
     sj.nparams = j->nparams;
     sj.now = j->now;
+    sj.reads = reads;
     sj.limits = limits;
     if ((rc = store_open(j->db, &db, err)) != RC_OK) return rc;
     store_set_limits(db, limits);
     rc = script_run(&sj, db, &doc, err);
     store_close(db);
-    if (rc == RC_OK) rc = render(j, doc, err);
+    if (rc == RC_OK) rc = render(j, doc, reads, err);
     doc_free(doc);
     return rc;
 }
 
-int job_build(const struct job *j, struct rc_err *err) {
+static int build(const struct job *j, struct readset *reads, struct rc_err *err) {
     struct job_limits limits = j->limits;
+    struct stat st;
     int rc;
-    if (access(j->script, R_OK) != 0)
-        return rc_fail(err, RC_IO, "%s: cannot read the script: %s", j->script, strerror(errno));
+    if ((rc = fs_check_output(j->output, err)) != RC_OK) return rc;
+    if (j->display_list && (rc = fs_check_output(j->display_list, err)) != RC_OK) return rc;
+    if (j->display_list && fs_same_file(j->output, j->display_list))
+        return rc_fail(err, RC_USAGE, "%s: both the output and the display list", j->output);
+    if ((rc = fs_check_input(j->script, "the script", &st, err)) != RC_OK) return rc;
     if ((rc = limits_arm(&limits, j->script, err)) != RC_OK) return rc;
-    rc = build_limited(j, &limits, err);
+    rc = build_limited(j, &limits, reads, err);
     limits_disarm();
+    return rc;
+}
+
+int job_build(const struct job *j, struct rc_err *err) {
+    struct readset own;
+    int rc;
+    readset_init(&own);
+    rc = build(j, j->reads ? j->reads : &own, err);
+    readset_free(&own);
     return rc;
 }

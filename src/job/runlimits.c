@@ -28,7 +28,8 @@ static struct {
     pid_t owner;                 /* the process that created the timers */
     timer_t wall, cpu;
     struct rlimit old_cpu, old_data;
-    int armed, data_set;
+    volatile sig_atomic_t armed;
+    int data_set;
     char wall_msg[512], cpu_msg[512];
     size_t wall_len, cpu_len;
     void (*report)(const char *msg, size_t len);
@@ -54,6 +55,7 @@ static void on_limit_signal(int sig) {
     int wall = sig == SIGALRM;
     const char *msg = wall ? limits_state.wall_msg : limits_state.cpu_msg;
     size_t len = wall ? limits_state.wall_len : limits_state.cpu_len;
+    if (!limits_state.armed) return;     /* a late or stray signal between jobs */
     job_remove_temp();
     if (limits_state.report) {
         limits_state.report(msg, len);

@@ -16,6 +16,7 @@
 ** compressor for the document, at the level asked for, and handed back
 ** raw with its /Filter written by the dictionary's write hook.
 */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "pdf.h"
 #include "../doc/image.h"
 #include "../base/buf.h"
+#include "../base/fsutil.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
 #include "../font/subset.h"
@@ -56,6 +58,7 @@ struct pdf_ctx {
     int nfonts;
     struct rc_err *err;
     HPDF_STATUS hpdf_error, hpdf_detail;
+    int hpdf_errno;             /* errno when libharu reported its error */
     struct buf line;            /* scratch for content operators */
     struct loaded_image { const char *path; HPDF_Image image; } *images;
     size_t nimages;             /* each file embedded once */
@@ -67,14 +70,71 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *use
     if (ctx->hpdf_error == 0) {
         ctx->hpdf_error = error_no;
         ctx->hpdf_detail = detail_no;
+        ctx->hpdf_errno = errno;
     }
 }
 
+/* libharu's error numbers as causes (hpdf_error.h).  The ones a document
+** can provoke; the rest are libharu's internal states and keep their
+** number. */
+static const struct hpdf_cause { HPDF_STATUS code; const char *cause; } HPDF_CAUSES[] = {
+    { HPDF_FAILD_TO_ALLOC_MEM,          "out of memory" },
+    { HPDF_FILE_IO_ERROR,               "a file could not be read or written" },
+    { HPDF_FILE_OPEN_ERROR,             "a file could not be opened" },
+    { HPDF_ZLIB_ERROR,                  "compressing a stream failed" },
+    { HPDF_INVALID_PNG_IMAGE,           "not a PNG image libharu can read" },
+    { HPDF_LIBPNG_ERROR,                "libpng could not decode the image" },
+    { HPDF_INVALID_JPEG_DATA,           "not a JPEG image libharu can read" },
+    { HPDF_UNSUPPORTED_JPEG_FORMAT,     "a JPEG format libharu does not support" },
+    { HPDF_INVALID_IMAGE,               "an image libharu cannot embed" },
+    { HPDF_INVALID_COLOR_SPACE,         "an image colour space libharu does not support" },
+    { HPDF_INVALID_BIT_PER_COMPONENT,   "an image bit depth libharu does not support" },
+    { HPDF_PAGE_INVALID_SIZE,           "a page size outside 3 to 14400 pt" },
+    { HPDF_STRING_OUT_OF_RANGE,         "a text string longer than 65535 bytes" },
+    { HPDF_BINARY_LENGTH_ERR,           "a text string longer than 65535 bytes" },
+    { HPDF_NAME_OUT_OF_RANGE,           "a PDF name longer than 127 bytes" },
+    { HPDF_REAL_OUT_OF_RANGE,           "a number outside -32767 to 32767" },
+    { HPDF_ARRAY_COUNT_ERR,             "an array of more than 32767 items" },
+    { HPDF_DICT_COUNT_ERR,              "a dictionary of more than 4095 entries" },
+    { HPDF_XREF_COUNT_ERR,              "more than 8388607 PDF objects" },
+    { HPDF_PAGE_OUT_OF_RANGE,           "more pages than libharu can hold" },
+    { HPDF_INVALID_URI,                 "an invalid link URL" },
+    { HPDF_INVALID_DATE_TIME,           "an invalid date" },
+    { HPDF_PAGE_INVALID_FONT_SIZE,      "a font size outside 0 to 300 pt" },
+    { HPDF_PAGE_INVALID_PARAM_COUNT,    "a drawing operator with a bad argument" },
+    { HPDF_PAGE_INVALID_GMODE,          "a drawing operator out of order" },
+    { HPDF_PAGE_CANNOT_RESTORE_GSTATE,  "unbalanced graphics state" },
+    { HPDF_EXCEED_GSTATE_LIMIT,         "graphics states nested more than 28 deep" },
+    { HPDF_INVALID_PARAMETER,           "an invalid value" },
+    { HPDF_PAGE_NUM_STYLE_OUT_OF_RANGE, "an invalid page label style" },
+};
+
+static const char *hpdf_cause(HPDF_STATUS code) {
+    size_t i;
+    for (i = 0; i < sizeof HPDF_CAUSES / sizeof *HPDF_CAUSES; i++)
+        if (HPDF_CAUSES[i].code == code) return HPDF_CAUSES[i].cause;
+    return NULL;
+}
+
+/* "libharu failed while saving: compressing a stream failed: a file could
+** not be read or written: No space left on device".  For I/O the cause is
+** errno; the detail of a zlib or I/O error is often another libharu code. */
 static int hpdf_failed(struct pdf_ctx *ctx, const char *what) {
-    if (ctx->hpdf_error == 0 && HPDF_GetError(ctx->pdf) == HPDF_OK) return 0;
-    rc_fail(ctx->err, RC_PDF, "libharu failed while %s (error 0x%04X, detail %u)", what,
-            (unsigned)(ctx->hpdf_error ? ctx->hpdf_error : HPDF_GetError(ctx->pdf)),
-            (unsigned)ctx->hpdf_detail);
+    HPDF_STATUS code = ctx->hpdf_error ? ctx->hpdf_error : HPDF_GetError(ctx->pdf);
+    const char *cause, *detail;
+    char io[160] = "";
+    if (code == HPDF_OK) return 0;
+    cause = hpdf_cause(code);
+    detail = ctx->hpdf_detail != code ? hpdf_cause(ctx->hpdf_detail) : NULL;
+    if ((code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR || code == HPDF_ZLIB_ERROR
+         || code == HPDF_FAILD_TO_ALLOC_MEM) && ctx->hpdf_errno != 0)
+        snprintf(io, sizeof io, ": %s", strerror(ctx->hpdf_errno));
+    if (cause)
+        rc_fail(ctx->err, RC_PDF, "libharu failed while %s: %s%s%s%s", what, cause,
+                detail ? ": " : "", detail ? detail : "", io);
+    else
+        rc_fail(ctx->err, RC_PDF, "libharu failed while %s (its error 0x%04X, detail %u)%s",
+                what, (unsigned)code, (unsigned)ctx->hpdf_detail, io);
     return 1;
 }
 
@@ -586,6 +646,26 @@ static int draw_image(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_image
     return RC_OK;
 }
 
+/* What libharu would refuse with only an error number, said first with
+** the value and the limit. */
+static int check_page(struct pdf_ctx *ctx, const struct dl_page *dp, size_t number) {
+    size_t i;
+    if (!(dp->width >= HPDF_MIN_PAGE_SIZE && dp->width <= HPDF_MAX_PAGE_SIZE
+          && dp->height >= HPDF_MIN_PAGE_SIZE && dp->height <= HPDF_MAX_PAGE_SIZE))
+        return rc_fail(ctx->err, RC_DATA, "page %zu is %g x %g pt; a PDF page must be %d to %d pt "
+                       "each way (the theme's page_width and page_height)", number,
+                       (double)dp->width, (double)dp->height, HPDF_MIN_PAGE_SIZE, HPDF_MAX_PAGE_SIZE);
+    for (i = 0; i < dp->nlinks; i++) {
+        const char *uri = dp->links[i].uri;
+        size_t n = uri ? strlen(uri) : 0;
+        if (n > HPDF_LIMIT_MAX_STRING_LEN)
+            return rc_fail(ctx->err, RC_DATA, "page %zu: a link URL of %zu bytes (%.40s...) is "
+                           "longer than a PDF string libharu writes (%d bytes)", number, n, uri,
+                           HPDF_LIMIT_MAX_STRING_LEN);
+    }
+    return RC_OK;
+}
+
 static int draw_page(struct pdf_ctx *ctx, HPDF_Page page, HPDF_Page *pages,
                      const struct dl_page *dp) {
     size_t i;
@@ -745,8 +825,39 @@ static int deflate_streams(struct pdf_ctx *ctx) {
 
 /* ---- the document -------------------------------------------------------------- */
 
+/* libharu builds the file in its memory stream; we copy it to fd in
+** chunks, checking every write (HPDF_SaveToFile ignores fclose's result,
+** so a disk that fills at the last flush went unnoticed). */
+static int save(struct pdf_ctx *ctx, int fd, const char *path) {
+    enum { CHUNK = 1 << 16 };
+    HPDF_BYTE *chunk;
+    HPDF_UINT32 left;
+    int rc = RC_OK;
+    HPDF_SaveToStream(ctx->pdf);
+    if (hpdf_failed(ctx, "assembling the file")) return RC_PDF;
+    HPDF_ResetStream(ctx->pdf);
+    left = HPDF_GetStreamSize(ctx->pdf);
+    chunk = xmalloc(CHUNK, "a chunk of the PDF being written");
+    while (left > 0 && rc == RC_OK) {
+        HPDF_UINT32 n = left < CHUNK ? left : CHUNK;
+        HPDF_STATUS st = HPDF_ReadFromStream(ctx->pdf, chunk, &n);
+        if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || n == 0) {
+            rc = rc_fail(ctx->err, RC_PDF, "%s: libharu's memory stream ended %u bytes early",
+                         path, (unsigned)left);
+            break;
+        }
+        rc = fs_write_all(fd, chunk, n, path, ctx->err);
+        left -= n;
+    }
+    /* Reading to the end is reported as an "error" (HPDF_STREAM_EOF). */
+    HPDF_ResetError(ctx->pdf);
+    ctx->hpdf_error = 0;
+    free(chunk);
+    return rc;
+}
+
 static int write_doc(struct pdf_ctx *ctx, const struct display *d,
-                     const struct pdf_info *info, const char *path) {
+                     const struct pdf_info *info, int fd, const char *path) {
     HPDF_Page *pages = xcalloc(d->npages, sizeof *pages, "PDF pages");
     size_t i;
     int face, rc = RC_OK;
@@ -759,6 +870,7 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
     }
     for (i = 0; i < d->npages; i++) pages[i] = HPDF_AddPage(ctx->pdf);
     if (hpdf_failed(ctx, "adding pages")) rc = RC_PDF;
+    for (i = 0; i < d->npages && rc == RC_OK; i++) rc = check_page(ctx, &d->pages[i], i + 1);
     for (i = 0; i < d->npages && rc == RC_OK; i++) rc = draw_page(ctx, pages[i], pages, &d->pages[i]);
     for (face = 0; face < ctx->nfonts && rc == RC_OK; face++)
         if (ctx->fonts[face].subset) rc = font_build(ctx, face);
@@ -771,17 +883,14 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
             HPDF_AddPageLabel(ctx->pdf, (HPDF_UINT)d->body_start, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
         }
         rc = deflate_streams(ctx);
-    }
-    if (rc == RC_OK) {
-        HPDF_SaveToFile(ctx->pdf, path);
-        if (hpdf_failed(ctx, "saving the file")) rc = RC_PDF;
+        if (rc == RC_OK) rc = save(ctx, fd, path);
     }
     free(pages);
     return rc;
 }
 
-int pdf_write(const struct display *d, struct fontset *fs,
-              const struct pdf_info *info, const char *path, struct rc_err *err) {
+int pdf_write(const struct display *d, struct fontset *fs, const struct pdf_info *info,
+              int fd, const char *path, struct rc_err *err) {
     struct pdf_ctx ctx;
     int i, rc;
     memset(&ctx, 0, sizeof ctx);
@@ -796,7 +905,7 @@ int pdf_write(const struct display *d, struct fontset *fs,
         free(ctx.fonts);
         return rc_fail(err, RC_NOMEM, "cannot start a PDF document");
     }
-    rc = write_doc(&ctx, d, info, path);
+    rc = write_doc(&ctx, d, info, fd, path);
     if (rc != RC_OK && err->code == RC_PDF) {
         size_t n = strlen(err->msg);
         snprintf(err->msg + n, sizeof err->msg - n, " writing %s", path);

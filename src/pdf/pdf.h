@@ -27,8 +27,13 @@ struct pdf_info {
 /* The level of --compress=NAME (fast, default, small); 0 for another name. */
 int pdf_compress_level(const char *name);
 
-/* Write `d` to `path` (the caller renames it into place). */
-int pdf_write(const struct display *d, struct fontset *fs,
-              const struct pdf_info *info, const char *path, struct rc_err *err);
+/* Write `d` as a PDF to `fd`, a file the caller opened and will fsync and
+** rename into place; `path` (the final output) names it in errors.  libharu
+** builds the file in memory; every write to fd is checked, so a full disk
+** or a file size limit is an error naming the cause.  libharu's errors
+** come back as causes ("page height 0 pt is outside 3 to 14400"), not
+** numbers. */
+int pdf_write(const struct display *d, struct fontset *fs, const struct pdf_info *info,
+              int fd, const char *path, struct rc_err *err);
 
 #endif

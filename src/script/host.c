@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <lua.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include "host.h"
+#include "../base/fsutil.h"
 #include "../base/mem.h"
+#include "../base/readset.h"
 
 static const char CTX_KEY = 'c';          /* registry key: its address */
 
@@ -135,11 +138,13 @@ static int module_file(const char *dir, const char *name, char *out, size_t size
     return 1;
 }
 
-static int file_readable(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return 0;
-    fclose(f);
-    return 1;
+/* Is the module there?  stat, not open: opening a FIFO would block.  A
+** candidate not there is recorded: creating it would change the build. */
+static int module_exists(lua_State *L, const char *path) {
+    struct stat st;
+    if (stat(path, &st) == 0) return 1;
+    readset_add_absent(host_ctx(L)->job->reads, path);
+    return 0;
 }
 
 /* Find `name`: the script's folder, then templates/ ("templates.x" and
@@ -147,18 +152,23 @@ static int file_readable(const char *path) {
 static int find_module(lua_State *L, const char *name, char *path, size_t size) {
     const struct script_ctx *ctx = host_ctx(L);
     const char *tdir = ctx->job->templates_dir;
-    if (module_file(ctx->script_dir, name, path, size) && file_readable(path)) return 1;
+    if (module_file(ctx->script_dir, name, path, size) && module_exists(L, path)) return 1;
     if (strncmp(name, "templates.", 10) == 0 &&
-        module_file(tdir, name + 10, path, size) && file_readable(path)) return 1;
-    return module_file(tdir, name, path, size) && file_readable(path);
+        module_file(tdir, name + 10, path, size) && module_exists(L, path)) return 1;
+    return module_file(tdir, name, path, size) && module_exists(L, path);
 }
 
+/* Load a script or module, recording it in the job's read-set. */
 static int load_file(lua_State *L, const char *path) {
-    FILE *f = fopen(path, "rb");
+    struct rc_err err = { 0, "" };
+    struct stat st;
     luaL_Buffer b;
+    FILE *f;
     size_t n;
     int rc;
-    if (f == NULL) return luaL_error(L, "cannot read %s", path);
+    if (fs_fopen_input(path, "a Lua file", &f, &st, &err) != RC_OK)
+        return luaL_error(L, "%s", err.msg);
+    readset_add_stat(host_ctx(L)->job->reads, path, &st);
     luaL_buffinit(L, &b);
     while ((n = fread(luaL_prepbuffer(&b), 1, LUAL_BUFFERSIZE, f)) > 0) luaL_addsize(&b, n);
     fclose(f);

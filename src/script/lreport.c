@@ -989,6 +989,7 @@ static int l_doc_image(lua_State *L) {
     rc = doc_image_open(real, path, image_limit(ctx), width, caption, &img, &err);
     free(caption);
     if (rc != RC_OK) return script_error(L, "%s", err.msg);
+    readset_add(ctx->job->reads, real);
     doc_add_image(d->doc, img, push_where(L));
     lua_settop(L, 1);
     return 1;

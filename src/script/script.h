@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "../base/rc.h"
+#include "../base/readset.h"
 #include "../doc/doc.h"
 #include "../store/store.h"
 #include "../job/runlimits.h"
@@ -26,6 +27,8 @@ struct script_job {
     const struct script_param *params; /* from -D name=value */
     size_t nparams;
     long long now;                     /* SOURCE_DATE_EPOCH or the clock */
+    struct readset *reads;             /* records the script, each module, each
+                                       ** image as read; may be NULL */
     const struct job_limits *limits;   /* armed: deadline and memory (job/runlimits.h) */
 };
 

@@ -1,7 +1,8 @@
 /*
-** store.c: SQLite behind a small read-only interface, within the job's
-** limits: an allow-list of SQL functions, a progress handler that stops a
-** query past the time limit, and SQLite's hard heap limit.
+** store.c: SQLite behind a small interface: read-only for builds, within
+** the job's limits (an allow-list of SQL functions, a progress handler that
+** stops a query past the time limit, SQLite's hard heap limit), and one
+** writable handle for `reportc facts import` (store_open_rw).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct store {
     const struct job_limits *limits;  /* NULL: none (tests, tools) */
     int timed_out;                    /* the progress handler stopped a query */
     char denied[64];                  /* the last function the authorizer refused */
+    int writable;                     /* opened by store_open_rw */
 };
 
 struct store_stmt {
@@ -128,8 +130,13 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     /* Opening is lazy: read the schema now, so a file that is not a
-    ** database fails here and not at the first query. */
-    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    ** database fails here and not at the first query.  Inside one read
+    ** transaction, held until store_close: every query of a build sees
+    ** the same state, and `reportc facts import` commits before or after
+    ** the build, never between two of its queries.  Each side waits for
+    ** the other's lock rather than failing. */
+    sqlite3_busy_timeout(db, 30000);
+    rc = sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         rc_fail(err, RC_IO, "%s: not a readable fact store: %s", path, sqlite3_errmsg(db));
         store_close(s);
@@ -166,7 +173,7 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
         sqlite3_finalize(stmt);
         return rc_fail(err, RC_SQL, "one statement per query (text follows the first)");
     }
-    if (!sqlite3_stmt_readonly(stmt)) {
+    if (!s->writable && !sqlite3_stmt_readonly(stmt)) {
         sqlite3_finalize(stmt);
         return rc_fail(err, RC_SQL, "the fact store is read-only while compiling");
     }
@@ -251,4 +258,66 @@ const char *store_column_text(struct store_stmt *st, int i, size_t *len) {
     const char *s = (const char *)sqlite3_column_text(st->stmt, i);
     *len = (size_t)sqlite3_column_bytes(st->stmt, i);
     return s ? s : "";
+}
+
+/* ---- writing (reportc facts) ------------------------------------------ */
+
+int store_open_rw(const char *path, struct store **out, struct rc_err *err) {
+    struct store *s;
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        rc_fail(err, RC_IO, "%s: cannot open the fact store: %s", path,
+                db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return RC_IO;
+    }
+    s = xcalloc(1, sizeof *s, "a fact store");
+    s->path = xstrdup(path, "a fact store path");
+    s->db = db;
+    s->writable = 1;
+    sqlite3_set_authorizer(db, authorize, s);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_busy_timeout(db, 30000);
+    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema; PRAGMA foreign_keys = ON",
+                      NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        rc_fail(err, RC_IO, "%s: not a readable fact store: %s", path, sqlite3_errmsg(db));
+        store_close(s);
+        return RC_IO;
+    }
+    *out = s;
+    return RC_OK;
+}
+
+int store_exec(struct store *s, const char *sql, struct rc_err *err) {
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return rc_fail(err, RC_SQL, "%s: %s (SQL: %s)", s->path, sqlite3_errmsg(s->db), sql);
+    return RC_OK;
+}
+
+enum store_fault store_last_fault(struct store *s) {
+    switch (sqlite3_extended_errcode(s->db)) {
+    case SQLITE_CONSTRAINT_NOTNULL:    return STORE_FAULT_NOTNULL;
+    case SQLITE_CONSTRAINT_CHECK:      return STORE_FAULT_CHECK;
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: return STORE_FAULT_UNIQUE;
+    case SQLITE_CONSTRAINT_FOREIGNKEY: return STORE_FAULT_FOREIGNKEY;
+#ifdef SQLITE_CONSTRAINT_DATATYPE
+    case SQLITE_CONSTRAINT_DATATYPE:   return STORE_FAULT_DATATYPE;
+#endif
+    default:                           return STORE_FAULT_OTHER;
+    }
+}
+
+void store_reset(struct store_stmt *st) { sqlite3_reset(st->stmt); }
+
+void store_quote_ident(struct buf *b, const char *name) {
+    buf_putc(b, '"');
+    for (; *name; name++) {
+        if (*name == '"') buf_putc(b, '"');
+        buf_putc(b, *name);
+    }
+    buf_putc(b, '"');
 }

@@ -8,12 +8,17 @@
 ** Within a job's limits (store_set_limits), a query past the time limit
 ** stops with "time limit of N s exceeded", one past the memory limit with
 ** "memory limit of N MB exceeded".
+**
+** `reportc facts import` is the one writer: store_open_rw gives it a
+** handle whose statements may write (still no ATTACH or extensions), with
+** foreign keys enforced, and that waits for readers rather than failing.
 */
 #ifndef STORE_H
 #define STORE_H
 
 #include <stdint.h>
 #include "../base/rc.h"
+#include "../base/buf.h"
 
 struct store;
 struct store_stmt;
@@ -55,5 +60,28 @@ enum store_type store_column_type(struct store_stmt *st, int i);
 int64_t store_column_int(struct store_stmt *st, int i);
 double store_column_real(struct store_stmt *st, int i);
 const char *store_column_text(struct store_stmt *st, int i, size_t *len);
+
+/* ---- writing (reportc facts) ---------------------------------------- */
+
+/* Why the last failed step failed, from SQLite's extended result code. */
+enum store_fault {
+    STORE_FAULT_OTHER, STORE_FAULT_NOTNULL, STORE_FAULT_CHECK, STORE_FAULT_UNIQUE,
+    STORE_FAULT_FOREIGNKEY, STORE_FAULT_DATATYPE
+};
+
+/* Open an existing fact store to change it: foreign keys on, a busy
+** timeout so a commit waits for builds that are reading (SQLite's locks
+** keep them from seeing a half-written import). */
+int store_open_rw(const char *path, struct store **out, struct rc_err *err);
+
+/* Run statements that return no rows (BEGIN, COMMIT, ROLLBACK ...). */
+int store_exec(struct store *s, const char *sql, struct rc_err *err);
+
+enum store_fault store_last_fault(struct store *s);
+void store_reset(struct store_stmt *st);       /* to step it again, bindings kept */
+
+/* Append `name` as a quoted SQL identifier ("a""b").  Callers check the
+** name against sqlite_schema first; quoting only keeps it one token. */
+void store_quote_ident(struct buf *b, const char *name);
 
 #endif
