@@ -33,6 +33,7 @@
 #include "rows.h"
 #include "table.h"
 #include "../base/buf.h"
+#include "../base/fsutil.h"
 #include "../base/mem.h"
 #include "../batch/csv.h"
 #include "../batch/sha256.h"
@@ -92,12 +93,8 @@ static int read_whole(const char *path, struct buf *out, struct rc_err *err) {
     struct stat st;
     char chunk[65536];
     ssize_t n;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return rc_fail(err, RC_IO, "%s: cannot read: %s", path, strerror(errno));
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return rc_fail(err, RC_DATA, "%s: not a regular file", path);
-    }
+    int fd, rc = fs_open_input(path, "the data file", &fd, &st, err);
+    if (rc != RC_OK) return rc;
     if ((unsigned long long)st.st_size > MAX_FILE) {
         close(fd);
         return rc_fail(err, RC_DATA, "%s: %lld bytes, more than the %u MiB an import takes; split it",
