@@ -24,7 +24,12 @@ DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev z
            fonts-dejavu-core fonts-droid-fallback fonts-noto-cjk fonts-noto-core \
            libharfbuzz-dev libharfbuzz-bin poppler-utils qpdf \
            mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
-           clang libfuzzer-14-dev libclang-rt-14-dev systemd libdeflate-dev
+           clang libfuzzer-14-dev libclang-rt-14-dev systemd \
+           python3-munkres lua-check man-db chromium chromium-driver libjs-pdf libdeflate-dev
+# python3-munkres: fonttools depends on "scipy | munkres"; naming the small
+# one keeps apt from pulling in SciPy, NumPy, Pythran and Boost.  lua-check
+# and man-db are used by tests (luacheck, the man page); chromium and
+# chromium-driver by the live preview test, libjs-pdf by the preview page (pdf.js).
 
 LIB_SRC  = $(sort $(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -35,7 +40,7 @@ TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FACT_CSV = $(sort $(wildcard scripts/facts/*.csv))
 
-.PHONY: all deps demo test check-asan fuzz fuzz-build bench install clean test-slurm
+.PHONY: all deps demo test check-asan fuzz fuzz-build bench install clean test-slurm FORCE
 
 all: reportc out/facts.db
 
@@ -52,9 +57,23 @@ $(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/prelude.h
 # The Lua half of the report module is compiled into the binary.
 $(BUILD)/src/script/lreport.o: $(BUILD)/prelude.h
 
+# REPORTC_SHARE is compiled into main.o: rebuild it when PREFIX changes.
+$(BUILD)/src/main.o: $(BUILD)/prefix.stamp
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+FORCE:
+
 $(BUILD)/prelude.h: src/script/prelude.lua
 	@mkdir -p $(BUILD)
 	cd src/script && xxd -i prelude.lua > $(CURDIR)/$@.tmp && mv $(CURDIR)/$@.tmp $(CURDIR)/$@
+
+# The live preview page of `reportc watch --serve` is compiled in too.
+$(BUILD)/src/watch/serve.o: $(BUILD)/preview.h
+
+$(BUILD)/preview.h: src/watch/preview.html
+	@mkdir -p $(BUILD)
+	cd src/watch && xxd -i preview.html > $(CURDIR)/$@.tmp && mv $(CURDIR)/$@.tmp $(CURDIR)/$@
 
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJ)
 	$(CC) $(CFLAGS) -I$(BUILD) -o $@ $^ $(LDLIBS)
@@ -72,9 +91,9 @@ deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: missing packages; run as root:"; \
-	  echo "  apt-get install -y $$missing"; exit 1; fi
+	  echo "  apt-get install -y --no-install-recommends $$missing"; exit 1; fi
 
 # The list of examples is scripts/examples.sh's; the tests build the same
 # into temporary folders.
@@ -117,10 +136,18 @@ bench: all $(TOOL_BIN)
 test-slurm: all
 	@sh scripts/slurm/test-slurm.sh
 
+# The binary, the templates (with their LuaLS types), the font manifests
+# and the man page.  DESTDIR stages the tree (packaging); the binary finds
+# share/reportc beside its bin/ first, then the PREFIX compiled in.
+MANDIR  ?= $(PREFIX)/share/man
+SHARE    = $(DESTDIR)$(PREFIX)/share/reportc
 install: reportc
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reportc
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/fonts $(DESTDIR)$(MANDIR)/man1
 	install -m 755 reportc $(DESTDIR)$(PREFIX)/bin/reportc
-	cp -r templates fonts $(DESTDIR)$(PREFIX)/share/reportc/
+	install -m 644 fonts/*.manifest $(SHARE)/fonts/
+	for f in $$(cd templates && find . -type f -name '*.lua'); do \
+	  install -D -m 644 templates/$$f $(SHARE)/templates/$$f || exit 1; done
+	install -m 644 src/reportc.1 $(DESTDIR)$(MANDIR)/man1/reportc.1
 
 clean:
 	rm -rf out/build out/build-asan out/build-asan-clang out/build-fuzz out/fuzz reportc out/facts.db out/*.pdf

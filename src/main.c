@@ -3,12 +3,14 @@
 **
 **   reportc build SCRIPT.lua [-o OUT.pdf] [-D name=value]... [--db PATH]
 **                 [--fonts MANIFEST] [--display-list OUT.json]
-**   reportc batch SCRIPT.lua [--each name=V1,V2|A..B]... [--jobs FILE.csv]
-**                 [-o TEMPLATE] [-D name=value]... [-j N] [--shard K/N] ...
+**   reportc batch SCRIPT.lua [--each name=V1,V2|A..B]...
+**                 [--jobs FILE.csv | --jobs-sql QUERY] [-o TEMPLATE] [-D name=value]...
+**                 [-j N] [--shard K/N] [--list] ...
+**   reportc watch SCRIPT.lua [build options] [--serve [ADDR:]PORT]
 **   reportc facts import|check --db DB ...   (src/facts/facts.h)
 **
 ** Exit status: 0 ok, 1 a script, data, font or I/O error (for batch: any
-** job failed), 2 usage, 128+N when a batch was stopped by signal N.
+** job failed), 2 usage, 128+N when a batch or watch was stopped by signal N.
 */
 #include <limits.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 #include "facts/facts.h"
 #include "job/job.h"
 #include "pdf/pdf.h"
+#include "watch/watch.h"
 #include "script/script.h"
 
 #define REPORTC_VERSION "0.1.0"
@@ -33,6 +36,7 @@
 
 struct options {
     const char *script, *output, *db, *fonts, *display_list;
+    const char *serve;            /* watch --serve [ADDR:]PORT */
     struct script_param params[MAX_PARAMS];
     char months[MAX_PARAMS][8];   /* -D values given as last-month/this-month */
     size_t nparams;
@@ -49,11 +53,13 @@ static const char USAGE[] =
     "                     [--fonts MANIFEST] [--display-list OUT.json]\n"
     "                     [--time-limit SECONDS] [--memory-limit MB]\n"
     "                     [--compress=fast|default|small]\n"
-    "       reportc batch SCRIPT.lua [--each name=V1,V2,...|name=A..B]... [--jobs FILE.csv]\n"
-    "                     [-o TEMPLATE] [-D name=value]... [--db PATH] [--fonts MANIFEST]\n"
-    "                     [-j N] [--shard K/N] [--skip-unchanged] [--summary FILE.json]\n"
+    "       reportc batch SCRIPT.lua [--each name=V1,V2,...|name=A..B]...\n"
+    "                     [--jobs FILE.csv | --jobs-sql QUERY] [-o TEMPLATE] [-D name=value]...\n"
+    "                     [--db PATH] [--fonts MANIFEST] [-j N] [--shard K/N]\n"
+    "                     [--skip-unchanged] [--summary FILE.json] [--list]\n"
     "                     [--time-limit SECONDS] [--memory-limit MB]\n"
     "                     [--compress=fast|default|small]\n"
+    "       reportc watch SCRIPT.lua [build options] [--serve [ADDR:]PORT]\n"
     "       reportc facts import --db DB TABLE FILE.csv [--source ID] [--locator TEXT]\n"
     "                     [--replace-period YYYY-MM] [--dry-run]\n"
     "       reportc facts check --db DB\n"
@@ -76,11 +82,15 @@ static void print_help(void) {
            "  --each name=V1,V2     one value per job; A..B is a range of months\n"
            "                        (2019-01..2019-12) or integers; several --each multiply\n"
            "  --jobs FILE.csv       one job per row; the header names the parameters\n"
+           "  --jobs-sql QUERY      one job per row of a query on --db; columns name them\n"
            "  -o TEMPLATE           output path with {name} fields (out/{country}/{period}.pdf)\n"
            "  -j N                  worker processes (default: the cores)\n"
            "  --shard K/N           build only jobs i with i mod N = K-1\n"
            "  --skip-unchanged      skip jobs whose inputs are those recorded beside the PDF\n"
-           "  --summary FILE.json   every job's parameters, output, status, size and time\n\n"
+           "  --summary FILE.json   every job's parameters, output, status, size and time\n"
+           "  --list                print the jobs (number, output, parameters); build none\n\n"
+           "watch rebuilds whenever a file the last build read changes (Ctrl-C stops):\n"
+           "  --serve [ADDR:]PORT   also serve a live preview (default address 127.0.0.1)\n\n"
            "facts import loads a CSV (UTF-8, UTF-8 with BOM or GB18030) into a table of the\n"
            "fact store, all rows or none, and records it in the imports table:\n"
            "  --source ID, --locator TEXT   fill the source_id / locator columns\n"
@@ -88,7 +98,7 @@ static void print_help(void) {
            "  --dry-run                     list rows added, changed, removed; write nothing\n"
            "facts check: references, sources and locators, integrity; exit 1 on problems.\n\n"
            "Exit status: 0 ok, 1 script/data/font error (batch: a job failed), 2 usage\n"
-           "error, 128+N when a batch is stopped by signal N.\n",
+           "error, 128+N when a batch or watch is stopped by signal N.\n",
            REPORTC_VERSION, USAGE, LIMITS_DEFAULT_SECONDS, LIMITS_DEFAULT_MB);
 }
 
@@ -106,9 +116,11 @@ static int dir_has(const char *dir, const char *rel) {
 }
 
 /* The folder holding templates/ and fonts/: the checkout the executable
-** sits in (it may be built in out/build/), else the installed share folder. */
+** sits in (it may be built in out/build/); else share/reportc beside the
+** bin/ it is installed in (so a tree installed with DESTDIR, or moved,
+** still finds its own files); else the share folder compiled in. */
 static void find_home(struct options *o) {
-    char exe[PATH_MAX];
+    char exe[PATH_MAX], share[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     int up;
     if (n > 0) {
@@ -119,6 +131,11 @@ static void find_home(struct options *o) {
             *slash = '\0';
             if (dir_has(exe, "fonts/fonts.manifest") && dir_has(exe, "templates")) {
                 snprintf(o->home, sizeof o->home, "%s", exe);
+                return;
+            }
+            if (up == 1 && (size_t)snprintf(share, sizeof share, "%s/share/reportc", exe) < sizeof share
+                && dir_has(share, "fonts/fonts.manifest") && dir_has(share, "templates")) {
+                snprintf(o->home, sizeof o->home, "%s", share);
                 return;
             }
         }
@@ -155,11 +172,12 @@ static int parse_limit(const char *opt, const char *value, unsigned max, unsigne
 }
 
 static int parse_build(struct options *o, int argc, char **argv) {
-    int i;
+    int i, watch = strcmp(argv[1], "watch") == 0;
     for (i = 2; i < argc; i++) {
         const char *a = argv[i];
         int has_value = i + 1 < argc;
         if (strcmp(a, "-o") == 0 && has_value) o->output = argv[++i];
+        else if (watch && strcmp(a, "--serve") == 0 && has_value) o->serve = argv[++i];
         else if (strcmp(a, "-D") == 0 && has_value) { if (parse_param(o, argv[++i])) return 2; }
         else if (strncmp(a, "-D", 2) == 0 && a[2]) { if (parse_param(o, argv[i] + 2)) return 2; }
         else if (strcmp(a, "--db") == 0 && has_value) o->db = argv[++i];
@@ -178,7 +196,7 @@ static int parse_build(struct options *o, int argc, char **argv) {
         else if (o->script) return usage_error("one script per build (also got %s)", a);
         else o->script = a;
     }
-    if (o->script == NULL) return usage_error("build needs a script%s", "");
+    if (o->script == NULL) return usage_error("%s needs a script", argv[1]);
     if (o->output == NULL) {
         const char *base = strrchr(o->script, '/');
         const char *dot;
@@ -212,21 +230,25 @@ static void take_stop_signals(void) {
     for (i = 0; i < sizeof STOP / sizeof *STOP; i++) sigaction(STOP[i], &sa, NULL);
 }
 
+static void fill_job(const struct options *o, struct job *j) {
+    memset(j, 0, sizeof *j);
+    j->script = o->script;
+    j->output = o->output;
+    j->db = o->db;
+    j->fonts = o->fonts;
+    j->templates = o->templates;
+    j->display_list = o->display_list;
+    j->params = o->params;
+    j->nparams = o->nparams;
+    j->now = o->now;
+    j->limits.seconds = o->time_limit;
+    j->limits.megabytes = o->memory_limit;
+    j->compress_level = o->compress_level;
+}
+
 static int build(const struct options *o, struct rc_err *err) {
     struct job j;
-    memset(&j, 0, sizeof j);
-    j.script = o->script;
-    j.output = o->output;
-    j.db = o->db;
-    j.fonts = o->fonts;
-    j.templates = o->templates;
-    j.display_list = o->display_list;
-    j.params = o->params;
-    j.nparams = o->nparams;
-    j.now = o->now;
-    j.limits.seconds = o->time_limit;
-    j.compress_level = o->compress_level;
-    j.limits.megabytes = o->memory_limit;
+    fill_job(o, &j);
     return job_build(&j, err);
 }
 
@@ -251,6 +273,21 @@ static int batch(struct options *o, int argc, char **argv) {
     return out.failed_jobs ? 1 : 0;
 }
 
+/* `reportc watch`: builds until stopped; a stop signal is its normal end. */
+static int watch(const struct options *o) {
+    struct job j;
+    struct watch_opts wo;
+    struct rc_err err = { 0, "" };
+    int sig = 0, rc;
+    fill_job(o, &j);
+    wo.job = &j;
+    wo.serve = o->serve;
+    rc = watch_run(&wo, &sig, &err);
+    if (rc == RC_USAGE) return usage_error("%s", err.msg);
+    if (rc != RC_OK) { fprintf(stderr, "reportc: %s\n", err.msg); return 1; }
+    return sig ? 128 + sig : 0;
+}
+
 int main(int argc, char **argv) {
     static struct options o;
     struct rc_err err = { 0, "" };
@@ -270,8 +307,10 @@ int main(int argc, char **argv) {
         if (rc != RC_OK) fprintf(stderr, "reportc: %s\n", err.msg);
         return rc == RC_OK ? 0 : 1;
     }
-    if (strcmp(argv[1], "build") != 0) return usage_error("unknown command '%s'", argv[1]);
+    if (strcmp(argv[1], "build") != 0 && strcmp(argv[1], "watch") != 0)
+        return usage_error("unknown command '%s'", argv[1]);
     if ((rc = parse_build(&o, argc, argv)) != 0) return rc;
+    if (strcmp(argv[1], "watch") == 0) return watch(&o);
     take_stop_signals();
     rc = build(&o, &err);
     if (rc == RC_OK) return 0;

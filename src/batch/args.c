@@ -79,10 +79,10 @@ static int parse_common(struct batch_opts *o, char *arg, struct rc_err *err) {
     return RC_OK;
 }
 
-static int add_axis(struct batch_opts *o, int is_csv, char *text, struct rc_err *err) {
+static int add_axis(struct batch_opts *o, int kind, char *text, struct rc_err *err) {
     if (o->naxis_args == BATCH_MAX_AXES)
         return rc_fail(err, RC_USAGE, "too many --each/--jobs (at most %d)", BATCH_MAX_AXES);
-    o->axis_args[o->naxis_args].is_csv = is_csv;
+    o->axis_args[o->naxis_args].kind = kind;
     o->axis_args[o->naxis_args].text = text;
     o->naxis_args++;
     return RC_OK;
@@ -100,12 +100,14 @@ static int parse_option(struct batch_opts *o, int argc, char **argv, int *i, str
             return rc_fail(err, RC_USAGE, "--compress: %s is not " PDF_COMPRESS_NAMES, a + 11);
         return RC_OK;
     }
+    if (strcmp(a, "--list") == 0) { o->list_only = 1; return RC_OK; }
     if (value == NULL) return rc_fail(err, RC_USAGE, "unknown option or missing value: %s", a);
     ++*i;
     if (strcmp(a, "-o") == 0) o->output_template = value;
     else if (strcmp(a, "-D") == 0) return parse_common(o, value, err);
-    else if (strcmp(a, "--each") == 0) return add_axis(o, 0, value, err);
-    else if (strcmp(a, "--jobs") == 0) return add_axis(o, 1, value, err);
+    else if (strcmp(a, "--each") == 0) return add_axis(o, AXIS_EACH, value, err);
+    else if (strcmp(a, "--jobs") == 0) return add_axis(o, AXIS_CSV, value, err);
+    else if (strcmp(a, "--jobs-sql") == 0) return add_axis(o, AXIS_SQL, value, err);
     else if (strcmp(a, "--db") == 0) o->db = value;
     else if (strcmp(a, "--fonts") == 0) o->fonts = value;
     else if (strcmp(a, "--summary") == 0) o->summary = value;
@@ -116,6 +118,19 @@ static int parse_option(struct batch_opts *o, int argc, char **argv, int *i, str
     else if (strcmp(a, "--memory-limit") == 0)
         return parse_limit(a, value, LIMITS_MAX_MB, &o->memory_limit, err);
     else { --*i; return rc_fail(err, RC_USAGE, "unknown option or missing value: %s", a); }
+    return RC_OK;
+}
+
+/* A job list comes from a file or from the store, not both: which one
+** the batch is about would be unclear, and their rows would multiply. */
+static int check_job_sources(const struct batch_opts *o, struct rc_err *err) {
+    size_t i;
+    int csv = 0, sql = 0;
+    for (i = 0; i < o->naxis_args; i++) {
+        csv += o->axis_args[i].kind == AXIS_CSV;
+        sql += o->axis_args[i].kind == AXIS_SQL;
+    }
+    if (csv && sql) return rc_fail(err, RC_USAGE, "--jobs and --jobs-sql cannot be combined");
     return RC_OK;
 }
 
@@ -137,6 +152,7 @@ int batch_parse_args(int argc, char **argv, const struct batch_env *env,
         }
     }
     if (o->script == NULL) return rc_fail(err, RC_USAGE, "batch needs a script");
+    if ((rc = check_job_sources(o, err)) != RC_OK) return rc;
     if (o->db == NULL) o->db = env->db;
     if (o->fonts == NULL) o->fonts = env->fonts;
     if (o->workers == 0) o->workers = batch_core_count();

@@ -5,6 +5,7 @@
 ** run left, build the rest in workers, then report and write the summary.
 */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,10 +35,22 @@ static void skip_unchanged_jobs(const struct batch_opts *o, struct batch_plan *p
     }
 }
 
+/* --list: this shard's jobs, one a line: number, output, parameters. */
+static void list_jobs(const struct batch_plan *p) {
+    char params[4096];
+    size_t i;
+    for (i = 0; i < p->njobs; i++) {
+        batch_describe_params(&p->jobs[i], params, sizeof params);
+        printf("%zu\t%s\t%s\n", p->jobs[i].index, p->jobs[i].output, params);
+    }
+    fflush(stdout);
+}
+
 static int plan_batch(struct batch_opts *o, struct batch_plan *p, struct rc_err *err) {
     int rc = batch_plan_jobs(o, p, err);
     if (rc == RC_OK && o->output_template == NULL) rc = batch_default_template(o, p, err);
     if (rc == RC_OK) rc = batch_expand_outputs(o, p, err);
+    if (rc == RC_OK && o->list_only) return RC_OK;
     if (rc == RC_OK) rc = check_shared_inputs(o, err);
     /* Always hashed, so every PDF built gets its record and a later
     ** --skip-unchanged run can trust it (about 0.1 s for Debian's CJK fonts). */
@@ -57,7 +70,9 @@ int batch_command(int argc, char **argv, const struct batch_env *env,
     memset(&p, 0, sizeof p);
     rc = batch_parse_args(argc, argv, env, &o, err);
     if (rc == RC_OK) rc = plan_batch(&o, &p, err);
-    if (rc == RC_OK) {
+    if (rc == RC_OK && o.list_only) {
+        list_jobs(&p);
+    } else if (rc == RC_OK) {
         batch_remove_stale_temps(&p);
         rc = batch_run_workers(&o, &p, out, err);
         ran = 1;

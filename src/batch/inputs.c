@@ -368,7 +368,7 @@ int batch_check_outputs(const struct batch_opts *o, const struct batch_plan *p, 
     readset_add(&shared, o->fonts);
     for (i = 0; i < p->hashes->count; i++) readset_add(&shared, p->hashes->files[i].path);
     for (i = 0; i < o->naxis_args; i++)
-        if (o->axis_args[i].is_csv) readset_add(&shared, o->axis_args[i].text);
+        if (o->axis_args[i].kind == AXIS_CSV) readset_add(&shared, o->axis_args[i].text);
     for (i = 0; i < p->njobs && rc == RC_OK; i++) {
         rc = fs_check_output(p->jobs[i].output, err);
         if (rc == RC_OK) rc = fs_check_not_input(p->jobs[i].output, &shared, err);

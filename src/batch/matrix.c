@@ -147,8 +147,9 @@ static int read_axes(const struct batch_opts *o, struct batch_plan *p, struct rc
     int rc = RC_OK;
     for (a = 0; a < o->naxis_args && rc == RC_OK; a++) {
         const struct batch_axis_arg *arg = &o->axis_args[a];
-        rc = arg->is_csv ? batch_read_csv(arg->text, o->now, &p->axes[a], err)
-                         : batch_parse_each(arg->text, o->now, &p->axes[a], err);
+        if (arg->kind == AXIS_CSV) rc = batch_read_csv(arg->text, o->now, &p->axes[a], err);
+        else if (arg->kind == AXIS_SQL) rc = batch_read_sql(o->db, arg->text, o, &p->axes[a], err);
+        else rc = batch_parse_each(arg->text, o->now, &p->axes[a], err);
         p->naxes = a + 1;   /* a failed axis is half-filled: free it too */
     }
     return rc;

@@ -18,10 +18,12 @@
 #define BATCH_MAX_PARAMS 128
 #define BATCH_MAX_AXES   32
 
-/* One --each or --jobs argument, in command-line order. */
+/* One --each, --jobs or --jobs-sql argument, in command-line order. */
+enum batch_axis_kind { AXIS_EACH, AXIS_CSV, AXIS_SQL };
+
 struct batch_axis_arg {
-    int is_csv;                /* --jobs FILE.csv rather than --each name=... */
-    char *text;                /* "name=values" or the CSV path (in argv) */
+    int kind;                  /* enum batch_axis_kind */
+    char *text;                /* "name=values", the CSV path or the query (in argv) */
 };
 
 struct batch_opts {
@@ -38,6 +40,7 @@ struct batch_opts {
     int workers;                        /* -j; 0 until defaulted to the cores */
     unsigned shard_k, shard_n;          /* --shard K/N; 1/1 when not given */
     int skip_unchanged;
+    int list_only;                      /* --list: print the jobs, build nothing */
     unsigned time_limit, memory_limit;  /* per job: seconds, MB; 0: the defaults */
     char default_template[4096];        /* when -o is not given */
 };
@@ -100,6 +103,10 @@ int batch_axis_add_row(struct batch_axis *axis, char **row, struct rc_err *err);
 /* csv.c */
 int batch_read_csv(const char *path, long long now, struct batch_axis *axis,
                    struct rc_err *err);
+
+/* sqljobs.c */
+int batch_read_sql(const char *db_path, const char *sql, const struct batch_opts *o,
+                   struct batch_axis *axis, struct rc_err *err);
 
 /* outpath.c */
 int batch_default_template(struct batch_opts *o, const struct batch_plan *p, struct rc_err *err);

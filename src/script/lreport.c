@@ -980,16 +980,18 @@ static int l_doc_image(lua_State *L) {
     if (lua_rawget(L, 2) != LUA_TSTRING) return script_error(L, "doc:image: 'path' is missing");
     path = lua_tostring(L, -1);
     joined = path[0] == '/' ? path : lua_pushfstring(L, "%s/%s", ctx->script_dir, path);
-    if (realpath(joined, real) == NULL)
+    if (realpath(joined, real) == NULL) {
+        readset_add(ctx->job->reads, joined);     /* absent: creating it changes the build */
         return script_error(L, "doc:image: cannot read '%s'", path);
+    }
     if (!path_inside(real, ctx->script_dir) && !path_inside(real, ctx->job->templates_dir))
         return script_error(L, "doc:image: '%s' is outside the script's folder and templates/", path);
     width = (float)opt_number(L, 2, "doc:image", IMAGE_OPTIONS, "width", 0);
     opt_set_string(L, 2, "doc:image", IMAGE_OPTIONS, "caption", &caption);
+    readset_add(ctx->job->reads, real);           /* also when it is broken: fixing it rebuilds */
     rc = doc_image_open(real, path, image_limit(ctx), width, caption, &img, &err);
     free(caption);
     if (rc != RC_OK) return script_error(L, "%s", err.msg);
-    readset_add(ctx->job->reads, real);
     doc_add_image(d->doc, img, push_where(L));
     lua_settop(L, 1);
     return 1;
