@@ -232,6 +232,12 @@ static void json_string(struct buf *out, const char *s, size_t n) {
     buf_putc(out, '"');
 }
 
+/* "key":"#rrggbb", and a comma: colours as scripts write them. */
+static void json_color(struct buf *out, const char *key, struct dl_color c) {
+    buf_printf(out, "\"%s\":\"#%02x%02x%02x\",", key, (unsigned)(c.r * 255 + 0.5f),
+               (unsigned)(c.g * 255 + 0.5f), (unsigned)(c.b * 255 + 0.5f));
+}
+
 static void json_text(struct buf *out, const struct dl_page *p,
                       const struct dl_text *t) {
     struct buf s;
@@ -243,6 +249,7 @@ static void json_text(struct buf *out, const struct dl_page *p,
                display_role_names[t->role], t->x, t->y, t->width, t->size,
                t->face, t->bold, t->line);
     if (t->cell) buf_printf(out, "\"cell\":%zu,", t->cell - 1);
+    json_color(out, "color", t->color);
     buf_puts(out, "\"text\":");
     json_string(out, (const char *)s.data, s.len);
     buf_puts(out, ",\"glyphs\":[");
@@ -274,6 +281,10 @@ static void json_path(struct buf *out, const struct dl_page *p,
     buf_printf(out, "{\"role\":\"%s\",\"fill\":%d,\"stroke\":%d,"
                "\"bbox\":[%.3f,%.3f,%.3f,%.3f]",
                display_role_names[path->role], path->fill, path->stroke, x0, y0, x1, y1);
+    buf_putc(out, ',');
+    if (path->fill) json_color(out, "fill_color", path->fill_color);
+    if (path->stroke) json_color(out, "stroke_color", path->stroke_color);
+    out->len--;                         /* the last comma */
     if (path->role == DL_RULE) buf_printf(out, ",\"line_width\":%.2f", path->line_width);
     if (path->role == DL_CHART) {       /* the geometry chart tests measure */
         buf_puts(out, ",\"ops\":[");

@@ -144,6 +144,7 @@ struct display {
     struct dl_chart   *charts;   size_t ncharts, capcharts;
     struct dl_cell    *cells;    size_t ncells, capcells;
     int body_start;     /* first body page: page labels restart at 1 there */
+    int physical_numbers;   /* pages numbered from the first: one decimal label range */
 };
 
 void display_init(struct display *d);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "doc.h"
+#include <stdio.h>
+#include "../base/buf.h"
 #include "../base/mem.h"
 
 static char *dup_or_null(const char *s) {
@@ -57,12 +59,114 @@ static void theme_default(struct doc_theme *t) {
     t->table_zebra_color = (struct doc_color){ 0.95f, 0.95f, 0.95f };
     t->table_highlight_color = (struct doc_color){ -1, -1, -1 };   /* a tint of the accent */
     t->table_rule_color = (struct doc_color){ 0.0f, 0.0f, 0.0f };
+    t->table_header_fill = (struct doc_color){ -1, -1, -1 };
+    t->table_header_color = (struct doc_color){ -1, -1, -1 };
+}
+
+/* Today's furniture: the running header (the document's `header`, else its
+** title) on the right over a rule, "第 N 页 / 共 M 页" centred below; set
+** by the script when it gives `header` or `page`. */
+static void page_default(struct doc_page_style *p) {
+    memset(p, 0, sizeof *p);
+    p->header.size = p->footer.size = 9;
+    p->header.color = p->footer.color = (struct doc_color){ -1, -1, -1 };
+    p->header.rule = DOC_RULE_BELOW;
+    p->footer.rule = DOC_RULE_NONE;
+    p->header.text[2] = xstrdup("{title}", "page header");
+    p->footer.text[1] = xstrdup("第 {page} 页 / 共 {pages} 页", "page footer");
+    p->numbering = DOC_NUMBER_BODY;
+    p->first_page = -1;
+}
+
+static void band_free(struct doc_band *b) {
+    int i;
+    for (i = 0; i < 3; i++) free(b->text[i]);
 }
 
 struct doc *doc_new(void) {
     struct doc *d = xcalloc(1, sizeof *d, "the document");
     theme_default(&d->theme);
+    page_default(&d->page);
     return d;
+}
+
+const char *const doc_fields[] = { "page", "pages", "section", "title", "date", NULL };
+
+/* The field named by s[0..n), or -1. */
+static int field_index(const char *s, size_t n) {
+    int i;
+    for (i = 0; doc_fields[i]; i++)
+        if (strlen(doc_fields[i]) == n && memcmp(doc_fields[i], s, n) == 0) return i;
+    return -1;
+}
+
+/* Walk a template: call `emit` for each literal run and each field. */
+static int template_walk(const char *tpl, char *bad, size_t badsize,
+                         void (*emit)(void *ctx, const char *s, size_t n, int field), void *ctx) {
+    const char *s = tpl;
+    while (*s) {
+        const char *close;
+        if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
+            if (emit) emit(ctx, s, 1, -1);
+            s += 2;
+            continue;
+        }
+        if (*s == '}') {
+            if (bad) snprintf(bad, badsize, "}");
+            return -1;
+        }
+        if (*s != '{') {
+            size_t n = strcspn(s, "{}");
+            if (emit) emit(ctx, s, n, -1);
+            s += n;
+            continue;
+        }
+        close = strchr(s + 1, '}');
+        if (close == NULL || field_index(s + 1, (size_t)(close - s - 1)) < 0) {
+            if (bad) {
+                size_t n = close ? (size_t)(close - s + 1) : strlen(s);
+                if (n > 40) n = 40;
+                while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;   /* whole characters */
+                snprintf(bad, badsize, "%.*s", (int)n, s);
+            }
+            return -1;
+        }
+        if (emit) emit(ctx, NULL, 0, field_index(s + 1, (size_t)(close - s - 1)));
+        s = close + 1;
+    }
+    return 0;
+}
+
+int doc_template_check(const char *tpl, char *bad, size_t badsize) {
+    return template_walk(tpl, bad, badsize, NULL, NULL);
+}
+
+struct expand { struct buf out; const char *const *values; };
+
+static void expand_emit(void *ctx, const char *s, size_t n, int field) {
+    struct expand *e = ctx;
+    if (field < 0) buf_append(&e->out, s, n);
+    else if (e->values[field]) buf_puts(&e->out, e->values[field]);
+}
+
+char *doc_template_expand(const char *tpl, const char *const values[DOC_FIELD_COUNT]) {
+    struct expand e;
+    buf_init(&e.out);
+    e.values = values;
+    template_walk(tpl, NULL, 0, expand_emit, &e);
+    buf_putc(&e.out, '\0');
+    return (char *)e.out.data;
+}
+
+char *doc_template_quote(const char *s) {
+    struct buf out;
+    buf_init(&out);
+    for (; *s; s++) {
+        if (*s == '{' || *s == '}') buf_putc(&out, *s);
+        buf_putc(&out, *s);
+    }
+    buf_putc(&out, '\0');
+    return (char *)out.data;
 }
 
 struct doc_table *doc_table_new(size_t ncols, size_t nrows) {
@@ -77,6 +181,7 @@ struct doc_table *doc_table_new(size_t ncols, size_t nrows) {
     t->total = xcalloc(nrows, sizeof *t->total, "table total rows");
     for (i = 0; i < ncells; i++) t->rowspan[i] = 1;
     t->zebra = -1;
+    t->header_fill = t->header_color = (struct doc_color){ -1, -1, -1 };
     return t;
 }
 
@@ -133,6 +238,9 @@ void doc_free(struct doc *d) {
     free(d->author);
     free(d->subject);
     free(d->header);
+    free(d->date);
+    band_free(&d->page.header);
+    band_free(&d->page.footer);
     free(d);
 }
 
@@ -185,6 +293,8 @@ struct doc_chart *doc_chart_new(size_t ncats, size_t nseries) {
     for (i = 0; i < nseries; i++) {
         c->series[i].values = xcalloc(ncats, sizeof *c->series[i].values, "chart values");
         for (j = 0; j < ncats; j++) c->series[i].values[j] = NAN;
+        c->series[i].color = (struct doc_color){ -1, -1, -1 };
+        c->series[i].decimals = -1;
     }
     return c;
 }
@@ -196,6 +306,7 @@ void doc_chart_free(struct doc_chart *c) {
     for (i = 0; i < c->nseries; i++) {
         free(c->series[i].name);
         free(c->series[i].values);
+        free(c->series[i].suffix);
     }
     free(c->cats); free(c->highlight); free(c->x); free(c->series);
     free(c->name); free(c->caption); free(c->source); free(c->suffix);

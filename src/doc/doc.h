@@ -17,6 +17,8 @@ enum doc_kind {
 
 enum doc_align { DOC_LEFT, DOC_CENTER, DOC_RIGHT, DOC_JUSTIFY };
 
+struct doc_color { float r, g, b; };
+
 enum doc_width_kind {
     DOC_WIDTH_AUTO,        /* from the widest cell, shrunk to fit the text width */
     DOC_WIDTH_FIXED,       /* `width` pt */
@@ -54,6 +56,7 @@ struct doc_table {
     char *empty;           /* the row shown when there are no rows; NULL: 暂无数据 */
     enum doc_rules rules;  /* DOC_RULES_THEME: the theme's table_rules */
     int zebra;             /* -1: the theme's table_zebra */
+    struct doc_color header_fill, header_color;   /* r < 0: the theme's */
 };
 
 enum doc_chart_kind {
@@ -71,6 +74,9 @@ struct doc_series {
     double *values;        /* one per category; NAN where the row has none */
     int right_axis;        /* barline: the line series on the second axis */
     int as_line;           /* barline: drawn as a line over the bars */
+    struct doc_color color;   /* r < 0: the palette's */
+    int decimals;          /* value labels; -1: the chart's */
+    char *suffix;          /* value labels; NULL: the chart's */
 };
 
 /* A chart: categories (rows) by series.  Pies draw one pie per series,
@@ -116,8 +122,6 @@ struct doc_block {
     char *where;           /* "script.lua:42", for error messages */
 };
 
-struct doc_color { float r, g, b; };
-
 struct doc_theme {
     float page_width, page_height;                       /* pt */
     float margin_top, margin_bottom, margin_left, margin_right;
@@ -136,11 +140,54 @@ struct doc_theme {
     char table_null[32];           /* the mark for an absent value, "—" */
     struct doc_color table_zebra_color, table_rule_color;
     struct doc_color table_highlight_color;   /* r < 0: a tint of accent_color */
+    struct doc_color table_header_fill;       /* r < 0: none */
+    struct doc_color table_header_color;      /* r < 0: text_color */
 };
+
+/* Page furniture: a header and a footer band, each with text at the left,
+** centre and right (templates with {page}, {pages}, {section}, {title},
+** {date}; NULL: nothing there), its type size, colour and a rule. */
+enum doc_rule { DOC_RULE_NONE, DOC_RULE_BELOW, DOC_RULE_ABOVE };
+
+struct doc_band {
+    char *text[3];         /* left, centre, right */
+    float size;            /* pt */
+    struct doc_color color;   /* r < 0: text_color */
+    enum doc_rule rule;
+};
+
+enum doc_numbering {
+    DOC_NUMBER_BODY,       /* front matter i, ii...; the body from 1, {pages} the body's */
+    DOC_NUMBER_PHYSICAL    /* from the first page, {pages} the PDF's */
+};
+
+struct doc_page_style {
+    struct doc_band header, footer;
+    enum doc_numbering numbering;
+    int first_page;        /* furniture on the first page: 1, 0, or -1 (not on a cover) */
+};
+
+/* The template fields, NULL-terminated: the one list the script checks and
+** layout fills. */
+enum doc_field { DOC_FIELD_PAGE, DOC_FIELD_PAGES, DOC_FIELD_SECTION, DOC_FIELD_TITLE,
+                 DOC_FIELD_DATE, DOC_FIELD_COUNT };
+extern const char *const doc_fields[];
+
+/* Check a template: 0, or -1 with the offending field ("{pgae}", or "{" for
+** an unclosed brace) in bad. */
+int doc_template_check(const char *tpl, char *bad, size_t badsize);
+/* Expand a checked template: each {field} replaced by values[field] ("" when
+** NULL); "{{" and "}}" are braces.  Returns a new string. */
+char *doc_template_expand(const char *tpl, const char *const values[DOC_FIELD_COUNT]);
+/* Double the braces of `s`, so a template shows it as given.  New string. */
+char *doc_template_quote(const char *s);
 
 struct doc {
     char *title, *author, *subject, *header;
+    char *date;            /* {date}: given, else the cover's, else the build day */
+    int date_given;
     struct doc_theme theme;
+    struct doc_page_style page;
     struct doc_block *blocks;
     size_t nblocks, capblocks;
 };

@@ -166,9 +166,24 @@ static struct dl_color accent(const struct chart *ch) {
     return d;
 }
 
+/* A series' colour: the script's (series = {{color = ...}}), else the
+** palette's colour number `slot`. */
+static struct dl_color series_ink(const struct doc_chart *c, size_t series, size_t slot) {
+    struct doc_color sc = c->series[series].color;
+    if (sc.r >= 0) return (struct dl_color){ sc.r, sc.g, sc.b };
+    return PALETTE[slot % NPALETTE];
+}
+
 static struct dl_color series_color(const struct chart *ch, size_t series, size_t cat) {
     if (ch->c->highlight[cat] && ch->c->nseries == 1) return accent(ch);
-    return PALETTE[series % NPALETTE];
+    return series_ink(ch->c, series, series);
+}
+
+/* A value label of series s: its own decimals and suffix, else the chart's. */
+static const char *series_number(struct chart *ch, size_t s, double v) {
+    const struct doc_series *se = &ch->c->series[s];
+    return format_number(ch, v, se->decimals >= 0 ? se->decimals : ch->c->decimals,
+                         se->suffix ? se->suffix : ch->c->suffix);
 }
 
 static float luminance(struct dl_color c) { return 0.3f * c.r + 0.59f * c.g + 0.11f * c.b; }
@@ -248,7 +263,7 @@ static void legend_items(const struct doc_chart *c, struct legend_item *items, s
     } else {
         for (i = 0; i < c->nseries; i++) {
             items[*n].name = c->series[i].name ? c->series[i].name : "";
-            items[*n].color = PALETTE[i % NPALETTE];
+            items[*n].color = series_ink(c, i, i);
             items[(*n)++].line = c->kind == CHART_LINE || c->series[i].as_line;
         }
     }
@@ -405,8 +420,9 @@ static int draw_ticks(struct chart *ch, const struct value_axis *a, int horizont
     return RC_OK;
 }
 
-static int value_label(struct chart *ch, double v, float x, float y, enum doc_align align) {
-    const char *s = format_number(ch, v, ch->c->decimals, ch->c->suffix);
+static int value_label(struct chart *ch, size_t series, double v, float x, float y,
+                       enum doc_align align) {
+    const char *s = series_number(ch, series, v);
     return draw_text(ch, s, LABEL_SIZE, x, y, align, INK);
 }
 
@@ -452,7 +468,7 @@ static int draw_bars(struct chart *ch, const struct cartesian *g) {
             mark(ch, 'b', s, k, v, 0, 0, 0);
             if (c->value_labels && !c->stacked) {
                 float ly = y1 >= y0 ? y1 + 2 : y1 - LABEL_SIZE;
-                if ((rc = value_label(ch, v, bx + bw / 2, ly, DOC_CENTER)) != RC_OK) return rc;
+                if ((rc = value_label(ch, s, v, bx + bw / 2, ly, DOC_CENTER)) != RC_OK) return rc;
             }
         }
     }
@@ -469,7 +485,7 @@ static int draw_lines(struct chart *ch, const struct cartesian *g) {
         struct dl_color col;
         struct dl_path *p = NULL;
         if (c->kind != CHART_LINE && !c->series[s].as_line) continue;
-        col = PALETTE[(c->kind == CHART_LINE ? s : color++) % NPALETTE];
+        col = series_ink(c, s, c->kind == CHART_LINE ? s : color++);
         for (k = 0; k < c->ncats; k++) {               /* the polyline, broken at gaps */
             double v = c->series[s].values[k];
             float x = g->px0 + slot * ((float)k + 0.5f);
@@ -493,7 +509,7 @@ static int draw_lines(struct chart *ch, const struct cartesian *g) {
             mark(ch, 'p', s, k, v, 0, x, y);
             ch->info->marks[ch->info->nmarks - 1].axis = c->series[s].right_axis;
             if (c->value_labels && c->ncats <= 16 &&
-                (rc = value_label(ch, v, x, y + 4, DOC_CENTER)) != RC_OK) return rc;
+                (rc = value_label(ch, s, v, x, y + 4, DOC_CENTER)) != RC_OK) return rc;
         }
     }
     return RC_OK;
@@ -522,6 +538,7 @@ static int draw_vertical(struct chart *ch, struct legend_item *items, size_t nit
     struct cartesian g;
     float legend_w = 0, legend_h = 0, tick_w, tick_w2 = 0, cat_h, top_h;
     int rc, scatter = c->kind == CHART_SCATTER;
+    size_t k;
     struct value_axis xa;
     memset(&g, 0, sizeof g);
     g.nbars = count_bar_series(c);
@@ -531,7 +548,9 @@ static int draw_vertical(struct chart *ch, struct legend_item *items, size_t nit
         value_range(c, 0, &lo, &hi);
         axis_nice_ticks(lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05, 6, 0, &g.left.t);
     }
-    g.has_right = c->kind == CHART_BARLINE;
+    g.has_right = 0;       /* barline's line, or a line series with axis = "right" */
+    for (k = 0; k < c->nseries; k++)
+        g.has_right |= (c->kind == CHART_BARLINE || c->kind == CHART_LINE) && c->series[k].right_axis;
     if (g.has_right) make_axis(c, 1, 1, 6, &g.right);   /* rates read from 0 */
     if (c->legend == LEGEND_RIGHT && (rc = legend_width(ch, items, nitems, &legend_w)) != RC_OK) return rc;
     if (c->legend == LEGEND_BOTTOM &&
@@ -621,7 +640,7 @@ static int draw_horizontal(struct chart *ch, struct legend_item *items, size_t n
         if (tw > label_w) label_w = tw;
         for (s = 0; s < c->nseries && c->value_labels; s++) {
             if (isnan(c->series[s].values[k])) continue;
-            const char *text = format_number(ch, c->series[s].values[k], c->decimals, c->suffix);
+            const char *text = series_number(ch, s, c->series[s].values[k]);
             if ((rc = text_width(ch, text, LABEL_SIZE, &tw)) != RC_OK) return rc;
             if (tw > value_w) value_w = tw;
         }
@@ -669,7 +688,7 @@ static int draw_horizontal(struct chart *ch, struct legend_item *items, size_t n
             fill_rect(ch, fminf(x0, x1), by, fabsf(x1 - x0), bw, series_color(ch, s, k));
             mark(ch, 'b', s, k, v, 0, 0, 0);
             if (c->value_labels && !c->stacked &&
-                (rc = value_label(ch, v, fmaxf(x0, x1) + 3, by + bw / 2 - LABEL_SIZE * 0.35f, DOC_LEFT)) != RC_OK)
+                (rc = value_label(ch, s, v, fmaxf(x0, x1) + 3, by + bw / 2 - LABEL_SIZE * 0.35f, DOC_LEFT)) != RC_OK)
                 return rc;
         }
     }

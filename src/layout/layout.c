@@ -413,6 +413,20 @@ static void heading_number(const char *pattern, int n, char *out, size_t size) {
     snprintf(out, size, "%.*s%s%s", (int)(at - pattern), pattern, num, at + mark);
 }
 
+/* A heading's label as text: its markup resolved (escapes, emphasis). */
+static char *plain_label(const char *label) {
+    struct markup m;
+    struct buf b;
+    char err[128];
+    size_t i;
+    if (markup_parse(label, &m, err, sizeof err) != 0) return xstrdup(label, "section title");
+    buf_init(&b);
+    for (i = 0; i < m.nruns; i++) buf_puts(&b, m.runs[i].text);
+    buf_putc(&b, '\0');
+    markup_free(&m);
+    return (char *)b.data;
+}
+
 /* Count the heading and write its label, e.g. "二、总体格局". */
 static char *heading_label(const struct doc_theme *t, int *numbers, int level, const char *text) {
     char num[64];      /* the theme's pattern (at most 31 bytes) and a number */
@@ -438,6 +452,7 @@ void layout_headings_free(struct layout_heading *h, size_t n) {
 
 static void remember_heading(struct layout *L, int level, const char *label) {
     struct layout_heading *h;
+    size_t i;
     if (L->nheadings == L->capheadings) {
         L->capheadings = L->capheadings ? mem_mul(L->capheadings, 2) : 16;
         L->headings = xreallocarray(L->headings, L->capheadings, sizeof *L->headings, "headings");
@@ -446,6 +461,8 @@ static void remember_heading(struct layout *L, int level, const char *label) {
     h->level = level;
     h->label = xstrdup(label, "heading");
     h->page = (int)L->dl->npages - 1;
+    h->body_number = 0;
+    for (i = 0; i < L->dl->npages; i++) h->body_number += L->dl->pages[i].kind == DL_PAGE_BODY;
     h->y = L->y;
 }
 
@@ -467,7 +484,11 @@ static int layout_heading(struct layout *L, const struct doc_block *b) {
     /* Keep with next: the heading and two body lines share a page. */
     layout_need(L, before + (float)p.nlines * line_h + 2 * body_line);
     if (!L->at_top) L->y -= before;
-    display_add_outline(L->dl, lvl, label, (int)L->dl->npages - 1, L->y);
+    {   /* outlines and the contents show the text, not its markup */
+        char *plain = plain_label(label);
+        display_add_outline(L->dl, lvl, plain, (int)L->dl->npages - 1, L->y);
+        free(plain);
+    }
     if (!title) remember_heading(L, lvl, label);
     for (i = 0; i < p.nlines && rc == RC_OK; i++)
         rc = place_line(L, &p, i, line_h, title ? DOC_CENTER : DOC_LEFT, DL_HEADING, &nt, b->where);
@@ -536,7 +557,8 @@ static size_t toc_entries(const struct layout *L, int depth, struct layout_headi
         label = heading_label(L->theme, numbers, lvl, b->text);
         if (lvl > depth || n == max) { free(label); continue; }
         out[n].level = lvl;
-        out[n].label = label;
+        out[n].label = plain_label(label);
+        free(label);
         out[n].page = -1;
         out[n].y = 0;
         n++;
@@ -564,7 +586,8 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
     struct para title, num, dots;
     char page[32];
     size_t ndots, i;
-    int rc, body = at ? at->page - L->known_body_start + 1 : 0;
+    int rc, body = at == NULL ? 0 : L->doc->page.numbering == DOC_NUMBER_PHYSICAL ? at->page + 1
+                 : at->body_number;
     snprintf(page, sizeof page, "%d", body > 0 ? body : 0);
     if ((rc = layout_shape(L, &title, e->level == 1 ? L->heading_family : L->body_family, size,
                            e->label, where)) != RC_OK) return rc;
@@ -655,44 +678,112 @@ static int layout_image(struct layout *L, const struct doc_block *b) {
 
 /* ---- furniture -------------------------------------------------------------------------- */
 
-/* One line of furniture text aligned within the text width at baseline y. */
-static int furniture_line(struct layout *L, struct dl_page *page, const char *text,
-                          float size, float y, enum doc_align align, enum dl_role role) {
+/* One line of furniture text aligned within the text width at baseline y,
+** in `color` (r < 0: the default ink). */
+static int furniture_line(struct layout *L, struct dl_page *page, const char *text, float size,
+                          float y, enum doc_align align, enum dl_role role, struct doc_color color) {
     struct para p;
+    size_t from = page->ntexts;
     int rc = layout_shape(L, &p, L->heading_family, size, text, "page furniture");
     if (rc != RC_OK) return rc;
     para_break(&p, L->width, 0);
     if (p.nlines) para_draw_line(&p, 0, page, L->left, y, L->width, align, role, 0);
     para_free(&p);
+    if (color.r >= 0)
+        for (; from < page->ntexts; from++)
+            page->texts[from].color = (struct dl_color){ color.r, color.g, color.b };
     return RC_OK;
 }
 
 static void roman(int n, char *out, size_t size) {
-    static const char *const r[] = { "", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix" };
-    if (n >= 1 && n < 10) snprintf(out, size, "%s", r[n]);
+    static const char *const ones[] = { "", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix" };
+    static const char *const tens[] = { "", "x", "xx", "xxx", "xl", "l", "lx", "lxx", "lxxx", "xc" };
+    if (n >= 1 && n < 100) snprintf(out, size, "%s%s", tens[n / 10], ones[n % 10]);
     else snprintf(out, size, "%d", n);
 }
 
+/* {section} of page i: the last level-1 heading placed on it or before. */
+static const char *section_of(const struct layout *L, size_t page) {
+    const char *label = NULL;
+    size_t k;
+    for (k = 0; k < L->nheadings && L->headings[k].page <= (int)page; k++)
+        if (L->headings[k].level == 1) label = L->headings[k].label;
+    return label;
+}
+
+/* A header or footer band: its three texts expanded at baseline y, and its
+** rule when any text is there. */
+static int draw_band(struct layout *L, struct dl_page *page, const struct doc_band *band, float y,
+                     const char *const values[DOC_FIELD_COUNT]) {
+    static const enum doc_align aligns[] = { DOC_LEFT, DOC_CENTER, DOC_RIGHT };
+    enum dl_role role = band == &L->doc->page.header ? DL_HEADER : DL_FOOTER;
+    int i, rc, any = 0;
+    float rule_y;
+    for (i = 0; i < 3; i++) {
+        char *text;
+        if (band->text[i] == NULL) continue;
+        text = doc_template_expand(band->text[i], values);
+        any |= text[0] != '\0';
+        rc = *text ? furniture_line(L, page, text, band->size, y, aligns[i], role, band->color) : RC_OK;
+        free(text);
+        if (rc != RC_OK) return rc;
+    }
+    if (!any || band->rule == DOC_RULE_NONE) return RC_OK;
+    rule_y = band->rule == DOC_RULE_BELOW ? y - 4 : y + band->size + 2;
+    display_add_line(page, DL_RULE, L->left, rule_y, L->left + L->width, rule_y, 0.5f, RULE_GREY);
+    return RC_OK;
+}
+
+/* Headers and footers, once the page count is known.  "body" numbering:
+** covers bare, front matter with its roman number only, body pages
+** numbered from 1 of the body's count, each kind counting its own pages
+** as the page labels do; "physical":
+** every page numbered from the first of the PDF's count.  Either way the
+** first page is bare when first_page is false (the default when it is a
+** cover); first_page = true shows a cover's only in physical numbering. */
 static int draw_furniture(struct layout *L) {
     const struct doc_theme *t = L->theme;
-    const char *header = L->doc->header ? L->doc->header : L->doc->title;
-    size_t i, n = L->dl->npages, body = 0, front = 0;
-    int start = L->dl->body_start < 0 ? (int)n : L->dl->body_start, rc;
-    char footer[64];
+    const struct doc_page_style *ps = &L->doc->page;
+    size_t i, n = L->dl->npages, body = 0, front = 0, bodyno = 0;
+    int rc;
+    int physical = ps->numbering == DOC_NUMBER_PHYSICAL;
+    int first = ps->first_page >= 0 ? ps->first_page : n > 0 && L->dl->pages[0].kind != DL_PAGE_COVER;
+    float header_y = t->page_height - t->margin_top + 14, footer_y = t->margin_bottom - 28;
+    char number[32], total[32];
+    L->dl->physical_numbers = physical;
     for (i = 0; i < n; i++) body += L->dl->pages[i].kind == DL_PAGE_BODY;
+    snprintf(total, sizeof total, "%zu", physical ? n : body);
     for (i = 0; i < n; i++) {
         struct dl_page *page = &L->dl->pages[i];
-        float rule_y = t->page_height - t->margin_top + 10;
-        if (page->kind == DL_PAGE_COVER) continue;
-        if (page->kind == DL_PAGE_FRONT) roman((int)++front, footer, sizeof footer);
-        else snprintf(footer, sizeof footer, "第 %d 页 / 共 %zu 页", (int)i - start + 1, body);
-        if (header && *header && page->kind == DL_PAGE_BODY) {
-            rc = furniture_line(L, page, header, 9, rule_y + 4, DOC_RIGHT, DL_HEADER);
-            if (rc != RC_OK) return rc;
-            display_add_line(page, DL_RULE, L->left, rule_y, L->left + L->width, rule_y,
-                             0.5f, RULE_GREY);
+        const char *values[DOC_FIELD_COUNT];
+        char *section;
+        bodyno += page->kind == DL_PAGE_BODY;
+        if ((i == 0 && !first) || page->kind == DL_PAGE_COVER) {
+            if (!(physical && i == 0 && first)) continue;    /* a cover shown when asked */
         }
-        rc = furniture_line(L, page, footer, 9, t->margin_bottom - 28, DOC_CENTER, DL_FOOTER);
+        if (!physical && page->kind == DL_PAGE_FRONT) {   /* its number, as its page label */
+            static const struct doc_band number_only = { { NULL, (char *)"{page}", NULL }, 9,
+                                                         { -1, -1, -1 }, DOC_RULE_NONE };
+            struct doc_band band = number_only;
+            roman((int)++front, number, sizeof number);
+            band.size = ps->footer.size;
+            band.color = ps->footer.color;
+            memset(values, 0, sizeof values);
+            values[DOC_FIELD_PAGE] = number;
+            rc = draw_band(L, page, &band, footer_y, values);
+            if (rc != RC_OK) return rc;
+            continue;
+        }
+        snprintf(number, sizeof number, "%zu", physical ? i + 1 : bodyno);
+        section = section_of(L, i) ? plain_label(section_of(L, i)) : NULL;
+        values[DOC_FIELD_PAGE] = number;
+        values[DOC_FIELD_PAGES] = total;
+        values[DOC_FIELD_SECTION] = section;
+        values[DOC_FIELD_TITLE] = L->doc->title;
+        values[DOC_FIELD_DATE] = L->doc->date;
+        rc = draw_band(L, page, &ps->header, header_y, values);
+        if (rc == RC_OK) rc = draw_band(L, page, &ps->footer, footer_y, values);
+        free(section);
         if (rc != RC_OK) return rc;
     }
     return RC_OK;
@@ -796,7 +887,6 @@ int layout_document(const struct doc *doc, struct fontset *fs,
         L.nknown = L.nheadings;
         L.headings = NULL;
         L.nheadings = L.capheadings = 0;
-        L.known_body_start = out->body_start;
         display_free(out);
         display_init(out);
         rc = layout_pass(&L);

@@ -15,6 +15,7 @@ struct layout_heading {
     int   level;
     char *label;              /* number and text, as set; owned */
     int   page;               /* page index */
+    int   body_number;        /* its page among the body pages, from 1 (the footer's number) */
     float y;
 };
 
@@ -48,7 +49,6 @@ struct layout {
     struct layout_heading *headings; size_t nheadings, capheadings;
     const struct layout_heading *known;  /* the previous pass's, or NULL */
     size_t nknown;
-    int known_body_start;     /* the previous pass's first body page */
     int numbers[4];           /* heading counters */
     enum dl_page_kind page_kind;   /* kind of the pages being added */
     int fresh_page;           /* the next block starts a new page */

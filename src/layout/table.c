@@ -65,6 +65,8 @@ struct grid {                  /* the header or the body */
 struct table_style {
     int grid, zebra;
     struct dl_color text, rule, zebra_fill, highlight_fill;
+    struct dl_color head_text, head_fill;
+    int head_filled;
     const char *null_mark;
 };
 
@@ -108,6 +110,13 @@ static struct table_style style_of(const struct layout *L, const struct doc_tabl
         s.highlight_fill = ink(th->table_highlight_color);
     }
     s.null_mark = th->table_null;
+    {   /* the table's header colours, else the theme's (no fill, the text colour) */
+        struct doc_color fill = t->header_fill.r >= 0 ? t->header_fill : th->table_header_fill;
+        struct doc_color text = t->header_color.r >= 0 ? t->header_color : th->table_header_color;
+        s.head_filled = fill.r >= 0;
+        s.head_fill = ink(fill);
+        s.head_text = text.r >= 0 ? ink(text) : s.text;
+    }
     return s;
 }
 
@@ -159,7 +168,7 @@ static void free_grid(struct grid *g) {
 
 static int shape_cell(struct tlay *T, struct tcell *c, int family, const char *text) {
     int rc = layout_shape(T->L, &c->p, family, T->L->theme->table_size, text, T->b->where);
-    c->p.color = T->style.text;
+    c->p.color = c->kind == 'h' ? T->style.head_text : T->style.text;
     return rc;
 }
 
@@ -522,6 +531,7 @@ static void cell_background(struct tlay *T, const struct placed *pc) {
     const struct tcell *c = pc->c;
     size_t r;
     int lit = 1;
+    if (c->kind == 'h' && T->style.head_filled) fill(T, pc, T->style.head_fill);
     if (c->kind != 'b') return;
     for (r = c->row; r < c->row + c->rowspan; r++) lit = lit && T->t->highlight[r];
     if (lit) fill(T, pc, T->style.highlight_fill);

@@ -825,6 +825,77 @@ static int deflate_streams(struct pdf_ctx *ctx) {
 
 /* ---- the document -------------------------------------------------------------- */
 
+/* A label's prefix: a PDF text string, UTF-16BE with its byte-order mark. */
+static HPDF_Binary label_prefix(HPDF_MMgr mmgr, const char *utf8) {
+    struct buf b;
+    HPDF_Binary s;
+    size_t at = 0, n = strlen(utf8);
+    buf_init(&b);
+    buf_put_u16be(&b, 0xFEFF);
+    while (at < n) {
+        uint32_t cp;
+        at += utf8_decode(utf8 + at, n - at, &cp);
+        if (cp >= 0x10000) {
+            buf_put_u16be(&b, (uint16_t)(0xD800 + ((cp - 0x10000) >> 10)));
+            buf_put_u16be(&b, (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+        } else {
+            buf_put_u16be(&b, (uint16_t)cp);
+        }
+    }
+    s = HPDF_Binary_New(mmgr, b.data, (HPDF_UINT)b.len);
+    buf_free(&b);
+    return s;
+}
+
+enum label_kind { LABEL_COVER, LABEL_ROMAN, LABEL_NUMBER };
+
+/* How page i is labelled: as layout numbers it in the footers. */
+static enum label_kind label_kind(const struct display *d, size_t i) {
+    if (d->physical_numbers) return LABEL_NUMBER;
+    return d->pages[i].kind == DL_PAGE_FRONT ? LABEL_ROMAN
+         : d->pages[i].kind == DL_PAGE_COVER ? LABEL_COVER : LABEL_NUMBER;
+}
+
+/* /PageLabels as the footers number the pages.  Physical numbering: 1, 2...
+** from the first page.  Body numbering: covers are labelled 封面, front
+** matter i, ii... and body pages 1, 2..., each counting its own kind of
+** page, as the footers do.  Written by hand:
+** HPDF_AddPageLabel has no label without a number. */
+static void write_page_labels(struct pdf_ctx *ctx, const struct display *d) {
+    HPDF_MMgr mmgr = ctx->pdf->mmgr;
+    HPDF_Dict labels;
+    HPDF_Array nums;
+    size_t i, front = 0, body = 0;
+    int last = -1, plain = 1;
+    for (i = 0; i < d->npages; i++) plain = plain && label_kind(d, i) == LABEL_NUMBER;
+    if (d->npages == 0 || (plain && !d->physical_numbers)) return;   /* PDF's default: 1, 2... */
+    labels = HPDF_Dict_New(mmgr);
+    nums = HPDF_Array_New(mmgr);
+    if (labels == NULL || nums == NULL || HPDF_Dict_Add(labels, "Nums", nums) != HPDF_OK) return;
+    for (i = 0; i < d->npages; i++) {
+        enum label_kind kind = label_kind(d, i);
+        HPDF_Dict range;
+        if (kind == LABEL_ROMAN) front++;
+        if (kind == LABEL_NUMBER) body++;
+        if ((int)kind == last) continue;
+        last = (int)kind;
+        range = HPDF_Dict_New(mmgr);
+        if (range == NULL) return;
+        if (kind == LABEL_NUMBER) {
+            HPDF_Dict_AddName(range, "S", "D");
+            HPDF_Dict_AddNumber(range, "St", (HPDF_INT)body);
+        } else if (kind == LABEL_ROMAN) {
+            HPDF_Dict_AddName(range, "S", "r");
+            HPDF_Dict_AddNumber(range, "St", (HPDF_INT)front);
+        } else {
+            HPDF_Dict_Add(range, "P", label_prefix(mmgr, "封面"));
+        }
+        HPDF_Array_AddNumber(nums, (HPDF_INT)i);
+        HPDF_Array_Add(nums, range);
+    }
+    HPDF_Dict_Add(ctx->pdf->catalog, "PageLabels", labels);
+}
+
 /* libharu builds the file in its memory stream; we copy it to fd in
 ** chunks, checking every write (HPDF_SaveToFile ignores fclose's result,
 ** so a disk that fills at the last flush went unnoticed). */
@@ -878,10 +949,7 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
         write_outlines(ctx, d, pages);
         write_info(ctx, info);
         if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-        if (d->body_start > 0) {   /* front matter in roman numerals, body from 1 */
-            HPDF_AddPageLabel(ctx->pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
-            HPDF_AddPageLabel(ctx->pdf, (HPDF_UINT)d->body_start, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
-        }
+        write_page_labels(ctx, d);
         rc = deflate_streams(ctx);
         if (rc == RC_OK) rc = save(ctx, fd, path);
     }

@@ -14,6 +14,7 @@
 ** script's line even when the prelude stands between the script and C.
 */
 #include <math.h>
+#include <time.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@
 #include "host.h"
 #include "../base/mem.h"
 #include "../base/month.h"
+#include "../doc/units.h"
 #include "../text/numfmt.h"
 #include "prelude.h"          /* out/build/prelude.h: prelude_lua[] */
 
@@ -102,8 +104,9 @@ enum opt_type {
     OPT_STRING,     /* a string of at most `max` bytes (0: any length) */
     OPT_TEXT,       /* a string or a number, shown as text */
     OPT_NUMBER,     /* a finite number in [min, max] */
+    OPT_LENGTH,     /* points in [min, max]: a number, or "25mm", "2cm", "0.5in", "12pt" */
     OPT_INTEGER,    /* a whole number in [min, max] */
-    OPT_SIZE,       /* points in [min, max], or a Chinese size name ("小四") */
+    OPT_SIZE,       /* a length in [min, max], or a Chinese size name ("小四") */
     OPT_SIZES,      /* a list of up to four OPT_SIZE values */
     OPT_PATTERNS,   /* a list of up to four strings of at most `max` bytes, or false */
     OPT_COLOR,      /* "#RRGGBB" */
@@ -114,7 +117,9 @@ enum opt_type {
     OPT_KEY,        /* a column: its name, its position, or a function of the row */
     OPT_FORMAT,     /* a number format ("fixed:2") or a function(value, row) */
     OPT_FLAG,       /* true, false, or a function */
-    OPT_WIDTH       /* "auto", a size such as "30pt", or a share such as 2 */
+    OPT_WIDTH,      /* "auto", a length such as "30pt" or "2cm", or a share such as 2 */
+    OPT_TEMPLATE,   /* page furniture text: a string whose {fields} are doc_fields */
+    OPT_INDENT      /* ems in [min, max] (2 or "2em"), or a length ("8mm") */
 };
 
 struct opt {
@@ -139,9 +144,12 @@ static const char *const LEGENDS[] = { "right", "bottom", "none", NULL };
 static const char *const RULES[] = { "three-line", "grid", NULL };
 static const char *const ALIGNS[] = { "left", "right", "center", "decimal", NULL };
 static const char *const CHART_EMPTY[] = { "error", "box", NULL };
+static const char *const AXES[] = { "left", "right", NULL };
+static const char *const NUMBERINGS[] = { "body", "physical", NULL };   /* enum doc_numbering */
+static const char *const BAND_RULES[] = { "none", "below", "above", NULL };   /* enum doc_rule */
 
 #define TH(f) offsetof(struct doc_theme, f)
-#define LENGTH(k, lo, hi) { #k, OPT_NUMBER, lo, hi, NULL, "pt", TH(k) }
+#define LENGTH(k, lo, hi) { #k, OPT_LENGTH, lo, hi, NULL, "pt", TH(k) }
 #define TYPE_SIZE(k) { #k, OPT_SIZE, MIN_TYPE, MAX_TYPE, NULL, "pt", TH(k) }
 #define NAME(k) { #k, OPT_STRING, 0, 31, NULL, NULL, TH(k) }
 #define COLOR(k) { #k, OPT_COLOR, 0, 0, NULL, NULL, TH(k) }
@@ -156,7 +164,7 @@ static const struct opt THEME_OPTIONS[] = {
     { "heading_sizes", OPT_SIZES, MIN_TYPE, MAX_TYPE, NULL, "pt", TH(heading_size) },
     { "leading", OPT_NUMBER, 0.8, 4, NULL, "times the type size", TH(leading) },
     LENGTH(para_space, 0, 200),
-    { "indent", OPT_NUMBER, 0, 20, NULL, "em", TH(indent) },
+    { "indent", OPT_INDENT, 0, 20, NULL, "em", TH(indent) },
     NAME(body_family), NAME(heading_family), NAME(table_family),
     { "heading_numbers", OPT_PATTERNS, 0, 31, NULL, NULL, TH(heading_numbers) },
     COLOR(heading_color), COLOR(text_color), COLOR(link_color), COLOR(accent_color),
@@ -164,13 +172,44 @@ static const struct opt THEME_OPTIONS[] = {
     { "table_zebra", OPT_BOOL, 0, 0, NULL, NULL, TH(table_zebra) },
     NAME(table_null),
     COLOR(table_zebra_color), COLOR(table_highlight_color), COLOR(table_rule_color),
+    COLOR(table_header_fill), COLOR(table_header_color),
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
 static const struct opt DOCUMENT_OPTIONS[] = {
     { "title", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "author", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "subject", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "header", OPT_STRING, 0, 0, NULL, NULL, 0 },
-    { "theme", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "theme", OPT_TABLE, 0, 0, NULL, NULL, 0 }, { "page", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "date", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+/* report.document{ page = {...} }: README.md "Page headers and footers". */
+static const struct opt PAGE_OPTIONS[] = {
+    { "header", OPT_TABLE, 0, 0, NULL, NULL, 0 }, { "footer", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "numbering", OPT_CHOICE, 0, 0, NUMBERINGS, NULL, 0 },
+    { "first_page", OPT_BOOL, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+/* page.header and page.footer. */
+static const struct opt BAND_OPTIONS[] = {
+    { "left", OPT_TEMPLATE, 0, 0, NULL, NULL, 0 }, { "center", OPT_TEMPLATE, 0, 0, NULL, NULL, 0 },
+    { "right", OPT_TEMPLATE, 0, 0, NULL, NULL, 0 },
+    { "size", OPT_SIZE, MIN_TYPE, 24, NULL, "pt", 0 }, { "color", OPT_COLOR, 0, 0, NULL, NULL, 0 },
+    { "rule", OPT_CHOICE, 0, 0, BAND_RULES, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+/* doc:paragraph{...} and doc:heading{...}, the option forms. */
+static const struct opt PARAGRAPH_OPTIONS[] = {
+    { "text", OPT_TEXT, 0, 0, NULL, NULL, 0 }, { "markup", OPT_BOOL, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+static const struct opt HEADING_OPTIONS[] = {
+    { "level", OPT_INTEGER, 0, 4, NULL, NULL, 0 }, { "text", OPT_TEXT, 0, 0, NULL, NULL, 0 },
+    { "markup", OPT_BOOL, 0, 0, NULL, NULL, 0 },
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
@@ -187,7 +226,7 @@ static const struct opt TOC_OPTIONS[] = {
 
 static const struct opt IMAGE_OPTIONS[] = {
     { "path", OPT_STRING, 0, PATH_MAX - 1, NULL, NULL, 0 },
-    { "width", OPT_NUMBER, 0, MAX_PAGE, NULL, "pt", 0 },     /* 0: the text width */
+    { "width", OPT_LENGTH, 0, MAX_PAGE, NULL, "pt", 0 },     /* 0: the text width */
     { "caption", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
@@ -199,6 +238,7 @@ static const struct opt TABLE_OPTIONS[] = {
     { "empty", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "highlight", OPT_FUNCTION, 0, 0, NULL, NULL, 0 }, { "total", OPT_TABLE, 0, 0, NULL, NULL, 0 },
     { "zebra", OPT_BOOL, 0, 0, NULL, NULL, 0 }, { "rules", OPT_CHOICE, 0, 0, RULES, NULL, 0 },
+    { "header_fill", OPT_COLOR, 0, 0, NULL, NULL, 0 }, { "header_color", OPT_COLOR, 0, 0, NULL, NULL, 0 },
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
@@ -229,8 +269,8 @@ static const struct opt CHART_OPTIONS[] = {
     { "stacked", OPT_BOOL, 0, 0, NULL, NULL, 0 }, { "invert", OPT_BOOL, 0, 0, NULL, NULL, 0 },
     { "labels", OPT_BOOL, 0, 0, NULL, NULL, 0 }, { "markers", OPT_BOOL, 0, 0, NULL, NULL, 0 },
     { "legend", OPT_CHOICE, 0, 0, LEGENDS, NULL, 0 },
-    { "width", OPT_NUMBER, 0, MAX_PAGE, NULL, "pt", 0 },      /* 0: the text width */
-    { "height", OPT_NUMBER, 0, MAX_PAGE, NULL, "pt", 0 },     /* 0: from the width */
+    { "width", OPT_LENGTH, 0, MAX_PAGE, NULL, "pt", 0 },      /* 0: the text width */
+    { "height", OPT_LENGTH, 0, MAX_PAGE, NULL, "pt", 0 },     /* 0: from the width */
     { "caption", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "source", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "y_title", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "y2_title", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "x_title", OPT_STRING, 0, 0, NULL, NULL, 0 },
@@ -241,9 +281,12 @@ static const struct opt CHART_OPTIONS[] = {
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
-/* A chart's series = {{key=, name=}, ...} and barline's line = {key=, name=}. */
+/* A chart's series = {{key=, name=, color=, ...}, ...} and barline's line = {...}. */
 static const struct opt SERIES_OPTIONS[] = {
     { "key", OPT_KEY, 0, 0, NULL, NULL, 0 }, { "name", OPT_TEXT, 0, 0, NULL, NULL, 0 },
+    { "color", OPT_COLOR, 0, 0, NULL, NULL, 0 },
+    { "decimals", OPT_INTEGER, 0, MAX_DECIMALS, NULL, NULL, 0 },
+    { "suffix", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "axis", OPT_CHOICE, 0, 0, AXES, NULL, 0 },
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
@@ -252,7 +295,9 @@ static const struct { const char *name; const struct opt *opts; } OPTION_TABLES[
     { "document", DOCUMENT_OPTIONS }, { "theme", THEME_OPTIONS }, { "cover", COVER_OPTIONS },
     { "toc", TOC_OPTIONS }, { "image", IMAGE_OPTIONS }, { "table", TABLE_OPTIONS },
     { "column", COLUMN_OPTIONS }, { "group", GROUP_OPTIONS }, { "total", TOTAL_OPTIONS },
-    { "chart", CHART_OPTIONS }, { "series", SERIES_OPTIONS }, { NULL, NULL }
+    { "chart", CHART_OPTIONS }, { "series", SERIES_OPTIONS }, { "page", PAGE_OPTIONS },
+    { "band", BAND_OPTIONS }, { "paragraph", PARAGRAPH_OPTIONS },
+    { "heading", HEADING_OPTIONS }, { NULL, NULL }
 };
 
 /* Chinese type sizes (字号), so a theme can say body_size = "五号". */
@@ -278,14 +323,43 @@ static int choice_index(const char *const *choices, const char *s) {
     return -1;
 }
 
-/* A size value: points, or a size name; -1 when it is neither. */
+/* A length: a number of points, or a string with a unit ("25mm"); NAN
+** when it is neither. */
+static double length_value(lua_State *L, int idx) {
+    double pt;
+    if (lua_type(L, idx) == LUA_TNUMBER) return lua_tonumber(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING && units_length(lua_tostring(L, idx), &pt)) return pt;
+    return NAN;
+}
+
+/* An indent: ems (2 or "2em"), or a length ("8mm", "24pt") when *is_length
+** is set.  NAN when it is none of them. */
+static double indent_value(lua_State *L, int idx, int *is_length) {
+    const char *s;
+    size_t n;
+    double v;
+    *is_length = 0;
+    if (lua_type(L, idx) == LUA_TNUMBER) return lua_tonumber(L, idx);
+    if (lua_type(L, idx) != LUA_TSTRING) return NAN;
+    s = lua_tolstring(L, idx, &n);
+    if (n > 2 && strcmp(s + n - 2, "em") == 0 && strspn(s, " 0123456789.") == n - 2) {
+        char num[64];
+        if (n - 2 >= sizeof num) return NAN;
+        memcpy(num, s, n - 2);
+        num[n - 2] = '\0';
+        return units_length(num, &v) ? v : NAN;
+    }
+    *is_length = 1;
+    return length_value(L, idx);
+}
+
+/* A size value: a length, or a size name; NAN when it is neither. */
 static double size_value(lua_State *L, int idx) {
     int i;
-    if (lua_type(L, idx) == LUA_TNUMBER) return lua_tonumber(L, idx);
     if (lua_type(L, idx) == LUA_TSTRING)
         for (i = 0; SIZE_NAMES[i].name; i++)
             if (strcmp(SIZE_NAMES[i].name, lua_tostring(L, idx)) == 0) return SIZE_NAMES[i].pt;
-    return NAN;
+    return length_value(L, idx);
 }
 
 /* "#RRGGBB" into c; 0 when s is not one. */
@@ -322,13 +396,18 @@ static int parse_width(lua_State *L, int idx, enum doc_width_kind *kind, float *
     if (lua_type(L, idx) != LUA_TSTRING) return 0;
     s = lua_tostring(L, idx);
     if (strcmp(s, "auto") == 0) { *kind = DOC_WIDTH_AUTO; *w = 0; return 1; }
+    if (units_length(s, &v) && strspn(s, " 0123456789.") < strlen(s)) {   /* with a unit */
+        *kind = DOC_WIDTH_FIXED;
+        *w = (float)v;
+        return v > 0 && v <= MAX_PAGE;
+    }
     while (*s == ' ') s++;
     if (!(*s >= '0' && *s <= '9') && *s != '.') return 0;    /* no sign, inf, nan or hex */
     v = strtod(s, (char **)&end);
     if (end == s || !isfinite(v) || v <= 0) return 0;
     while (*end == ' ') end++;
-    if (strncmp(end, "pt", 2) == 0) { *kind = DOC_WIDTH_FIXED; end += 2; }
-    else { *kind = DOC_WIDTH_SHARE; if (strncmp(end, "fr", 2) == 0) end += 2; }
+    *kind = DOC_WIDTH_SHARE;
+    if (strncmp(end, "fr", 2) == 0) end += 2;
     while (*end == ' ') end++;
     *w = (float)v;
     return *end == '\0' && v <= (*kind == DOC_WIDTH_FIXED ? MAX_PAGE : MAX_SHARE);
@@ -347,13 +426,17 @@ static const char *push_expected(lua_State *L, const struct opt *o, int item) {
     case OPT_NUMBER:
         return lua_pushfstring(L, "a number between %s and %s%s%s", push_num(L, o->min),
                                push_num(L, o->max), *unit ? " " : "", unit);
+    case OPT_LENGTH:
+        return lua_pushfstring(L, "a length between %s and %s %s (points, or with a unit: "
+                               "\"25mm\", \"2cm\", \"0.5in\", \"12pt\")", push_num(L, o->min),
+                               push_num(L, o->max), unit);
     case OPT_INTEGER:
         return lua_pushfstring(L, "a whole number between %s and %s", push_num(L, o->min),
                                push_num(L, o->max));
     case OPT_SIZE:
     case OPT_SIZES:    /* SIZES: each item */
-        return lua_pushfstring(L, "between %s and %s %s or a size name such as \"小四\"",
-                               push_num(L, o->min), push_num(L, o->max), unit);
+        return lua_pushfstring(L, "between %s and %s %s (\"12pt\", \"5mm\"...) or a size name "
+                               "such as \"小四\"", push_num(L, o->min), push_num(L, o->max), unit);
     case OPT_PATTERNS:
         return item ? lua_pushfstring(L, "a string of at most %d bytes", (int)o->max)
                     : lua_pushfstring(L, "a list of up to four strings of at most %d bytes, or false",
@@ -365,7 +448,14 @@ static const char *push_expected(lua_State *L, const struct opt *o, int item) {
     case OPT_KEY:      return lua_pushstring(L, "a column name, a column number or a function of the row");
     case OPT_FORMAT:   return lua_pushstring(L, "a format name such as \"fixed:2\" or a function(value, row)");
     case OPT_FLAG:     return lua_pushstring(L, "true, false or a function");
-    case OPT_WIDTH:    return lua_pushstring(L, "\"auto\", a size such as \"30pt\" or a share such as 2");
+    case OPT_WIDTH:
+        return lua_pushstring(L, "\"auto\", a length such as \"30pt\" or \"2cm\", or a share such as 2");
+    case OPT_INDENT:
+        return lua_pushfstring(L, "between %s and %s em (2 or \"2em\") or a length such as \"8mm\"",
+                               push_num(L, o->min), push_num(L, o->max));
+    case OPT_TEMPLATE:
+        return lua_pushstring(L, "a string whose fields are {page}, {pages}, {section}, {title} "
+                              "or {date} ({{ and }} for braces)");
     case OPT_CHOICE:
         luaL_buffinit(L, &b);
         for (i = 0; o->choices[i]; i++) {
@@ -406,6 +496,13 @@ static int opt_fits(lua_State *L, int idx, const struct opt *o) {
         return t == LUA_TSTRING && (o->max <= 0 || lua_rawlen(L, idx) <= (size_t)o->max);
     case OPT_TEXT:     return t == LUA_TSTRING || t == LUA_TNUMBER;
     case OPT_NUMBER:   return t == LUA_TNUMBER && in_range(lua_tonumber(L, idx), o);
+    case OPT_LENGTH:   return in_range(length_value(L, idx), o);
+    case OPT_INDENT: {
+        int is_length;
+        double v = indent_value(L, idx, &is_length);
+        return is_length ? isfinite(v) && v >= 0 && v <= MAX_PAGE : in_range(v, o);
+    }
+    case OPT_TEMPLATE: return t == LUA_TSTRING && doc_template_check(lua_tostring(L, idx), NULL, 0) == 0;
     case OPT_INTEGER:
         return t == LUA_TNUMBER && in_range(lua_tonumber(L, idx), o)
             && floor(lua_tonumber(L, idx)) == lua_tonumber(L, idx);
@@ -438,6 +535,13 @@ static void opt_check(lua_State *L, int idx, const char *what, const struct opt 
         struct rc_err err = {0};
         if (numfmt_parse(lua_tostring(L, idx), &f, &err) != RC_OK)
             script_error(L, "%s: %s", what, err.msg);
+    }
+    if (o->type == OPT_TEMPLATE && lua_type(L, idx) == LUA_TSTRING) {
+        char bad[64];
+        if (doc_template_check(lua_tostring(L, idx), bad, sizeof bad) != 0)
+            script_error(L, "%s key '%s': unknown field '%s' in %s (the fields are {page}, {pages}, "
+                         "{section}, {title} and {date}; {{ and }} for braces)", what, o->key, bad,
+                         push_got(L, idx));
     }
     if ((o->type == OPT_SIZES || (o->type == OPT_PATTERNS && lua_type(L, idx) == LUA_TTABLE))) {
         if (lua_type(L, idx) != LUA_TTABLE)
@@ -501,7 +605,8 @@ static double opt_number(lua_State *L, int idx, const char *what, const struct o
     const struct opt *o;
     double v = dflt;
     if (opt_push(L, idx, what, opts, key, &o))
-        v = o->type == OPT_SIZE ? size_value(L, -1) : lua_tonumber(L, -1);
+        v = o->type == OPT_SIZE ? size_value(L, -1) : o->type == OPT_LENGTH ? length_value(L, -1)
+          : lua_tonumber(L, -1);
     lua_pop(L, 1);
     return v;
 }
@@ -829,6 +934,7 @@ static void theme_store(lua_State *L, struct doc_theme *t, const struct opt *o) 
     int i;
     switch (o->type) {
     case OPT_NUMBER: *(float *)field = (float)lua_tonumber(L, -1); break;
+    case OPT_LENGTH: *(float *)field = (float)length_value(L, -1); break;
     case OPT_SIZE:   *(float *)field = (float)size_value(L, -1); break;
     case OPT_STRING:
     case OPT_CHOICE: snprintf(field, 32, "%s", lua_tostring(L, -1)); break;   /* checked: < 32 bytes */
@@ -863,7 +969,59 @@ static void set_theme(lua_State *L, struct doc_theme *t, int idx) {
         theme_store(L, t, opt_find(THEME_OPTIONS, lua_tostring(L, -2)));
         lua_pop(L, 1);
     }
+    lua_pushstring(L, "indent");       /* a length is ems of the final body size */
+    if (lua_rawget(L, idx) != LUA_TNIL) {
+        int is_length;
+        double v = indent_value(L, -1, &is_length);
+        t->indent = (float)(is_length ? v / t->body_size : v);
+    }
+    lua_pop(L, 1);
     check_text_area(L, t);
+}
+
+/* page.header or page.footer at the top of the stack into b. */
+static void set_band(lua_State *L, struct doc_band *b, const char *what) {
+    static const char *const sides[] = { "left", "center", "right" };
+    int t = lua_gettop(L), i, rule;
+    opts_check(L, t, what, BAND_OPTIONS);
+    for (i = 0; i < 3; i++) {
+        free(b->text[i]);
+        b->text[i] = NULL;
+        opt_set_string(L, t, what, BAND_OPTIONS, sides[i], &b->text[i]);
+    }
+    b->size = (float)opt_number(L, t, what, BAND_OPTIONS, "size", b->size);
+    lua_pushstring(L, "color");
+    if (lua_rawget(L, t) != LUA_TNIL) parse_color(lua_tostring(L, -1), &b->color);
+    lua_pop(L, 1);
+    rule = opt_choice(L, t, what, BAND_OPTIONS, "rule", -1);
+    if (rule >= 0) b->rule = (enum doc_rule)rule;
+}
+
+/* page = { header = {...}, footer = {...}, numbering =, first_page = }:
+** a band given replaces the default band's texts (the ones it leaves out
+** are empty); a band not given keeps today's. */
+static void set_page(lua_State *L, struct doc_page_style *p, int idx) {
+    idx = lua_absindex(L, idx);
+    opts_check(L, idx, "report.document page", PAGE_OPTIONS);
+    lua_pushstring(L, "header");
+    if (lua_rawget(L, idx) != LUA_TNIL) set_band(L, &p->header, "report.document page.header");
+    lua_pop(L, 1);
+    lua_pushstring(L, "footer");
+    if (lua_rawget(L, idx) != LUA_TNIL) set_band(L, &p->footer, "report.document page.footer");
+    lua_pop(L, 1);
+    p->numbering = (enum doc_numbering)opt_choice(L, idx, "report.document page", PAGE_OPTIONS,
+                                                  "numbering", DOC_NUMBER_BODY);
+    p->first_page = opt_bool(L, idx, "report.document page", PAGE_OPTIONS, "first_page", -1);
+}
+
+/* The build day, for {date}: "2026-11-30" (UTC, so SOURCE_DATE_EPOCH
+** gives the same text everywhere). */
+static void default_date(lua_State *L, struct doc *doc) {
+    char day[32];
+    time_t now = (time_t)host_ctx(L)->job->now;
+    struct tm tm;
+    if (gmtime_r(&now, &tm) == NULL || strftime(day, sizeof day, "%Y-%m-%d", &tm) == 0) day[0] = '\0';
+    doc_set_string(&doc->date, day);
 }
 
 static int l_document(lua_State *L) {
@@ -878,8 +1036,20 @@ static int l_document(lua_State *L) {
     opt_set_string(L, 1, "report.document", DOCUMENT_OPTIONS, "author", &d->doc->author);
     opt_set_string(L, 1, "report.document", DOCUMENT_OPTIONS, "subject", &d->doc->subject);
     opt_set_string(L, 1, "report.document", DOCUMENT_OPTIONS, "header", &d->doc->header);
+    if (d->doc->header) {       /* today's running header: the text as given */
+        free(d->doc->page.header.text[2]);
+        d->doc->page.header.text[2] = doc_template_quote(d->doc->header);
+    }
+    default_date(L, d->doc);
+    lua_pushstring(L, "date");
+    d->doc->date_given = lua_rawget(L, 1) != LUA_TNIL;
+    lua_pop(L, 1);
+    opt_set_string(L, 1, "report.document", DOCUMENT_OPTIONS, "date", &d->doc->date);
     lua_pushstring(L, "theme");
     if (lua_rawget(L, 1) != LUA_TNIL) set_theme(L, &d->doc->theme, -1);
+    lua_pop(L, 1);
+    lua_pushstring(L, "page");
+    if (lua_rawget(L, 1) != LUA_TNIL) set_page(L, &d->doc->page, -1);
     lua_pop(L, 1);
     return 1;
 }
@@ -891,19 +1061,72 @@ static int l_doc_gc(lua_State *L) {
     return 0;
 }
 
+/* Push s with every markup character escaped, so it shows as given. */
+static const char *push_escaped(lua_State *L, const char *s, size_t n) {
+    luaL_Buffer b;
+    size_t i;
+    luaL_buffinit(L, &b);
+    for (i = 0; i < n; i++) {
+        if (strchr("\\*`[]^", s[i]) && s[i] != '\0') luaL_addchar(&b, '\\');
+        luaL_addchar(&b, s[i]);
+    }
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
+/* report.escape(s): s with the markup characters escaped. */
+static int l_escape(lua_State *L) {
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    push_escaped(L, s, n);
+    return 1;
+}
+
+/* The text of the options table at idx (key 'text'), escaped unless
+** markup = true. */
+static const char *option_text(lua_State *L, int idx, const char *what, const struct opt *opts) {
+    const struct opt *o;
+    int markup = opt_bool(L, idx, what, opts, "markup", 0);
+    size_t n;
+    const char *text;
+    if (!opt_push(L, idx, what, opts, "text", &o)) script_error(L, "%s: 'text' is missing", what);
+    text = lua_tolstring(L, -1, &n);
+    return markup ? text : push_escaped(L, text, n);
+}
+
+/* doc:heading(level, text) with markup, or doc:heading{level =, text =,
+** markup = false}: plain text unless markup = true. */
 static int l_doc_heading(lua_State *L) {
     struct ldoc *d = check_doc(L);
-    lua_Integer level = luaL_checkinteger(L, 2);
-    const char *text = luaL_checkstring(L, 3);
-    luaL_argcheck(L, level >= 0 && level <= 4, 2, "heading level must be 0 (title) to 4");
+    lua_Integer level;
+    const char *text;
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_settop(L, 2);
+        opts_check(L, 2, "doc:heading", HEADING_OPTIONS);
+        level = (lua_Integer)opt_number(L, 2, "doc:heading", HEADING_OPTIONS, "level", 1);
+        text = option_text(L, 2, "doc:heading", HEADING_OPTIONS);
+    } else {
+        level = luaL_checkinteger(L, 2);
+        text = luaL_checkstring(L, 3);
+        luaL_argcheck(L, level >= 0 && level <= 4, 2, "heading level must be 0 (title) to 4");
+    }
     doc_add_heading(d->doc, (int)level, text, push_where(L));
     lua_settop(L, 1);
     return 1;
 }
 
+/* doc:paragraph(text) with markup, or doc:paragraph{text =, markup = false}:
+** plain text unless markup = true. */
 static int l_doc_paragraph(lua_State *L) {
     struct ldoc *d = check_doc(L);
-    const char *text = luaL_checkstring(L, 2);
+    const char *text;
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_settop(L, 2);
+        opts_check(L, 2, "doc:paragraph", PARAGRAPH_OPTIONS);
+        text = option_text(L, 2, "doc:paragraph", PARAGRAPH_OPTIONS);
+    } else {
+        text = luaL_checkstring(L, 2);
+    }
     doc_add_paragraph(d->doc, text, push_where(L));
     lua_settop(L, 1);
     return 1;
@@ -926,6 +1149,7 @@ static int l_doc_cover(lua_State *L) {
     opts_check(L, 2, "doc:cover", COVER_OPTIONS);
     for (i = 0; i < 4; i++) opt_set_string(L, 2, "doc:cover", COVER_OPTIONS, keys[i], &text[i]);
     doc_add_cover(d->doc, text[0] ? text[0] : d->doc->title, text[1], text[2], text[3], push_where(L));
+    if (text[3] && !d->doc->date_given) doc_set_string(&d->doc->date, text[3]);   /* {date} */
     for (i = 0; i < 4; i++) free(text[i]);
     lua_settop(L, 1);
     return 1;
@@ -1168,6 +1392,11 @@ static int l_doc_rawtable(lua_State *L) {
     rules = opt_choice(L, 2, "doc:table", TABLE_OPTIONS, "rules", -1);
     t->rules = rules < 0 ? DOC_RULES_THEME : rules == 1 ? DOC_RULES_GRID : DOC_RULES_THREE_LINE;
     t->zebra = opt_bool(L, 2, "doc:table", TABLE_OPTIONS, "zebra", -1);
+    lua_pushstring(L, "header_fill");
+    if (lua_rawget(L, 2) != LUA_TNIL) parse_color(lua_tostring(L, -1), &t->header_fill);
+    lua_pushstring(L, "header_color");
+    if (lua_rawget(L, 2) != LUA_TNIL) parse_color(lua_tostring(L, -1), &t->header_color);
+    lua_pop(L, 2);
     box->block = NULL;
     doc_add_table(d->doc, t, push_where(L));           /* whole: the document owns it */
     lua_settop(L, 1);
@@ -1222,6 +1451,12 @@ static void chart_series(lua_State *L, struct doc_chart *c, size_t i, int cats) 
     c->series[i].as_line = lua_rawget(L, s) != LUA_TNIL && lua_toboolean(L, -1);
     lua_pushstring(L, "right");
     c->series[i].right_axis = lua_rawget(L, s) != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pushstring(L, "color");
+    if (lua_rawget(L, s) == LUA_TSTRING) parse_color(lua_tostring(L, -1), &c->series[i].color);
+    lua_pushstring(L, "decimals");
+    if (lua_rawget(L, s) == LUA_TNUMBER && in_range(lua_tonumber(L, -1), opt_find(SERIES_OPTIONS, "decimals")))
+        c->series[i].decimals = (int)lua_tonumber(L, -1);
+    doc_set_string(&c->series[i].suffix, raw_string(L, s, "suffix"));
     raw_table(L, s, "values", c->name);
     values = lua_gettop(L);
     for (j = 0; j < c->ncats; j++) {
@@ -1357,7 +1592,7 @@ int luaopen_report(lua_State *L) {
     };
     static const luaL_Reg funcs[] = {
         { "param", l_param }, { "document", l_document }, { "now", l_now },
-        { "format", l_format }, { NULL, NULL }
+        { "format", l_format }, { "escape", l_escape }, { NULL, NULL }
     };
     new_class(L, STMT_MT, stmt_meta, NULL);
     new_class(L, PENDING_MT, pending_meta, NULL);

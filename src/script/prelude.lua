@@ -304,7 +304,12 @@ local function build_chart(doc, spec)
       if s.key == nil then
         fail("%s: series %d needs a 'key'", name, i)
       end
-      defs[#defs + 1] = { get = getter(s.key), name = cell_text(s.name or tostring(s.key)) }
+      if s.axis == "right" and kind ~= "line" then
+        fail("%s: series %d: only the lines of a line or barline chart can use the right axis", name, i)
+      end
+      defs[#defs + 1] = { get = getter(s.key), name = cell_text(s.name or tostring(s.key)),
+                          color = s.color, decimals = s.decimals, suffix = s.suffix,
+                          right = s.axis == "right" }
     end
   elseif spec.value ~= nil then
     defs[1] = { get = getter(spec.value), name = spec.y_title or tostring(spec.value) }
@@ -314,7 +319,9 @@ local function build_chart(doc, spec)
   if kind == "barline" then
     local l = spec.line and options("series", spec.line, name .. " line")
     if l == nil or l.key == nil then fail("%s: barline needs line = {key = ...}", name) end
-    defs[#defs + 1] = { get = getter(l.key), name = cell_text(l.name or tostring(l.key)), line = true }
+    defs[#defs + 1] = { get = getter(l.key), name = cell_text(l.name or tostring(l.key)), line = true,
+                        color = l.color, decimals = l.decimals, suffix = l.suffix,
+                        right = (l.axis or "right") == "right" }
   end
 
   local label_of = getter(spec.label or 1)
@@ -323,7 +330,8 @@ local function build_chart(doc, spec)
   end
   local cats, x, marks, series = {}, {}, {}, {}
   for i, d in ipairs(defs) do
-    series[i] = { name = d.name, values = {}, line = d.line, right = d.line }
+    series[i] = { name = d.name, values = {}, line = d.line, right = d.right or nil, color = d.color,
+                  decimals = d.decimals, suffix = d.suffix }
   end
   local xget = spec.x and getter(spec.x)
   for r, row in ipairs(rows) do

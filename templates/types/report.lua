@@ -7,8 +7,11 @@
 -- tests/e2e/api_types.py checks that every function and option key the C
 -- side and the prelude accept is annotated here, and nothing else.
 
----A size: points, or a Chinese size name ("五号" = 10.5 pt, "小四" = 12 pt).
----@alias report.Size number|"初号"|"小初"|"一号"|"小一"|"二号"|"小二"|"三号"|"小三"|"四号"|"小四"|"五号"|"小五"|"六号"|"小六"|"七号"|"八号"
+---A length: points, or a string with a unit: "25mm", "2cm", "0.5in", "12pt".
+---@alias report.Length number|string
+
+---A size: a length, or a Chinese size name ("五号" = 10.5 pt, "小四" = 12 pt).
+---@alias report.Size number|string|"初号"|"小初"|"一号"|"小一"|"二号"|"小二"|"三号"|"小三"|"四号"|"小四"|"五号"|"小五"|"六号"|"小六"|"七号"|"八号"
 
 ---A colour "#RRGGBB".
 ---@alias report.Color string
@@ -21,6 +24,13 @@
 ---@alias report.Rules "three-line"|"grid"
 ---@alias report.Legend "right"|"bottom"|"none"
 ---@alias report.Empty "error"|"box"
+---@alias report.Axis "left"|"right"
+---@alias report.Numbering "body"|"physical"
+---@alias report.BandRule "none"|"below"|"above"
+
+---Header and footer text: {page}, {pages}, {section}, {title}, {date};
+---{{ and }} for braces.
+---@alias report.Template string
 
 ---A column format: "thousands", "thousands:2", "fixed:2", "percent:1", "pct:1",
 ---"wan", "yi", "yi:1", or a function(value, row) returning the text.
@@ -60,6 +70,12 @@ function report.format(value, format, null_mark) end
 ---@return string
 function report.cell_text(value) end
 
+---`s` with its markup characters (* ` [ ] ^ \\) escaped, so marked-up text
+---shows it as given.
+---@param s string
+---@return string
+function report.escape(s) end
+
 ---A copy of a theme with some values replaced; neither argument changes.
 ---@param base? report.Theme
 ---@param overrides? report.Theme
@@ -88,19 +104,44 @@ function Db:value(sql, ...) end
 ---@field author? string
 ---@field subject? string
 ---@field header? string running header text
+---@field date? string {date} in headers and footers (default: the cover's, else the build day)
 ---@field theme? report.Theme
+---@field page? report.PageOptions headers, footers and page numbers
+
+---@class report.PageOptions
+---@field header? report.PageBand
+---@field footer? report.PageBand
+---@field numbering? report.Numbering "body" (default: front matter i, ii; body from 1) or "physical"
+---@field first_page? boolean false: the first page bare (the default when it is a cover)
+
+---@class report.PageBand
+---@field left? report.Template
+---@field center? report.Template
+---@field right? report.Template
+---@field size? report.Size default 9 pt
+---@field color? report.Color default the text colour
+---@field rule? report.BandRule default "below" for the header, "none" for the footer
+
+---@class report.ParagraphOptions
+---@field text string|number
+---@field markup? boolean parse inline markup (default false: the text as given)
+
+---@class report.HeadingOptions
+---@field level? integer 0 (the title) to 4, default 1
+---@field text string|number
+---@field markup? boolean parse inline markup (default false: the text as given)
 
 ---@class report.Theme
----@field page_width? number pt
----@field page_height? number pt
----@field margin_top? number pt
----@field margin_bottom? number pt
----@field margin_left? number pt
----@field margin_right? number pt
+---@field page_width? report.Length
+---@field page_height? report.Length
+---@field margin_top? report.Length
+---@field margin_bottom? report.Length
+---@field margin_left? report.Length
+---@field margin_right? report.Length
 ---@field body_size? report.Size
 ---@field leading? number line height / body size
----@field para_space? number pt after a paragraph
----@field indent? number first-line indent in ems
+---@field para_space? report.Length after a paragraph
+---@field indent? number|string first-line indent: ems (2, "2em") or a length ("8mm")
 ---@field table_size? report.Size
 ---@field note_size? report.Size
 ---@field body_family? string a family of the font manifest: "serif", "sans"...
@@ -116,6 +157,8 @@ function Db:value(sql, ...) end
 ---@field table_zebra_color? report.Color
 ---@field table_highlight_color? report.Color
 ---@field table_rule_color? report.Color
+---@field table_header_fill? report.Color header cells' background (default none)
+---@field table_header_color? report.Color header text (default the text colour)
 ---@field heading_sizes? report.Size[] levels 1 to 4
 ---@field heading_numbers? string[]|false patterns such as {"一、", "（一）", "1.", "（1）"}
 
@@ -131,7 +174,7 @@ function Db:value(sql, ...) end
 
 ---@class report.ImageOptions
 ---@field path string a PNG or JPEG in the script's folder or templates/
----@field width? number pt; default the text width
+---@field width? report.Length default the text width
 ---@field caption? string printed as "图 N …"
 
 ---@class report.Column
@@ -161,10 +204,16 @@ function Db:value(sql, ...) end
 ---@field empty? string shown when there are no rows (default "暂无数据")
 ---@field zebra? boolean
 ---@field rules? report.Rules
+---@field header_fill? report.Color header cells' background
+---@field header_color? report.Color header text
 
 ---@class report.ChartSeries
 ---@field key string|integer|fun(row: report.Row): number
 ---@field name? string|number
+---@field color? report.Color default the palette's
+---@field decimals? integer value labels; default the chart's
+---@field suffix? string value labels; default the chart's
+---@field axis? report.Axis "right": a line on the second axis
 
 ---@class report.ChartOptions
 ---@field kind? report.ChartKind default "bar"
@@ -180,8 +229,8 @@ function Db:value(sql, ...) end
 ---@field labels? boolean value labels (default true)
 ---@field markers? boolean line markers (default true)
 ---@field legend? report.Legend
----@field width? number pt
----@field height? number pt
+---@field width? report.Length
+---@field height? report.Length
 ---@field caption? string printed as "图 N …"
 ---@field source? string
 ---@field y_title? string
@@ -195,14 +244,19 @@ function Db:value(sql, ...) end
 ---@class report.Document
 local Document = {}
 
----A heading, levels 1 to 4 (0: the document's title, centred, not numbered).
+---A heading, levels 1 to 4 (0: the document's title, centred, not numbered),
+---its text with inline markup; doc:heading{level =, text =} shows the text
+---as given unless markup = true.
+---@overload fun(self: report.Document, options: report.HeadingOptions): report.Document
 ---@param level integer
 ---@param text string
 ---@return report.Document
 function Document:heading(level, text) end
 
 ---A justified paragraph with inline markup (**bold**, *emphasis*, `code`,
----[link](url), ^[footnote]).
+---[link](url), ^[footnote]); doc:paragraph{text =} shows the text as given
+---unless markup = true.
+---@overload fun(self: report.Document, options: report.ParagraphOptions): report.Document
 ---@param text string
 ---@return report.Document
 function Document:paragraph(text) end

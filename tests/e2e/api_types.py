@@ -39,7 +39,9 @@ TABLE_CLASSES = {"document": "report.DocumentOptions", "theme": "report.Theme",
                  "image": "report.ImageOptions", "table": "report.TableOptions",
                  "column": "report.Column", "group": "report.ColumnGroup",
                  "total": "report.TableTotal", "chart": "report.ChartOptions",
-                 "series": "report.ChartSeries"}
+                 "series": "report.ChartSeries", "page": "report.PageOptions",
+                 "band": "report.PageBand", "paragraph": "report.ParagraphOptions",
+                 "heading": "report.HeadingOptions"}
 
 
 def read(path):
@@ -102,7 +104,8 @@ OPT_ANNOTATIONS = {
     "OPT_INTEGER": "integer", "OPT_SIZE": "report.Size", "OPT_SIZES": "report.Size[]",
     "OPT_PATTERNS": "string[]|false", "OPT_COLOR": "report.Color", "OPT_BOOL": "boolean",
     "OPT_FUNCTION": "fun(", "OPT_KEY": "string|integer|fun(", "OPT_FORMAT": "report.Format",
-    "OPT_FLAG": "boolean|fun(", "OPT_WIDTH": '"auto"|string|number',
+    "OPT_FLAG": "boolean|fun(", "OPT_WIDTH": '"auto"|string|number', "OPT_LENGTH": "report.Length",
+    "OPT_TEMPLATE": "report.Template", "OPT_INDENT": "number|string",
 }
 
 
@@ -209,6 +212,10 @@ PROBE_CALLS = {
     "report.ColumnGroup": 'doc:table{ rows = {}, columns = { { columns = { "a" }, [K] = V } } }',
     "report.TableTotal": 'doc:table{ rows = { { a = 1 } }, columns = { "a" }, total = { [K] = V } }',
     "report.ChartOptions": 'doc:chart{ [K] = V }',
+    "report.PageOptions": 'report.document{ page = { [K] = V } }',
+    "report.PageBand": 'report.document{ page = { header = { [K] = V } } }',
+    "report.ParagraphOptions": 'doc:paragraph{ [K] = V }',
+    "report.HeadingOptions": 'doc:heading{ [K] = V }',
 }
 
 

@@ -68,7 +68,7 @@ CALLS = [
     ("chart-legend", 'doc:chart{rows={{n="甲", v=1}}, label="n", value="v", legend="top"}',
      r"chart 1 key 'legend': must be 'right', 'bottom' or 'none', got 'top'"),
     ("chart-width-nan", 'doc:chart{rows={{n="甲", v=1}}, label="n", value="v", width=0/0}',
-     r"chart 1 key 'width': must be a number between 0 and 14400 pt, got nan"),
+     r"chart 1 key 'width': must be a length between 0 and 14400 pt .*, got nan"),
     ("chart-rows", 'doc:chart{rows={1}, label="n", value="v"}', r"chart 1: row 1 is not a table"),
     ("chart-tall", 'doc:chart{rows={{n="甲", v=1}}, label="n", value="v", height=2000}',
      r"chart 1 is 2000 pt tall, more than the 658 pt a page holds with its caption"),
@@ -83,7 +83,7 @@ CALLS = [
      r"doc:table key 'caption': must be a string, got a table"),
     ("toc-depth", "doc:toc{depth=9}", r"doc:toc key 'depth': must be a whole number between 1 and 4, got 9"),
     ("image-width", 'doc:image{path="p.png", width=1/0}',
-     r"doc:image key 'width': must be a number between 0 and 14400 pt, got inf"),
+     r"doc:image key 'width': must be a length between 0 and 14400 pt .*, got inf"),
     ("theme-helper", "report.theme(5)", r"report.theme: the base must be a table"),
     ("error-table", "error({})", r"\(error object is a table value\)"),
     ("wrong-self", 'doc.table(5, {rows = {}, columns = {"a"}})',
@@ -103,7 +103,7 @@ CALLS = [
 # (name, theme table on line 2, message after "NAME.lua:2: ")
 THEMES = [
     ("page-width-nan", "{ page_width = 0/0 }",
-     r"theme key 'page_width': must be a number between 72 and 14400 pt, got nan"),
+     r"theme key 'page_width': must be a length between 72 and 14400 pt .*, got nan"),
     ("page-width-zero", "{ page_width = 0 }", r"theme key 'page_width': must be .* got 0$"),
     ("page-height-huge", "{ page_height = 1e308 }", r"theme key 'page_height': .* got 1e\+308"),
     ("body-size-zero", "{ body_size = 0 }", r"theme key 'body_size': must be between 4 and 96 pt.* got 0$"),
@@ -115,7 +115,7 @@ THEMES = [
     ("margins-tall", "{ margin_top = 500, margin_bottom = 300 }",
      r"theme keys 'margin_top' \(500 pt\) and 'margin_bottom' \(300 pt\) leave less than 72 pt"),
     ("footer-margin", "{ margin_bottom = 0 }",
-     r"theme key 'margin_bottom': must be a number between 32 and 14400 pt, got 0"),
+     r"theme key 'margin_bottom': must be a length between 32 and 14400 pt .*, got 0"),
     ("type-wide", "{ page_width = 200, margin_left = 50, margin_right = 50, body_size = 60 }",
      r"theme key 'body_size': 60 pt type leaves less than two characters a line in the 100 pt"),
     ("line-tall", "{ page_height = 250, margin_top = 72, margin_bottom = 72, body_size = 40, leading = 3 }",
@@ -330,6 +330,10 @@ CONTEXTS = {
     "total": 'doc:table{ rows = {{a = 1}}, columns = {"a"}, total = { %s = V } }',
     "chart": 'doc:chart{ rows = {{n = "甲", v = 1, w = 2}}, label = "n", value = "v", %s = V }',
     "series": 'doc:chart{ rows = {{n = "甲", v = 1, w = 2}}, label = "n", series = {{ key = "w", %s = V }} }',
+    "page": 'report.document{ page = { %s = V } }',
+    "band": 'report.document{ page = { header = { %s = V } } }',
+    "paragraph": 'doc:paragraph{ text = "x", %s = V }',
+    "heading": 'doc:heading{ level = 1, text = "x", %s = V }',
 }
 VALUES = ["true", "false", "0", "-1", "2.5", "1e308", "-1e308", "0/0", "1/0", '""', '"x"',
           'string.rep("长", 400)', "{}", "{1, 2, 3, 4, 5}", '{"三号", 0}', "function() end"]

@@ -116,6 +116,19 @@ def make_project(d):
     return os.path.join(d, "brief.lua"), os.path.join(d, "facts.db")
 
 
+def truetype_manifest():
+    """The TrueType manifest (UMing, DejaVu: a font file the test document
+    certainly uses is DejaVuSerif.ttf for its digits): beside the reportc
+    under test, else the checkout's; before fonts/truetype.manifest existed
+    fonts/fonts.manifest was that manifest."""
+    home = os.path.dirname(REPORTC)
+    for path in (os.path.join(home, "fonts", "truetype.manifest"), os.path.join(home, "fonts", "fonts.manifest"),
+                 "fonts/truetype.manifest", "fonts/fonts.manifest"):
+        if os.path.exists(path):
+            return path
+    return "fonts/fonts.manifest"
+
+
 def old_output(path):
     with open(path, "wb") as f:
         f.write(b"%PDF-1.4 the previous complete output\n")
@@ -127,7 +140,7 @@ def old_output(path):
 def test_full_disk(tmp, script, db):
     mnt = os.path.join(tmp, "small")
     os.makedirs(mnt)
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", mnt], capture_output=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", mnt], capture_output=True)
     if r.returncode != 0:
         skip("full disk on a small tmpfs: mount refused (%s)" % r.stderr.decode().strip())
         return
@@ -145,7 +158,7 @@ def test_full_disk(tmp, script, db):
 
 
 def limit_file_size():
-    resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)   # Python ignores it; reportc must itself
 
 
@@ -216,9 +229,7 @@ def project_with_fonts(d):
         dst.write(src.read())
     manifest = os.path.join(d, "fonts.manifest")
     with open(manifest, "w") as f:
-        for line in open(os.path.join(os.path.dirname(REPORTC), "fonts", "fonts.manifest")
-                         if os.path.exists(os.path.join(os.path.dirname(REPORTC), "fonts", "fonts.manifest"))
-                         else "fonts/fonts.manifest"):
+        for line in open(truetype_manifest()):
             f.write(line.replace("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", font))
     return script, db, manifest, font
 
@@ -286,9 +297,7 @@ def test_fifo_inputs(tmp):
         os.mkfifo(p)
         return p
 
-    manifest_src = os.path.join(os.path.dirname(REPORTC), "fonts", "fonts.manifest")
-    if not os.path.exists(manifest_src):
-        manifest_src = "fonts/fonts.manifest"
+    manifest_src = truetype_manifest()
     font_fifo = fifo("font.ttc")
     manifest = os.path.join(d, "fifo-font.manifest")
     with open(manifest, "w") as f:
