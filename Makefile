@@ -13,7 +13,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= out/build
 CC      ?= cc
-PKGS     = lua5.4 sqlite3 zlib harfbuzz harfbuzz-subset
+PKGS     = lua5.4 sqlite3 zlib harfbuzz harfbuzz-subset libdeflate
 CFLAGS  ?= -O2 -g
 override CFLAGS += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANITIZE)
@@ -25,7 +25,7 @@ DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev z
            libharfbuzz-dev libharfbuzz-bin poppler-utils qpdf \
            mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
            clang libfuzzer-14-dev libclang-rt-14-dev systemd \
-           python3-munkres lua-check man-db chromium chromium-driver libjs-pdf
+           python3-munkres lua-check man-db chromium chromium-driver libjs-pdf libdeflate-dev
 # python3-munkres: fonttools depends on "scipy | munkres"; naming the small
 # one keeps apt from pulling in SciPy, NumPy, Pythran and Boost.  lua-check
 # and man-db are used by tests (luacheck, the man page); chromium and

@@ -24,6 +24,7 @@
 #include "batch/batch.h"
 #include "facts/facts.h"
 #include "job/job.h"
+#include "pdf/pdf.h"
 #include "watch/watch.h"
 #include "script/script.h"
 
@@ -41,6 +42,7 @@ struct options {
     size_t nparams;
     long long now;                /* the build time, read once */
     unsigned time_limit, memory_limit;   /* seconds, MB; 0: the defaults */
+    int compress_level;           /* --compress; 0: the default */
     char default_output[PATH_MAX];
     char home[PATH_MAX];          /* where templates/ and fonts/ are */
     char templates[PATH_MAX + 16], manifest[PATH_MAX + 32], default_db[PATH_MAX + 16];
@@ -50,11 +52,13 @@ static const char USAGE[] =
     "usage: reportc build SCRIPT.lua [-o OUT.pdf] [-D name=value]... [--db PATH]\n"
     "                     [--fonts MANIFEST] [--display-list OUT.json]\n"
     "                     [--time-limit SECONDS] [--memory-limit MB]\n"
+    "                     [--compress=fast|default|small]\n"
     "       reportc batch SCRIPT.lua [--each name=V1,V2,...|name=A..B]...\n"
     "                     [--jobs FILE.csv | --jobs-sql QUERY] [-o TEMPLATE] [-D name=value]...\n"
     "                     [--db PATH] [--fonts MANIFEST] [-j N] [--shard K/N]\n"
     "                     [--skip-unchanged] [--summary FILE.json] [--list]\n"
     "                     [--time-limit SECONDS] [--memory-limit MB]\n"
+    "                     [--compress=fast|default|small]\n"
     "       reportc watch SCRIPT.lua [build options] [--serve [ADDR:]PORT]\n"
     "       reportc facts import --db DB TABLE FILE.csv [--source ID] [--locator TEXT]\n"
     "                     [--replace-period YYYY-MM] [--dry-run]\n"
@@ -72,6 +76,7 @@ static void print_help(void) {
            "  --time-limit SECONDS  wall-clock and CPU time a build may take (default %d;\n"
            "                        in a batch, each job)\n"
            "  --memory-limit MB     memory a build may use (default %d)\n"
+           "  --compress=LEVEL      fast, default or small: deflate level of the PDF's streams\n"
            "  A -D value last-month or this-month becomes that month, YYYY-MM.\n\n"
            "batch builds one PDF per parameter set:\n"
            "  --each name=V1,V2     one value per job; A..B is a range of months\n"
@@ -178,6 +183,10 @@ static int parse_build(struct options *o, int argc, char **argv) {
         else if (strcmp(a, "--db") == 0 && has_value) o->db = argv[++i];
         else if (strcmp(a, "--fonts") == 0 && has_value) o->fonts = argv[++i];
         else if (strcmp(a, "--display-list") == 0 && has_value) o->display_list = argv[++i];
+        else if (strncmp(a, "--compress=", 11) == 0) {
+            if ((o->compress_level = pdf_compress_level(a + 11)) == 0)
+                return usage_error("--compress: %s is not " PDF_COMPRESS_NAMES, a + 11);
+        }
         else if (strcmp(a, "--time-limit") == 0 && has_value) {
             if (parse_limit(a, argv[++i], LIMITS_MAX_SECONDS, &o->time_limit)) return 2;
         } else if (strcmp(a, "--memory-limit") == 0 && has_value) {
@@ -234,6 +243,7 @@ static void fill_job(const struct options *o, struct job *j) {
     j->now = o->now;
     j->limits.seconds = o->time_limit;
     j->limits.megabytes = o->memory_limit;
+    j->compress_level = o->compress_level;
 }
 
 static int build(const struct options *o, struct rc_err *err) {

@@ -1,6 +1,11 @@
 /*
 ** buf.c: growable byte buffer.  Out of memory follows base/mem.h.
+**
+** buf_put_hex4 and buf_put_fixed write what "%04X" and "%.*f" would, without
+** printf: the PDF page writer calls them once or twice per glyph, where
+** vsnprintf was half the instructions of a multi-page document.
 */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,4 +67,46 @@ void buf_put_u32be(struct buf *b, uint32_t v) {
 void buf_pad4(struct buf *b) {
     static const unsigned char zero[4] = {0};
     if (b->len % 4) buf_append(b, zero, 4 - b->len % 4);
+}
+
+void buf_put_hex4(struct buf *b, uint16_t v) {
+    static const char hex[] = "0123456789ABCDEF";
+    char p[4] = { hex[v >> 12], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15] };
+    buf_append(b, p, 4);
+}
+
+static const uint64_t pow10[] = { 1, 10, 100, 1000 };
+
+/* a * 10^decimals rounded as glibc's printf rounds: on the exact binary
+** value, a tie to even.  a = m * 2^-s exactly with m < 2^53, so m * 10^3
+** fits in 64 bits. */
+static uint64_t scaled_round(double a, int decimals) {
+    int e, s;
+    uint64_t m, q, r, half;
+    m = (uint64_t)ldexp(frexp(a, &e), 53);
+    s = 53 - e;                         /* a < 2^52, so s > 0 */
+    m *= pow10[decimals];
+    if (s >= 64) return 0;              /* m < 2^63 <= half */
+    q = m >> s;
+    r = m & ((UINT64_C(1) << s) - 1);
+    half = UINT64_C(1) << (s - 1);
+    return q + (r > half || (r == half && (q & 1)));
+}
+
+void buf_put_fixed(struct buf *b, double v, int decimals) {
+    char p[32];
+    size_t n = sizeof p;
+    uint64_t q, ip;
+    int i;
+    if (decimals < 0 || decimals > 3 || !(fabs(v) < 4503599627370496.0)) {
+        buf_printf(b, "%.*f", decimals, v);      /* NaN, infinities, huge: rare */
+        return;
+    }
+    q = scaled_round(fabs(v), decimals);
+    ip = q / pow10[decimals];
+    for (i = 0; i < decimals; i++, q /= 10) p[--n] = (char)('0' + q % 10);
+    if (decimals > 0) p[--n] = '.';
+    do { p[--n] = (char)('0' + ip % 10); ip /= 10; } while (ip > 0);
+    if (signbit(v)) p[--n] = '-';
+    buf_append(b, p + n, sizeof p - n);
 }

@@ -25,5 +25,7 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_put_u16be(struct buf *b, uint16_t v);
 void buf_put_u32be(struct buf *b, uint32_t v);
 void buf_pad4(struct buf *b);   /* zero-pad to a multiple of four bytes */
+void buf_put_hex4(struct buf *b, uint16_t v);               /* as "%04X" */
+void buf_put_fixed(struct buf *b, double v, int decimals);  /* as "%.*f" */
 
 #endif

@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "../base/month.h"
 #include "../job/runlimits.h"
+#include "../pdf/pdf.h"
 
 /* Workers default to the cores this process may run on (taskset, cgroup
 ** cpusets and Slurm's --cpus-per-task all narrow the affinity mask). */
@@ -94,6 +95,11 @@ static int parse_option(struct batch_opts *o, int argc, char **argv, int *i, str
     if (strncmp(a, "-D", 2) == 0 && a[2]) return parse_common(o, argv[*i] + 2, err);
     if (strncmp(a, "-j", 2) == 0 && a[2]) return parse_workers(o, a + 2, err);
     if (strcmp(a, "--skip-unchanged") == 0) { o->skip_unchanged = 1; return RC_OK; }
+    if (strncmp(a, "--compress=", 11) == 0) {
+        if ((o->compress_level = pdf_compress_level(a + 11)) == 0)
+            return rc_fail(err, RC_USAGE, "--compress: %s is not " PDF_COMPRESS_NAMES, a + 11);
+        return RC_OK;
+    }
     if (strcmp(a, "--list") == 0) { o->list_only = 1; return RC_OK; }
     if (value == NULL) return rc_fail(err, RC_USAGE, "unknown option or missing value: %s", a);
     ++*i;

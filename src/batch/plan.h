@@ -30,6 +30,7 @@ struct batch_opts {
     const char *script;
     const char *output_template;        /* -o, with {name} fields */
     const char *db, *fonts, *templates, *summary, *version;
+    int compress_level;        /* --compress; 0: the default */
     long long now;
     struct script_param common[BATCH_MAX_PARAMS];   /* -D, later ones replace earlier */
     size_t ncommon;

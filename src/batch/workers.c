@@ -169,6 +169,7 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
         build.output = j->output;
         build.db = o->db;
         build.fonts = o->fonts;
+        build.compress_level = o->compress_level;
         build.fontset = fonts;
         build.templates = o->templates;
         build.params = j->params;

@@ -81,7 +81,7 @@ static int render(const struct job *j, const struct doc *doc, struct readset *re
                   struct rc_err *err) {
     struct fontset *fs = j->fontset;
     struct display dl;
-    struct pdf_info info = { doc->title, doc->author, doc->subject, j->now };
+    struct pdf_info info = { doc->title, doc->author, doc->subject, j->now, j->compress_level };
     int rc;
     display_init(&dl);
     if (fs == NULL && (rc = fontset_load(j->fonts, &fs, err)) != RC_OK) return rc;

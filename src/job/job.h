@@ -30,6 +30,7 @@ struct job {
     size_t nparams;
     long long now;             /* SOURCE_DATE_EPOCH or the clock */
     struct job_limits limits;  /* seconds and megabytes; 0: the defaults */
+    int compress_level;        /* pdf_compress_level(); 0: the default */
     struct readset *reads;     /* NULL, or an initialised read-set the build
                                ** fills with every file it read (see
                                ** base/readset.h), also when it fails: the

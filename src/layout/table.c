@@ -808,12 +808,15 @@ static void split_row(struct tlay *T, size_t *a, float room) {
 
 /* Would placing band [a, e) here leave the table's last row alone on the
 ** next page?  Then the band goes over with it, if the page already has
-** two rows of the table and both fit on the next. */
+** two rows of the table and both fit on the next.  Only the band just
+** before the last row is summed (with it): summing every remaining row for
+** each band made long tables quadratic. */
 static int lone_last_row(const struct tlay *T, size_t a, size_t e, float room) {
     const struct grid *g = &T->body;
-    float both = rows_height(g, a, g->nrows);
-    return e == g->nrows - 1 && both > room + EPS && T->rows_here >= 2
-        && both <= fresh_room(T) + EPS && band_end(T, e) == g->nrows;
+    float both;
+    if (e != g->nrows - 1 || T->rows_here < 2) return 0;
+    both = rows_height(g, a, g->nrows);
+    return both > room + EPS && both <= fresh_room(T) + EPS && band_end(T, e) == g->nrows;
 }
 
 static int place_body(struct tlay *T) {

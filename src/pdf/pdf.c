@@ -9,13 +9,21 @@
 **
 ** libharu's error handler only records; every step checks the record, and
 ** no longjmp crosses our frames.
+**
+** Compression is ours too: libharu sets up a fresh zlib state per stream
+** at level 6, which was over 40% of a brief's time.  Before saving, every
+** stream libharu would deflate is deflated here by one libdeflate
+** compressor for the document, at the level asked for, and handed back
+** raw with its /Filter written by the dictionary's write hook.
 */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <hpdf.h>
+#include <libdeflate.h>
 #include "pdf.h"
 #include "../doc/image.h"
 #include "../base/buf.h"
@@ -54,6 +62,7 @@ struct pdf_ctx {
     struct buf line;            /* scratch for content operators */
     struct loaded_image { const char *path; HPDF_Image image; } *images;
     size_t nimages;             /* each file embedded once */
+    int level;                  /* libdeflate's compression level */
 };
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user) {
@@ -433,9 +442,10 @@ static void begin_actual_text(struct buf *b, const uint32_t *text, size_t n) {
         uint32_t cp = text[i];
         if (cp >= 0x10000 && cp <= 0x10FFFF) {
             cp -= 0x10000;
-            buf_printf(b, "%04X%04X", (unsigned)(0xD800 | (cp >> 10)), (unsigned)(0xDC00 | (cp & 0x3FF)));
+            buf_put_hex4(b, (uint16_t)(0xD800 | (cp >> 10)));
+            buf_put_hex4(b, (uint16_t)(0xDC00 | (cp & 0x3FF)));
         } else if (cp < 0x10000) {
-            buf_printf(b, "%04X", (unsigned)cp);
+            buf_put_hex4(b, (uint16_t)cp);
         }
     }
     buf_puts(b, ">>> BDC\n");
@@ -459,6 +469,17 @@ static void span_order(struct pdf_ctx *ctx, const struct dl_page *dp, const stru
     order[m++] = k + left;
     for (i = 0; i < n; i++) if (i != left && i != right) order[m++] = k + i;
     if (right != left) order[m++] = k + right;
+}
+
+/* n numbers with `decimals` places, as "%.Nf %.Nf ..." would write them. */
+static void put_numbers(struct buf *b, int decimals, int n, ...) {
+    va_list ap;
+    va_start(ap, n);
+    while (n-- > 0) {
+        buf_put_fixed(b, va_arg(ap, double), decimals);
+        if (n > 0) buf_putc(b, ' ');
+    }
+    va_end(ap);
 }
 
 /* The TJ array is written lazily: it is closed where a text rise (a mark's
@@ -490,12 +511,21 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
     if (run->count == 0 || res == NULL) return;
     /* Render mode and line width outlive ET: a bold run keeps them in q/Q. */
     if (run->bold) buf_puts(s.b, "q\n");
-    buf_printf(s.b, "BT\n/%s %.2f Tf\n%.3f %.3f %.3f rg\n", res, run->size,
-               run->color.r, run->color.g, run->color.b);
-    if (run->bold)
-        buf_printf(s.b, "%.3f %.3f %.3f RG %.3f w 2 Tr\n", run->color.r, run->color.g,
-                   run->color.b, run->size * 0.03f);
-    buf_printf(s.b, "%.3f %.3f Td\n", run->x, run->y);
+    buf_puts(s.b, "BT\n/");
+    buf_puts(s.b, res);
+    buf_putc(s.b, ' ');
+    put_numbers(s.b, 2, 1, run->size);
+    buf_puts(s.b, " Tf\n");
+    put_numbers(s.b, 3, 3, run->color.r, run->color.g, run->color.b);
+    buf_puts(s.b, " rg\n");
+    if (run->bold) {
+        put_numbers(s.b, 3, 3, run->color.r, run->color.g, run->color.b);
+        buf_puts(s.b, " RG ");
+        put_numbers(s.b, 3, 1, run->size * 0.03f);
+        buf_puts(s.b, " w 2 Tr\n");
+    }
+    put_numbers(s.b, 3, 2, run->x, run->y);
+    buf_puts(s.b, " Td\n");
     for (i = 0; i < run->count; i = end) {
         const struct dl_glyph *first = &dp->glyphs[run->first + i];
         int span, reorder;
@@ -512,13 +542,17 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
             float off = g->x - pen;
             if (g->dy != s.rise) {
                 tj_close(&s);
-                buf_printf(s.b, "%.3f Ts\n", g->dy);
+                put_numbers(s.b, 3, 1, g->dy);
+                buf_puts(s.b, " Ts\n");
                 s.rise = g->dy;
             }
             tj_open(&s);
-            if (off > 0.005f || off < -0.005f)
-                buf_printf(s.b, "> %.1f <", -off * 1000.0f / run->size);
-            buf_printf(s.b, "%04X", font_subset_add(f->subset, g->gid));
+            if (off > 0.005f || off < -0.005f) {
+                buf_puts(s.b, "> ");
+                put_numbers(s.b, 1, 1, -off * 1000.0f / run->size);
+                buf_puts(s.b, " <");
+            }
+            buf_put_hex4(s.b, font_subset_add(f->subset, g->gid));
             pen = g->x + fontset_advance(ctx->fs, run->face, g->gid, run->size);
         }
         if (span) {
@@ -716,6 +750,79 @@ static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
     HPDF_SetInfoDateAttr(ctx->pdf, HPDF_INFO_MOD_DATE, date);
 }
 
+/* ---- compression ----------------------------------------------------------------- */
+
+/* What libharu writes for a stream it deflated itself, so that the file
+** reads the same. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out) {
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
+}
+
+/* Replace the bytes of one memory stream by their deflated form. */
+static int deflate_stream(struct libdeflate_compressor *c, HPDF_Dict dict, struct buf *raw,
+                          struct buf *packed) {
+    HPDF_UINT i, n = HPDF_MemStream_GetBufCount(dict->stream), len;
+    size_t bound, got;
+    raw->len = 0;
+    for (i = 0; i < n; i++) {
+        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(dict->stream, i, &len);
+        if (p == NULL) return RC_PDF;
+        buf_append(raw, p, len);
+    }
+    bound = libdeflate_zlib_compress_bound(c, raw->len);
+    packed->len = 0;
+    buf_reserve(packed, bound);
+    got = libdeflate_zlib_compress(c, raw->data, raw->len, packed->data, bound);
+    if (got == 0 || got > 0xFFFFFFFFu) return RC_PDF;
+    HPDF_MemStream_FreeData(dict->stream);
+    if (HPDF_Stream_Write(dict->stream, packed->data, (HPDF_UINT)got) != HPDF_OK) return RC_PDF;
+    dict->filter = HPDF_STREAM_FILTER_NONE;
+    dict->write_fn = write_flate_filter;
+    return RC_OK;
+}
+
+/* The one table of --compress's names.  Levels measured with `make bench`
+** (README.md, "Speed"): 1 is the fastest, 12 the smallest. */
+static const struct { const char *name; int level; } compress_levels[] = {
+    { "fast", 1 }, { "default", PDF_COMPRESS_DEFAULT }, { "small", 12 },
+};
+
+int pdf_compress_level(const char *name) {
+    size_t i;
+    for (i = 0; i < sizeof compress_levels / sizeof compress_levels[0]; i++)
+        if (strcmp(name, compress_levels[i].name) == 0) return compress_levels[i].level;
+    return 0;
+}
+
+/* Deflate every stream libharu would (pages, fonts, ToUnicode, images),
+** one compressor for them all. */
+static int deflate_streams(struct pdf_ctx *ctx) {
+    HPDF_List entries = ctx->pdf->xref->entries;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(ctx->level);
+    struct buf raw, packed;
+    HPDF_UINT i;
+    int rc = RC_OK;
+    if (c == NULL) return rc_fail(ctx->err, RC_PDF, "out of memory setting up compression");
+    buf_init(&raw);
+    buf_init(&packed);
+    for (i = 0; i < entries->count && rc == RC_OK; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        HPDF_Dict dict = e ? e->obj : NULL;
+        if (dict == NULL || (dict->header.obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT
+            || dict->stream == NULL || dict->stream->type != HPDF_STREAM_MEMORY
+            || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn != NULL
+            || dict->filterParams != NULL || HPDF_Stream_Size(dict->stream) == 0) continue;
+        if (deflate_stream(c, dict, &raw, &packed) != RC_OK)
+            rc = rc_fail(ctx->err, RC_PDF, "deflating a PDF stream of %u bytes",
+                         (unsigned)raw.len);
+    }
+    buf_free(&raw);
+    buf_free(&packed);
+    libdeflate_free_compressor(c);
+    return rc;
+}
+
 /* ---- the document -------------------------------------------------------------- */
 
 /* A label's prefix: a PDF text string, UTF-16BE with its byte-order mark. */
@@ -843,7 +950,8 @@ static int write_doc(struct pdf_ctx *ctx, const struct display *d,
         write_info(ctx, info);
         if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
         write_page_labels(ctx, d);
-        rc = save(ctx, fd, path);
+        rc = deflate_streams(ctx);
+        if (rc == RC_OK) rc = save(ctx, fd, path);
     }
     free(pages);
     return rc;
@@ -856,6 +964,7 @@ int pdf_write(const struct display *d, struct fontset *fs, const struct pdf_info
     memset(&ctx, 0, sizeof ctx);
     ctx.fs = fs;
     ctx.err = err;
+    ctx.level = info->compress_level > 0 ? info->compress_level : PDF_COMPRESS_DEFAULT;
     ctx.nfonts = fontset_nfaces(fs);
     ctx.fonts = xcalloc((size_t)ctx.nfonts, sizeof *ctx.fonts, "PDF fonts");
     buf_init(&ctx.line);

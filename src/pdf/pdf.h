@@ -18,7 +18,14 @@
 struct pdf_info {
     const char *title, *author, *subject;   /* UTF-8, may be NULL */
     long long created;                      /* Unix time, UTC */
+    int compress_level;                     /* libdeflate 1-12; 0: the default */
 };
+
+#define PDF_COMPRESS_DEFAULT 6
+#define PDF_COMPRESS_NAMES "fast, default or small"
+
+/* The level of --compress=NAME (fast, default, small); 0 for another name. */
+int pdf_compress_level(const char *name);
 
 /* Write `d` as a PDF to `fd`, a file the caller opened and will fsync and
 ** rename into place; `path` (the final output) names it in errors.  libharu
