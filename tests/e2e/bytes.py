@@ -5,7 +5,7 @@ libdeflate, must not change what a PDF says).
 Every example (scripts/examples.sh) is built with SOURCE_DATE_EPOCH set by
 $REPORTC and by a reference reportc: $REPORTC_REF when set, else one built
 here from git commit $BYTES_REF exported into a temporary folder.  The
-default, 21ef0de, is main just before the writer without printf and
+default, acf122b, is main just before the writer without printf and
 libdeflate were merged (it has every other change of that merge); a later
 change that alters the output on purpose moves it to main before itself.  Both
 PDFs are rewritten by qpdf with every stream decoded and no object streams
@@ -34,7 +34,7 @@ def reference(tmp):
     ref = os.environ.get("REPORTC_REF")
     if ref:
         return ref
-    commit = os.environ.get("BYTES_REF", "21ef0de")
+    commit = os.environ.get("BYTES_REF", "acf122b")
     if subprocess.run(["git", "cat-file", "-e", commit + "^{commit}"],
                       capture_output=True).returncode != 0:
         return None
