@@ -113,10 +113,15 @@ static int sql_failed(struct store *s, int rc, struct rc_err *err) {
     return rc_fail(err, RC_SQL, "%s", sqlite3_errmsg(s->db));
 }
 
-int store_open(const char *path, struct store **out, struct rc_err *err) {
+/* Open the store read-only for a build or writable for `reportc facts`:
+** the same authorizer and defences either way; `first` is run at once so
+** a file that is not a database fails here and not at the first query. */
+static int store_open_mode(const char *path, int writable, const char *first,
+                           struct store **out, struct rc_err *err) {
     struct store *s;
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    int rc = sqlite3_open_v2(path, &db, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+                             NULL);
     if (rc != SQLITE_OK) {
         rc_fail(err, RC_IO, "%s: cannot open the fact store: %s", path,
                 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -126,17 +131,13 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
     s = xcalloc(1, sizeof *s, "a fact store");
     s->path = xstrdup(path, "a fact store path");
     s->db = db;
+    s->writable = writable;
     sqlite3_set_authorizer(db, authorize, s);
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    /* Opening is lazy: read the schema now, so a file that is not a
-    ** database fails here and not at the first query.  Inside one read
-    ** transaction, held until store_close: every query of a build sees
-    ** the same state, and `reportc facts import` commits before or after
-    ** the build, never between two of its queries.  Each side waits for
-    ** the other's lock rather than failing. */
+    /* Each side waits for the other's lock rather than failing. */
     sqlite3_busy_timeout(db, 30000);
-    rc = sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    rc = sqlite3_exec(db, first, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         rc_fail(err, RC_IO, "%s: not a readable fact store: %s", path, sqlite3_errmsg(db));
         store_close(s);
@@ -144,6 +145,13 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
     }
     *out = s;
     return RC_OK;
+}
+
+/* A build reads inside one read transaction, held until store_close:
+** every query sees the same state, and `reportc facts import` commits
+** before or after the build, never between two of its queries. */
+int store_open(const char *path, struct store **out, struct rc_err *err) {
+    return store_open_mode(path, 0, "BEGIN; SELECT count(*) FROM sqlite_schema", out, err);
 }
 
 void store_close(struct store *s) {
@@ -263,32 +271,8 @@ const char *store_column_text(struct store_stmt *st, int i, size_t *len) {
 /* ---- writing (reportc facts) ------------------------------------------ */
 
 int store_open_rw(const char *path, struct store **out, struct rc_err *err) {
-    struct store *s;
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
-    if (rc != SQLITE_OK) {
-        rc_fail(err, RC_IO, "%s: cannot open the fact store: %s", path,
-                db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-        sqlite3_close(db);
-        return RC_IO;
-    }
-    s = xcalloc(1, sizeof *s, "a fact store");
-    s->path = xstrdup(path, "a fact store path");
-    s->db = db;
-    s->writable = 1;
-    sqlite3_set_authorizer(db, authorize, s);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    sqlite3_busy_timeout(db, 30000);
-    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema; PRAGMA foreign_keys = ON",
-                      NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        rc_fail(err, RC_IO, "%s: not a readable fact store: %s", path, sqlite3_errmsg(db));
-        store_close(s);
-        return RC_IO;
-    }
-    *out = s;
-    return RC_OK;
+    return store_open_mode(path, 1, "SELECT count(*) FROM sqlite_schema; PRAGMA foreign_keys = ON",
+                           out, err);
 }
 
 int store_exec(struct store *s, const char *sql, struct rc_err *err) {
