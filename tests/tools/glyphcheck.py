@@ -856,6 +856,25 @@ def side_bearing(font, name):
     return f"lsb {font['hmtx'][name][1]}, xMin {getattr(glyph, 'xMin', '-')}"
 
 
+def outline_reasons(drawn, expected, gid, src_font, expected_name, shifted=None):
+    """Reasons a drawn outline (TrueType or CFF) differs from the source's:
+    .notdef drawn for a real glyph, a blank, or other points (`shifted`
+    says it instead when the outline is the source's moved)."""
+    reasons = []
+    if gid == 0 and src_font.getGlyphID(expected_name) != 0:
+        reasons.append("glyph 0 (.notdef) is drawn")
+    if drawn != expected:
+        if not drawn and expected:
+            reasons.append(f"blank (embedded glyph has no outline, source has "
+                           f"{count_points(expected)} points)")
+        elif shifted:
+            reasons.append(shifted)
+        else:
+            reasons.append(f"outline differs (embedded {count_points(drawn)} points vs "
+                           f"source {count_points(expected)})")
+    return reasons
+
+
 def compare_glyphs(embedded, source, gid, expected_name):
     """Reasons the embedded glyph gid differs from the source glyph."""
     font, glyph_set = embedded
@@ -869,20 +888,11 @@ def compare_glyphs(embedded, source, gid, expected_name):
     except Exception as e:
         return [f"embedded glyph cannot be drawn ({type(e).__name__}: {e})"]
     expected = outline(src_set, expected_name)
-    reasons = []
-    if gid == 0 and src_font.getGlyphID(expected_name) != 0:
-        reasons.append("glyph 0 (.notdef) is drawn")
-    if drawn != expected:
-        n, m = count_points(drawn), count_points(expected)
-        shift = uniform_shift(drawn, expected)
-        if not drawn and expected:
-            reasons.append(f"blank (embedded glyph has no outline, source has {m} points)")
-        elif shift:
-            reasons.append(f"outline shifted by {shift[0]:+g},{shift[1]:+g} units (embedded "
-                           f"{side_bearing(font, name)}; source "
-                           f"{side_bearing(src_font, expected_name)})")
-        else:
-            reasons.append(f"outline differs (embedded {n} points vs source {m})")
+    shift = uniform_shift(drawn, expected) if drawn and drawn != expected else None
+    shifted = shift and (f"outline shifted by {shift[0]:+g},{shift[1]:+g} units (embedded "
+                         f"{side_bearing(font, name)}; source "
+                         f"{side_bearing(src_font, expected_name)})")
+    reasons = outline_reasons(drawn, expected, gid, src_font, expected_name, shifted)
     advance = font["hmtx"][name][0]
     src_advance = src_font["hmtx"][expected_name][0]
     if advance != src_advance:
@@ -930,18 +940,7 @@ def compare_cff_glyph(program, gid, source, expected_name):
         drawn = program.outline(gid)
     except Exception as e:
         return [f"embedded glyph cannot be drawn ({type(e).__name__}: {e})"]
-    expected = outline(src_set, expected_name)
-    reasons = []
-    if gid == 0 and src_font.getGlyphID(expected_name) != 0:
-        reasons.append("glyph 0 (.notdef) is drawn")
-    if drawn != expected:
-        if not drawn and expected:
-            reasons.append(f"blank (embedded glyph has no outline, source has "
-                           f"{count_points(expected)} points)")
-        else:
-            reasons.append(f"outline differs (embedded {count_points(drawn)} points vs "
-                           f"source {count_points(expected)})")
-    return reasons
+    return outline_reasons(drawn, outline(src_set, expected_name), gid, src_font, expected_name)
 
 
 def cid_widths(pdf, cid_font):
