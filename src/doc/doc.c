@@ -214,6 +214,7 @@ void doc_table_free(struct doc_table *t) {
     free(t->caption);
     free(t->source);
     free(t->empty);
+    if (t->stream) t->stream->release(t->stream);
     free(t);
 }
 

@@ -42,6 +42,30 @@ struct doc_head_cell {
 
 enum doc_rules { DOC_RULES_THEME, DOC_RULES_THREE_LINE, DOC_RULES_GRID };
 
+/* A streamed table's columns are as wide as the header and its first
+** DOC_STREAM_LOOKAHEAD rows need (later rows wrap); its default alignments
+** come from those rows too; a merged cell covers at most that many rows. */
+#define DOC_STREAM_LOOKAHEAD 64
+
+/* One body row of a streamed table, valid until the next pull. */
+struct doc_row {
+    const char *const *cells;      /* ncols texts; NULL: absent (the theme's mark) */
+    const unsigned char *joined;   /* ncols: the cell merges with the one above; may be NULL */
+    int highlight, total;          /* total: a totals row (they come last) */
+};
+
+/* Where a streamed table's rows come from (doc:table{rows = db:rows(...)}):
+** layout pulls them as its pages fill.  Errors name the cause and the
+** script's line. */
+struct doc_rows {
+    /* 1: *row is the next row; 0: no more; -RC_*: an error in err */
+    int (*pull)(struct doc_rows *r, struct doc_row *row, struct rc_err *err);
+    /* From the first row again, for another layout pass; an error when the
+    ** rows can be read only once. */
+    int (*restart)(struct doc_rows *r, struct rc_err *err);
+    void (*release)(struct doc_rows *r);
+};
+
 struct doc_table {
     size_t ncols, nrows;
     struct doc_column *cols;
@@ -57,6 +81,7 @@ struct doc_table {
     enum doc_rules rules;  /* DOC_RULES_THEME: the theme's table_rules */
     int zebra;             /* -1: the theme's table_zebra */
     struct doc_color header_fill, header_color;   /* r < 0: the theme's */
+    struct doc_rows *stream;   /* streamed rows (nrows 0, no cells), owned; NULL: the cells */
 };
 
 enum doc_chart_kind {

@@ -98,6 +98,7 @@ static int render(const struct job *j, const struct doc *doc, struct readset *re
 static int build_limited(const struct job *j, const struct job_limits *limits,
                          struct readset *reads, struct rc_err *err) {
     struct script_job sj;
+    struct script *state = NULL;
     struct store *db = NULL;
     struct doc *doc = NULL;
     struct stat st;
@@ -115,10 +116,12 @@ static int build_limited(const struct job *j, const struct job_limits *limits,
     sj.limits = limits;
     if ((rc = store_open(j->db, &db, err)) != RC_OK) return rc;
     store_set_limits(db, limits);
-    rc = script_run(&sj, db, &doc, err);
-    store_close(db);
+    /* The script's state and the store stay open through layout: a
+    ** streamed table reads its rows as its pages fill. */
+    rc = script_run(&sj, db, &state, &doc, err);
     if (rc == RC_OK) rc = render(j, doc, reads, err);
-    doc_free(doc);
+    script_finish(state, doc);
+    store_close(db);
     return rc;
 }
 

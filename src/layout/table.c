@@ -26,6 +26,11 @@
 **
 ** Every cell placed is recorded in the display list with its box, and its
 ** text runs point at it, so tests can check geometry against the table.
+**
+** The body comes in chunks (tablerows.h): a table given whole is one; a
+** streamed table's later chunks are shaped as placing reaches them, with
+** the column widths, decimal anchors and number blocks of the first, and
+** freed once placed.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +38,7 @@
 #include "page.h"
 #include "../base/mem.h"
 #include "../text/linebreak.h"
+#include "tablerows.h"
 
 #define PAD_X 4.0f
 #define PAD_Y 3.0f
@@ -84,6 +90,11 @@ struct tlay {
     int id;                    /* the table's order in the document (display list) */
     int fresh;                 /* this page holds nothing of the table but its header */
     size_t rows_here;          /* body rows begun on this page */
+    struct table_rows rows;    /* where the body's chunks come from; T->t is the current one */
+    size_t row0;               /* the table's row number of the chunk's first row */
+    int more;                  /* chunks follow this one */
+    int prev_total;            /* the previous chunk ended with a totals row */
+    float *max_tail, *block;   /* per column, from the first chunk: decimal anchors, number blocks */
 };
 
 /* ---- style ---------------------------------------------------------------- */
@@ -447,11 +458,10 @@ static void break_cells(struct tlay *T, struct grid *g) {
 ** are sit as a block in the middle of it, under their centred title,
 ** still lined up on the right: every one-line cell moves left by half
 ** the room the widest leaves. */
-static void centre_number_blocks(struct tlay *T) {
-    const struct doc_table *t = T->t;
-    float *block = xcalloc(t->ncols, sizeof *block, "column widths");
+static void centre_number_blocks(struct tlay *T, int measure) {
+    float *block = T->block;
     size_t i;
-    for (i = 0; i < T->body.ncells; i++) {
+    for (i = 0; measure && i < T->body.ncells; i++) {
         const struct tcell *c = &T->body.cells[i];
         if (c->kind != 'e' && c->p.nlines == 1 && c->p.lines[0].width + c->shift > block[c->col])
             block[c->col] = c->p.lines[0].width + c->shift;
@@ -462,7 +472,6 @@ static void centre_number_blocks(struct tlay *T) {
         if (c->kind != 'e' && c->align == DOC_RIGHT && c->p.nlines == 1 && room > 0)
             c->shift += room / 2;
     }
-    free(block);
 }
 
 /* Height a cell needs for the lines it has not placed yet. */
@@ -535,7 +544,7 @@ static void cell_background(struct tlay *T, const struct placed *pc) {
     if (c->kind != 'b') return;
     for (r = c->row; r < c->row + c->rowspan; r++) lit = lit && T->t->highlight[r];
     if (lit) fill(T, pc, T->style.highlight_fill);
-    else if (T->style.zebra && c->rowspan == 1 && c->row % 2 == 1) fill(T, pc, T->style.zebra_fill);
+    else if (T->style.zebra && c->rowspan == 1 && (T->row0 + c->row) % 2 == 1) fill(T, pc, T->style.zebra_fill);
 }
 
 static void cell_text(struct tlay *T, const struct placed *pc) {
@@ -556,7 +565,7 @@ static void cell_text(struct tlay *T, const struct placed *pc) {
     rec.page = (int)T->L->dl->npages - 1;
     rec.table = T->id;
     rec.kind = c->kind;
-    rec.row = (int)pc->row;
+    rec.row = (int)(c->kind == 'h' ? pc->row : T->row0 + pc->row);
     rec.col = (int)c->col;
     rec.rowspan = (int)pc->rows;
     rec.colspan = (int)c->colspan;
@@ -720,7 +729,8 @@ static void body_rules(struct tlay *T, const struct placed *pcs, size_t n, float
     for (i = 0; i < n; i++) {
         const struct placed *pc = &pcs[i];
         if (pc->c->kind == 't' && pc->c->col == 0 && pc->row == pc->c->row && pc->c->part == 1
-            && (pc->row == 0 || !T->t->total[pc->row - 1]) && !(T->fresh && pc->y1 >= top - EPS))
+            && !(pc->row == 0 ? T->prev_total : T->t->total[pc->row - 1])
+            && !(T->fresh && pc->y1 >= top - EPS))
             rule(T, T->colx[0], T->colx[T->t->ncols], pc->y1, LIGHT);
     }
 }
@@ -814,10 +824,12 @@ static void split_row(struct tlay *T, size_t *a, float room) {
 static int lone_last_row(const struct tlay *T, size_t a, size_t e, float room) {
     const struct grid *g = &T->body;
     float both;
-    if (e != g->nrows - 1 || T->rows_here < 2) return 0;
+    if (T->more || e != g->nrows - 1 || T->rows_here < 2) return 0;
     both = rows_height(g, a, g->nrows);
     return both > room + EPS && both <= fresh_room(T) + EPS && band_end(T, e) == g->nrows;
 }
+
+static int next_chunk(struct tlay *T);
 
 static int place_body(struct tlay *T) {
     struct layout *L = T->L;
@@ -825,9 +837,18 @@ static int place_body(struct tlay *T) {
     float one_line = T->lh + 2 * PAD_Y, min_piece = 2 * T->lh + 2 * PAD_Y;
     size_t a = 0;
     int rc;
-    while (a < g->nrows) {
-        size_t e = band_end(T, a), k;
-        float band = rows_height(g, a, e), room = L->y - L->bottom, h = 0;
+    for (;;) {
+        size_t e, k;
+        float band, room, h = 0;
+        if (a == g->nrows) {           /* this chunk is placed: the next, or done */
+            if (!T->more) break;
+            if ((rc = next_chunk(T)) != RC_OK) return rc;
+            a = 0;
+            continue;
+        }
+        e = band_end(T, a);
+        band = rows_height(g, a, e);
+        room = L->y - L->bottom;
         if (band <= room + EPS && !lone_last_row(T, a, e, room)) {
             place_rows(T, a, e, 0);
             a = e;
@@ -854,7 +875,7 @@ static int place_body(struct tlay *T) {
         } else if (room >= min_piece - EPS || T->fresh) {
             split_row(T, &a, room > one_line ? room : one_line);
         }
-        if (a < g->nrows && (rc = next_page(T)) != RC_OK) return rc;
+        if ((a < g->nrows || T->more) && (rc = next_page(T)) != RC_OK) return rc;
     }
     return RC_OK;
 }
@@ -869,16 +890,69 @@ static int table_order(const struct layout *L, const struct doc_block *b) {
     return n;
 }
 
+/* Take the next chunk of rows as the table T->t. */
+static int take_chunk(struct tlay *T) {
+    const struct doc_table *chunk;
+    int last, rc = table_rows_next(&T->rows, &chunk, &T->row0, &last, T->L->err);
+    if (rc < 0) return -rc;
+    if (rc == 0) return rc_fail(T->L->err, RC_DATA, "%s: internal: a table without rows", T->b->where);
+    T->t = chunk;
+    T->more = !last;
+    return RC_OK;
+}
+
+/* The widest decimal tail of each column, from the cells measured. */
+static void keep_max_tails(struct tlay *T) {
+    size_t i;
+    for (i = 0; i < T->body.ncells; i++) {
+        const struct tcell *c = &T->body.cells[i];
+        if (c->kind != 'e' && T->t->cols[c->col].decimal && c->tail > T->max_tail[c->col])
+            T->max_tail[c->col] = c->tail;
+    }
+}
+
+/* A later chunk's numbers line up on the first chunk's anchors (its
+** columns are already as wide as they will be). */
+static void decimal_shifts(struct tlay *T) {
+    size_t i;
+    for (i = 0; i < T->body.ncells; i++) {
+        struct tcell *c = &T->body.cells[i];
+        if (c->kind == 'e' || !T->t->cols[c->col].decimal || !numeric(&c->p)) continue;
+        c->tail = decimal_tail(&c->p);
+        c->shift = T->max_tail[c->col] > c->tail ? T->max_tail[c->col] - c->tail : 0;
+    }
+}
+
+/* The next chunk of a streamed table, once the last is placed: its rows
+** shaped and measured as the first chunk's were; the last chunk's freed. */
+static int next_chunk(struct tlay *T) {
+    int rc;
+    T->prev_total = T->t->nrows > 0 && T->t->total[T->t->nrows - 1];
+    T->ncarried = 0;                   /* a chunk ends where no cell reaches past it */
+    free_grid(&T->body);
+    memset(&T->body, 0, sizeof T->body);
+    if ((rc = take_chunk(T)) != RC_OK || (rc = build_body(T)) != RC_OK) return rc;
+    decimal_shifts(T);
+    break_cells(T, &T->body);
+    centre_number_blocks(T, 0);
+    row_heights(T, &T->body);
+    return RC_OK;
+}
+
 static int prepare(struct tlay *T) {
     int rc;
     T->colx = xcalloc(mem_add(T->t->ncols, 1), sizeof *T->colx, "column positions");
     T->carried = xcalloc(mem_add(mem_mul(T->t->ncols, 2), 1), sizeof *T->carried, "carried table cells");
-    if ((rc = build_head(T)) != RC_OK || (rc = build_body(T)) != RC_OK ||
+    T->max_tail = xcalloc(T->t->ncols, sizeof *T->max_tail, "column widths");
+    T->block = xcalloc(T->t->ncols, sizeof *T->block, "column widths");
+    if ((rc = table_rows_open(&T->rows, T->t, T->L->err)) != RC_OK || (rc = take_chunk(T)) != RC_OK ||
+        (rc = build_head(T)) != RC_OK || (rc = build_body(T)) != RC_OK ||
         (rc = column_widths(T)) != RC_OK)
         return rc;
+    keep_max_tails(T);
     break_cells(T, &T->head);
     break_cells(T, &T->body);
-    centre_number_blocks(T);
+    centre_number_blocks(T, 1);
     row_heights(T, &T->head);
     row_heights(T, &T->body);
     return RC_OK;
@@ -919,5 +993,8 @@ done:
     free_grid(&T.body);
     free(T.colx);
     free(T.carried);
+    free(T.max_tail);
+    free(T.block);
+    table_rows_close(&T.rows);
     return rc;
 }

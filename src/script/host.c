@@ -320,12 +320,57 @@ static int script_failed(lua_State *L, struct host *h, int status, struct rc_err
     return RC_SCRIPT;
 }
 
-int script_run(const struct script_job *job, struct store *db, struct doc **out,
-               struct rc_err *err) {
+/* The message handler of a call from layout into the script (host_call):
+** the script's errors keep their line; the prelude's, and those raised in
+** C with no line of their own, are put at `where` (upvalue 1), the line
+** of the call that handed the rows over. */
+static int layout_msghandler(lua_State *L) {
+    const char *where = lua_tostring(L, lua_upvalueindex(1)), *msg;
+    if (lua_type(L, 1) == LUA_TTABLE && lua_getfield(L, 1, "prelude_error") == LUA_TSTRING) {
+        msg = lua_pushfstring(L, "%s: %s", where, lua_tostring(L, -1));
+    } else if ((msg = lua_tostring(L, 1)) == NULL) {
+        msg = lua_pushfstring(L, "%s: (error object is a %s value)", where, luaL_typename(L, 1));
+    } else if (strncmp(msg, "prelude:", 8) == 0 && strstr(msg, ": ")) {
+        msg = lua_pushfstring(L, "%s%s", where, strstr(msg + 8, ": "));
+    } else {
+        const char *colon = strstr(msg, ": ");
+        const char *digits = colon ? colon : msg;
+        while (digits > msg && digits[-1] >= '0' && digits[-1] <= '9') digits--;
+        /* "file:LINE: ..." already names a line; anything else gets one */
+        if (colon == NULL || digits == colon || digits == msg || digits[-1] != ':')
+            msg = lua_pushfstring(L, "%s: %s", where, msg);
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+int host_call(lua_State *L, int nargs, int nresults, const char *where, struct rc_err *err) {
+    struct host *h = (struct host *)host_ctx(L);
+    int base = lua_gettop(L) - nargs, status;   /* the function's slot */
+    lua_pushstring(L, where);
+    lua_pushcclosure(L, layout_msghandler, 1);
+    lua_insert(L, base);
+    status = lua_pcall(L, nargs, nresults, base);
+    if (status != LUA_OK) {
+        script_failed(L, h, status, err);
+        lua_settop(L, base - 1);
+        return err->code;
+    }
+    lua_remove(L, base);
+    return RC_OK;
+}
+
+struct script {
+    struct host *h;
+};
+
+int script_run(const struct script_job *job, struct store *db, struct script **state,
+               struct doc **out, struct rc_err *err) {
     struct host *h = xcalloc(1, sizeof *h, "a script host");
     struct pmain_args args = { job, NULL };
     lua_State *L;
     int rc = RC_OK, status;
+    *state = NULL;
     h->ctx.job = job;
     h->ctx.db = db;
     h->limits = job->limits;
@@ -348,9 +393,23 @@ int script_run(const struct script_job *job, struct store *db, struct doc **out,
     lua_pushcfunction(L, pmain);
     lua_pushlightuserdata(L, &args);
     if ((status = lua_pcall(L, 1, 0, 1)) != LUA_OK) rc = script_failed(L, h, status, err);
-    if (rc == RC_OK) *out = args.doc;
-    else doc_free(args.doc);
-    lua_close(L);
-    free(h);
-    return rc;
+    lua_settop(L, 0);
+    if (rc != RC_OK) {
+        doc_free(args.doc);
+        lua_close(L);
+        free(h);
+        return rc;
+    }
+    *out = args.doc;
+    *state = xcalloc(1, sizeof **state, "a script state");
+    (*state)->h = h;
+    return RC_OK;
+}
+
+void script_finish(struct script *s, struct doc *doc) {
+    doc_free(doc);        /* first: its streamed tables close their rows in the state */
+    if (s == NULL) return;
+    lua_close(s->h->L);
+    free(s->h);
+    free(s);
 }

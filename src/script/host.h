@@ -16,6 +16,13 @@ struct script_ctx {
 /* The context of the state, kept in the registry. */
 struct script_ctx *host_ctx(lua_State *L);
 
+/* Call the function under its nargs arguments on L's stack from outside
+** any script call (layout pulling a streamed table's rows), protected,
+** within the job's limits.  An error is RC_SCRIPT (the function and
+** arguments popped) with the script's line, or `where` when the error has
+** none ("big.lua:12: ..."); RC_OK leaves nresults results. */
+int host_call(lua_State *L, int nargs, int nresults, const char *where, struct rc_err *err);
+
 /* luaopen function of the "report" module (lreport.c). */
 int luaopen_report(lua_State *L);
 

@@ -34,6 +34,7 @@
 #define DB_MT       "report.Db"
 #define STMT_MT     "report.Stmt"
 #define PENDING_MT  "report.Pending"
+#define ROWS_MT     "report.Rows"
 
 struct ldoc { struct doc *doc; };
 
@@ -119,7 +120,8 @@ enum opt_type {
     OPT_FLAG,       /* true, false, or a function */
     OPT_WIDTH,      /* "auto", a length such as "30pt" or "2cm", or a share such as 2 */
     OPT_TEMPLATE,   /* page furniture text: a string whose {fields} are doc_fields */
-    OPT_INDENT      /* ems in [min, max] (2 or "2em"), or a length ("8mm") */
+    OPT_INDENT,     /* ems in [min, max] (2 or "2em"), or a length ("8mm") */
+    OPT_ROWS        /* a table of rows, a db:rows cursor, or a function returning the next row */
 };
 
 struct opt {
@@ -235,7 +237,7 @@ static const struct opt IMAGE_OPTIONS[] = {
 
 /* doc:table{...}: README.md "Tables". */
 static const struct opt TABLE_OPTIONS[] = {
-    { "rows", OPT_TABLE, 0, 0, NULL, NULL, 0 }, { "columns", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { "rows", OPT_ROWS, 0, 0, NULL, NULL, 0 }, { "columns", OPT_TABLE, 0, 0, NULL, NULL, 0 },
     { "caption", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "source", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "empty", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "highlight", OPT_FUNCTION, 0, 0, NULL, NULL, 0 }, { "total", OPT_TABLE, 0, 0, NULL, NULL, 0 },
@@ -455,6 +457,9 @@ static const char *push_expected(lua_State *L, const struct opt *o, int item) {
     case OPT_INDENT:
         return lua_pushfstring(L, "between %s and %s em (2 or \"2em\") or a length such as \"8mm\"",
                                push_num(L, o->min), push_num(L, o->max));
+    case OPT_ROWS:
+        return lua_pushstring(L, "a table of rows, db:rows(...) or a function that returns the "
+                              "next row (nil at the end)");
     case OPT_TEMPLATE:
         return lua_pushstring(L, "a string whose fields are {page}, {pages}, {section}, {title} "
                               "or {date} ({{ and }} for braces)");
@@ -516,6 +521,8 @@ static int opt_fits(lua_State *L, int idx, const struct opt *o) {
     case OPT_BOOL:     return t == LUA_TBOOLEAN;
     case OPT_TABLE:    return t == LUA_TTABLE;
     case OPT_FUNCTION: return t == LUA_TFUNCTION;
+    case OPT_ROWS:
+        return t == LUA_TTABLE || t == LUA_TFUNCTION || luaL_testudata(L, idx, ROWS_MT) != NULL;
     case OPT_KEY:      return t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TFUNCTION;
     case OPT_FORMAT:
         return t == LUA_TFUNCTION
@@ -864,6 +871,130 @@ static int l_db_value(lua_State *L) {
     if (more > 0 && store_column_count(st) > 0) push_column(L, st, 0);
     else lua_pushnil(L);
     finish_query(L);
+    return 1;
+}
+
+/* ---- db:rows ---------------------------------------------------------------------- */
+
+/* db:rows(sql, ...) -> a cursor, nil, nil, the cursor: the generic for's
+** iterator and its to-be-closed value, so the statement is finalized when
+** the loop ends, breaks or raises.  Each call returns the next row (as
+** db:query's) or nil.  Exhausted, the statement is reset (it holds no
+** lock) but kept, so doc:table can read the rows again in a second layout
+** pass (cursor_restart); closed (__close, __gc), it is finalized and any
+** further use is an error.  The SQL is the userdata's user value, for
+** messages. */
+enum cursor_state { CURSOR_OPEN, CURSOR_DONE, CURSOR_CLOSED };
+
+struct cursor {
+    struct store_stmt *st;
+    enum cursor_state state;
+};
+
+static struct cursor *check_cursor(lua_State *L, int idx) {
+    struct cursor *c = luaL_checkudata(L, idx, ROWS_MT);
+    if (c->state == CURSOR_CLOSED)
+        luaL_error(L, "db:rows: the rows were closed (their loop ended, or their table was "
+                   "laid out): call db:rows again to read them");
+    return c;
+}
+
+static const char *cursor_sql(lua_State *L, int idx) {
+    lua_getiuservalue(L, idx, 1);
+    return lua_tostring(L, -1);
+}
+
+static void cursor_finalize(struct cursor *c) {
+    store_finalize(c->st);
+    c->st = NULL;
+    c->state = CURSOR_CLOSED;
+}
+
+static int l_db_rows(lua_State *L) {
+    struct script_ctx *ctx = host_ctx(L);
+    struct rc_err err = {0};
+    struct cursor *c;
+    const char *sql;
+    luaL_checkudata(L, 1, DB_MT);
+    sql = luaL_checkstring(L, 2);
+    c = lua_newuserdatauv(L, sizeof *c, 1);
+    c->st = NULL;
+    c->state = CURSOR_CLOSED;
+    luaL_setmetatable(L, ROWS_MT);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, -2, 1);
+    lua_insert(L, 3);                                  /* the cursor, below the parameters */
+    if (store_prepare(ctx->db, sql, &c->st, &err) != RC_OK) query_error(L, sql, err.msg);
+    c->state = CURSOR_OPEN;
+    bind_params(L, c->st, sql, 4);                     /* an error: __gc finalizes */
+    lua_settop(L, 3);
+    lua_pushnil(L);
+    lua_pushnil(L);
+    lua_pushvalue(L, 3);
+    return 4;
+}
+
+/* cursor() -> the next row, or nil at the end. */
+static int cursor_call(lua_State *L) {
+    struct cursor *c = check_cursor(L, 1);
+    struct rc_err err = {0};
+    int ncols, i, more;
+    if (c->state == CURSOR_DONE) { lua_pushnil(L); return 1; }
+    if ((more = store_step(c->st, &err)) < 0) {
+        const char *sql = cursor_sql(L, 1);
+        cursor_finalize(c);
+        return query_error(L, sql, err.msg);
+    }
+    if (more == 0) {
+        store_reset(c->st);
+        c->state = CURSOR_DONE;
+        lua_pushnil(L);
+        return 1;
+    }
+    ncols = store_column_count(c->st);
+    lua_createtable(L, 0, ncols);
+    for (i = 0; i < ncols; i++) {
+        push_column(L, c->st, i);
+        lua_setfield(L, -2, store_column_name(c->st, i));
+    }
+    return 1;
+}
+
+static int cursor_close(lua_State *L) {
+    struct cursor *c = luaL_checkudata(L, 1, ROWS_MT);
+    cursor_finalize(c);
+    return 0;
+}
+
+static int cursor_tostring(lua_State *L) {
+    struct cursor *c = luaL_checkudata(L, 1, ROWS_MT);
+    lua_pushfstring(L, "db:rows(%s)%s", sql_oneline(L, cursor_sql(L, 1)),
+                    c->state == CURSOR_CLOSED ? " (closed)" : "");
+    return 1;
+}
+
+/* native.rows_restart(cursor): from its first row again (the bindings
+** kept), for a second layout pass; false for what cannot restart (a
+** function, a closed cursor). */
+static int l_rows_restart(lua_State *L) {
+    struct cursor *c = luaL_testudata(L, 1, ROWS_MT);
+    if (c == NULL || c->state == CURSOR_CLOSED) { lua_pushboolean(L, 0); return 1; }
+    store_reset(c->st);
+    c->state = CURSOR_OPEN;
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* native.rows_close(cursor): finalized now (a streamed table is done with it). */
+static int l_rows_close(lua_State *L) {
+    struct cursor *c = luaL_testudata(L, 1, ROWS_MT);
+    if (c) cursor_finalize(c);
+    return 0;
+}
+
+/* native.is_rows(v): is v a db:rows cursor (any state)? */
+static int l_is_rows(lua_State *L) {
+    lua_pushboolean(L, luaL_testudata(L, 1, ROWS_MT) != NULL);
     return 1;
 }
 
@@ -1361,12 +1492,115 @@ static void table_cells(lua_State *L, struct doc_table *t, int data) {
     lua_settop(L, cells - 1);
 }
 
+/* ---- streamed rows ------------------------------------------------------------- */
+/* t.stream = { pull =, restart =, close = } from the prelude's stream_table,
+** called from layout through host_call.  A pulled row's strings stay on
+** the state's stack until the next pull, so the pointers handed to layout
+** stay valid. */
+
+struct lstream {
+    struct doc_rows rows;      /* first: layout holds a pointer to it */
+    lua_State *L;
+    int ref;                   /* the stream table, in the registry */
+    char *where;               /* "script.lua:42": doc:table's line */
+    size_t ncols;
+    const char **cells;
+    unsigned char *joined;
+    int base;                  /* stack top under the row held; -1: none held */
+    int pulled;                /* read at least once in layout */
+};
+
+static void stream_drop_row(struct lstream *s) {
+    if (s->base >= 0) lua_settop(s->L, s->base);
+    s->base = -1;
+}
+
+/* Call the stream's function `name` with nres results. */
+static int stream_call(struct lstream *s, const char *name, int nres, struct rc_err *err) {
+    lua_rawgeti(s->L, LUA_REGISTRYINDEX, s->ref);
+    lua_getfield(s->L, -1, name);
+    lua_remove(s->L, -2);
+    return host_call(s->L, 0, nres, s->where, err);
+}
+
+static int stream_pull(struct doc_rows *r, struct doc_row *row, struct rc_err *err) {
+    struct lstream *s = (struct lstream *)r;
+    lua_State *L = s->L;
+    size_t c;
+    int rc, cells;
+    stream_drop_row(s);
+    s->pulled = 1;
+    s->base = lua_gettop(L);
+    if (!lua_checkstack(L, (int)s->ncols + 8))
+        return -rc_fail(err, RC_NOMEM, "%s: doc:table: too many columns to stream", s->where);
+    if ((rc = stream_call(s, "pull", 4, err)) != RC_OK) { stream_drop_row(s); return -rc; }
+    cells = s->base + 1;
+    if (lua_isnil(L, cells)) { stream_drop_row(s); return 0; }
+    if (!lua_istable(L, cells)) {
+        stream_drop_row(s);
+        return -rc_fail(err, RC_SCRIPT, "%s: doc:table: internal: a streamed row is not a table", s->where);
+    }
+    for (c = 0; c < s->ncols; c++) {
+        int type = lua_rawgeti(L, cells, (lua_Integer)c + 1);
+        s->cells[c] = type == LUA_TSTRING || type == LUA_TNUMBER ? lua_tostring(L, -1) : NULL;
+        s->joined[c] = 0;
+        if (lua_istable(L, cells + 1)) {
+            lua_rawgeti(L, cells + 1, (lua_Integer)c + 1);
+            s->joined[c] = (unsigned char)lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    row->cells = s->cells;
+    row->joined = s->joined;
+    row->highlight = lua_toboolean(L, cells + 2);
+    row->total = lua_toboolean(L, cells + 3);
+    return 1;
+}
+
+/* Rows not read yet need no restart (the first pass reads the rows the
+** prelude read ahead). */
+static int stream_restart(struct doc_rows *r, struct rc_err *err) {
+    struct lstream *s = (struct lstream *)r;
+    stream_drop_row(s);
+    if (!s->pulled) return RC_OK;
+    return stream_call(s, "restart", 0, err);
+}
+
+static void stream_release(struct doc_rows *r) {
+    struct lstream *s = (struct lstream *)r;
+    struct rc_err ignored = {0};
+    stream_drop_row(s);
+    stream_call(s, "close", 0, &ignored);   /* finalizes the statement now, not at lua_close */
+    luaL_unref(s->L, LUA_REGISTRYINDEX, s->ref);
+    free(s->where);
+    free(s->cells);
+    free(s->joined);
+    free(s);
+}
+
+/* The stream table at idx, for a table of ncols columns added at `where`. */
+static struct doc_rows *new_stream(lua_State *L, int idx, size_t ncols, const char *where) {
+    struct lstream *s = xcalloc(1, sizeof *s, "a streamed table");
+    s->rows.pull = stream_pull;
+    s->rows.restart = stream_restart;
+    s->rows.release = stream_release;
+    s->L = L;
+    s->ncols = ncols;
+    s->base = -1;
+    s->where = xstrdup(where, "a streamed table");
+    s->cells = xcalloc(ncols, sizeof *s->cells, "a streamed row");
+    s->joined = xcalloc(ncols, sizeof *s->joined, "a streamed row");
+    lua_pushvalue(L, idx);
+    s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return &s->rows;
+}
+
 static int l_doc_rawtable(lua_State *L) {
     struct ldoc *d = check_doc_at(L, 1, "table");
     struct doc_table *t;
     struct pending *box;
-    size_t ncols, nrows, i;
-    int rules, cols;
+    size_t ncols, nrows = 0, i;
+    int rules, cols, streamed;
     lua_settop(L, 3);
     box = new_pending(L, NULL, free_table);            /* index 4 */
     opts_check(L, 2, "doc:table", TABLE_OPTIONS);
@@ -1375,9 +1609,14 @@ static int l_doc_rawtable(lua_State *L) {
     cols = lua_gettop(L);
     ncols = lua_rawlen(L, cols);
     if (ncols == 0) return script_error(L, "doc:table: a table needs at least one column");
-    raw_table(L, 3, "highlight", "doc:table");
-    nrows = lua_rawlen(L, -1);
+    lua_pushstring(L, "stream");
+    streamed = lua_rawget(L, 3) == LUA_TTABLE;
     lua_pop(L, 1);
+    if (!streamed) {
+        raw_table(L, 3, "highlight", "doc:table");
+        nrows = lua_rawlen(L, -1);
+        lua_pop(L, 1);
+    }
     if (mem_mul(ncols, nrows) == SIZE_MAX) return script_error(L, "doc:table: too many cells");
     box->block = t = doc_table_new(ncols, nrows);
     for (i = 0; i < ncols; i++) {
@@ -1387,7 +1626,14 @@ static int l_doc_rawtable(lua_State *L) {
     }
     lua_settop(L, 4);
     table_head(L, t, 3);
-    table_cells(L, t, 3);
+    if (streamed) {
+        const char *where = push_where(L);
+        raw_table(L, 3, "stream", "doc:table");
+        t->stream = new_stream(L, -1, ncols, where);
+        lua_settop(L, 4);
+    } else {
+        table_cells(L, t, 3);
+    }
     opt_set_string(L, 2, "doc:table", TABLE_OPTIONS, "caption", &t->caption);
     opt_set_string(L, 2, "doc:table", TABLE_OPTIONS, "source", &t->source);
     opt_set_string(L, 2, "doc:table", TABLE_OPTIONS, "empty", &t->empty);
@@ -1578,8 +1824,12 @@ static void new_class(lua_State *L, const char *name, const luaL_Reg *meta,
 int luaopen_report(lua_State *L) {
     static const luaL_Reg stmt_meta[] = { { "__gc", stmt_gc }, { NULL, NULL } };
     static const luaL_Reg pending_meta[] = { { "__gc", pending_gc }, { NULL, NULL } };
+    static const luaL_Reg rows_meta[] = {
+        { "__call", cursor_call }, { "__close", cursor_close }, { "__gc", cursor_close },
+        { "__tostring", cursor_tostring }, { NULL, NULL }
+    };
     static const luaL_Reg db_methods[] = {
-        { "query", l_db_query }, { "value", l_db_value }, { NULL, NULL }
+        { "query", l_db_query }, { "value", l_db_value }, { "rows", l_db_rows }, { NULL, NULL }
     };
     static const luaL_Reg no_meta[] = { { NULL, NULL } };
     static const luaL_Reg doc_meta[] = { { "__gc", l_doc_gc }, { NULL, NULL } };
@@ -1590,6 +1840,7 @@ int luaopen_report(lua_State *L) {
     };
     static const luaL_Reg native[] = {       /* for the prelude only */
         { "options", l_options }, { "table", l_doc_rawtable }, { "chart", l_doc_rawchart },
+        { "is_rows", l_is_rows }, { "rows_restart", l_rows_restart }, { "rows_close", l_rows_close },
         { NULL, NULL }
     };
     static const luaL_Reg funcs[] = {
@@ -1598,6 +1849,7 @@ int luaopen_report(lua_State *L) {
     };
     new_class(L, STMT_MT, stmt_meta, NULL);
     new_class(L, PENDING_MT, pending_meta, NULL);
+    new_class(L, ROWS_MT, rows_meta, NULL);
     new_class(L, DB_MT, no_meta, db_methods);
     new_class(L, DOCUMENT_MT, doc_meta, doc_methods);
     luaL_newlib(L, funcs);
@@ -1612,6 +1864,8 @@ int luaopen_report(lua_State *L) {
     lua_getfield(L, -1, "__index");
     lua_remove(L, -2);
     luaL_newlib(L, native);
+    lua_pushinteger(L, DOC_STREAM_LOOKAHEAD);
+    lua_setfield(L, -2, "lookahead");
     lua_call(L, 3, 0);
     return 1;
 }

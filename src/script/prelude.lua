@@ -57,7 +57,7 @@ local function new_leaf(c, what)
   c = options("column", c, what)
   if c.key == nil then fail("%s: 'key' is missing", what) end
   return { key = c.key, title = tostring(c.title or c.key), align = c.align, format = c.format,
-           rowspan = c.rowspan or nil, width = c.width, what = what }
+           rowspan = c.rowspan or nil, width = c.width, what = what, given = c }
 end
 
 -- Walk the column tree: leaves in order, and a header cell per column and
@@ -128,75 +128,99 @@ local function default_align(col, rows)
 end
 
 -- total = { label = "合计", sum = {"col", ...}, mean = {"col", ...} } computes
--- a totals row; total = { row, ... } gives the rows.  Returns the rows' cells.
-local function total_rows(total, leaves, rows)
+-- a totals row; total = { row, ... } gives the rows.  The rows pass one by
+-- one (add(row, r)); finish(nrows) returns the totals rows' cells.
+local function new_totals(total, leaves)
   if type(total) ~= "table" then fail("doc:table: 'total' must be a table") end
   if total[1] ~= nil then
-    local given = {}
     for i, row in ipairs(total) do
       if type(row) ~= "table" then fail("doc:table: total row %d is not a table", i) end
-      local cells = {}
-      for j, col in ipairs(leaves) do cells[j] = cell_of(col, value_of(col, row), row, #rows + i) end
-      given[i] = cells
     end
-    return given
+    return { add = function() end, finish = function(nrows)
+      local given = {}
+      for i, row in ipairs(total) do
+        local cells = {}
+        for j, col in ipairs(leaves) do cells[j] = cell_of(col, value_of(col, row), row, nrows + i) end
+        given[i] = cells
+      end
+      return given
+    end }
   end
   total = options("total", total, "doc:table total")
-  local by_key, trow, cells = {}, {}, {}
+  local by_key, keys = {}, {}      -- keys: { key, how } in the order given
   for j, col in ipairs(leaves) do
     if type(col.key) == "string" then by_key[col.key] = j end
-    cells[j] = ""
   end
-  local function aggregate(list, how)
-    if list == nil then return end
-    if type(list) ~= "table" then fail("doc:table total: '%s' must list column keys", how) end
-    for _, key in ipairs(list) do
-      local j = by_key[key]
-      if j == nil then fail("doc:table total: %s: no column has the key '%s'", how, tostring(key)) end
-      local sum, n = 0, 0
-      for r, row in ipairs(rows) do
-        local v = row[key]
-        if v ~= nil then
-          local x = tonumber(v)
-          if x == nil then
-            fail("doc:table total: %s of '%s': row %d: '%s' is not a number", how, key, r,
-                 tostring(v))
-          end
-          sum, n = sum + x, n + 1
-        end
+  for _, how in ipairs({ "sum", "mean" }) do
+    local list = total[how]
+    if list ~= nil then
+      if type(list) ~= "table" then fail("doc:table total: '%s' must list column keys", how) end
+      for _, key in ipairs(list) do
+        if by_key[key] == nil then fail("doc:table total: %s: no column has the key '%s'", how, tostring(key)) end
+        keys[#keys + 1] = { key = key, how = how, sum = 0, n = 0 }
       end
-      if how == "mean" then trow[key] = n > 0 and sum / n or nil else trow[key] = sum end
     end
   end
-  aggregate(total.sum, "sum")
-  aggregate(total.mean, "mean")
-  for key, j in pairs(by_key) do
-    if trow[key] ~= nil then cells[j] = cell_of(leaves[j], trow[key], trow, #rows + 1) end
+  local function add(row, r)
+    for _, k in ipairs(keys) do
+      local v = row[k.key]
+      if v ~= nil then
+        local x = tonumber(v)
+        if x == nil then
+          fail("doc:table total: %s of '%s': row %d: '%s' is not a number", k.how, k.key, r, tostring(v))
+        end
+        k.sum, k.n = k.sum + x, k.n + 1
+      end
+    end
   end
-  cells[1] = total.label ~= nil and tostring(total.label) or "合计"
-  return { cells }
+  local function finish(nrows)
+    local trow, cells = {}, {}
+    for j = 1, #leaves do cells[j] = "" end
+    for _, k in ipairs(keys) do
+      if k.how == "mean" then trow[k.key] = k.n > 0 and k.sum / k.n or nil else trow[k.key] = k.sum end
+    end
+    for key, j in pairs(by_key) do
+      if trow[key] ~= nil then cells[j] = cell_of(leaves[j], trow[key], trow, nrows + 1) end
+    end
+    cells[1] = total.label ~= nil and tostring(total.label) or "合计"
+    for _, k in ipairs(keys) do k.sum, k.n = 0, 0 end    -- ready for another pass
+    return { cells }
+  end
+  return { add = add, finish = finish }
 end
 
--- Spans: a rowspan column merges a cell into the one above when its text
--- is the same (rowspan = true) or its function says so; never across a
--- break of a rowspan column further left, so groups nest.
+-- Which cells of a row merge with the one above (rowspan columns): the
+-- same text (rowspan = true) or the column's function says so; never
+-- across a break of a rowspan column further left, so groups nest.
+-- joined[j] for the rowspan columns, nil for the others.
+local function joined_above(leaves, row, above, cells, above_cells)
+  local joined, left_joined = {}, true
+  for j, col in ipairs(leaves) do
+    if col.rowspan then
+      local same
+      if col.rowspan == true then
+        same = above_cells[j] ~= false and above_cells[j] == cells[j]
+      else
+        same = col.rowspan(row, above) and true or false
+      end
+      joined[j] = same and left_joined
+      left_joined = left_joined and same
+    end
+  end
+  return joined
+end
+
+-- Spans of a whole table: a run of joined cells is one cell.
 local function row_spans(leaves, rows, texts, ncols)
   local spans, joined = {}, {}
   for i = 1, #rows * ncols do spans[i] = 1 end
   for r = 2, #rows do
-    local left_joined = true
-    for j, col in ipairs(leaves) do
-      if col.rowspan then
-        local same
-        if col.rowspan == true then
-          local a, b = texts[(r - 2) * ncols + j], texts[(r - 1) * ncols + j]
-          same = a ~= false and a == b
-        else
-          same = col.rowspan(rows[r], rows[r - 1]) and true or false
-        end
-        joined[(r - 1) * ncols + j] = same and left_joined
-        left_joined = left_joined and same
-      end
+    local row_cells, above_cells = {}, {}
+    for j = 1, ncols do
+      row_cells[j], above_cells[j] = texts[(r - 1) * ncols + j], texts[(r - 2) * ncols + j]
+    end
+    for j, v in pairs(joined_above(leaves, rows[r], rows[r - 1], row_cells, above_cells)) do
+      joined[(r - 1) * ncols + j] = v
     end
   end
   for j = 1, ncols do
@@ -214,23 +238,137 @@ local function row_spans(leaves, rows, texts, ncols)
   return spans
 end
 
-local function build_table(doc, spec)
-  spec = options("table", spec, "doc:table")
-  local rows = spec.rows
-  if rows == nil then fail("doc:table: 'rows' must be a table of rows") end
-  for r, row in ipairs(rows) do
-    if type(row) ~= "table" then fail("doc:table: row %d is not a table", r) end
-  end
+-- The columns and header of a table: leaves, header cells, and each leaf
+-- column's align (from `rows` when not given), width and title.
+local function table_columns(spec, rows)
   local leaves, heads = {}, {}
   local nhead = collect_columns(spec.columns, 0, "", leaves, heads)
   if nhead > 16 then fail("doc:table: column groups nest %d deep; a header has at most 16 rows", nhead) end
   for _, h in ipairs(heads) do
     if h.leaf then h.rowspan = nhead - h.row end
   end
-  local ncols, cells, marks, totals, cols = #leaves, {}, {}, {}, {}
+  local cols = {}
   for j, col in ipairs(leaves) do
     cols[j] = { align = default_align(col, rows), width = col.width, title = col.title }
   end
+  return leaves, heads, cols
+end
+
+-- Streamed rows (rows = db:rows(...) or a function returning the next row,
+-- nil at the end): the options a table with them can have, the one list.
+-- Each works row by row as layout pulls the rows: cells, highlight, totals
+-- summed as rows pass, rowspan against the row above; default alignments
+-- and auto column widths come from the first native.lookahead rows.  An
+-- option not listed is refused by name.
+local STREAMED = {
+  table = { rows = true, columns = true, caption = true, source = true, empty = true,
+            highlight = true, total = true, zebra = true, rules = true, header_fill = true,
+            header_color = true },
+  column = { key = true, title = true, align = true, width = true, format = true, rowspan = true },
+}
+
+local function streamable(spec, leaves)
+  local function refuse(what, key)
+    fail("%s: '%s' cannot be used with streamed rows (rows = db:rows(...) or a function); "
+         .. "give a table of rows (db:query) instead", what, key)
+  end
+  for key in pairs(spec) do
+    if not STREAMED.table[key] then refuse("doc:table", key) end
+  end
+  for _, col in ipairs(leaves) do
+    for key in pairs(col.given) do
+      if not STREAMED.column[key] then refuse(col.what, key) end
+    end
+  end
+end
+
+-- The first rows of a stream, read now for the default alignments.
+local function read_ahead(source, n)
+  local ahead = {}
+  for i = 1, n do
+    local row = source()
+    if row == nil then return ahead, true end
+    if type(row) ~= "table" then fail("doc:table: row %d is not a table", i) end
+    ahead[i] = row
+  end
+  return ahead, false
+end
+
+-- pull() -> cells, joined, highlight, total for each row, then the totals
+-- rows, then nil; restart() to read them again (db:rows only); close().
+local function stream_table(doc, spec)
+  local source, cursor = spec.rows, native.is_rows(spec.rows)
+  local ahead, exhausted = read_ahead(source, native.lookahead)
+  local leaves, heads, cols = table_columns(spec, ahead)
+  streamable(spec, leaves)
+  local totals = spec.total ~= nil and new_totals(spec.total, leaves) or nil
+  local at, r, above, above_cells, tail = 0, 0, nil, nil, nil
+
+  local function next_row()
+    if ahead then
+      at = at + 1
+      if ahead[at] ~= nil then return ahead[at] end
+      ahead = nil                -- read once: the first pass only
+    end
+    if exhausted then return nil end
+    local row = source()
+    exhausted = row == nil
+    return row
+  end
+
+  local function pull()
+    if tail then                 -- the totals rows, after the last row
+      local cells = table.remove(tail, 1)
+      if cells == nil then return nil end
+      return cells, nil, false, true
+    end
+    local row = next_row()
+    if row == nil then
+      tail = totals and r > 0 and totals.finish(r) or {}
+      return pull()
+    end
+    if type(row) ~= "table" then fail("doc:table: row %d is not a table", r + 1) end
+    r = r + 1
+    local cells = {}
+    for j, col in ipairs(leaves) do cells[j] = cell_of(col, value_of(col, row), row, r) end
+    local joined = above and joined_above(leaves, row, above, cells, above_cells) or nil
+    if totals then totals.add(row, r) end
+    local lit = spec.highlight and spec.highlight(row) and true or false
+    above, above_cells = row, cells
+    return cells, joined, lit, false
+  end
+
+  local function restart()
+    if not cursor then
+      fail("doc:table: rows from a function can be read only once, and this document is laid "
+           .. "out twice (its contents page needs the page numbers of a first pass): give "
+           .. "rows = db:rows(...), which can be read again, or a table of rows")
+    end
+    if not native.rows_restart(source) then
+      fail("doc:table: the rows' cursor was closed before the table was laid out")
+    end
+    ahead, exhausted, at, r, above, above_cells, tail = nil, false, 0, 0, nil, nil, nil
+  end
+
+  local function close()
+    if cursor then native.rows_close(source) end
+    source, ahead, above, above_cells, tail = nil, nil, nil, nil, nil
+  end
+
+  return raw_table(doc, spec, { cols = cols, head = heads,
+                                stream = { pull = pull, restart = restart, close = close } })
+end
+
+local function build_table(doc, spec)
+  spec = options("table", spec, "doc:table")
+  local rows = spec.rows
+  if rows == nil then fail("doc:table: 'rows' must be a table of rows") end
+  if type(rows) ~= "table" then return stream_table(doc, spec) end
+  for r, row in ipairs(rows) do
+    if type(row) ~= "table" then fail("doc:table: row %d is not a table", r) end
+  end
+  local leaves, heads, cols = table_columns(spec, rows)
+  local ncols, cells, marks, totals = #leaves, {}, {}, {}
   for r, row in ipairs(rows) do
     for j, col in ipairs(leaves) do
       cells[(r - 1) * ncols + j] = cell_of(col, value_of(col, row), row, r)
@@ -240,7 +378,9 @@ local function build_table(doc, spec)
   end
   local spans = row_spans(leaves, rows, cells, ncols)
   if spec.total ~= nil and #rows > 0 then     -- no rows: only the no-data row
-    for _, tcells in ipairs(total_rows(spec.total, leaves, rows)) do
+    local acc = new_totals(spec.total, leaves)
+    for r, row in ipairs(rows) do acc.add(row, r) end
+    for _, tcells in ipairs(acc.finish(#rows)) do
       for j = 1, ncols do
         cells[#cells + 1] = tcells[j]
         spans[#spans + 1] = 1

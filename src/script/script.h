@@ -32,10 +32,21 @@ struct script_job {
     const struct job_limits *limits;   /* armed: deadline and memory (job/runlimits.h) */
 };
 
-/* Run the script; on success *out is the document it returned (the caller
-** frees it).  Errors read "file.lua:LINE: message" and, in err->msg after a
-** newline, the stack traceback. */
-int script_run(const struct script_job *job, struct store *db, struct doc **out,
-               struct rc_err *err);
+/* A script that ran, its Lua state kept: a document's streamed table
+** rows (doc:table{rows = db:rows(...)}) are read from it while the
+** document is laid out. */
+struct script;
+
+/* Run the script; on success *out is the document it returned and *state
+** the script's state, both for script_finish.  Errors read "file.lua:LINE:
+** message" and, in err->msg after a newline, the stack traceback; on error
+** nothing is left to free. */
+int script_run(const struct script_job *job, struct store *db, struct script **state,
+               struct doc **out, struct rc_err *err);
+
+/* Free the document, then the state (the document's streams live in it).
+** Before the store closes: that finalizes every statement the script
+** left open.  Either may be NULL. */
+void script_finish(struct script *s, struct doc *doc);
 
 #endif
