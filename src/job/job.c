@@ -53,8 +53,21 @@ static int open_temp(const char *output, int *fd, struct rc_err *err) {
     return rc;
 }
 
+/* What the script leaves open while its document is laid out and written:
+** its Lua state (streamed table rows are read from it) and the document.
+** Closed before the PDF is committed: a finaliser that runs away is
+** stopped by the limits while the old output is still in place. */
+struct script_hold { struct script *state; struct doc *doc; };
+
+static void release_script(struct script_hold *hold) {
+    script_finish(hold->state, hold->doc);
+    hold->state = NULL;
+    hold->doc = NULL;
+}
+
 static int write_outputs(const struct job *j, const struct display *dl, struct fontset *fs,
-                         const struct pdf_info *info, struct readset *reads, struct rc_err *err) {
+                         const struct pdf_info *info, struct readset *reads,
+                         struct script_hold *hold, struct rc_err *err) {
     int fd, rc = fs_check_not_input(j->output, reads, err);
     if (rc == RC_OK && j->display_list) rc = fs_check_not_input(j->display_list, reads, err);
     if (rc == RC_OK) rc = open_temp(j->output, &fd, err);
@@ -68,6 +81,7 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
         buf_free(&json);
     }
     if (rc == RC_OK) {
+        release_script(hold);
         rc = fs_commit(fd, job_temp, j->output, err);
     } else {
         close(fd);
@@ -77,8 +91,9 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
     return rc;
 }
 
-static int render(const struct job *j, const struct doc *doc, struct readset *reads,
+static int render(const struct job *j, struct script_hold *hold, struct readset *reads,
                   struct rc_err *err) {
+    const struct doc *doc = hold->doc;
     struct fontset *fs = j->fontset;
     struct display dl;
     struct pdf_info info = { doc->title, doc->author, doc->subject, j->now, j->compress_level };
@@ -88,7 +103,7 @@ static int render(const struct job *j, const struct doc *doc, struct readset *re
     readset_add(reads, j->fonts);
     fontset_track(fs, reads);
     rc = layout_document(doc, fs, &dl, err);
-    if (rc == RC_OK) rc = write_outputs(j, &dl, fs, &info, reads, err);
+    if (rc == RC_OK) rc = write_outputs(j, &dl, fs, &info, reads, hold, err);
     fontset_track(fs, NULL);
     display_free(&dl);
     if (fs != j->fontset) fontset_free(fs);
@@ -98,9 +113,8 @@ static int render(const struct job *j, const struct doc *doc, struct readset *re
 static int build_limited(const struct job *j, const struct job_limits *limits,
                          struct readset *reads, struct rc_err *err) {
     struct script_job sj;
-    struct script *state = NULL;
+    struct script_hold hold = { NULL, NULL };
     struct store *db = NULL;
-    struct doc *doc = NULL;
     struct stat st;
     int rc;
     /* SQLite opens the file itself: check it first, so a FIFO cannot block. */
@@ -118,9 +132,9 @@ static int build_limited(const struct job *j, const struct job_limits *limits,
     store_set_limits(db, limits);
     /* The script's state and the store stay open through layout: a
     ** streamed table reads its rows as its pages fill. */
-    rc = script_run(&sj, db, &state, &doc, err);
-    if (rc == RC_OK) rc = render(j, doc, reads, err);
-    script_finish(state, doc);
+    rc = script_run(&sj, db, &hold.state, &hold.doc, err);
+    if (rc == RC_OK) rc = render(j, &hold, reads, err);
+    release_script(&hold);
     store_close(db);
     return rc;
 }

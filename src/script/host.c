@@ -394,6 +394,9 @@ int script_run(const struct script_job *job, struct store *db, struct script **s
     lua_pushlightuserdata(L, &args);
     if ((status = lua_pcall(L, 1, 0, 1)) != LUA_OK) rc = script_failed(L, h, status, err);
     lua_settop(L, 0);
+    /* The script's garbage goes now, its finalisers still within the
+    ** script's part of the build; what streamed rows keep lives on. */
+    if (rc == RC_OK) lua_gc(L, LUA_GCCOLLECT);
     if (rc != RC_OK) {
         doc_free(args.doc);
         lua_close(L);

@@ -299,6 +299,7 @@ end
 local function stream_table(doc, spec)
   local source, cursor = spec.rows, native.is_rows(spec.rows)
   local ahead, exhausted = read_ahead(source, native.lookahead)
+  local whole = exhausted        -- every row is in `ahead`: kept, to read again
   local leaves, heads, cols = table_columns(spec, ahead)
   streamable(spec, leaves)
   local totals = spec.total ~= nil and new_totals(spec.total, leaves) or nil
@@ -308,7 +309,7 @@ local function stream_table(doc, spec)
     if ahead then
       at = at + 1
       if ahead[at] ~= nil then return ahead[at] end
-      ahead = nil                -- read once: the first pass only
+      if not whole then ahead = nil end   -- read once: the first pass only
     end
     if exhausted then return nil end
     local row = source()
@@ -339,10 +340,15 @@ local function stream_table(doc, spec)
   end
 
   local function restart()
+    if whole then
+      at, r, above, above_cells, tail = 0, 0, nil, nil, nil
+      return
+    end
     if not cursor then
-      fail("doc:table: rows from a function can be read only once, and this document is laid "
-           .. "out twice (its contents page needs the page numbers of a first pass): give "
-           .. "rows = db:rows(...), which can be read again, or a table of rows")
+      fail("doc:table: rows from a function can be read only once (more than the first %d are "
+           .. "not kept), and this document is laid out twice (its contents page needs the page "
+           .. "numbers of a first pass): give rows = db:rows(...), which can be read again, or a "
+           .. "table of rows", native.lookahead)
     end
     if not native.rows_restart(source) then
       fail("doc:table: the rows' cursor was closed before the table was laid out")
@@ -425,6 +431,11 @@ local function build_chart(doc, spec)
   charts_made = charts_made + 1
   local caption = type(spec) == "table" and rawget(spec, "caption")
   local name = type(caption) == "string" and ("chart '" .. caption .. "'") or ("chart " .. charts_made)
+  local given = type(spec) == "table" and rawget(spec, "rows")
+  if type(given) == "function" or native.is_rows(given) then
+    fail("%s: 'rows' must be a table of rows: a chart needs all of them at once (streamed rows, "
+         .. "db:rows(...) or a function, are for doc:table; use db:query)", name)
+  end
   spec = options("chart", spec, name)
   local kind = spec.kind or "bar"
   local rows = spec.rows

@@ -100,6 +100,25 @@ function Db:query(sql, ...) end
 ---@return any
 function Db:value(sql, ...) end
 
+---The rows one at a time: `for row in db:rows(sql, ...) do ... end`, or
+---`doc:table{rows = db:rows(sql, ...)}` (streamed).  The statement is
+---finalized when the loop ends, breaks or raises.
+---@param sql string
+---@param ... any
+---@return report.Cursor cursor
+---@return nil
+---@return nil
+---@return report.Cursor closing
+function Db:rows(sql, ...) end
+
+---A db:rows cursor: call it for the next row (nil at the end).
+---@class report.Cursor
+---@overload fun(): report.Row?
+
+---A table's rows: a list, a db:rows cursor, or a function returning the
+---next row and nil at the end (streamed: read as the table is laid out).
+---@alias report.Rows report.Row[]|report.Cursor|fun(): report.Row?
+
 ---@class report.DocumentOptions
 ---@field title? string
 ---@field author? string
@@ -197,7 +216,7 @@ function Db:value(sql, ...) end
 ---@field mean? string[] column keys
 
 ---@class report.TableOptions
----@field rows report.Row[]
+---@field rows report.Rows
 ---@field columns (report.Column|report.ColumnGroup|string)[]
 ---@field caption? string printed as "表 N …"
 ---@field source? string

@@ -105,7 +105,7 @@ OPT_ANNOTATIONS = {
     "OPT_PATTERNS": "string[]|false", "OPT_COLOR": "report.Color", "OPT_BOOL": "boolean",
     "OPT_FUNCTION": "fun(", "OPT_KEY": "string|integer|fun(", "OPT_FORMAT": "report.Format",
     "OPT_FLAG": "boolean|fun(", "OPT_WIDTH": '"auto"|string|number', "OPT_LENGTH": "report.Length",
-    "OPT_TEMPLATE": "report.Template", "OPT_INDENT": "number|string",
+    "OPT_TEMPLATE": "report.Template", "OPT_INDENT": "number|string", "OPT_ROWS": "report.Rows",
 }
 
 
