@@ -126,6 +126,7 @@ static void make_chunk(struct table_rows *R, size_t n) {
             }
         }
     }
+    if (n == 0) return;
     for (r = 0; r < n; r++) free_row(&R->queue[r], ncols);
     memmove(R->queue, R->queue + n, (R->nqueue - n) * sizeof *R->queue);
     R->nqueue -= n;
