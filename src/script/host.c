@@ -325,10 +325,12 @@ static int script_failed(lua_State *L, struct host *h, int status, struct rc_err
 ** C with no line of their own, are put at `where` (upvalue 1), the line
 ** of the call that handed the rows over. */
 static int layout_msghandler(lua_State *L) {
-    const char *where = lua_tostring(L, lua_upvalueindex(1)), *msg;
-    if (lua_type(L, 1) == LUA_TTABLE && lua_getfield(L, 1, "prelude_error") == LUA_TSTRING) {
-        msg = lua_pushfstring(L, "%s: %s", where, lua_tostring(L, -1));
-    } else if ((msg = lua_tostring(L, 1)) == NULL) {
+    const char *where = lua_tostring(L, lua_upvalueindex(1)), *msg = lua_tostring(L, 1);
+    if (lua_type(L, 1) == LUA_TTABLE) {            /* the prelude's fail(), read raw */
+        lua_pushstring(L, "prelude_error");
+        msg = lua_rawget(L, 1) == LUA_TSTRING ? lua_pushfstring(L, "%s: %s", where, lua_tostring(L, -1))
+            : lua_pushfstring(L, "%s: (error object is a table value)", where);
+    } else if (msg == NULL) {
         msg = lua_pushfstring(L, "%s: (error object is a %s value)", where, luaL_typename(L, 1));
     } else if (strncmp(msg, "prelude:", 8) == 0 && strstr(msg, ": ")) {
         msg = lua_pushfstring(L, "%s%s", where, strstr(msg + 8, ": "));
