@@ -342,8 +342,8 @@ def test_memory(d):
               f"CPU {fig[(n, mode)][1]:.2f} s")
     per_row_stream = (fig[(big, "stream")][0] - fig[(small, "stream")][0]) / (big - small)
     per_row_query = (fig[(3 * small, "query")][0] - fig[(small, "query")][0]) / (2 * small)
-    print(f"INFO per row: streamed {per_row_stream * 1024:.2f} KB, materialised "
-          f"{per_row_query * 1024:.2f} KB (streamed still keeps each page until the PDF is written)")
+    print(f"INFO peak RSS per row: streamed {per_row_stream * 1024:.2f} KB (what the pages keep "
+          f"until the PDF is written), materialised {per_row_query * 1024:.2f} KB")
     check(per_row_stream < per_row_query / 2,
           f"a streamed table's memory grows far more slowly with its rows: {per_row_stream * 1024:.2f} "
           f"KB a row against {per_row_query * 1024:.2f} KB materialised")
