@@ -3,7 +3,8 @@ stopped by SIGTERM leaves only complete PDFs and a re-run with
 --skip-unchanged builds just the rest; a worker killed with SIGKILL costs
 one job and leaves no temporary file; shards 1/3..3/3 cover every job
 exactly once; -j 1 and -j 2 give byte-identical PDFs; month keywords,
-CSV job lists and usage errors; and `make bench` (tests/bench.sh) prints
+CSV job lists and usage errors; a changed --compress level rebuilds
+under --skip-unchanged; and `make bench` (tests/bench.sh) prints
 its figures.
 
 Run from the repository root.  Uses out/facts.db when it exists, else a
@@ -338,6 +339,37 @@ def test_skip_from_reads(tmp):
     check(not strays(proj), f"skip: no temporary files: {strays(proj)}")
 
 
+def test_skip_compress(tmp):
+    """The deflate level is an input: the same files at another --compress
+    make another PDF, so the job is rebuilt; the default spelled out or left
+    out is the same level, so that one is skipped."""
+    out = os.path.join(tmp, "compress")
+
+    def run_batch(tag, *level):
+        r = batch("--each", "country=SGP", "-o", out + "/{country}.pdf", "--skip-unchanged",
+                  *level, "--summary", out + "/" + tag + ".json")
+        if r.returncode != 0:
+            check(False, f"compress {tag}: the batch succeeds: {r.stderr[-300:]}")
+            return []
+        return [j["status"] for j in summary(out + "/" + tag + ".json")["jobs"]]
+
+    time.sleep(0.25)            # inputs written in the last 0.1 s get no record
+    check(run_batch("first") == ["ok"], "compress: the first run builds")
+    check(run_batch("same") == ["skipped"], "compress: same options: skipped")
+    check(run_batch("named", "--compress=default") == ["skipped"],
+          "compress: --compress=default is the level used without the option: skipped")
+    size_default = os.path.getsize(out + "/SGP.pdf")
+    check(run_batch("small", "--compress=small") == ["ok"], "compress: --compress=small rebuilds")
+    record = open(out + "/SGP.pdf.inputs", encoding="utf-8").read()
+    check("\ncompress 12\n" in record, f"compress: the record holds the level: {record[:300]}")
+    check(run_batch("small2", "--compress=small") == ["skipped"], "compress: small again: skipped")
+    check(run_batch("fast", "--compress=fast") == ["ok"], "compress: --compress=fast rebuilds")
+    size_fast = os.path.getsize(out + "/SGP.pdf")
+    check(size_fast != size_default, f"compress: fast and default differ ({size_fast} vs {size_default})")
+    check(run_batch("back") == ["ok"], "compress: back to the default rebuilds")
+    check(os.path.getsize(out + "/SGP.pdf") == size_default, "compress: the default PDF again")
+
+
 # ---- the benchmark ---------------------------------------------------------------------
 
 def test_bench():
@@ -367,6 +399,7 @@ with tempfile.TemporaryDirectory(prefix="reportc-batch-") as tmp:
     test_reproducible(tmp)
     test_months_and_csv(tmp)
     test_skip_from_reads(tmp)
+    test_skip_compress(tmp)
     test_bench()
     print(f"INFO batch tests took {time.time() - started:.1f} s")
 
