@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <hb-ot.h>
 #include "fontset.h"
+#include "program.h"
 #include "../base/fsutil.h"
 #include "../base/mem.h"
 #include "../base/readset.h"
@@ -58,6 +59,7 @@ struct fontset {
     int nfamilies;
     int fallback;            /* family index of "fallback", -1 if none */
     hb_buffer_t *buffer;
+    struct font_programs *programs;   /* subsets' font files, kept while the set is */
     struct readset *reads;   /* where faces used are recorded (fontset_track) */
 };
 
@@ -228,6 +230,7 @@ void fontset_free(struct fontset *fs) {
         ttf_close(fs->faces[i].ttf);
     }
     hb_buffer_destroy(fs->buffer);
+    font_programs_free(fs->programs);
     free(fs);
 }
 
@@ -383,6 +386,11 @@ float fontset_advance(const struct fontset *fs, int face, uint16_t gid, float si
 int fontset_nfaces(const struct fontset *fs) { return fs->nfaces; }
 const char *fontset_path(const struct fontset *fs, int face) { return fs->faces[face].path; }
 int fontset_index(const struct fontset *fs, int face) { return fs->faces[face].index; }
+
+struct font_programs *fontset_programs(struct fontset *fs) {
+    if (fs->programs == NULL) fs->programs = font_programs_new();
+    return fs->programs;
+}
 
 struct ttf_font *fontset_face(struct fontset *fs, int face, struct rc_err *err) {
     struct face *f = &fs->faces[face];
