@@ -2,7 +2,9 @@
 stopped by SIGTERM leaves only complete PDFs and a re-run with
 --skip-unchanged builds just the rest; a worker killed with SIGKILL costs
 one job and leaves no temporary file; shards 1/3..3/3 cover every job
-exactly once; -j 1 and -j 2 give byte-identical PDFs; month keywords,
+exactly once; -j 1 and -j 2 give byte-identical PDFs, and a warm worker's
+PDFs (fonts, font programs and compiled modules kept) are each job's own
+`reportc build`, byte for byte; month keywords,
 CSV job lists and usage errors; a changed --compress level rebuilds
 under --skip-unchanged; and `make bench` (tests/bench.sh) prints
 its figures.
@@ -219,6 +221,45 @@ def test_reproducible(tmp):
           "`reportc build` of one job gives the batch's PDF byte for byte")
 
 
+def font_names(pdf):
+    r = subprocess.run(["pdffonts", pdf], capture_output=True, text=True)
+    return sorted(line.split()[0] for line in r.stdout.splitlines()[2:] if line.strip())
+
+
+def test_warm_worker_bytes(tmp):
+    """A worker keeps fonts, font programs (by exact glyph set) and compiled
+    modules from one job to the next: every PDF of a one-worker batch is
+    the PDF `reportc build` makes of that job alone, byte for byte, also
+    when the worker re-used a font program (two PDFs with the same subset
+    names drew the same glyphs, so the second took the first's program)."""
+    sde = {"SOURCE_DATE_EPOCH": "1700000000"}
+    cases = [(SCRIPT, DB, "country=SGP,MYS", "period=2019-01..2019-03")]
+    if os.path.exists("scripts/asean_brief.lua") and DB == "out/facts.db":
+        cases.append(("scripts/asean_brief.lua", DB, "country=SGP,THA", "period=2019-01..2019-02"))
+    for script, db, countries, periods in cases:
+        name = os.path.basename(script)
+        folder = os.path.join(tmp, "warm-" + name)
+        r = subprocess.run([REPORTC, "batch", script, "--db", db, "--each", countries, "--each", periods,
+                            "-o", folder + "/{country}-{period}.pdf", "-j", "1"],
+                           capture_output=True, text=True, env=env_with(sde))
+        check(r.returncode == 0, f"warm {name}: the batch succeeds: {r.stderr[-300:]}")
+        made = pdfs(folder)
+        check(len(made) >= 4, f"warm {name}: its PDFs: {made}")
+        differ, fonts = [], {}
+        for pdf in made:
+            country, period = os.path.basename(pdf)[:-4].split("-", 1)
+            alone = os.path.join(tmp, "alone.pdf")
+            r = subprocess.run([REPORTC, "build", script, "--db", db, "-o", alone, "-D", "country=" + country,
+                                "-D", "period=" + period], capture_output=True, text=True, env=env_with(sde))
+            if r.returncode != 0 or open(alone, "rb").read() != open(pdf, "rb").read():
+                differ.append(os.path.basename(pdf))
+            key = tuple(font_names(pdf))
+            fonts[key] = fonts.get(key, 0) + 1
+        check(not differ, f"warm {name}: each batch PDF is the job built alone, byte for byte (differ: {differ})")
+        check(max(fonts.values()) >= 2,
+              f"warm {name}: some PDFs share their font subsets, so a font program was re-used: {fonts}")
+
+
 # ---- month keywords, CSV, usage ------------------------------------------------------
 
 def test_months_and_csv(tmp):
@@ -406,6 +447,7 @@ with tempfile.TemporaryDirectory(prefix="reportc-batch-") as tmp:
     test_worker_killed(tmp)
     test_shards(tmp)
     test_reproducible(tmp)
+    test_warm_worker_bytes(tmp)
     test_months_and_csv(tmp)
     test_skip_from_reads(tmp)
     test_skip_compress(tmp)
