@@ -79,6 +79,15 @@ static void evict_oldest(struct font_programs *c) {
     c->count--;
 }
 
+struct libdeflate_compressor *font_programs_deflater(struct font_programs *c, int level) {
+    if (c->deflater == NULL || c->deflater_level != level) {
+        libdeflate_free_compressor(c->deflater);
+        c->deflater = libdeflate_alloc_compressor(level);
+        c->deflater_level = level;
+    }
+    return c->deflater;
+}
+
 /* Write, deflate and keep the program of s. */
 static int make(struct font_programs *c, struct font_subset *s, int level, struct entry **out,
                 struct rc_err *err) {
@@ -99,15 +108,10 @@ static int make(struct font_programs *c, struct font_subset *s, int level, struc
     }
     e.nappended = font_subset_count(s) - e.nglyphs;
     e.appended = glyph_list(s, e.nglyphs, font_subset_count(s));
-    if (c->deflater == NULL || c->deflater_level != level) {
-        libdeflate_free_compressor(c->deflater);
-        c->deflater = libdeflate_alloc_compressor(level);
-        c->deflater_level = level;
-        if (c->deflater == NULL) {
-            entry_free(&e);
-            buf_free(&raw);
-            return rc_fail(err, RC_PDF, "out of memory setting up compression");
-        }
+    if (font_programs_deflater(c, level) == NULL) {
+        entry_free(&e);
+        buf_free(&raw);
+        return rc_fail(err, RC_PDF, "out of memory setting up compression");
     }
     bound = libdeflate_zlib_compress_bound(c->deflater, raw.len);
     e.packed = xmalloc(bound ? bound : 1, "a deflated font program");

@@ -27,6 +27,13 @@ struct font_program {
 struct font_programs *font_programs_new(void);
 void font_programs_free(struct font_programs *c);
 
+/* A libdeflate compressor at `level` (NULL when out of memory), kept with
+** the cache: the one the programs are deflated with, lent to the PDF
+** writer for its other streams, so a process or batch worker sets up one
+** compressor, not one or two per document (each is hundreds of KB to
+** fault in). */
+struct libdeflate_compressor *font_programs_deflater(struct font_programs *c, int level);
+
 /* The program of subset s (whose face `font` is the cache's to tell apart:
 ** the same pointer is the same face for the cache's life) deflated at
 ** `level`: from the cache, or written, deflated and kept.  Either way s

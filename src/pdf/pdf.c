@@ -807,10 +807,11 @@ int pdf_compress_level(const char *name) {
 }
 
 /* Deflate every stream libharu would (pages, fonts, ToUnicode, images),
-** one compressor for them all. */
+** one compressor for them all: the font set's (font/program.h), which
+** made the font programs, so a process sets one up, not two. */
 static int deflate_streams(struct pdf_ctx *ctx) {
     HPDF_List entries = ctx->pdf->xref->entries;
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(ctx->level);
+    struct libdeflate_compressor *c = font_programs_deflater(fontset_programs(ctx->fs), ctx->level);
     struct buf raw, packed;
     HPDF_UINT i;
     int rc = RC_OK;
@@ -830,7 +831,6 @@ static int deflate_streams(struct pdf_ctx *ctx) {
     }
     buf_free(&raw);
     buf_free(&packed);
-    libdeflate_free_compressor(c);
     return rc;
 }
 
