@@ -99,6 +99,7 @@ static void space_han_latin(struct para *p) {
     size_t i;
     for (i = 0; i + 1 < p->nglyphs; i++) {
         struct para_glyph *a = &p->glyphs[i], *b = &p->glyphs[i + 1];
+        if (a->note || b->note) continue;     /* see tie_note_markers */
         if ((is_han(a->cp) && is_latin_alnum(b->cp)) || (is_latin_alnum(a->cp) && is_han(b->cp)))
             a->gap = a->size * 0.25f;
         else if (b->cp == ' ' && i + 2 < p->nglyphs) {
@@ -106,6 +107,20 @@ static void space_han_latin(struct para *p) {
             if ((is_han(a->cp) && is_latin_alnum(c)) || (is_latin_alnum(a->cp) && is_han(c)))
                 b->advance = b->size * 0.25f;
         }
+    }
+}
+
+/* clreq: a footnote marker sits tight against the character it follows,
+** with no gap on either side: no Han-Latin gap around its digits (above),
+** no line break before it, no justification space before it, and a
+** space the source has before it takes no room. */
+static void tie_note_markers(struct para *p) {
+    size_t i;
+    for (i = 1; i < p->nglyphs; i++) {
+        struct para_glyph *g = &p->glyphs[i], *prev = &p->glyphs[i - 1];
+        if (g->note == 0 || g->note == prev->note) continue;
+        g->brk = LB_NO;
+        if (prev->cp == ' ' && prev->ntext == 1) { prev->advance = 0; prev->gap = 0; }
     }
 }
 
@@ -420,6 +435,7 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     free(scripts);
     if (rc != RC_OK) { para_free(p); return rc; }
     space_han_latin(p);
+    tie_note_markers(p);
     adjust_punctuation(p, fs);
     free(p->styles);
     p->styles = NULL;
