@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "layout.h"
+#include "notes.h"
 #include "page.h"
 #include "../base/buf.h"
 #include "../base/mem.h"
@@ -100,8 +101,8 @@ static void finish_page(struct layout *L) {
     for (i = 0; i < L->nnotes; i++) {
         const struct para *p = &L->note_paras[L->notes[i].para];
         for (k = L->notes[i].first; k < L->notes[i].end; k++) {
-            para_draw_line(p, k, L->page, L->left, y - layout_baseline(p->size, lh), L->width,
-                           DOC_JUSTIFY, DL_NOTE, 0);
+            para_draw_line(p, k, L->page, L->left + L->note_hang, y - layout_baseline(p->size, lh),
+                           L->width - L->note_hang, DOC_JUSTIFY, DL_NOTE, 0);
             y -= lh;
         }
     }
@@ -119,6 +120,8 @@ static void add_page(struct layout *L) {
     L->bottom = L->page_bottom;
     L->at_top = 1;
     L->fresh_page = 0;
+    free(L->page_note);        /* 同上 never reaches back to another page */
+    L->page_note = NULL;
 }
 
 /* A new page; notes continued from the last one go first at its foot,
@@ -256,10 +259,11 @@ static void notes_free(struct notes_text *n) {
 
 /* Shape the notes line `i` marks, to be set at this page's foot: *out
 ** (allocated, *nout paragraphs; the caller frees both) is NULL when the
-** line marks none. */
+** line marks none.  *prev is the text of the note before them on the page
+** (NULL: none), and becomes the last of theirs. */
 static int line_notes(struct layout *L, const struct para *p, size_t i,
                       const struct notes_text *nt, struct para **out, size_t *nout,
-                      const char *where) {
+                      const char **prev, const char *where) {
     size_t k, n = para_line_notes(p, i, NULL, 0);
     int *nums;
     *out = NULL;
@@ -273,22 +277,33 @@ static int line_notes(struct layout *L, const struct para *p, size_t i,
         struct notes_text none = { NULL, 0, 0 };
         struct para *np;
         struct buf text;
+        size_t ndigits;
         int rc;
         if (nums[k] < nt->first || idx >= nt->n) continue;   /* not this paragraph's */
         np = &(*out)[(*nout)++];
         buf_init(&text);
-        buf_printf(&text, "%d  ", nums[k]);
-        buf_puts(&text, nt->text[idx]);
+        buf_printf(&text, "%d", nums[k]);
+        ndigits = text.len;
+        buf_puts(&text, notes_text(L->doc, nt->text[idx], *prev));
         buf_putc(&text, '\0');
+        *prev = nt->text[idx];
         rc = shape_markup(L, np, (const char *)text.data, L->theme->note_size, L->body_family,
                           &none, where);
         buf_free(&text);
         notes_free(&none);
         if (rc != RC_OK) { free(nums); return rc; }
-        para_break(np, L->width, 0);
+        notes_break_hung(np, ndigits, L->note_hang, L->width);
     }
     free(nums);
     return RC_OK;
+}
+
+/* The text of the last note at this page's foot (NULL: none yet, or the
+** notes continue on the next page): a repeat of it may read 同上. */
+static void set_page_note(struct layout *L, const char *text) {
+    char *copy = text ? xstrdup(text, "a footnote") : NULL;
+    free(L->page_note);
+    L->page_note = copy;
 }
 
 static void free_notes(struct para *ps, size_t n) {
@@ -322,11 +337,12 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
     float y = L->y, bottom = L->bottom;
     size_t i;
     int had_notes = L->nnotes > 0, continued = L->ncarry > 0;
+    const char *prev = continued ? NULL : L->page_note;
     *rc = RC_OK;
     for (i = first; i < p->nlines; i++) {
         struct para *ps;
         size_t n, k;
-        *rc = line_notes(L, p, i, nt, &ps, &n, where);
+        *rc = line_notes(L, p, i, nt, &ps, &n, &prev, where);
         for (k = 0; k < n && *rc == RC_OK && !continued; k++) {
             if (!had_notes) { bottom += NOTE_RULE_GAP; had_notes = 1; }
             bottom += note_height(L, &ps[k]);
@@ -344,12 +360,14 @@ static int place_line(struct layout *L, const struct para *p, size_t i, float lh
                       const char *where) {
     struct para *ps;
     size_t n;
-    int rc = line_notes(L, p, i, nt, &ps, &n, where);
+    const char *prev = L->ncarry ? NULL : L->page_note;
+    int rc = line_notes(L, p, i, nt, &ps, &n, &prev, where);
     if (rc != RC_OK) { free_notes(ps, n); return rc; }
     keep_notes(L, ps, n);      /* the paragraphs move to L->note_paras */
     free(ps);
     /* Notes taller than the room under this line continue on the next page. */
     if (n && L->y - lh < L->bottom - 0.01f) continue_notes(L, L->y - lh);
+    if (n) set_page_note(L, L->ncarry ? NULL : prev);
     para_draw_line(p, i, L->page, L->left, L->y - layout_baseline(p->size, lh), L->width,
                    align, role, 0);
     L->y -= lh;
@@ -828,6 +846,8 @@ static void pass_free(struct layout *L) {
     free(L->note_paras);
     free(L->notes);
     free(L->carry);
+    free(L->page_note);
+    L->page_note = NULL;
     L->note_paras = NULL;
     L->notes = L->carry = NULL;
     L->nnote_paras = L->capnote_paras = L->nnotes = L->capnotes = L->ncarry = L->capcarry = 0;
@@ -881,7 +901,9 @@ int layout_document(const struct doc *doc, struct fontset *fs,
     L.width = t->page_width - t->margin_left - t->margin_right;
     if ((rc = family_or_fail(&L, t->body_family, &L.body_family)) != RC_OK ||
         (rc = family_or_fail(&L, t->heading_family, &L.heading_family)) != RC_OK ||
-        (rc = family_or_fail(&L, t->table_family, &L.table_family)) != RC_OK)
+        (rc = family_or_fail(&L, t->table_family, &L.table_family)) != RC_OK ||
+        (rc = notes_hang_width(fs, L.body_family, t->note_size, notes_in_document(doc),
+                               &L.note_hang, err)) != RC_OK)
         return rc;
     rc = layout_pass(&L);
     /* A contents page: lay out again with the pages the headings landed on,

@@ -45,6 +45,8 @@ struct layout {
     struct layout_note *notes; size_t nnotes, capnotes;
     struct layout_note *carry; size_t ncarry, capcarry;
     int note_count;           /* footnotes numbered so far in the document */
+    float note_hang;          /* pt: the box note numbers hang in (notes.c) */
+    char *page_note;          /* text of the last note at this page's foot, owned */
     /* headings as placed, for the contents page and its links */
     struct layout_heading *headings; size_t nheadings, capheadings;
     const struct layout_heading *known;  /* the previous pass's, or NULL */
