@@ -186,13 +186,15 @@ static struct dl_color ink(struct doc_color c) {
     return d;
 }
 
-/* "图 3  caption" (or 表) under a figure or over a table, in full. */
+/* "图 3　caption" (or 表) under a figure or over a table, in full: an em
+** space (U+3000, which white-space folding keeps) after the number, as
+** Chinese captions set it. */
 int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
                             const char *where) {
     struct buf b;
     int rc;
     buf_init(&b);
-    buf_printf(&b, "%s %d  ", prefix, number);
+    buf_printf(&b, "%s %d\xe3\x80\x80", prefix, number);
     buf_puts(&b, caption);
     buf_putc(&b, '\0');
     rc = layout_caption(L, (const char *)b.data, 10, DOC_CENTER, DL_CAPTION, where);
@@ -663,15 +665,31 @@ done:
     return rc;
 }
 
+/* The contents title with each space an en space (U+2002, half an em),
+** which white-space folding keeps: "目  录" is set with the em between
+** its characters that the two spaces ask for.  Owned by the caller. */
+static char *toc_title(const char *title) {
+    struct buf b;
+    buf_init(&b);
+    for (; *title; title++) {
+        if (*title == ' ') buf_puts(&b, "\xe2\x80\x82");
+        else buf_putc(&b, *title);
+    }
+    buf_putc(&b, '\0');
+    return (char *)b.data;
+}
+
 static int layout_toc(struct layout *L, const struct doc_block *b) {
     struct layout_heading *entries;
     size_t n, i;
     int rc = RC_OK, depth = b->level < 1 ? 2 : b->level;
+    char *title = toc_title(b->text ? b->text : "目  录");
     page_of_kind(L, DL_PAGE_FRONT);
     entries = xcalloc(mem_add(L->doc->nblocks, 1), sizeof *entries, "contents entries");
     n = toc_entries(L, depth, entries, L->doc->nblocks);
-    rc = centred(L, b->text ? b->text : "目  录", L->heading_family, L->theme->heading_size[0],
+    rc = centred(L, title, L->heading_family, L->theme->heading_size[0],
                  L->y - L->theme->heading_size[0], b->where);
+    free(title);
     L->y -= L->theme->heading_size[0] * 3;
     for (i = 0; i < n && rc == RC_OK; i++) rc = toc_entry(L, &entries[i], known_heading(L, depth, i), b->where);
     layout_headings_free(entries, n);

@@ -69,7 +69,7 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
 /* Free a list of headings and their labels. */
 void layout_headings_free(struct layout_heading *h, size_t n);
 
-/* "图 3  caption" (prefix, number, caption in full), centred, 10 pt. */
+/* "图 3　caption" (prefix, number, an em space, the caption in full), centred, 10 pt. */
 int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
                             const char *where);
 
