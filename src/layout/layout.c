@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "layout.h"
+#include "marks.h"
 #include "notes.h"
 #include "page.h"
 #include "../base/buf.h"
@@ -608,10 +609,10 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
                      const char *where) {
     const struct doc_theme *t = L->theme;
     float size = e->level == 1 ? t->body_size + 1 : t->body_size, lh = size * 2.0f;
-    float indent = (float)(e->level - 1) * t->body_size * 2, numw = size * 2.5f, dotw, x0, x1, base;
-    struct para title, num, dots;
+    float indent = (float)(e->level - 1) * t->body_size * 2, numw = t->body_size * 2.5f, x0, x1, base;
+    struct para title, num;
     char page[32];
-    size_t ndots, i;
+    size_t i;
     int rc, body = at == NULL ? 0 : L->doc->page.numbering == DOC_NUMBER_PHYSICAL ? at->page + 1
                  : at->body_number;
     snprintf(page, sizeof page, "%d", body > 0 ? body : 0);
@@ -625,26 +626,13 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
                        L->width - indent, DOC_LEFT, DL_BODY, 0);
     }
     base -= (float)(title.nlines - 1) * lh;
-    /* Dot leaders from the title's end to the page number. */
+    /* Dot leaders from the title's end to the page number, on the line's
+    ** CJK centre, on one grid for every entry (the same pitch, ending at
+    ** the same x). */
     x0 = L->left + indent + title.lines[title.nlines - 1].width + size * 0.5f;
     x1 = L->left + L->width - numw;
-    if ((rc = layout_shape(L, &dots, L->body_family, size, ".", where)) != RC_OK) { para_free(&title); return rc; }
-    dotw = dots.glyphs[0].advance * 1.6f;
-    para_free(&dots);
-    ndots = x1 > x0 ? (size_t)((x1 - x0) / dotw) : 0;
-    if (ndots) {
-        struct dl_text *run;
-        int face;
-        uint16_t gid;
-        if ((rc = fontset_glyph(L->fs, L->body_family, '.', &face, &gid, L->err)) != RC_OK) goto done;
-        run = display_add_text(L->page, face, size, x1 - (float)ndots * dotw, base, DL_BODY);
-        run->line = L->page->nlines - 1;
-        for (i = 0; i < ndots; i++) {
-            static const uint32_t dot = '.';
-            display_add_glyph(L->page, run, gid, (float)i * dotw, 0, &dot, 1);
-        }
-        run->width = (float)ndots * dotw;
-    }
+    marks_leader(L->page, DL_BODY, x0, x1, t->body_size * 0.5f, base + MARKS_CENTRE_EM * size,
+                 t->body_size * 0.1f, ink(t->text_color));
     if ((rc = layout_shape(L, &num, L->body_family, size, page, where)) != RC_OK) goto done;
     para_break(&num, numw, 0);
     {   /* the number belongs to the title's last line */
@@ -889,6 +877,7 @@ static int layout_pass(struct layout *L) {
     if (rc == RC_OK) finish_page(L);
     if (L->dl->body_start < 0) L->dl->body_start = 0;
     if (rc == RC_OK) rc = draw_furniture(L);
+    for (i = 0; rc == RC_OK && i < L->dl->npages; i++) marks_fix_page(&L->dl->pages[i], L->fs);
     pass_free(L);
     return rc;
 }
