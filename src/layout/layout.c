@@ -263,7 +263,8 @@ static void notes_free(struct notes_text *n) {
 /* Shape the notes line `i` marks, to be set at this page's foot: *out
 ** (allocated, *nout paragraphs; the caller frees both) is NULL when the
 ** line marks none.  *prev is the text of the note before them on the page
-** (NULL: none), and becomes the last of theirs. */
+** (NULL: none), and becomes the last of theirs; prev NULL: no note is
+** shortened to 同上. */
 static int line_notes(struct layout *L, const struct para *p, size_t i,
                       const struct notes_text *nt, struct para **out, size_t *nout,
                       const char **prev, const char *where) {
@@ -287,9 +288,9 @@ static int line_notes(struct layout *L, const struct para *p, size_t i,
         buf_init(&text);
         buf_printf(&text, "%d", nums[k]);
         ndigits = text.len;
-        buf_puts(&text, notes_text(L->doc, nt->text[idx], *prev));
+        buf_puts(&text, prev ? notes_text(L->doc, nt->text[idx], *prev) : nt->text[idx]);
         buf_putc(&text, '\0');
-        *prev = nt->text[idx];
+        if (prev) *prev = nt->text[idx];
         rc = shape_markup(L, np, (const char *)text.data, L->theme->note_size, L->body_family,
                           &none, where);
         buf_free(&text);
@@ -340,12 +341,12 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
     float y = L->y, bottom = L->bottom;
     size_t i;
     int had_notes = L->nnotes > 0, continued = L->ncarry > 0;
-    const char *prev = continued ? NULL : L->page_note;
+    const char *prev = L->page_note;
     *rc = RC_OK;
     for (i = first; i < p->nlines; i++) {
         struct para *ps;
         size_t n, k;
-        *rc = line_notes(L, p, i, nt, &ps, &n, &prev, where);
+        *rc = line_notes(L, p, i, nt, &ps, &n, continued ? NULL : &prev, where);
         for (k = 0; k < n && *rc == RC_OK && !continued; k++) {
             if (!had_notes) { bottom += NOTE_RULE_GAP; had_notes = 1; }
             bottom += note_height(L, &ps[k]);
@@ -358,13 +359,27 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
     return i - first;
 }
 
+/* Would the notes `ps` not all fit at this page's foot under a line `lh` tall? */
+static int notes_overflow(const struct layout *L, const struct para *ps, size_t n, float lh) {
+    float bottom = L->bottom + (L->nnotes ? 0 : NOTE_RULE_GAP);
+    size_t k;
+    for (k = 0; k < n; k++) bottom += note_height(L, &ps[k]);
+    return L->y - lh < bottom - 0.01f;
+}
+
 static int place_line(struct layout *L, const struct para *p, size_t i, float lh,
                       enum doc_align align, enum dl_role role, const struct notes_text *nt,
                       const char *where) {
     struct para *ps;
     size_t n;
-    const char *prev = L->ncarry ? NULL : L->page_note;
-    int rc = line_notes(L, p, i, nt, &ps, &n, &prev, where);
+    const char *prev = L->page_note;
+    int rc = line_notes(L, p, i, nt, &ps, &n, L->ncarry ? NULL : &prev, where);
+    if (rc == RC_OK && n && notes_overflow(L, ps, n, lh)) {
+        /* Some of them will continue on the next page: none may read 同上,
+        ** whose note might stay behind on this one. */
+        free_notes(ps, n);
+        rc = line_notes(L, p, i, nt, &ps, &n, NULL, where);
+    }
     if (rc != RC_OK) { free_notes(ps, n); return rc; }
     keep_notes(L, ps, n);      /* the paragraphs move to L->note_paras */
     free(ps);
