@@ -405,6 +405,23 @@ static void adjust_punctuation(struct para *p, struct fontset *fs) {
     free(ink);
 }
 
+/* A footnote marker after a mark blank on its right ("。¹"): the blank
+** moves after the marker, so the marker sits against the mark's ink and
+** the space stays between the sentences (dropped at a line end, as a gap). */
+static void marks_before_notes(struct para *p, struct fontset *fs) {
+    size_t i, end;
+    float ink, before;
+    for (i = 1; i < p->nglyphs; i = end) {
+        end = i + 1;
+        if (p->glyphs[i].note == 0 || p->glyphs[i].note == p->glyphs[i - 1].note) continue;
+        while (end < p->nglyphs && p->glyphs[end].note == p->glyphs[i].note) end++;
+        if (blank_side(p, fs, &p->glyphs[i - 1], &ink) != BLANK_RIGHT) continue;
+        before = p->glyphs[i - 1].advance;
+        compress_mark(p, fs, i - 1, BLANK_RIGHT);
+        p->glyphs[end - 1].gap += before - p->glyphs[i - 1].advance;
+    }
+}
+
 enum para_punct para_punct_named(const char *name) {
     if (strcmp(name, "full") == 0) return PARA_PUNCT_FULL;
     if (strcmp(name, "half") == 0) return PARA_PUNCT_HALF;
@@ -437,6 +454,7 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     space_han_latin(p);
     tie_note_markers(p);
     adjust_punctuation(p, fs);
+    if (p->punct != PARA_PUNCT_FULL) marks_before_notes(p, fs);
     free(p->styles);
     p->styles = NULL;
     return RC_OK;

@@ -4,7 +4,8 @@ documents built in a temporary folder.
 * A footnote marker sits tight after the character it follows and the mark
   after it follows tight (clreq): no gap on either side, also where the
   source has a space before the marker, over a range of text widths
-  (justified lines).
+  (justified lines); after "。" the marker sits against its ink (the blank
+  half of the stop moves after the marker).
 * Note numbers hang: every note's text starts at one x (notes 9 and 10
   too), numbers end at one x, a note's second line starts under its text.
 * notes = {repeats = "ibid"}: a citation identical to the previous note on
@@ -62,8 +63,8 @@ def runs(page, role):
 
 def check_markers(d):
     text = "。".join(f"东盟国家约有 6 亿人^[{CITE}]，其中越南人口最多" for _ in range(6))
-    text += "。东盟国家约有 6 亿人 ^[来源甲。]，其中越南。"
-    seen = 0
+    text += "。东盟国家约有 6 亿人 ^[来源甲。]，其中越南。属于第二梯队（第 100 位）。^[来源乙。]排在它之前。"
+    seen = stops = 0
     for margin in (60, 73, 86, 99):
         _, dl = build(d, f"markers{margin}", para(text),
                       f", theme = {{ margin_left = {margin}, margin_right = {margin} }}")
@@ -80,17 +81,21 @@ def check_markers(d):
                         continue
                     before = line[k - 1]
                     seen += 1
-                    # 人 is one em wide: its end, not the run's (which holds any gap after it)
-                    check(before["text"][-1] == "人", f"margin {margin}: {before['text']} before a marker")
-                    end = before["x"] + before["glyphs"][-1][1] + SIZE
+                    # 人 is one em wide: its end, not the run's (which holds any gap
+                    # after it); 。 before a marker gives its blank half to after the marker
+                    ch = before["text"][-1]
+                    check(ch in "人。", f"margin {margin}: {before['text']} before a marker")
+                    end = before["x"] + before["glyphs"][-1][1] + (SIZE if ch == "人" else SIZE / 2)
                     check(abs(end - t["x"]) < 0.05,
-                          f"margin {margin}: marker {t['text']} starts {t['x'] - end:.2f} pt after 人")
+                          f"margin {margin}: marker {t['text']} starts {t['x'] - end:.2f} pt after {ch}")
+                    if ch == "。":
+                        stops += 1
                     if k + 1 < len(line):
                         after = line[k + 1]
                         check(abs(t["x"] + t["width"] - after["x"]) < 0.05,
                               f"margin {margin}: {after['text'][:1]} starts "
                               f"{after['x'] - t['x'] - t['width']:.2f} pt after marker {t['text']}")
-    check(seen >= 20, f"markers: only {seen} checked")
+    check(seen >= 20 and stops >= 4, f"markers: only {seen} checked, {stops} after 。")
 
 
 # ---- hung numbers, ibid -------------------------------------------------------------------
