@@ -11,7 +11,7 @@
 ** "……" passes when its dots are centred the same way and the gap between
 ** the two glyphs matches the gaps inside them (dots as tall as wide).
 ** A failing mark is drawn here: the dash as a filled rule 1.92 em long,
-** the dots as six discs on a 1/3 em pitch; its glyphs stay in the run as
+** the dots as six discs evenly spread over 1.9 em; its glyphs stay in the run as
 ** invisible text, so copying and search still give the characters.
 */
 #include <string.h>
@@ -131,9 +131,10 @@ static void draw_mark(struct dl_page *p, size_t ri, uint32_t cp, const struct in
         thick = clamp(thick, 0.04f * em, 0.08f * em);
         path = display_add_rect(p, role, x + 0.04f * em, cy - thick / 2, 1.92f * em, thick);
     } else {
-        float d = clamp(thick, 0.08f * em, 0.14f * em);
+        /* six dots across the two ems, 0.05 em in from each end, like the rule */
+        float d = clamp(thick, 0.08f * em, 0.14f * em), pitch = (1.9f * em - d) / 5;
         path = display_add_path(p, role);
-        for (i = 0; i < 6; i++) disc(p, path, x + ((float)i + 0.5f) * em / 3, cy, d / 2);
+        for (i = 0; i < 6; i++) disc(p, path, x + 0.05f * em + d / 2 + (float)i * pitch, cy, d / 2);
     }
     path->fill = 1;
     path->fill_color = c;
