@@ -23,6 +23,13 @@ struct script_ctx *host_ctx(lua_State *L);
 ** none ("big.lua:12: ..."); RC_OK leaves nresults results. */
 int host_call(lua_State *L, int nargs, int nresults, const char *where, struct rc_err *err);
 
+/* Load a script or module's source as a function (luaL_loadbufferx),
+** from the compiled chunk kept in cs for the same path and bytes when
+** there is one, else compiling it and keeping the result (chunks.c);
+** cs NULL: just compile. */
+int load_chunk(lua_State *L, struct script_chunks *cs, const char *path, const char *source,
+               size_t n, const char *chunkname);
+
 /* luaopen function of the "report" module (lreport.c). */
 int luaopen_report(lua_State *L);
 
