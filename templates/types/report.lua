@@ -33,8 +33,9 @@
 ---{{ and }} for braces.
 ---@alias report.Template string
 
----A column format: "thousands", "thousands:2", "fixed:2", "percent:1", "pct:1",
----"wan", "yi", "yi:1", or a function(value, row) returning the text.
+---A column format: "thousands", "thousands:2", "gb15835" (GB/T 15835: 9999 but
+---12,345), "gb15835:2", "fixed:2", "percent:1", "pct:1", "wan", "yi", "yi:1",
+---or a function(value, row) returning the text.
 ---@alias report.Format string|fun(value: any, row: report.Row): any
 
 ---@class report
