@@ -271,13 +271,13 @@ static float decimal_tail(const struct para *p) {
 ** date, an amount), prose, or the absent-value mark. */
 static enum colw_kind cell_kind(const struct tlay *T, const struct tcell *c) {
     const char *text = T->t->cells[c->row * T->t->ncols + c->col];
-    if (text == NULL || strcmp(text, T->style.null_mark) == 0) return COLW_BLANK;
+    if (text == NULL || c->p.nglyphs == 0 || strcmp(text, T->style.null_mark) == 0) return COLW_BLANK;
     return numeric(&c->p) ? COLW_NUMBER : COLW_TEXT;
 }
 
-/* Measure the header cells and body cells [from, to) (all the rows, or
-** the first rows of a table whose rows come later): the widths are a
-** function of these alone.  Decimal columns get each cell's shift, which
+/* Measure the header cells and the nbody body cells at `body` (all the
+** rows, or the first rows of a table whose rows come later): the widths
+** are a function of these alone.  Decimal columns get each cell's shift, which
 ** lines the points up. */
 static void measure_columns(struct tlay *T, struct tcell *body, size_t nbody, struct colw *cw) {
     const struct doc_table *t = T->t;
@@ -332,7 +332,7 @@ static int check_fixed(struct tlay *T, float floor) {
                    T->b->where, fixed, width, t->ncols - nfixed);
 }
 
-/* Widths from the header and body cells [from, to) (colwidth.c). */
+/* Widths from the header and the nbody body cells at `body` (colwidth.c). */
 static int column_widths(struct tlay *T, struct tcell *body, size_t nbody) {
     const struct doc_table *t = T->t;
     struct colw_spec *spec = xcalloc(t->ncols, sizeof *spec, "column widths");
