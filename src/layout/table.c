@@ -92,6 +92,7 @@ struct tlay {
     int fresh;                 /* this page holds nothing of the table but its header */
     size_t rows_here;          /* body rows begun on this page */
     unsigned char *warned;     /* ncols: the column's cut tokens were reported */
+    float *max_tail;           /* ncols: decimal columns' widest part right of the point */
     struct trule *rules;       /* rules of this page's part, not yet drawn */
     size_t nrules, caprules;
 };
@@ -267,6 +268,15 @@ static float decimal_tail(const struct para *p) {
     return tail;
 }
 
+/* A number in a decimal column moves left by what its part right of the
+** point lacks beside the longest such part of the rows measured (a row
+** measured later than the widths keeps the same anchor, 0 if longer). */
+static void decimal_shift(const struct tlay *T, struct tcell *c) {
+    if (c->kind == 'e' || !T->t->cols[c->col].decimal || !numeric(&c->p)) return;
+    c->tail = decimal_tail(&c->p);
+    c->shift = T->max_tail[c->col] > c->tail ? T->max_tail[c->col] - c->tail : 0;
+}
+
 /* What a body cell holds, for the widths: a number (with its unit, a
 ** date, an amount), prose, or the absent-value mark. */
 static enum colw_kind cell_kind(const struct tlay *T, const struct tcell *c) {
@@ -281,25 +291,23 @@ static enum colw_kind cell_kind(const struct tlay *T, const struct tcell *c) {
 ** lines the points up. */
 static void measure_columns(struct tlay *T, struct tcell *body, size_t nbody, struct colw *cw) {
     const struct doc_table *t = T->t;
-    float *max_tail = xcalloc(t->ncols, sizeof *max_tail, "column widths");
     size_t i;
     for (i = 0; i < nbody; i++) {
         struct tcell *c = &body[i];
         if (c->kind == 'e' || !t->cols[c->col].decimal) continue;
         c->tail = decimal_tail(&c->p);
-        if (c->tail > max_tail[c->col]) max_tail[c->col] = c->tail;
+        if (c->tail > T->max_tail[c->col]) T->max_tail[c->col] = c->tail;
     }
     for (i = 0; i < nbody; i++) {
         struct tcell *c = &body[i];
         if (c->kind == 'e') continue;
-        if (t->cols[c->col].decimal && numeric(&c->p)) c->shift = max_tail[c->col] - c->tail;
+        decimal_shift(T, c);
         colw_add(cw, c->col, c->colspan, c->rowspan, &c->p, cell_kind(T, c), c->shift);
     }
     for (i = 0; i < T->head.ncells; i++) {
         struct tcell *c = &T->head.cells[i];
         colw_add(cw, c->col, c->colspan, c->rowspan, &c->p, COLW_HEAD, 0);
     }
-    free(max_tail);
 }
 
 /* No column narrower than a character and its padding: narrower, a
@@ -377,24 +385,25 @@ static void warn_cut(struct tlay *T, const struct tcell *c, float width, float t
             col->title ? col->title : "", col->title ? ")" : "", width + 2 * PAD_X, token + 2 * PAD_X);
 }
 
-/* Break every cell at its column's width; a cell that wraps no longer
-** lines up on the decimal point.  A token wider than its column (only
-** when the table cannot fit) breaks at the points colwidth.c allows,
-** never before closing punctuation. */
+/* Break a cell at its column's width; a cell that wraps no longer lines
+** up on the decimal point.  A token wider than its column (only when the
+** table cannot fit, or in a row the widths were not measured on) breaks
+** at the points colwidth.c allows, never before closing punctuation. */
+static void break_cell(struct tlay *T, struct tcell *c) {
+    float w = cell_width(T, c) - 2 * PAD_X, token = colw_token_width(&c->p);
+    if (token > w + EPS) {
+        colw_allow_token_breaks(&c->p, w);
+        warn_cut(T, c, w, token);
+    }
+    para_break(&c->p, w - c->shift, 0);
+    if (c->p.nlines > 1 && c->shift > 0) { c->shift = 0; para_break(&c->p, w, 0); }
+    if (c->shift > w - c->p.lines[0].width)   /* never out of the cell on the left */
+        c->shift = w > c->p.lines[0].width ? w - c->p.lines[0].width : 0;
+}
+
 static void break_cells(struct tlay *T, struct grid *g) {
     size_t i;
-    for (i = 0; i < g->ncells; i++) {
-        struct tcell *c = &g->cells[i];
-        float w = cell_width(T, c) - 2 * PAD_X, token = colw_token_width(&c->p);
-        if (token > w + EPS) {
-            colw_allow_token_breaks(&c->p, w);
-            warn_cut(T, c, w, token);
-        }
-        para_break(&c->p, w - c->shift, 0);
-        if (c->p.nlines > 1 && c->shift > 0) { c->shift = 0; para_break(&c->p, w, 0); }
-        if (c->shift > w - c->p.lines[0].width)   /* never out of the cell on the left */
-            c->shift = w > c->p.lines[0].width ? w - c->p.lines[0].width : 0;
-    }
+    for (i = 0; i < g->ncells; i++) break_cell(T, &g->cells[i]);
 }
 
 /* Numbers right-aligned (or on the point) in a column wider than they
@@ -853,6 +862,7 @@ static int prepare(struct tlay *T) {
     T->colx = xcalloc(mem_add(T->t->ncols, 1), sizeof *T->colx, "column positions");
     T->carried = xcalloc(mem_add(mem_mul(T->t->ncols, 2), 1), sizeof *T->carried, "carried table cells");
     T->warned = xcalloc(T->t->ncols ? T->t->ncols : 1, 1, "table warnings");
+    T->max_tail = xcalloc(T->t->ncols ? T->t->ncols : 1, sizeof *T->max_tail, "column widths");
     if ((rc = build_head(T)) != RC_OK || (rc = build_body(T)) != RC_OK ||
         (rc = column_widths(T, T->body.cells, T->body.ncells)) != RC_OK)
         return rc;
@@ -901,6 +911,7 @@ done:
     free(T.colx);
     free(T.carried);
     free(T.warned);
+    free(T.max_tail);
     free(T.rules);
     return rc;
 }
