@@ -21,7 +21,8 @@
 ** token is cut, and between two guesses each column grows in proportion to
 ** what it still wants (a long prose column takes most of the room).  Room
 ** beyond guess 5 goes to the share columns (by their shares), else to the
-** automatic columns in proportion to their max-content, else to all.
+** automatic columns in proportion to their max-content; fixed columns
+** alone keep their widths.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -236,27 +237,23 @@ static void fill_shares(const struct colw_spec *spec, const struct col *cols, si
     free(held);
 }
 
-/* Room beyond guess 5. */
+/* Room beyond guess 5: to the share columns, else to the automatic ones;
+** a table of fixed columns only keeps their widths (and is narrower). */
 static void spread_excess(const struct colw_spec *spec, const struct col *cols, size_t n,
                           float room, float *w) {
-    float others = 0, autos = 0, all = 0, excess;
-    size_t c, nshares = 0;
+    float others = 0, autos = 0, excess = room;
+    size_t c, nshares = 0, nautos = 0;
     for (c = 0; c < n; c++) {
         w[c] = cols[c].target;
-        all += w[c];
+        excess -= w[c];
         if (spec[c].kind == DOC_WIDTH_SHARE) nshares++;
         else others += w[c];
-        if (spec[c].kind == DOC_WIDTH_AUTO) autos += cols[c].max;
+        if (spec[c].kind == DOC_WIDTH_AUTO) { autos += cols[c].max; nautos++; }
     }
     if (nshares > 0) { fill_shares(spec, cols, n, room - others, w); return; }
-    excess = room - all;
-    for (c = 0; c < n; c++) {
-        if (autos > 0) {
-            if (spec[c].kind == DOC_WIDTH_AUTO) w[c] += excess * cols[c].max / autos;
-        } else if (all > 0) {
-            w[c] += excess * w[c] / all;
-        }
-    }
+    for (c = 0; c < n; c++)
+        if (spec[c].kind == DOC_WIDTH_AUTO)
+            w[c] += autos > 0 ? excess * cols[c].max / autos : excess / (float)nautos;
 }
 
 void colw_solve(const struct colw *cw, const struct colw_spec *spec, float room, float floor,

@@ -91,6 +91,13 @@ static void fixed_and_shares(void) {
     colw_solve(&s.cw, s.spec, 400, FLOOR, s.w, NULL);
     CHECK_MSG(near(s.w[2], 100) && near(s.w[3], 180), "held share %g, the other %g", s.w[2], s.w[3]);
     colw_free(&s.cw);
+    /* fixed columns alone keep their widths: the table is narrower than the room */
+    start(&s, 2);
+    column(&s, 0, 20, 20, 40, 0, DOC_WIDTH_FIXED, 50);
+    column(&s, 1, 20, 20, 40, 1, DOC_WIDTH_FIXED, 60);
+    colw_solve(&s.cw, s.spec, 400, FLOOR, s.w, NULL);
+    CHECK_MSG(near(s.w[0], 50) && near(s.w[1], 60), "fixed alone: %g %g", s.w[0], s.w[1]);
+    colw_free(&s.cw);
 }
 
 static void spans_and_spare_room(void) {
