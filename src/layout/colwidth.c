@@ -13,14 +13,16 @@
 **   0  every column one character wide (tokens cut: the last resort)
 **   1  every column at its body min-content (header words may be cut)
 **   2  every column at its min-content
-**   3  fixed columns at their width
-**   4  number columns at max-content as well
-**   5  prose columns at max-content as well (shares stay at min-content)
+**   3  short cells whole: a label of up to four ems ("项目", "新加坡") is
+**      one piece, as a word is (CSS would wrap a CJK label anywhere)
+**   4  fixed columns at their width
+**   5  number columns at max-content as well
+**   6  prose columns at max-content as well (shares stay at guess 3)
 **
 ** So prose gives up width before numbers do, headers wrap before a body
 ** token is cut, and between two guesses each column grows in proportion to
 ** what it still wants (a long prose column takes most of the room).  Room
-** beyond guess 5 goes to the share columns (by their shares), else to the
+** beyond guess 6 goes to the share columns (by their shares), else to the
 ** automatic columns in proportion to their max-content; fixed columns
 ** alone keep their widths.
 */
@@ -31,7 +33,8 @@
 #include "../text/linebreak.h"
 
 #define EPS 0.01f
-#define LEVELS 6
+#define LEVELS 7
+#define LABEL_EMS 4.0f     /* a cell this short on one line is a label: kept whole */
 
 void colw_init(struct colw *cw, size_t ncols, float pad) {
     memset(cw, 0, sizeof *cw);
@@ -101,9 +104,11 @@ static float width_for_lines(struct para *p, size_t lines, float lo, float hi) {
 
 void colw_add(struct colw *cw, size_t col, size_t colspan, size_t rowspan, struct para *p,
               enum colw_kind kind, float extra) {
-    float token = colw_token_width(p), min = token + cw->pad, max;
+    float token = colw_token_width(p), min = token + cw->pad, max, natural, label = 0;
     para_break(p, 1e9f, 0);
-    max = para_max_width(p);
+    natural = para_max_width(p);
+    if (p->nlines == 1 && natural <= LABEL_EMS * p->size + EPS) label = natural + extra + cw->pad;
+    max = natural;
     if (rowspan > 1 && p->nlines == 1) max = width_for_lines(p, rowspan, token, max);
     max += extra + cw->pad;
     if (col >= cw->ncols || colspan == 0) return;
@@ -124,6 +129,7 @@ void colw_add(struct colw *cw, size_t col, size_t colspan, size_t rowspan, struc
         struct colw_measure *m = &cw->m[col];
         if (kind == COLW_HEAD) m->head_min = maxf(m->head_min, min);
         else m->body_min = maxf(m->body_min, min);
+        m->label = maxf(m->label, label);
         m->max = maxf(m->max, max);
         if (kind == COLW_NUMBER) m->numbers++;
         if (kind == COLW_TEXT) m->texts++;
@@ -134,7 +140,8 @@ void colw_add(struct colw *cw, size_t col, size_t colspan, size_t rowspan, struc
 
 struct col {
     float bmin, min, max;      /* body min-content, min-content, max-content */
-    float target;              /* what guess 5 gives it */
+    float label;               /* min-content with its short cells whole */
+    float target;              /* what guess 6 gives it */
     int number;
 };
 
@@ -191,10 +198,12 @@ static void resolve(const struct colw *cw, const struct colw_spec *spec, float f
     resolve_spans(cw, cols);
     for (c = 0; c < cw->ncols; c++) {
         struct col *x = &cols[c];
-        x->max = maxf(x->max, x->min);
+        /* a fixed column's width is the script's: its labels may wrap */
+        x->label = spec[c].kind == DOC_WIDTH_FIXED ? x->min : maxf(cw->m[c].label, x->min);
+        x->max = maxf(x->max, x->label);
         switch (spec[c].kind) {
         case DOC_WIDTH_FIXED: x->target = maxf(spec[c].width, x->min); break;
-        case DOC_WIDTH_SHARE: x->target = x->min; break;
+        case DOC_WIDTH_SHARE: x->target = x->label; break;
         default:              x->target = x->max; break;
         }
     }
@@ -206,15 +215,16 @@ static float guess(const struct col *x, enum doc_width_kind kind, int level, flo
     case 0: return floor;
     case 1: return x->bmin;
     case 2: return x->min;
-    case 3: return kind == DOC_WIDTH_FIXED ? x->target : x->min;
-    case 4: return kind == DOC_WIDTH_FIXED || (kind == DOC_WIDTH_AUTO && x->number) ? x->target : x->min;
+    case 3: return x->label;
+    case 4: return kind == DOC_WIDTH_FIXED ? x->target : x->label;
+    case 5: return kind == DOC_WIDTH_FIXED || (kind == DOC_WIDTH_AUTO && x->number) ? x->target : x->label;
     default: return x->target;
     }
 }
 
-/* Shares of what the other columns leave, none below its min-content:
-** a share column that would be is held at its minimum, the rest share
-** again. */
+/* Shares of what the other columns leave, none below its min-content
+** with its labels whole: a share column that would be is held there, the
+** rest share again. */
 static void fill_shares(const struct colw_spec *spec, const struct col *cols, size_t n,
                         float left, float *w) {
     unsigned char *held = xcalloc(n, 1, "column shares");
@@ -225,19 +235,19 @@ static void fill_shares(const struct colw_spec *spec, const struct col *cols, si
         again = 0;
         for (c = 0; c < n; c++) {
             if (spec[c].kind != DOC_WIDTH_SHARE) continue;
-            if (held[c]) room -= cols[c].min;
+            if (held[c]) room -= cols[c].label;
             else shares += spec[c].width;
         }
         for (c = 0; c < n && shares > 0; c++) {
             if (spec[c].kind != DOC_WIDTH_SHARE || held[c]) continue;
             w[c] = room * spec[c].width / shares;
-            if (w[c] < cols[c].min - EPS) { w[c] = cols[c].min; held[c] = 1; again = 1; }
+            if (w[c] < cols[c].label - EPS) { w[c] = cols[c].label; held[c] = 1; again = 1; }
         }
     }
     free(held);
 }
 
-/* Room beyond guess 5: to the share columns, else to the automatic ones;
+/* Room beyond guess 6: to the share columns, else to the automatic ones;
 ** a table of fixed columns only keeps their widths (and is narrower). */
 static void spread_excess(const struct colw_spec *spec, const struct col *cols, size_t n,
                           float room, float *w) {

@@ -24,6 +24,7 @@ struct colw_measure {
     float body_min;        /* longest unbreakable body token, padding included */
     float head_min;        /* the same over header cells */
     float max;             /* widest cell on one line, padding included */
+    float label;           /* widest short cell (a label) on one line, padding included */
     size_t numbers, texts; /* body cells of each kind */
 };
 

@@ -76,6 +76,26 @@ static void header_wraps_first(void) {
     colw_free(&s.cw);
 }
 
+/* A short label ("项目") stays whole beside a long prose column, as
+** long as the room allows; then it wraps before any token is cut. */
+static void labels_whole(void) {
+    struct setup s;
+    start(&s, 2);
+    column(&s, 0, 17, 17, 26, 0, DOC_WIDTH_AUTO, 0);
+    column(&s, 1, 17, 17, 900, 0, DOC_WIDTH_AUTO, 0);
+    s.cw.m[0].label = 26;
+    colw_solve(&s.cw, s.spec, 300, FLOOR, s.w, NULL);
+    CHECK_MSG(near(s.w[0], 26) && near(s.w[1], 274), "the label whole: %g %g", s.w[0], s.w[1]);
+    s.cw.m[0].label = 0;        /* as CSS has it: the label column gets almost nothing */
+    colw_solve(&s.cw, s.spec, 300, FLOOR, s.w, NULL);
+    CHECK_MSG(s.w[0] < 26 - 5, "without labels, CSS's share: %g", s.w[0]);
+    s.cw.m[0].label = 26;
+    s.cw.m[1].label = 40;
+    colw_solve(&s.cw, s.spec, 50, FLOOR, s.w, NULL);
+    CHECK_MSG(near(sum(s.w, 2), 50) && s.w[0] >= 17 && s.w[1] >= 17 && s.w[0] < 26, "labels wrap: %g %g", s.w[0], s.w[1]);
+    colw_free(&s.cw);
+}
+
 static void fixed_and_shares(void) {
     struct setup s;
     start(&s, 4);
@@ -164,6 +184,7 @@ static void token_breaks(void) {
 int main(void) {
     prose_before_numbers();
     header_wraps_first();
+    labels_whole();
     fixed_and_shares();
     spans_and_spare_room();
     token_breaks();
