@@ -483,6 +483,19 @@ static void mark_hyphens(struct para *p, struct fontset *fs) {
     }
 }
 
+/* Justification widens the gaps at break opportunities, between Han
+** characters and at spaces, but not those between two ASCII characters
+** that touch: inside a URL ("caict.|ac.|cn/") or after a hyphen a break
+** may come, but a widened gap there would read as a space. */
+static void mark_gaps(struct para *p) {
+    size_t i;
+    for (i = 1; i < p->nglyphs; i++) {
+        const struct para_glyph *a = &p->glyphs[i - 1], *b = &p->glyphs[i];
+        p->glyphs[i].widen = b->brk != LB_NO
+            && !(a->cp < 0x80 && b->cp < 0x80 && a->cp != ' ' && b->cp != ' ');
+    }
+}
+
 int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     size_t i, end, n;
     unsigned char *brk;
@@ -511,6 +524,7 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     for (i = 0; i < p->nglyphs; i++)
         if (is_space_cluster(&p->glyphs[i])) p->glyphs[i].shrink = p->glyphs[i].advance / 3;
     mark_hyphens(p, fs);
+    mark_gaps(p);
     free(p->styles);
     p->styles = NULL;
     return RC_OK;
@@ -644,7 +658,7 @@ struct totals { double x, stretch, shrink; size_t chars; };
 static void add_glyph(struct totals *t, const struct para_glyph *g, float unit) {
     t->x += g->advance + g->gap;
     t->shrink += g->shrink + g->gap / 2;
-    if (g->brk != LB_NO) t->stretch += unit;
+    if (g->widen) t->stretch += unit;
     if (!is_space_cluster(g)) t->chars += g->ntext;
 }
 
@@ -664,10 +678,35 @@ static struct totals make_point(const struct para *p, size_t i, int kind, const 
     if (kind != PT_MUST) while (s < p->nglyphs && is_space_cluster(&p->glyphs[s])) add_glyph(&at, &p->glyphs[s++], unit);
     lead = kind == PT_MUST || s >= p->nglyphs ? 0 : p->glyphs[s].lead;
     pt->start_x = at.x + lead;
-    pt->start_stretch = at.stretch + (s < p->nglyphs && p->glyphs[s].brk != LB_NO ? unit : 0);
+    pt->start_stretch = at.stretch + (s < p->nglyphs && p->glyphs[s].widen ? unit : 0);
     pt->start_shrink = at.shrink + (lead > 0 ? p->glyphs[s].shrink : 0);
     pt->start_chars = at.chars;
     return at;
+}
+
+/* When every piece between hard breaks fits on its line at natural width
+** (a label measured at an unbounded width, a short cell), those pieces
+** are the lines, as the breaker would find: this keeps an unbounded
+** width from leaving every break active. */
+static int fits_whole(struct para *p, size_t start, float width, float indent) {
+    size_t i, first = start;
+    float w = 0, measure = width - indent;
+    for (i = start; i <= p->nglyphs; i++) {
+        if (i == p->nglyphs || (i > first && p->glyphs[i].brk == LB_MUST)) {
+            if (w - (i > first ? p->glyphs[i - 1].gap : 0) > measure + 0.01f) return 0;
+            first = i;
+            w = 0;
+            measure = width;
+        }
+        if (i < p->nglyphs) w += p->glyphs[i].advance + p->glyphs[i].gap;
+    }
+    first = start;
+    for (i = start + 1; i <= p->nglyphs; i++)
+        if (i == p->nglyphs || p->glyphs[i].brk == LB_MUST) {
+            add_line(p, first, i, first == start ? indent : 0, 0, 1, 0);
+            first = i;
+        }
+    return 1;
 }
 
 static void break_total_fit(struct para *p, float width, float indent) {
@@ -678,13 +717,14 @@ static void break_total_fit(struct para *p, float width, float indent) {
     struct lf_result res;
     float unit = STRETCH_EM * p->size, gap = 0;
     if (start >= n) { add_line(p, start, n, indent, 0, 1, 0); return; }
+    if (fits_whole(p, start, width, indent)) return;
     kind = xmalloc(mem_add(n, 1), "break kinds");
     find_points(p, start, width, kind);
     for (i = start + 1; i <= n; i++) if (kind[i] != PT_NONE) npoints++;
     points = xreallocarray(NULL, npoints + 1, sizeof *points, "break points");
     pos = xreallocarray(NULL, npoints + 1, sizeof *pos, "break positions");
     memset(&points[0], 0, sizeof points[0]);
-    if (p->glyphs[start].brk != LB_NO) points[0].start_stretch = unit;
+    if (p->glyphs[start].widen) points[0].start_stretch = unit;
     pos[0] = start;
     npoints = 1;
     for (i = start; i <= n; i++) {
@@ -742,10 +782,10 @@ size_t para_line_notes(const struct para *p, size_t i, int *notes, size_t max) {
     return n;
 }
 
-/* Gaps that justification may widen: break opportunities inside the line. */
+/* Gaps that justification may widen (see mark_gaps) inside the line. */
 static size_t count_gaps(const struct para *p, const struct para_line *l) {
     size_t i, n = 0;
-    for (i = l->first + 1; i < l->end; i++) if (p->glyphs[i].brk != LB_NO) n++;
+    for (i = l->first + 1; i < l->end; i++) if (p->glyphs[i].widen) n++;
     return n;
 }
 
@@ -796,7 +836,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
     const struct para_glyph *prev = NULL;
     struct dl_text *run = NULL;
     size_t k;
-    int links = 0, line_id = page->nlines++;
+    int links = 0, every = 0, line_id = page->nlines++;
     if (slack < 0 && l->shrink > 0) {
         /* total-fit set more on the line than fits at natural width: take
         ** the overflow from the blank halves of marks, spaces and gaps */
@@ -805,8 +845,14 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
         slack += squeeze * l->shrink;
     }
     if (align == DOC_JUSTIFY && !l->last && slack > 0) {
-        size_t gaps = count_gaps(p, l);
+        size_t gaps = count_gaps(p, l), clusters = l->end - l->first;
         if (gaps && slack / (float)gaps < p->size) extra = slack / (float)gaps;
+        /* a piece of a token cut to fit (a long URL) has no gaps: spread
+        ** the little that is left between its characters instead */
+        else if (!gaps && clusters > 1 && slack / (float)(clusters - 1) < p->size * 0.1f) {
+            extra = slack / (float)(clusters - 1);
+            every = 1;
+        }
     } else if (align == DOC_CENTER) {
         pen += slack / 2;
     } else if (align == DOC_RIGHT) {
@@ -816,7 +862,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
         const struct para_glyph *g = &p->glyphs[k];
         float cut = k == l->first && l->lead > 0 ? 0 : squeeze * g->shrink;
         float gap = k + 1 == l->end ? g->gap : g->gap * (1 - squeeze / 2);
-        if (k > l->first && g->brk != LB_NO) pen += extra;
+        if (k > l->first && (every || g->widen)) pen += extra;
         if (run == NULL || !same_run(prev, g)) {
             if (run) run->width = x + pen - run->x;
             /* a flush bracket's run still starts at the line's edge; the glyph moves */

@@ -70,6 +70,7 @@ struct para_glyph {        /* one cluster */
     float    shrink;       /* pt its advance may lose to fit a line: a mark's blank half
                               (clreq 3.1.6 line adjustment), a third of a space */
     unsigned char blank_left;   /* that shrink is on its left: the glyph moves with it */
+    unsigned char widen;   /* justification may widen the gap before it */
     uint16_t hyphen_gid;   /* a hyphenation point before it: the hyphen's glyph... */
     float    hyphen;       /* ...and width (in the face before); 0: no such point */
 };
