@@ -246,9 +246,9 @@ static void json_text(struct buf *out, const struct dl_page *p,
     display_text_utf8(p, t, &s);
     buf_printf(out, "{\"role\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"width\":%.2f,"
                "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"line\":%d,"
-               "\"stretch\":%.4f,\"last\":%d,\"loose\":%d,",
+               "\"stretch\":%.4f,\"last\":%d,\"loose\":%d,\"justify\":%d,",
                display_role_names[t->role], t->x, t->y, t->width, t->size,
-               t->face, t->bold, t->line, t->stretch, t->last, t->loose);
+               t->face, t->bold, t->line, t->stretch, t->last, t->loose, t->justify);
     if (t->cell) buf_printf(out, "\"cell\":%zu,", t->cell - 1);
     json_color(out, "color", t->color);
     buf_puts(out, "\"text\":");

@@ -48,6 +48,7 @@ struct dl_text {
     float stretch;       /* em justification added at each gap of its line (tests) */
     unsigned char last;  /* its line ends a paragraph or comes before a hard break */
     unsigned char loose; /* its paragraph had no breaks within the stretch limit */
+    unsigned char justify;   /* its line is set justified */
     size_t first, count; /* glyphs in the page's glyph pool */
     size_t cell;         /* table text: 1 + index into the display's cells; 0: none */
 };

@@ -874,6 +874,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
             run->stretch = extra / p->size;
             run->last = (unsigned char)l->last;
             run->loose = (unsigned char)p->loose;
+            run->justify = align == DOC_JUSTIFY;
         }
         xs[k - l->first] = x + pen;
         if (!is_space_cluster(g))
