@@ -120,7 +120,14 @@ static int reach_point(struct fit *f, size_t b) {
         const struct node *na = &f->nodes[a];
         double r = line_ratio(f, na, pb), d;
         int fit;
-        if (r < -1.0001) { dropped = a; continue; }    /* too wide now, and later */
+        if (r < -1.0001) {                              /* too wide now, and later */
+            /* kept for an overfull line: the latest break, then the cheapest */
+            if (dropped == SIZE_MAX || na->point > f->nodes[dropped].point
+                || (na->point == f->nodes[dropped].point
+                    && na->demerits < f->nodes[dropped].demerits))
+                dropped = a;
+            continue;
+        }
         f->active[kept++] = a;
         if (r > f->max_ratio && !(pb->flags & LF_FORCED)) continue;
         fit = fitness_of(r);
