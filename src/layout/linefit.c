@@ -113,6 +113,7 @@ static int reach_point(struct fit *f, size_t b) {
     const struct lf_point *pb = &f->points[b];
     struct node best[FIT_COUNT];
     size_t i, kept = 0, dropped = SIZE_MAX;
+    double least;
     int k, found = 0;
     for (k = 0; k < FIT_COUNT; k++) best[k].demerits = HUGE_VAL;
     for (i = 0; i < f->nactive; i++) {
@@ -148,8 +149,14 @@ static int reach_point(struct fit *f, size_t b) {
         found = 1;
     }
     if (pb->flags & LF_FORCED) f->nactive = 0;         /* every line starts here now */
+    /* Breaks at one point differ later only by the mismatch demerits their
+    ** fitness may cost: one dearer than the cheapest by more than that
+    ** can never win, and is not kept (this keeps most points to one node). */
+    least = HUGE_VAL;
+    for (k = 0; k < FIT_COUNT; k++) if (best[k].demerits < least) least = best[k].demerits;
     for (k = 0; k < FIT_COUNT; k++)
-        if (!isinf(best[k].demerits)) push_active(f, push_node(f, &best[k]));
+        if (!isinf(best[k].demerits) && best[k].demerits <= least + MISMATCH_DEMERITS)
+            push_active(f, push_node(f, &best[k]));
     return found || f->nactive > 0;
 }
 
