@@ -16,14 +16,19 @@
 ** dropped, so the active list never holds more than a line's worth of
 ** breaks: the work per point is bounded by the breaks on one line.
 **
-** Two passes: the first allows no line to stretch past ratio 1 (a
-** quarter em a gap, as para.c scales it); when no set of breaks does
-** that, the second allows any stretch and, where even one token is wider
-** than the line, an overfull line, and the result says it was loose.
+** Up to three passes: the first allows no line to stretch past ratio 1
+** (a quarter em a gap, as para.c scales it); when no set of breaks does
+** that, the second allows ten times as much, and the third any stretch
+** and, where even one token is wider than the line, an overfull line; the
+** result says whether it was loose (not the first pass).  The limits are
+** what bound the work: a break whose line is too short for the pass is not
+** weighed, and the active breaks are in text order, so the loop over them
+** stops at the first such.
 */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "linefit.h"
 #include "../base/mem.h"
 
@@ -35,6 +40,7 @@ enum { FIT_TIGHT, FIT_DECENT, FIT_LOOSE, FIT_VERY_LOOSE, FIT_COUNT };
 #define RUNT_DEMERITS  1e7         /* a last line of fewer than two characters */
 #define OVERFULL_DEMERITS 1e9      /* a line wider than the measure (second pass only) */
 #define SHRINK_COST    0.5         /* shrinking costs half what stretching does */
+#define LOOSE_RATIO    10.0        /* the second pass: 2.5 em a gap */
 #define MAX_BADNESS    1e30        /* large enough to keep worse lines worse */
 
 struct node {
@@ -114,13 +120,22 @@ static int reach_point(struct fit *f, size_t b) {
     struct node best[FIT_COUNT];
     size_t i, kept = 0, dropped = SIZE_MAX;
     double least;
-    int k, found = 0;
+    int k, found = 0, short_from = 0;
     for (k = 0; k < FIT_COUNT; k++) best[k].demerits = HUGE_VAL;
     for (i = 0; i < f->nactive; i++) {
         size_t a = f->active[i];
         const struct node *na = &f->nodes[a];
-        double r = line_ratio(f, na, pb), d;
+        double r, d;
         int fit;
+        /* Active breaks are in text order, so their lines to b get shorter
+        ** (and stretch less): past the first one too loose for this pass,
+        ** every one is, and is only kept. */
+        if (short_from) {
+            memmove(&f->active[kept], &f->active[i], (f->nactive - i) * sizeof *f->active);
+            kept += f->nactive - i;
+            break;
+        }
+        r = line_ratio(f, na, pb);
         if (r < -1.0001) {                              /* too wide now, and later */
             /* kept for an overfull line: the latest break, then the cheapest */
             if (dropped == SIZE_MAX || na->point > f->nodes[dropped].point
@@ -130,7 +145,7 @@ static int reach_point(struct fit *f, size_t b) {
             continue;
         }
         f->active[kept++] = a;
-        if (r > f->max_ratio && !(pb->flags & LF_FORCED)) continue;
+        if (r > f->max_ratio && !(pb->flags & LF_FORCED)) { short_from = 1; continue; }
         fit = fitness_of(r);
         d = demerits_of(f, na, pb, r, fit);
         if (d < best[fit].demerits) {
@@ -196,8 +211,11 @@ void linefit_break(const struct lf_point *points, size_t n, double first_width, 
     }
     if (!run_pass(&f)) {
         out->loose = 1;
-        f.max_ratio = HUGE_VAL;
-        run_pass(&f);            /* always reaches the end: overfull lines at worst */
+        f.max_ratio = LOOSE_RATIO;
+        if (!run_pass(&f)) {
+            f.max_ratio = HUGE_VAL;
+            run_pass(&f);        /* always reaches the end: overfull lines at worst */
+        }
     }
     trace(&f, out);
     free(f.nodes);
