@@ -103,6 +103,7 @@ static void space_han_latin(struct para *p) {
     size_t i;
     for (i = 0; i + 1 < p->nglyphs; i++) {
         struct para_glyph *a = &p->glyphs[i], *b = &p->glyphs[i + 1];
+        if (a->note || b->note) continue;     /* see tie_note_markers */
         if ((is_han(a->cp) && is_latin_alnum(b->cp)) || (is_latin_alnum(a->cp) && is_han(b->cp)))
             a->gap = a->size * 0.25f;
         else if (b->cp == ' ' && i + 2 < p->nglyphs) {
@@ -110,6 +111,20 @@ static void space_han_latin(struct para *p) {
             if ((is_han(a->cp) && is_latin_alnum(c)) || (is_latin_alnum(a->cp) && is_han(c)))
                 b->advance = b->size * 0.25f;
         }
+    }
+}
+
+/* clreq: a footnote marker sits tight against the character it follows,
+** with no gap on either side: no Han-Latin gap around its digits (above),
+** no line break before it, no justification space before it, and a
+** space the source has before it takes no room. */
+static void tie_note_markers(struct para *p) {
+    size_t i;
+    for (i = 1; i < p->nglyphs; i++) {
+        struct para_glyph *g = &p->glyphs[i], *prev = &p->glyphs[i - 1];
+        if (g->note == 0 || g->note == prev->note) continue;
+        g->brk = LB_NO;
+        if (prev->cp == ' ' && prev->ntext == 1) { prev->advance = 0; prev->gap = 0; }
     }
 }
 
@@ -400,6 +415,24 @@ static void adjust_punctuation(struct para *p, struct fontset *fs) {
     free(ink);
 }
 
+/* A footnote marker after a mark blank on its right ("。¹"): the blank
+** moves after the marker, so the marker sits against the mark's ink and
+** the space stays between the sentences (dropped at a line end, as a gap). */
+static void marks_before_notes(struct para *p, struct fontset *fs) {
+    size_t i, end;
+    float ink, before;
+    for (i = 1; i < p->nglyphs; i = end) {
+        end = i + 1;
+        if (p->glyphs[i].note == 0 || p->glyphs[i].note == p->glyphs[i - 1].note) continue;
+        while (end < p->nglyphs && p->glyphs[end].note == p->glyphs[i].note) end++;
+        if (blank_side(p, fs, &p->glyphs[i - 1], &ink) != BLANK_RIGHT) continue;
+        before = p->glyphs[i - 1].advance;
+        compress_mark(p, fs, i - 1, BLANK_RIGHT);
+        p->glyphs[i - 1].shrink = 0;       /* its blank half is the marker's gap now */
+        p->glyphs[end - 1].gap += before - p->glyphs[i - 1].advance;
+    }
+}
+
 enum para_punct para_punct_named(const char *name) {
     if (strcmp(name, "full") == 0) return PARA_PUNCT_FULL;
     if (strcmp(name, "half") == 0) return PARA_PUNCT_HALF;
@@ -496,6 +529,12 @@ static void mark_gaps(struct para *p) {
     }
 }
 
+/* Whether justification widens the gap before g: a caller may have taken
+** the break away since (a footnote number's hang). */
+static int widens(const struct para_glyph *g) {
+    return g->widen && g->brk != LB_NO;
+}
+
 int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     size_t i, end, n;
     unsigned char *brk;
@@ -520,7 +559,9 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     free(scripts);
     if (rc != RC_OK) { para_free(p); return rc; }
     space_han_latin(p);
+    tie_note_markers(p);
     adjust_punctuation(p, fs);
+    if (p->punct != PARA_PUNCT_FULL) marks_before_notes(p, fs);
     for (i = 0; i < p->nglyphs; i++)
         if (is_space_cluster(&p->glyphs[i])) p->glyphs[i].shrink = p->glyphs[i].advance / 3;
     mark_hyphens(p, fs);
@@ -539,12 +580,12 @@ int para_shape(struct para *p, struct fontset *fs, int family, float size,
 }
 
 /* What a line of glyphs [first, end) may shrink by: its clusters' shrink
-** and half of each gap inside it; a flush bracket's blank half is gone. */
+** (gaps stay: the Han-Latin quarter em, a footnote number's hang); a flush
+** bracket's blank half is gone already. */
 static float line_shrink(const struct para *p, size_t first, size_t end, float lead) {
     float sh = 0;
     size_t i;
-    for (i = first; i < end; i++) sh += p->glyphs[i].shrink + p->glyphs[i].gap / 2;
-    if (end > first) sh -= p->glyphs[end - 1].gap / 2;
+    for (i = first; i < end; i++) sh += p->glyphs[i].shrink;
     if (end > first && lead > 0) sh -= p->glyphs[first].shrink;
     return sh > 0 ? sh : 0;
 }
@@ -657,8 +698,8 @@ struct totals { double x, stretch, shrink; size_t chars; };
 
 static void add_glyph(struct totals *t, const struct para_glyph *g, float unit) {
     t->x += g->advance + g->gap;
-    t->shrink += g->shrink + g->gap / 2;
-    if (g->widen) t->stretch += unit;
+    t->shrink += g->shrink;
+    if (widens(g)) t->stretch += unit;
     if (!is_space_cluster(g)) t->chars += g->ntext;
 }
 
@@ -671,14 +712,14 @@ static struct totals make_point(const struct para *p, size_t i, int kind, const 
     float lead;
     pt->end_x = end->x - gap + (kind == PT_HYPHEN ? p->glyphs[i].hyphen : 0);
     pt->end_stretch = end->stretch;
-    pt->end_shrink = end->shrink - gap / 2;
+    pt->end_shrink = end->shrink;
     pt->end_chars = end->chars;
     pt->penalty = kind == PT_HYPHEN ? HYPHEN_PENALTY : kind == PT_CUT ? CUT_PENALTY : 0;
     pt->flags = (kind == PT_MUST ? LF_FORCED : 0) | (kind == PT_HYPHEN ? LF_HYPHEN : 0);
     if (kind != PT_MUST) while (s < p->nglyphs && is_space_cluster(&p->glyphs[s])) add_glyph(&at, &p->glyphs[s++], unit);
     lead = kind == PT_MUST || s >= p->nglyphs ? 0 : p->glyphs[s].lead;
     pt->start_x = at.x + lead;
-    pt->start_stretch = at.stretch + (s < p->nglyphs && p->glyphs[s].widen ? unit : 0);
+    pt->start_stretch = at.stretch + (s < p->nglyphs && widens(&p->glyphs[s]) ? unit : 0);
     pt->start_shrink = at.shrink + (lead > 0 ? p->glyphs[s].shrink : 0);
     pt->start_chars = at.chars;
     return at;
@@ -724,7 +765,7 @@ static void break_total_fit(struct para *p, float width, float indent) {
     points = xreallocarray(NULL, npoints + 1, sizeof *points, "break points");
     pos = xreallocarray(NULL, npoints + 1, sizeof *pos, "break positions");
     memset(&points[0], 0, sizeof points[0]);
-    if (p->glyphs[start].widen) points[0].start_stretch = unit;
+    if (widens(&p->glyphs[start])) points[0].start_stretch = unit;
     pos[0] = start;
     npoints = 1;
     for (i = start; i <= n; i++) {
@@ -785,7 +826,7 @@ size_t para_line_notes(const struct para *p, size_t i, int *notes, size_t max) {
 /* Gaps that justification may widen (see mark_gaps) inside the line. */
 static size_t count_gaps(const struct para *p, const struct para_line *l) {
     size_t i, n = 0;
-    for (i = l->first + 1; i < l->end; i++) if (p->glyphs[i].widen) n++;
+    for (i = l->first + 1; i < l->end; i++) if (widens(&p->glyphs[i])) n++;
     return n;
 }
 
@@ -861,8 +902,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
     for (k = l->first; k < l->end; k++) {
         const struct para_glyph *g = &p->glyphs[k];
         float cut = k == l->first && l->lead > 0 ? 0 : squeeze * g->shrink;
-        float gap = k + 1 == l->end ? g->gap : g->gap * (1 - squeeze / 2);
-        if (k > l->first && (every || g->widen)) pen += extra;
+        if (k > l->first && (every || widens(g))) pen += extra;
         if (run == NULL || !same_run(prev, g)) {
             if (run) run->width = x + pen - run->x;
             /* a flush bracket's run still starts at the line's edge; the glyph moves */
@@ -880,7 +920,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
         if (!is_space_cluster(g))
             draw_cluster(p, g, page, run, x + pen - run->x - (g->blank_left ? cut : 0));
         if (g->link >= 0) links = 1;
-        pen += g->advance - cut + gap;
+        pen += g->advance - cut + g->gap;
         prev = g;
     }
     if (run && l->hyphen) {

@@ -82,7 +82,7 @@ struct para_line {
     float  lead;           /* pt its first cluster moves left (a flush opening bracket) */
     int    last;           /* last line of the paragraph (or before a hard break) */
     int    hyphen;         /* ends inside a word: a hyphen is drawn after it */
-    float  shrink;         /* pt it may shrink (its clusters' shrink, half its gaps) */
+    float  shrink;         /* pt it may shrink (its clusters' shrink) */
 };
 
 struct para {
