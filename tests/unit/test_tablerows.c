@@ -6,8 +6,8 @@
 **   - the same rows streamed and given whole give the same display list,
 **     byte for byte, over many generated tables (spans, long cells cut
 **     across pages, totals, highlight, zebra, grid and three-line rules,
-**     small pages): columns of fixed width and left-aligned, so nothing
-**     depends on which rows were measured;
+**     small pages): columns of fixed width wider than any word, and
+**     left-aligned, so nothing depends on which rows were measured;
 **   - a streamed table laid out twice (a second pass) restarts its rows
 **     and gives the same pages;
 **   - chunks: at least DOC_STREAM_LOOKAHEAD rows, ending where no merged
@@ -34,8 +34,11 @@ static unsigned next(struct rng *r, unsigned n) {
     return (unsigned)((r->s >> 33) % n);
 }
 
+/* Latin pieces keep apart, so no cell has a word longer than "12.5%，":
+** the columns' fixed widths hold every word, and no row can widen them
+** (a fixed column is raised to its longest word). */
 static const char *const PIECES[] = {
-    "东", "盟", "网", "络", "安", "全", "指", "数", "，", "。", "GCI", "2019", "12.5%", " ", "的"
+    "东", "盟", "网", "络", "安", "全", "指", "数", "，", "。", " GCI ", " 2019 ", " 12.5% ", " ", "的"
 };
 
 static char *random_text(struct rng *r) {
@@ -139,7 +142,7 @@ static void spans(struct rng *r, struct doc_table *t, size_t longest) {
 /* A table of fixed-width, left-aligned columns (its layout does not depend
 ** on which rows were measured). */
 static struct doc_table *random_table(struct rng *r, size_t nrows, size_t longest_span) {
-    size_t ncols = 1 + next(r, 5), i, c;
+    size_t ncols = 1 + next(r, 4), i, c;
     struct doc_table *t = doc_table_new(ncols, nrows);
     for (c = 0; c < ncols; c++) {
         char title[32];
@@ -147,7 +150,7 @@ static struct doc_table *random_table(struct rng *r, size_t nrows, size_t longes
         t->cols[c].title = strdup(title);
         t->cols[c].align = DOC_LEFT;
         t->cols[c].width_kind = DOC_WIDTH_FIXED;
-        t->cols[c].width = 40 + (float)next(r, 50);
+        t->cols[c].width = 60 + (float)next(r, 50);
     }
     for (i = 0; i < ncols * nrows; i++) t->cells[i] = next(r, 15) ? random_text(r) : NULL;
     for (i = 0; i < nrows; i++) t->highlight[i] = next(r, 10) == 0;
