@@ -83,6 +83,10 @@ static int write_outputs(const struct job *j, const struct doc *doc, struct font
     if (rc != RC_OK) return rc;
     display_init(&dl);
     rc = write_pdf(j, doc, fs, info, fd, &dl, err);
+    /* Font files are opened as layout first needs them: the whole read
+    ** set is known only now, before an output is replaced. */
+    if (rc == RC_OK) rc = fs_check_not_input(j->output, reads, err);
+    if (rc == RC_OK && j->display_list) rc = fs_check_not_input(j->display_list, reads, err);
     if (rc == RC_OK && j->display_list) {
         struct buf json;
         buf_init(&json);
