@@ -598,27 +598,56 @@ static void draw_text(struct pdf_ctx *ctx, const struct dl_page *dp, const struc
     buf_puts(s.b, run->bold ? "ET\nQ\n" : "ET\n");
 }
 
+/* A number as libharu's drawing operators wrote it (HPDF_FToA: five
+** decimals at most, trailing zeros dropped, float arithmetic), so paths
+** and images fall on the same pixels as before they were written here. */
+static void put_real(struct buf *b, float v) {
+    char digits[24], *t = digits + sizeof digits;
+    int32_t ip, fp;
+    int i, any = 0;
+    if (v > 32767.0f) v = 32767.0f;
+    else if (v < -32767.0f) v = -32767.0f;
+    if (v < 0) { buf_putc(b, '-'); v = -v; }
+    ip = (int32_t)(v + 0.000005f);
+    fp = (int32_t)((float)(v - (float)ip + 0.000005f) * 100000);
+    for (i = 0; i < 5; i++, fp /= 10) {        /* the decimals, trailing zeros dropped */
+        if (fp % 10 || any) { *--t = (char)('0' + fp % 10); any = 1; }
+    }
+    if (any) *--t = '.';
+    do { *--t = (char)('0' + ip % 10); ip /= 10; } while (ip > 0);
+    buf_append(b, t, (size_t)(digits + sizeof digits - t));
+}
+
+/* n numbers as put_real writes them, separated by spaces, then op. */
+static void put_reals(struct buf *b, const char *op, int n, ...) {
+    va_list ap;
+    int i;
+    va_start(ap, n);
+    for (i = 0; i < n; i++) {
+        put_real(b, (float)va_arg(ap, double));
+        buf_putc(b, ' ');
+    }
+    va_end(ap);
+    buf_puts(b, op);
+    buf_putc(b, '\n');
+}
+
 static void draw_path(struct buf *b, const struct dl_page *dp, const struct dl_path *path) {
     size_t i;
     buf_puts(b, "q\n");
-    if (path->fill) {
-        put_numbers(b, 3, 3, path->fill_color.r, path->fill_color.g, path->fill_color.b);
-        buf_puts(b, " rg\n");
-    }
+    if (path->fill)
+        put_reals(b, "rg", 3, path->fill_color.r, path->fill_color.g, path->fill_color.b);
     if (path->stroke) {
-        put_numbers(b, 3, 3, path->stroke_color.r, path->stroke_color.g, path->stroke_color.b);
-        buf_puts(b, " RG\n");
-        put_numbers(b, 3, 1, path->line_width);
-        buf_puts(b, " w\n");
+        put_reals(b, "RG", 3, path->stroke_color.r, path->stroke_color.g, path->stroke_color.b);
+        put_reals(b, "w", 1, path->line_width);
     }
     for (i = 0; i < path->count; i++) {
         const struct dl_pathop *o = &dp->ops[path->first + i];
         switch (o->op) {
-        case DL_MOVE:  put_numbers(b, 3, 2, o->pt[0], o->pt[1]); buf_puts(b, " m\n"); break;
-        case DL_LINE:  put_numbers(b, 3, 2, o->pt[0], o->pt[1]); buf_puts(b, " l\n"); break;
-        case DL_CURVE: put_numbers(b, 3, 6, o->pt[0], o->pt[1], o->pt[2], o->pt[3], o->pt[4],
-                                   o->pt[5]);
-                       buf_puts(b, " c\n"); break;
+        case DL_MOVE:  put_reals(b, "m", 2, o->pt[0], o->pt[1]); break;
+        case DL_LINE:  put_reals(b, "l", 2, o->pt[0], o->pt[1]); break;
+        case DL_CURVE: put_reals(b, "c", 6, o->pt[0], o->pt[1], o->pt[2], o->pt[3], o->pt[4],
+                                 o->pt[5]); break;
         case DL_CLOSE: buf_puts(b, "h\n"); break;
         }
     }
@@ -731,8 +760,8 @@ static int draw_image(struct pdf_ctx *ctx, const struct dl_image *im) {
         return RC_PDF;
     }
     buf_puts(&ctx->line, "q\n");
-    put_numbers(&ctx->line, 3, 6, im->w, 0.0, 0.0, im->h, im->x, im->y);
-    buf_puts(&ctx->line, " cm\n/");
+    put_reals(&ctx->line, "cm", 6, im->w, 0.0, 0.0, im->h, im->x, im->y);
+    buf_putc(&ctx->line, '/');
     buf_puts(&ctx->line, li->res);
     buf_puts(&ctx->line, " Do\nQ\n");
     return RC_OK;
