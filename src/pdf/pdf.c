@@ -958,6 +958,7 @@ static int sink_page(void *user, const struct display *d, size_t index, const st
     note_label(ctx, d, dp, index);
     if ((rc = draw_items(ctx, dp)) != RC_OK) return rc;
     if ((rc = spill_content(ctx, ((HPDF_PageAttr)page->attr)->contents)) != RC_OK) return rc;
+    ((HPDF_PageAttr)page->attr)->stream = NULL;      /* freed: never drawn through */
     draw_links(ctx, page, dp);
     return hpdf_failed(ctx, "drawing a page") ? RC_PDF : RC_OK;
 }
@@ -1341,20 +1342,4 @@ void pdf_free(struct pdf_writer *w) {
     buf_free(&ctx->packed);
     buf_free(&ctx->out);
     free(w);
-}
-
-int pdf_write(const struct display *d, struct fontset *fs, const struct pdf_info *info,
-              int fd, const char *path, struct rc_err *err) {
-    struct pdf_writer *w;
-    size_t i;
-    int rc = pdf_begin(&w, fs, info, fd, path, err);
-    for (i = 0; i < d->npages - d->base && rc == RC_OK; i++) {
-        rc = sink_page(&w->ctx, d, d->base + i, &d->pages[i]);
-        if (rc == RC_OK && d->pages[i].overlay)
-            rc = sink_overlay(&w->ctx, d->base + i, d->pages[i].overlay);
-    }
-    if (rc == RC_OK) rc = finish(&w->ctx, d);
-    rc = name_output(&w->ctx, rc);
-    pdf_free(w);
-    return rc;
 }

@@ -1,6 +1,6 @@
 /*
-** pdf.h: writing a display list as a PDF through libharu.  The only module
-** that includes hpdf.h.
+** pdf.h: writing a display list's pages as a PDF through libharu, as
+** layout finishes them.  The only module that includes hpdf.h.
 **
 ** Fonts are ours, not libharu's: each face the document uses becomes a
 ** Type0 font (Identity-H) over a CIDFontType2 (FontFile2, CIDs equal to
@@ -44,9 +44,5 @@ void pdf_sink(struct pdf_writer *w, struct display_sink *sink);
 /* After the last page: fonts, outlines (d's), page labels, and the file. */
 int pdf_end(struct pdf_writer *w, const struct display *d);
 void pdf_free(struct pdf_writer *w);
-
-/* The held pages of `d` (and their overlays), as one PDF. */
-int pdf_write(const struct display *d, struct fontset *fs, const struct pdf_info *info,
-              int fd, const char *path, struct rc_err *err);
 
 #endif
