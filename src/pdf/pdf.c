@@ -18,10 +18,11 @@
 ** no longjmp crosses our frames.
 **
 ** Compression is ours too: libharu sets up a fresh zlib state per stream
-** at level 6, which was over 40% of a brief's time.  Before saving, every
-** stream libharu would deflate is deflated here by one libdeflate
-** compressor for the document, at the level asked for, and handed back
-** raw with its /Filter written by the dictionary's write hook.
+** at level 6, which was over 40% of a brief's time.  Page content as it
+** is written, and before saving every other stream libharu would deflate,
+** is deflated here by one libdeflate compressor (the font set's, which
+** also deflates the font programs), at the level asked for, and handed
+** back raw with its /Filter written by the dictionary's write hook.
 */
 #include <errno.h>
 #include <stdarg.h>
@@ -38,6 +39,7 @@
 #include "../base/fsutil.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
+#include "../font/program.h"
 #include "../font/subset.h"
 #include "../font/tounicode.h"
 
@@ -82,7 +84,7 @@ struct pdf_ctx {
     struct loaded_image { char *path; HPDF_Image image; char res[16]; } *images;
     size_t nimages;             /* each file embedded once */
     int level;                  /* libdeflate's compression level */
-    struct libdeflate_compressor *deflater;   /* one for the document */
+    struct libdeflate_compressor *deflater;   /* the font set's (font/program.h), lent */
     struct pdf_info info;
     int fd;                     /* the output, and its name for errors */
     const char *path;
@@ -303,6 +305,25 @@ static struct coded_slot *slots_by_code(const struct pdf_font *f, unsigned n) {
     return cs;
 }
 
+/* What libharu writes for a stream it deflated itself, so that the file
+** reads the same. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out) {
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
+}
+
+/* A stream of bytes deflated already (a font program from the cache of
+** font/program.h): written as they are, with the /Filter deflate_streams
+** would have given it, and passed over there. */
+static HPDF_Dict deflated_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
+    HPDF_Dict s = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
+    if (s == NULL) return NULL;
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = write_flate_filter;
+    HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len);
+    return s;
+}
+
 static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
     HPDF_Dict s = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
     if (s == NULL) return NULL;
@@ -375,18 +396,17 @@ static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
 static int font_program_build(struct pdf_ctx *ctx, struct pdf_font *f, const struct ttf_font *tf) {
     int cff = ttf_outline_kind(tf) == TTF_OUTLINE_CFF;
     HPDF_MMgr mm = ctx->pdf->mmgr;
-    struct buf bytes, cmap;
+    struct font_program prog;
+    struct buf cmap;
     char tag[7], *name = f->name;
     HPDF_Dict file, cid, sysinfo, tounicode;
     struct coded_slot *cs;
     unsigned n;
     int rc;
-    buf_init(&bytes);
     buf_init(&cmap);
-    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) {
-        buf_free(&bytes);
+    if ((rc = font_programs_get(fontset_programs(ctx->fs), f->subset, ctx->level, &prog,
+                                ctx->err)) != RC_OK)
         return rc;
-    }
     /* Writing a TrueType subset appended the components of composite
     ** glyphs: they draw nothing by themselves and map to no text. */
     n = font_subset_count(f->subset);
@@ -394,12 +414,11 @@ static int font_program_build(struct pdf_ctx *ctx, struct pdf_font *f, const str
     cs = slots_by_code(f, n);
     subset_tag(f, tag);
     snprintf(name, sizeof f->name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
-    file = new_stream(ctx, bytes.data, bytes.len);
+    file = deflated_stream(ctx, prog.packed, prog.packed_len);
     if (cff) HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
-    else HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
+    else HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog.raw_len);
     tounicode_stream(f, cs, n, &cmap);
     tounicode = new_stream(ctx, cmap.data, cmap.len);
-    buf_free(&bytes);
     buf_free(&cmap);
 
     cid = HPDF_Dict_New(mm);
@@ -832,13 +851,6 @@ static HPDF_UINT32 spilled_size(HPDF_Stream stream) {
 
 static void spilled_free(HPDF_Stream stream) { free(stream->attr); }
 
-/* What libharu writes for a stream it deflated itself, so that the file
-** reads the same. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out) {
-    (void)dict;
-    return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
-}
-
 /* Deflate ctx->line, append it to the scratch file and make `stream`
 ** (a stream dictionary of libharu's) read it from there. */
 static int spill_content(struct pdf_ctx *ctx, HPDF_Dict stream) {
@@ -1095,7 +1107,8 @@ int pdf_compress_level(const char *name) {
 }
 
 /* Deflate every stream libharu would (pages, fonts, ToUnicode, images),
-** one compressor for them all. */
+** one compressor for them all: the font set's (font/program.h), which
+** made the font programs, so a process sets one up, not two. */
 static int deflate_streams(struct pdf_ctx *ctx) {
     HPDF_List entries = ctx->pdf->xref->entries;
     struct libdeflate_compressor *c = ctx->deflater;
@@ -1291,7 +1304,8 @@ int pdf_begin(struct pdf_writer **out, struct fontset *fs, const struct pdf_info
     buf_init(&ctx->line);
     buf_init(&ctx->packed);
     buf_init(&ctx->out);
-    if ((ctx->deflater = libdeflate_alloc_compressor(ctx->level)) == NULL)
+    ctx->deflater = font_programs_deflater(fontset_programs(fs), ctx->level);
+    if (ctx->deflater == NULL)
         return rc_fail(err, RC_NOMEM, "out of memory setting up compression");
     if ((rc = fs_scratch_beside(path, &ctx->spill, err)) != RC_OK) return rc;
     return doc_start(ctx);
@@ -1339,7 +1353,6 @@ void pdf_free(struct pdf_writer *w) {
     if (w == NULL) return;
     ctx = &w->ctx;
     doc_stop(ctx);
-    if (ctx->deflater) libdeflate_free_compressor(ctx->deflater);
     if (ctx->spill >= 0) close(ctx->spill);
     buf_free(&ctx->line);
     buf_free(&ctx->packed);
