@@ -318,9 +318,10 @@ static void json_text(struct buf *out, const struct dl_page *p,
     buf_init(&s);
     display_text_utf8(p, t, &s);
     buf_printf(out, "{\"role\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"width\":%.2f,"
-               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"line\":%d,",
+               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"line\":%d,"
+               "\"stretch\":%.4f,\"last\":%d,\"loose\":%d,\"justify\":%d,",
                display_role_names[t->role], t->x, t->y, t->width, t->size,
-               t->face, t->bold, t->line);
+               t->face, t->bold, t->line, t->stretch, t->last, t->loose, t->justify);
     if (t->cell) buf_printf(out, "\"cell\":%zu,", t->cell - 1);
     if (t->invisible) buf_puts(out, "\"invisible\":1,");
     json_color(out, "color", t->color);

@@ -50,6 +50,10 @@ struct dl_text {
     int   invisible;     /* text only (render mode 3): a mark drawn as paths instead */
     enum dl_role role;
     int   line;          /* laid-out line it belongs to (per page) */
+    float stretch;       /* em justification added at each gap of its line (tests) */
+    unsigned char last;  /* its line ends a paragraph or comes before a hard break */
+    unsigned char loose; /* its paragraph had no breaks within the stretch limit */
+    unsigned char justify;   /* its line is set justified */
     size_t first, count; /* glyphs in the page's glyph pool */
     size_t cell;         /* table text: 1 + index into the display's cells; 0: none */
 };

@@ -162,6 +162,7 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
     int rc;
     para_init(p);
     p->punct = para_punct_named(L->theme->punctuation);
+    p->fit = para_fit_named(L->theme->linebreak);
     para_add(p, &st, text, NULL);
     rc = para_finish(p, L->fs, L->err);
     if (rc != RC_OK && where) {
@@ -233,6 +234,7 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
     int rc, mono = fontset_family(L->fs, "mono");
     para_init(p);       /* the caller frees p whatever happens here */
     p->punct = para_punct_named(L->theme->punctuation);
+    p->fit = para_fit_named(L->theme->linebreak);
     if (markup_parse(text, &m, err, sizeof err) != 0) return fail_at(L, RC_DATA, where, err);
     notes->first = L->note_count + 1;
     for (i = 0; i < m.nruns; i++) {
