@@ -137,10 +137,12 @@ void layout_new_page(struct layout *L) {
         if (L->ncarry == 0) break;
         add_page(L);
     }
+    floats_page_top(L);       /* figures that waited for this page go first */
 }
 
+/* Again when floats set at the top of the new page leave too little room. */
 void layout_need(struct layout *L, float h) {
-    if (L->y - h < L->bottom - 0.01f && !L->at_top) layout_new_page(L);
+    while (L->y - h < L->bottom - 0.01f && !L->at_top) layout_new_page(L);
 }
 
 int layout_shape(struct layout *L, struct para *p, int family, float size,
@@ -178,9 +180,27 @@ int layout_caption(struct layout *L, const char *text, float size, enum doc_alig
     return RC_OK;
 }
 
+int layout_caption_height(struct layout *L, const char *text, float size, float *h) {
+    struct para p;
+    int rc = layout_shape(L, &p, L->heading_family, size, text, NULL);
+    *h = 0;
+    if (rc != RC_OK) return rc;
+    para_break(&p, L->width, 0);
+    *h = (float)p.nlines * size * 1.5f;
+    para_free(&p);
+    return RC_OK;
+}
+
 static struct dl_color ink(struct doc_color c) {
     struct dl_color d = { c.r, c.g, c.b };
     return d;
+}
+
+static void numbered_text(struct buf *b, const char *prefix, int number, const char *caption) {
+    buf_init(b);
+    buf_printf(b, "%s %d  ", prefix, number);
+    buf_puts(b, caption);
+    buf_putc(b, '\0');
 }
 
 /* "图 3  caption" (or 表) under a figure or over a table, in full. */
@@ -188,11 +208,18 @@ int layout_numbered_caption(struct layout *L, const char *prefix, int number, co
                             const char *where) {
     struct buf b;
     int rc;
-    buf_init(&b);
-    buf_printf(&b, "%s %d  ", prefix, number);
-    buf_puts(&b, caption);
-    buf_putc(&b, '\0');
+    numbered_text(&b, prefix, number, caption);
     rc = layout_caption(L, (const char *)b.data, 10, DOC_CENTER, DL_CAPTION, where);
+    buf_free(&b);
+    return rc;
+}
+
+int layout_numbered_caption_height(struct layout *L, const char *prefix, int number,
+                                   const char *caption, float *h) {
+    struct buf b;
+    int rc;
+    numbered_text(&b, prefix, number, caption);
+    rc = layout_caption_height(L, (const char *)b.data, 10, h);
     buf_free(&b);
     return rc;
 }
@@ -662,12 +689,28 @@ static int layout_toc(struct layout *L, const struct doc_block *b) {
     return rc;
 }
 
-static int layout_image(struct layout *L, const struct doc_block *b) {
-    const struct doc_image *im = b->image;
-    float w = im->width > 0 && im->width < L->width ? im->width : L->width;
-    float h = w * (float)im->px_height / (float)im->px_width;
+/* An image's size: the text width or less, at most 0.8 of a page tall. */
+static void image_box(const struct layout *L, const struct doc_image *im, float *w, float *h) {
     float max_h = (L->top - L->page_bottom) * 0.8f;
-    if (h > max_h) { w *= max_h / h; h = max_h; }
+    *w = im->width > 0 && im->width < L->width ? im->width : L->width;
+    *h = *w * (float)im->px_height / (float)im->px_width;
+    if (*h > max_h) { *w *= max_h / *h; *h = max_h; }
+}
+
+int layout_image_height(struct layout *L, const struct doc_block *b, float *h) {
+    float w, cap = 0;
+    int rc = RC_OK;
+    image_box(L, b->image, &w, h);
+    if (b->image->caption)
+        rc = layout_numbered_caption_height(L, "图", L->ncharts + 1, b->image->caption, &cap);
+    *h = *h + 8 + cap > *h + 30 ? *h + 8 + cap : *h + 30;   /* as layout_image needs it */
+    return rc;
+}
+
+int layout_image(struct layout *L, const struct doc_block *b) {
+    const struct doc_image *im = b->image;
+    float w, h;
+    image_box(L, im, &w, &h);
     layout_need(L, h + 30);
     L->y -= 4;
     display_add_image(L->page, im->path, im->kind == DOC_JPEG, L->left + (L->width - w) / 2, L->y - h, w, h);
@@ -804,11 +847,7 @@ static int family_or_fail(struct layout *L, const char *name, int *out) {
     return RC_OK;
 }
 
-static int layout_block(struct layout *L, const struct doc_block *b) {
-    /* After a cover or contents, the body starts on a page of its own;
-    ** a cover or contents makes its own page. */
-    if (L->fresh_page && b->kind != DOC_PAGEBREAK && b->kind != DOC_COVER && b->kind != DOC_TOC)
-        layout_new_page(L);
+static int layout_block_now(struct layout *L, const struct doc_block *b) {
     switch (b->kind) {
     case DOC_HEADING:   return layout_heading(L, b);
     case DOC_PARAGRAPH: return layout_paragraph(L, b);
@@ -822,6 +861,19 @@ static int layout_block(struct layout *L, const struct doc_block *b) {
     return RC_OK;
 }
 
+/* A block, unless it is a float that waits (float.c); then any error of
+** the floats a page break in it set. */
+static int layout_block(struct layout *L, const struct doc_block *b) {
+    int rc, waits;
+    /* After a cover or contents, the body starts on a page of its own;
+    ** a cover or contents makes its own page. */
+    if (L->fresh_page && b->kind != DOC_PAGEBREAK && b->kind != DOC_COVER && b->kind != DOC_TOC)
+        layout_new_page(L);
+    rc = floats_before(L, b, &waits);
+    if (rc == RC_OK && !waits) rc = layout_block_now(L, b);
+    return rc == RC_OK ? floats_status(L) : rc;
+}
+
 static void pass_free(struct layout *L) {
     size_t i;
     for (i = 0; i < L->nnote_paras; i++) para_free(&L->note_paras[i]);
@@ -831,6 +883,7 @@ static void pass_free(struct layout *L) {
     L->note_paras = NULL;
     L->notes = L->carry = NULL;
     L->nnote_paras = L->capnote_paras = L->nnotes = L->capnotes = L->ncarry = L->capcarry = 0;
+    floats_free(&L->floats);
 }
 
 /* One pass over the document; the headings it placed stay in L. */
@@ -847,6 +900,7 @@ static int layout_pass(struct layout *L) {
     memset(L->numbers, 0, sizeof L->numbers);
     layout_new_page(L);
     for (i = 0; i < L->doc->nblocks && rc == RC_OK; i++) rc = layout_block(L, &L->doc->blocks[i]);
+    if (rc == RC_OK) rc = floats_flush(L);                 /* none waits past the end */
     while (rc == RC_OK && L->ncarry) layout_new_page(L);   /* notes continued past the end */
     if (rc == RC_OK) finish_page(L);
     if (L->dl->body_start < 0) L->dl->body_start = 0;

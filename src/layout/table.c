@@ -884,17 +884,46 @@ static int prepare(struct tlay *T) {
     return RC_OK;
 }
 
+static void tlay_init(struct tlay *T, struct layout *L, const struct doc_block *b) {
+    memset(T, 0, sizeof *T);
+    T->L = L;
+    T->t = b->table;
+    T->b = b;
+    T->style = style_of(L, b->table);
+    T->lh = L->theme->table_size * 1.45f;
+    T->id = table_order(L, b);
+}
+
+static void tlay_free(struct tlay *T) {
+    free_grid(&T->head);
+    free_grid(&T->body);
+    free(T->colx);
+    free(T->carried);
+}
+
+/* Caption, header, every row, the space under and the source (float.c). */
+int layout_table_height(struct layout *L, const struct doc_block *b, float *h) {
+    struct tlay T;
+    float cap = 0, src = 0;
+    int rc;
+    tlay_init(&T, L, b);
+    *h = 0;
+    rc = prepare(&T);
+    if (rc == RC_OK && T.t->caption)
+        rc = layout_numbered_caption_height(L, "表", L->ntables + 1, T.t->caption, &cap);
+    if (rc == RC_OK && T.t->source) rc = layout_caption_height(L, T.t->source, SOURCE_SIZE, &src);
+    if (rc == RC_OK)
+        *h = cap + rows_height(&T.head, 0, T.head.nrows) + rows_height(&T.body, 0, T.body.nrows)
+             + 4 + src;
+    tlay_free(&T);
+    return rc;
+}
+
 int layout_table(struct layout *L, const struct doc_block *b) {
     struct tlay T;
     float caption_h = 0, first;
     int rc;
-    memset(&T, 0, sizeof T);
-    T.L = L;
-    T.t = b->table;
-    T.b = b;
-    T.style = style_of(L, b->table);
-    T.lh = L->theme->table_size * 1.45f;
-    T.id = table_order(L, b);
+    tlay_init(&T, L, b);
     if ((rc = prepare(&T)) != RC_OK) goto done;
     if (T.t->caption) {
         T.number = ++L->ntables;
@@ -915,9 +944,6 @@ int layout_table(struct layout *L, const struct doc_block *b) {
     if (T.t->source) rc = layout_caption(L, T.t->source, SOURCE_SIZE, DOC_LEFT, DL_NOTE, b->where);
     L->y -= 6;
 done:
-    free_grid(&T.head);
-    free_grid(&T.body);
-    free(T.colx);
-    free(T.carried);
+    tlay_free(&T);
     return rc;
 }
