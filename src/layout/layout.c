@@ -3,7 +3,8 @@
 ** theme, kept with what follows), paragraphs (inline markup, footnotes at
 ** the foot of their page, continued on the next when too long for the
 ** room there; at least two lines on each side of a page break), cover,
-** contents page, images, page breaks; and the page
+** contents page, images, page breaks (figures and tables that wait for
+** the next page: float.c, set by layout_new_page); and the page
 ** furniture (running header, "第 N 页 / 共 M 页" footer, roman numbers on
 ** front matter).
 **
