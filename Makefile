@@ -150,4 +150,4 @@ install: reportc
 	install -m 644 src/reportc.1 $(DESTDIR)$(MANDIR)/man1/reportc.1
 
 clean:
-	rm -rf out/build out/build-asan out/build-asan-clang out/build-fuzz out/fuzz reportc out/facts.db out/*.pdf
+	rm -rf out/build out/build-asan out/build-asan-clang out/build-fuzz out/fuzz out/bytes reportc out/facts.db out/*.pdf
