@@ -14,6 +14,8 @@ folder:
   waiting ones first.
 * A level-1 heading sets the waiting floats before it; a level-2 heading
   does not.
+* Headings keep two lines of text under them, also on a page that waiting
+  floats start.
 * A float larger than a page is still set without looping: a table of
   more rows than a page splits where it comes, an image taller than a page
   is shrunk to 0.8 of a page and set at the top of the next, a chart taller
@@ -244,6 +246,44 @@ def check_headings(d):
                   f"heading {level}: heading on page {hpage}, chart on {cpage}: want 1 and 2")
 
 
+def check_keep_with_next(d):
+    """Level-2 headings among many floats: none is the last line of its
+    page, also when floats set at the top of a page leave little room."""
+    heights = [250, 120, 300, 90, 200, 160, 280, 110, 230, 140, 260, 100]
+    blocks = []
+    for i, h in enumerate(heights):
+        blocks += [f'doc:heading(2, "节{i}")', para(f"段{i}", 2 + i % 4), chart(f"图{i}", h),
+                   para(f"续{i}", 1 + i % 3)]
+    dl, _ = build(d, "keep", blocks)
+    if dl is None:
+        return
+    seen = 0
+    for pi, page in enumerate(dl["pages"]):
+        text_lines = lines(page, ("heading", "body"))
+        for k, (y, text) in enumerate(text_lines):
+            if text.startswith("（"):
+                seen += 1
+                check(k + 2 < len(text_lines),
+                      f"keep: heading {text!r} on page {pi + 1} without two lines under it")
+    check(seen == len(heights), f"keep: {seen} level-2 headings found, want {len(heights)}")
+    caps = reading_captions(dl)
+    want = [f"图{i + 1}图{i}" for i in range(len(heights))]
+    check(caps == want, f"keep: captions in reading order {caps}, want {want}")
+    # a heading that starts a page under two waiting charts which leave
+    # less room than it keeps: it goes on to the next page with its text
+    for n in (8, 10):
+        dl, _ = build(d, f"keep_top{n}", FILL + [chart("甲", 300), chart("乙", 300), para("中", n),
+                                               'doc:heading(2, "节")', para("后", 4)])
+        if dl is None:
+            continue
+        for pi, page in enumerate(dl["pages"]):
+            text_lines = lines(page, ("heading", "body"))
+            for k, (y, text) in enumerate(text_lines):
+                if text.startswith("（"):
+                    check(k + 2 < len(text_lines),
+                          f"keep_top{n}: the heading is left at the foot of page {pi + 1} under the floats")
+
+
 def png_bytes(w, h):
     rows = b"".join(b"\x00" + bytes(w) for _ in range(h))
 
@@ -297,6 +337,7 @@ def main():
         check_notes_gap(d)
         check_order(d)
         check_headings(d)
+        check_keep_with_next(d)
         check_large(d)
         check_end(d)
         check_option(d)
