@@ -861,8 +861,9 @@ int layout_chart_height(struct layout *L, const struct doc_block *b, float *h) {
     float w, cap = 0, src = 0;
     int rc = RC_OK;
     chart_box(L, c, &w, h);
-    if (c->caption) rc = layout_numbered_caption_height(L, "图", L->ncharts + 1, c->caption, &cap);
-    if (rc == RC_OK && c->source) rc = layout_caption_height(L, c->source, 8, &src);
+    if (c->caption)
+        rc = layout_numbered_caption_height(L, "图", L->ncharts + 1, c->caption, &cap, b->where);
+    if (rc == RC_OK && c->source) rc = layout_caption_height(L, c->source, 8, &src, b->where);
     /* at least the room layout_chart asks for before it starts */
     *h = *h + 2 * GAP + cap + src > *h + 40 ? *h + 2 * GAP + cap + src : *h + 40;
     return rc;

@@ -181,9 +181,10 @@ int layout_caption(struct layout *L, const char *text, float size, enum doc_alig
     return RC_OK;
 }
 
-int layout_caption_height(struct layout *L, const char *text, float size, float *h) {
+int layout_caption_height(struct layout *L, const char *text, float size, float *h,
+                          const char *where) {
     struct para p;
-    int rc = layout_shape(L, &p, L->heading_family, size, text, NULL);
+    int rc = layout_shape(L, &p, L->heading_family, size, text, where);
     *h = 0;
     if (rc != RC_OK) return rc;
     para_break(&p, L->width, 0);
@@ -216,11 +217,11 @@ int layout_numbered_caption(struct layout *L, const char *prefix, int number, co
 }
 
 int layout_numbered_caption_height(struct layout *L, const char *prefix, int number,
-                                   const char *caption, float *h) {
+                                   const char *caption, float *h, const char *where) {
     struct buf b;
     int rc;
     numbered_text(&b, prefix, number, caption);
-    rc = layout_caption_height(L, (const char *)b.data, 10, h);
+    rc = layout_caption_height(L, (const char *)b.data, 10, h, where);
     buf_free(&b);
     return rc;
 }
@@ -703,7 +704,8 @@ int layout_image_height(struct layout *L, const struct doc_block *b, float *h) {
     int rc = RC_OK;
     image_box(L, b->image, &w, h);
     if (b->image->caption)
-        rc = layout_numbered_caption_height(L, "图", L->ncharts + 1, b->image->caption, &cap);
+        rc = layout_numbered_caption_height(L, "图", L->ncharts + 1, b->image->caption, &cap,
+                                             b->where);
     *h = *h + 8 + cap > *h + 30 ? *h + 8 + cap : *h + 30;   /* as layout_image needs it */
     return rc;
 }

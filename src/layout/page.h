@@ -82,10 +82,11 @@ int layout_caption(struct layout *L, const char *text, float size, enum doc_alig
                    enum dl_role role, const char *where);
 
 /* A caption's height: its lines at `size` across the text width. */
-int layout_caption_height(struct layout *L, const char *text, float size, float *h);
+int layout_caption_height(struct layout *L, const char *text, float size, float *h,
+                          const char *where);
 /* The same for "图 3  caption". */
 int layout_numbered_caption_height(struct layout *L, const char *prefix, int number,
-                                   const char *caption, float *h);
+                                   const char *caption, float *h, const char *where);
 
 int layout_table(struct layout *L, const struct doc_block *b);
 int layout_chart(struct layout *L, const struct doc_block *b);

@@ -910,8 +910,9 @@ int layout_table_height(struct layout *L, const struct doc_block *b, float *h) {
     *h = 0;
     rc = prepare(&T);
     if (rc == RC_OK && T.t->caption)
-        rc = layout_numbered_caption_height(L, "表", L->ntables + 1, T.t->caption, &cap);
-    if (rc == RC_OK && T.t->source) rc = layout_caption_height(L, T.t->source, SOURCE_SIZE, &src);
+        rc = layout_numbered_caption_height(L, "表", L->ntables + 1, T.t->caption, &cap, b->where);
+    if (rc == RC_OK && T.t->source)
+        rc = layout_caption_height(L, T.t->source, SOURCE_SIZE, &src, b->where);
     if (rc == RC_OK)
         *h = cap + rows_height(&T.head, 0, T.head.nrows) + rows_height(&T.body, 0, T.body.nrows)
              + 4 + src;
