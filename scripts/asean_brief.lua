@@ -54,6 +54,7 @@ local doc = report.document{
   subject = string.format("%s网络安全发展与中国—东盟合作（%s 年 %d 月）", name, py, tonumber(pm)),
   header  = string.format("东盟国家网络安全合作简报 · %s", name),
   theme   = brief.theme,
+  notes   = { repeats = "ibid" },   -- a citation repeated on its page reads 同上。
 }
 
 doc:cover{

@@ -249,6 +249,7 @@ static void json_text(struct buf *out, const struct dl_page *p,
                display_role_names[t->role], t->x, t->y, t->width, t->size,
                t->face, t->bold, t->line);
     if (t->cell) buf_printf(out, "\"cell\":%zu,", t->cell - 1);
+    if (t->invisible) buf_puts(out, "\"invisible\":1,");
     json_color(out, "color", t->color);
     buf_puts(out, "\"text\":");
     json_string(out, (const char *)s.data, s.len);
@@ -286,7 +287,8 @@ static void json_path(struct buf *out, const struct dl_page *p,
     if (path->stroke) json_color(out, "stroke_color", path->stroke_color);
     out->len--;                         /* the last comma */
     if (path->role == DL_RULE) buf_printf(out, ",\"line_width\":%.2f", path->line_width);
-    if (path->role == DL_CHART) {       /* the geometry chart tests measure */
+    if (path->role != DL_RULE && path->role != DL_TABLE_CELL && path->role != DL_TABLE_HEAD) {
+        /* the geometry chart tests measure, and marks drawn for text (marks.c) */
         buf_puts(out, ",\"ops\":[");
         for (i = 0; i < path->count; i++) {
             const struct dl_pathop *o = &p->ops[path->first + i];

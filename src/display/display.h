@@ -43,6 +43,7 @@ struct dl_text {
     float width;         /* advance of the whole run */
     struct dl_color color;
     int   bold;          /* synthesise bold: fill + stroke */
+    int   invisible;     /* text only (render mode 3): a mark drawn as paths instead */
     enum dl_role role;
     int   line;          /* laid-out line it belongs to (per page) */
     size_t first, count; /* glyphs in the page's glyph pool */
@@ -197,7 +198,9 @@ void display_text_utf8(const struct dl_page *p, const struct dl_text *t,
                        struct buf *out);
 
 /* The whole list as JSON, for tests: pages with texts (role, x, y, width,
-** size, face, text, glyphs as [gid, x, dy, ntext]), paths (role, bounding box), links, and outlines. */
+** size, face, text, glyphs as [gid, x, dy, ntext], "invisible" when set),
+** paths (role, bounding box; the ops of chart paths and of marks drawn
+** for text), links, and outlines. */
 void display_write_json(const struct display *d, struct buf *out);
 
 extern const char *const display_role_names[DL_ROLE_COUNT];

@@ -185,12 +185,17 @@ char *doc_template_expand(const char *tpl, const char *const values[DOC_FIELD_CO
 /* Double the braces of `s`, so a template shows it as given.  New string. */
 char *doc_template_quote(const char *s);
 
+/* report.document{ notes = { repeats = ... } }: a note identical to the
+** previous one on its page, in full or as 同上. */
+enum doc_note_repeat { DOC_NOTE_FULL, DOC_NOTE_IBID };
+
 struct doc {
     char *title, *author, *subject, *header;
     char *date;            /* {date}: given, else the cover's, else the build day */
     int date_given;
     struct doc_theme theme;
     struct doc_page_style page;
+    enum doc_note_repeat note_repeat;
     struct doc_block *blocks;
     size_t nblocks, capblocks;
 };

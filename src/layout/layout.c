@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "layout.h"
+#include "marks.h"
+#include "notes.h"
 #include "page.h"
 #include "../base/buf.h"
 #include "../base/mem.h"
@@ -101,8 +103,8 @@ static void finish_page(struct layout *L) {
     for (i = 0; i < L->nnotes; i++) {
         const struct para *p = &L->note_paras[L->notes[i].para];
         for (k = L->notes[i].first; k < L->notes[i].end; k++) {
-            para_draw_line(p, k, L->page, L->left, y - layout_baseline(p->size, lh), L->width,
-                           DOC_JUSTIFY, DL_NOTE, 0);
+            para_draw_line(p, k, L->page, L->left + L->note_hang, y - layout_baseline(p->size, lh),
+                           L->width - L->note_hang, DOC_JUSTIFY, DL_NOTE, 0);
             y -= lh;
         }
     }
@@ -120,6 +122,8 @@ static void add_page(struct layout *L) {
     L->bottom = L->page_bottom;
     L->at_top = 1;
     L->fresh_page = 0;
+    free(L->page_note);        /* 同上 never reaches back to another page */
+    L->page_note = NULL;
 }
 
 /* A new page; notes continued from the last one go first at its foot,
@@ -198,14 +202,16 @@ static struct dl_color ink(struct doc_color c) {
     return d;
 }
 
+/* "图 3　caption" (or 表): an em space (U+3000, which white-space folding
+** keeps) after the number, as Chinese captions set it. */
 static void numbered_text(struct buf *b, const char *prefix, int number, const char *caption) {
     buf_init(b);
-    buf_printf(b, "%s %d  ", prefix, number);
+    buf_printf(b, "%s %d\xe3\x80\x80", prefix, number);
     buf_puts(b, caption);
     buf_putc(b, '\0');
 }
 
-/* "图 3  caption" (or 表) under a figure or over a table, in full. */
+/* The numbered caption under a figure or over a table, in full. */
 int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
                             const char *where) {
     struct buf b;
@@ -285,10 +291,12 @@ static void notes_free(struct notes_text *n) {
 
 /* Shape the notes line `i` marks, to be set at this page's foot: *out
 ** (allocated, *nout paragraphs; the caller frees both) is NULL when the
-** line marks none. */
+** line marks none.  *prev is the text of the note before them on the page
+** (NULL: none), and becomes the last of theirs; prev NULL: no note is
+** shortened to 同上. */
 static int line_notes(struct layout *L, const struct para *p, size_t i,
                       const struct notes_text *nt, struct para **out, size_t *nout,
-                      const char *where) {
+                      const char **prev, const char *where) {
     size_t k, n = para_line_notes(p, i, NULL, 0);
     int *nums;
     *out = NULL;
@@ -302,22 +310,33 @@ static int line_notes(struct layout *L, const struct para *p, size_t i,
         struct notes_text none = { NULL, 0, 0 };
         struct para *np;
         struct buf text;
+        size_t ndigits;
         int rc;
         if (nums[k] < nt->first || idx >= nt->n) continue;   /* not this paragraph's */
         np = &(*out)[(*nout)++];
         buf_init(&text);
-        buf_printf(&text, "%d  ", nums[k]);
-        buf_puts(&text, nt->text[idx]);
+        buf_printf(&text, "%d", nums[k]);
+        ndigits = text.len;
+        buf_puts(&text, prev ? notes_text(L->doc, nt->text[idx], *prev) : nt->text[idx]);
         buf_putc(&text, '\0');
+        if (prev) *prev = nt->text[idx];
         rc = shape_markup(L, np, (const char *)text.data, L->theme->note_size, L->body_family,
                           &none, where);
         buf_free(&text);
         notes_free(&none);
         if (rc != RC_OK) { free(nums); return rc; }
-        para_break(np, L->width, 0);
+        notes_break_hung(np, ndigits, L->note_hang, L->width);
     }
     free(nums);
     return RC_OK;
+}
+
+/* The text of the last note at this page's foot (NULL: none yet, or the
+** notes continue on the next page): a repeat of it may read 同上. */
+static void set_page_note(struct layout *L, const char *text) {
+    char *copy = text ? xstrdup(text, "a footnote") : NULL;
+    free(L->page_note);
+    L->page_note = copy;
 }
 
 static void free_notes(struct para *ps, size_t n) {
@@ -351,11 +370,12 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
     float y = L->y, bottom = L->bottom;
     size_t i;
     int had_notes = L->nnotes > 0, continued = L->ncarry > 0;
+    const char *prev = L->page_note;
     *rc = RC_OK;
     for (i = first; i < p->nlines; i++) {
         struct para *ps;
         size_t n, k;
-        *rc = line_notes(L, p, i, nt, &ps, &n, where);
+        *rc = line_notes(L, p, i, nt, &ps, &n, continued ? NULL : &prev, where);
         for (k = 0; k < n && *rc == RC_OK && !continued; k++) {
             if (!had_notes) { bottom += NOTE_RULE_GAP; had_notes = 1; }
             bottom += note_height(L, &ps[k]);
@@ -368,17 +388,33 @@ static size_t lines_that_fit(struct layout *L, const struct para *p, size_t firs
     return i - first;
 }
 
+/* Would the notes `ps` not all fit at this page's foot under a line `lh` tall? */
+static int notes_overflow(const struct layout *L, const struct para *ps, size_t n, float lh) {
+    float bottom = L->bottom + (L->nnotes ? 0 : NOTE_RULE_GAP);
+    size_t k;
+    for (k = 0; k < n; k++) bottom += note_height(L, &ps[k]);
+    return L->y - lh < bottom - 0.01f;
+}
+
 static int place_line(struct layout *L, const struct para *p, size_t i, float lh,
                       enum doc_align align, enum dl_role role, const struct notes_text *nt,
                       const char *where) {
     struct para *ps;
     size_t n;
-    int rc = line_notes(L, p, i, nt, &ps, &n, where);
+    const char *prev = L->page_note;
+    int rc = line_notes(L, p, i, nt, &ps, &n, L->ncarry ? NULL : &prev, where);
+    if (rc == RC_OK && n && notes_overflow(L, ps, n, lh)) {
+        /* Some of them will continue on the next page: none may read 同上,
+        ** whose note might stay behind on this one. */
+        free_notes(ps, n);
+        rc = line_notes(L, p, i, nt, &ps, &n, NULL, where);
+    }
     if (rc != RC_OK) { free_notes(ps, n); return rc; }
     keep_notes(L, ps, n);      /* the paragraphs move to L->note_paras */
     free(ps);
     /* Notes taller than the room under this line continue on the next page. */
     if (n && L->y - lh < L->bottom - 0.01f) continue_notes(L, L->y - lh);
+    if (n) set_page_note(L, L->ncarry ? NULL : prev);
     para_draw_line(p, i, L->page, L->left, L->y - layout_baseline(p->size, lh), L->width,
                    align, role, 0);
     L->y -= lh;
@@ -617,10 +653,10 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
                      const char *where) {
     const struct doc_theme *t = L->theme;
     float size = e->level == 1 ? t->body_size + 1 : t->body_size, lh = size * 2.0f;
-    float indent = (float)(e->level - 1) * t->body_size * 2, numw = size * 2.5f, dotw, x0, x1, base;
-    struct para title, num, dots;
+    float indent = (float)(e->level - 1) * t->body_size * 2, numw = t->body_size * 2.5f, x0, x1, base;
+    struct para title, num;
     char page[32];
-    size_t ndots, i;
+    size_t i;
     int rc, body = at == NULL ? 0 : L->doc->page.numbering == DOC_NUMBER_PHYSICAL ? at->page + 1
                  : at->body_number;
     snprintf(page, sizeof page, "%d", body > 0 ? body : 0);
@@ -634,26 +670,13 @@ static int toc_entry(struct layout *L, const struct layout_heading *e, const str
                        L->width - indent, DOC_LEFT, DL_BODY, 0);
     }
     base -= (float)(title.nlines - 1) * lh;
-    /* Dot leaders from the title's end to the page number. */
+    /* Dot leaders from the title's end to the page number, on the line's
+    ** CJK centre, on one grid for every entry (the same pitch, ending at
+    ** the same x). */
     x0 = L->left + indent + title.lines[title.nlines - 1].width + size * 0.5f;
     x1 = L->left + L->width - numw;
-    if ((rc = layout_shape(L, &dots, L->body_family, size, ".", where)) != RC_OK) { para_free(&title); return rc; }
-    dotw = dots.glyphs[0].advance * 1.6f;
-    para_free(&dots);
-    ndots = x1 > x0 ? (size_t)((x1 - x0) / dotw) : 0;
-    if (ndots) {
-        struct dl_text *run;
-        int face;
-        uint16_t gid;
-        if ((rc = fontset_glyph(L->fs, L->body_family, '.', &face, &gid, L->err)) != RC_OK) goto done;
-        run = display_add_text(L->page, face, size, x1 - (float)ndots * dotw, base, DL_BODY);
-        run->line = L->page->nlines - 1;
-        for (i = 0; i < ndots; i++) {
-            static const uint32_t dot = '.';
-            display_add_glyph(L->page, run, gid, (float)i * dotw, 0, &dot, 1);
-        }
-        run->width = (float)ndots * dotw;
-    }
+    marks_leader(L->page, DL_BODY, x0, x1, t->body_size * 0.5f, base + MARKS_CENTRE_EM * size,
+                 t->body_size * 0.1f, ink(t->text_color));
     if ((rc = layout_shape(L, &num, L->body_family, size, page, where)) != RC_OK) goto done;
     para_break(&num, numw, 0);
     {   /* the number belongs to the title's last line */
@@ -674,15 +697,31 @@ done:
     return rc;
 }
 
+/* The contents title with each space an en space (U+2002, half an em),
+** which white-space folding keeps: "目  录" is set with the em between
+** its characters that the two spaces ask for.  Owned by the caller. */
+static char *toc_title(const char *title) {
+    struct buf b;
+    buf_init(&b);
+    for (; *title; title++) {
+        if (*title == ' ') buf_puts(&b, "\xe2\x80\x82");
+        else buf_putc(&b, *title);
+    }
+    buf_putc(&b, '\0');
+    return (char *)b.data;
+}
+
 static int layout_toc(struct layout *L, const struct doc_block *b) {
     struct layout_heading *entries;
     size_t n, i;
     int rc = RC_OK, depth = b->level < 1 ? 2 : b->level;
+    char *title = toc_title(b->text ? b->text : "目  录");
     page_of_kind(L, DL_PAGE_FRONT);
     entries = xcalloc(mem_add(L->doc->nblocks, 1), sizeof *entries, "contents entries");
     n = toc_entries(L, depth, entries, L->doc->nblocks);
-    rc = centred(L, b->text ? b->text : "目  录", L->heading_family, L->theme->heading_size[0],
+    rc = centred(L, title, L->heading_family, L->theme->heading_size[0],
                  L->y - L->theme->heading_size[0], b->where);
+    free(title);
     L->y -= L->theme->heading_size[0] * 3;
     for (i = 0; i < n && rc == RC_OK; i++) rc = toc_entry(L, &entries[i], known_heading(L, depth, i), b->where);
     layout_headings_free(entries, n);
@@ -883,6 +922,8 @@ static void pass_free(struct layout *L) {
     free(L->note_paras);
     free(L->notes);
     free(L->carry);
+    free(L->page_note);
+    L->page_note = NULL;
     L->note_paras = NULL;
     L->notes = L->carry = NULL;
     L->nnote_paras = L->capnote_paras = L->nnotes = L->capnotes = L->ncarry = L->capcarry = 0;
@@ -908,6 +949,7 @@ static int layout_pass(struct layout *L) {
     if (rc == RC_OK) finish_page(L);
     if (L->dl->body_start < 0) L->dl->body_start = 0;
     if (rc == RC_OK) rc = draw_furniture(L);
+    for (i = 0; rc == RC_OK && i < L->dl->npages; i++) marks_fix_page(&L->dl->pages[i], L->fs);
     pass_free(L);
     return rc;
 }
@@ -938,7 +980,9 @@ int layout_document(const struct doc *doc, struct fontset *fs,
     L.width = t->page_width - t->margin_left - t->margin_right;
     if ((rc = family_or_fail(&L, t->body_family, &L.body_family)) != RC_OK ||
         (rc = family_or_fail(&L, t->heading_family, &L.heading_family)) != RC_OK ||
-        (rc = family_or_fail(&L, t->table_family, &L.table_family)) != RC_OK)
+        (rc = family_or_fail(&L, t->table_family, &L.table_family)) != RC_OK ||
+        (rc = notes_hang_width(fs, L.body_family, t->note_size, notes_in_document(doc),
+                               &L.note_hang, err)) != RC_OK)
         return rc;
     rc = layout_pass(&L);
     /* A contents page: lay out again with the pages the headings landed on,

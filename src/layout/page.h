@@ -46,6 +46,8 @@ struct layout {
     struct layout_note *notes; size_t nnotes, capnotes;
     struct layout_note *carry; size_t ncarry, capcarry;
     int note_count;           /* footnotes numbered so far in the document */
+    float note_hang;          /* pt: the box note numbers hang in (notes.c) */
+    char *page_note;          /* text of the last note at this page's foot, owned */
     /* headings as placed, for the contents page and its links */
     struct layout_heading *headings; size_t nheadings, capheadings;
     const struct layout_heading *known;  /* the previous pass's, or NULL */
@@ -69,7 +71,7 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
 /* Free a list of headings and their labels. */
 void layout_headings_free(struct layout_heading *h, size_t n);
 
-/* "图 3  caption" (prefix, number, caption in full), centred, 10 pt. */
+/* "图 3　caption" (prefix, number, an em space, the caption in full), centred, 10 pt. */
 int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
                             const char *where);
 

@@ -99,6 +99,7 @@ static void space_han_latin(struct para *p) {
     size_t i;
     for (i = 0; i + 1 < p->nglyphs; i++) {
         struct para_glyph *a = &p->glyphs[i], *b = &p->glyphs[i + 1];
+        if (a->note || b->note) continue;     /* see tie_note_markers */
         if ((is_han(a->cp) && is_latin_alnum(b->cp)) || (is_latin_alnum(a->cp) && is_han(b->cp)))
             a->gap = a->size * 0.25f;
         else if (b->cp == ' ' && i + 2 < p->nglyphs) {
@@ -106,6 +107,20 @@ static void space_han_latin(struct para *p) {
             if ((is_han(a->cp) && is_latin_alnum(c)) || (is_latin_alnum(a->cp) && is_han(c)))
                 b->advance = b->size * 0.25f;
         }
+    }
+}
+
+/* clreq: a footnote marker sits tight against the character it follows,
+** with no gap on either side: no Han-Latin gap around its digits (above),
+** no line break before it, no justification space before it, and a
+** space the source has before it takes no room. */
+static void tie_note_markers(struct para *p) {
+    size_t i;
+    for (i = 1; i < p->nglyphs; i++) {
+        struct para_glyph *g = &p->glyphs[i], *prev = &p->glyphs[i - 1];
+        if (g->note == 0 || g->note == prev->note) continue;
+        g->brk = LB_NO;
+        if (prev->cp == ' ' && prev->ntext == 1) { prev->advance = 0; prev->gap = 0; }
     }
 }
 
@@ -390,6 +405,23 @@ static void adjust_punctuation(struct para *p, struct fontset *fs) {
     free(ink);
 }
 
+/* A footnote marker after a mark blank on its right ("。¹"): the blank
+** moves after the marker, so the marker sits against the mark's ink and
+** the space stays between the sentences (dropped at a line end, as a gap). */
+static void marks_before_notes(struct para *p, struct fontset *fs) {
+    size_t i, end;
+    float ink, before;
+    for (i = 1; i < p->nglyphs; i = end) {
+        end = i + 1;
+        if (p->glyphs[i].note == 0 || p->glyphs[i].note == p->glyphs[i - 1].note) continue;
+        while (end < p->nglyphs && p->glyphs[end].note == p->glyphs[i].note) end++;
+        if (blank_side(p, fs, &p->glyphs[i - 1], &ink) != BLANK_RIGHT) continue;
+        before = p->glyphs[i - 1].advance;
+        compress_mark(p, fs, i - 1, BLANK_RIGHT);
+        p->glyphs[end - 1].gap += before - p->glyphs[i - 1].advance;
+    }
+}
+
 enum para_punct para_punct_named(const char *name) {
     if (strcmp(name, "full") == 0) return PARA_PUNCT_FULL;
     if (strcmp(name, "half") == 0) return PARA_PUNCT_HALF;
@@ -420,7 +452,9 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     free(scripts);
     if (rc != RC_OK) { para_free(p); return rc; }
     space_han_latin(p);
+    tie_note_markers(p);
     adjust_punctuation(p, fs);
+    if (p->punct != PARA_PUNCT_FULL) marks_before_notes(p, fs);
     free(p->styles);
     p->styles = NULL;
     return RC_OK;

@@ -509,8 +509,10 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
     float pen = 0;
     size_t i, end, order[16], j;
     if (run->count == 0 || res == NULL) return;
-    /* Render mode and line width outlive ET: a bold run keeps them in q/Q. */
-    if (run->bold) buf_puts(s.b, "q\n");
+    /* Render mode and line width outlive ET: a bold or invisible run keeps
+    ** them in q/Q.  An invisible run is text for copying only: its mark is
+    ** drawn as paths (layout/marks.c). */
+    if (run->bold || run->invisible) buf_puts(s.b, "q\n");
     buf_puts(s.b, "BT\n/");
     buf_puts(s.b, res);
     buf_putc(s.b, ' ');
@@ -524,6 +526,7 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
         put_numbers(s.b, 3, 1, run->size * 0.03f);
         buf_puts(s.b, " w 2 Tr\n");
     }
+    if (run->invisible) buf_puts(s.b, "3 Tr\n");
     put_numbers(s.b, 3, 2, run->x, run->y);
     buf_puts(s.b, " Td\n");
     for (i = 0; i < run->count; i = end) {
@@ -562,7 +565,7 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
     }
     tj_close(&s);
     if (s.rise != 0) buf_puts(s.b, "0 Ts\n");
-    buf_puts(s.b, run->bold ? "ET\nQ\n" : "ET\n");
+    buf_puts(s.b, run->bold || run->invisible ? "ET\nQ\n" : "ET\n");
     write_raw(page, s.b);
 }
 

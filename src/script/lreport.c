@@ -148,6 +148,7 @@ static const char *const CHART_EMPTY[] = { "error", "box", NULL };
 static const char *const AXES[] = { "left", "right", NULL };
 static const char *const NUMBERINGS[] = { "body", "physical", NULL };   /* enum doc_numbering */
 static const char *const BAND_RULES[] = { "none", "below", "above", NULL };   /* enum doc_rule */
+static const char *const NOTE_REPEATS[] = { "full", "ibid", NULL };   /* enum doc_note_repeat */
 
 #define TH(f) offsetof(struct doc_theme, f)
 #define LENGTH(k, lo, hi) { #k, OPT_LENGTH, lo, hi, NULL, "pt", TH(k) }
@@ -182,7 +183,13 @@ static const struct opt DOCUMENT_OPTIONS[] = {
     { "title", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "author", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "subject", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "header", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "theme", OPT_TABLE, 0, 0, NULL, NULL, 0 }, { "page", OPT_TABLE, 0, 0, NULL, NULL, 0 },
-    { "date", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "date", OPT_STRING, 0, 0, NULL, NULL, 0 }, { "notes", OPT_TABLE, 0, 0, NULL, NULL, 0 },
+    { NULL, 0, 0, 0, NULL, NULL, 0 }
+};
+
+/* report.document{ notes = {...} }: README.md "Inline markup". */
+static const struct opt NOTES_OPTIONS[] = {
+    { "repeats", OPT_CHOICE, 0, 0, NOTE_REPEATS, NULL, 0 },
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
@@ -302,7 +309,7 @@ static const struct { const char *name; const struct opt *opts; } OPTION_TABLES[
     { "column", COLUMN_OPTIONS }, { "group", GROUP_OPTIONS }, { "total", TOTAL_OPTIONS },
     { "chart", CHART_OPTIONS }, { "series", SERIES_OPTIONS }, { "page", PAGE_OPTIONS },
     { "band", BAND_OPTIONS }, { "paragraph", PARAGRAPH_OPTIONS },
-    { "heading", HEADING_OPTIONS }, { NULL, NULL }
+    { "heading", HEADING_OPTIONS }, { "notes", NOTES_OPTIONS }, { NULL, NULL }
 };
 
 /* Chinese type sizes (字号), so a theme can say body_size = "五号". */
@@ -1019,6 +1026,14 @@ static void set_page(lua_State *L, struct doc_page_style *p, int idx) {
     p->first_page = opt_bool(L, idx, "report.document page", PAGE_OPTIONS, "first_page", -1);
 }
 
+/* notes = { repeats = "full" | "ibid" } ("repeat" is a Lua keyword). */
+static void set_notes(lua_State *L, struct doc *doc, int idx) {
+    idx = lua_absindex(L, idx);
+    opts_check(L, idx, "report.document notes", NOTES_OPTIONS);
+    doc->note_repeat = (enum doc_note_repeat)opt_choice(L, idx, "report.document notes",
+                                                        NOTES_OPTIONS, "repeats", DOC_NOTE_FULL);
+}
+
 /* The build day, for {date}: "2026-11-30" (UTC, so SOURCE_DATE_EPOCH
 ** gives the same text everywhere). */
 static void default_date(lua_State *L, struct doc *doc) {
@@ -1055,6 +1070,9 @@ static int l_document(lua_State *L) {
     lua_pop(L, 1);
     lua_pushstring(L, "page");
     if (lua_rawget(L, 1) != LUA_TNIL) set_page(L, &d->doc->page, -1);
+    lua_pop(L, 1);
+    lua_pushstring(L, "notes");
+    if (lua_rawget(L, 1) != LUA_TNIL) set_notes(L, d->doc, -1);
     lua_pop(L, 1);
     return 1;
 }

@@ -28,6 +28,7 @@
 ---@alias report.Axis "left"|"right"
 ---@alias report.Numbering "body"|"physical"
 ---@alias report.BandRule "none"|"below"|"above"
+---@alias report.NoteRepeats "full"|"ibid"
 
 ---Header and footer text: {page}, {pages}, {section}, {title}, {date};
 ---{{ and }} for braces.
@@ -108,6 +109,10 @@ function Db:value(sql, ...) end
 ---@field date? string {date} in headers and footers (default: the cover's, else the build day)
 ---@field theme? report.Theme
 ---@field page? report.PageOptions headers, footers and page numbers
+---@field notes? report.NotesOptions footnotes
+
+---@class report.NotesOptions
+---@field repeats? report.NoteRepeats a note identical to the previous one on its page: in full (default) or 同上
 
 ---@class report.PageOptions
 ---@field header? report.PageBand

@@ -41,7 +41,7 @@ TABLE_CLASSES = {"document": "report.DocumentOptions", "theme": "report.Theme",
                  "total": "report.TableTotal", "chart": "report.ChartOptions",
                  "series": "report.ChartSeries", "page": "report.PageOptions",
                  "band": "report.PageBand", "paragraph": "report.ParagraphOptions",
-                 "heading": "report.HeadingOptions"}
+                 "heading": "report.HeadingOptions", "notes": "report.NotesOptions"}
 
 
 def read(path):
@@ -213,6 +213,7 @@ PROBE_CALLS = {
     "report.TableTotal": 'doc:table{ rows = { { a = 1 } }, columns = { "a" }, total = { [K] = V } }',
     "report.ChartOptions": 'doc:chart{ [K] = V }',
     "report.PageOptions": 'report.document{ page = { [K] = V } }',
+    "report.NotesOptions": 'report.document{ notes = { [K] = V } }',
     "report.PageBand": 'report.document{ page = { header = { [K] = V } } }',
     "report.ParagraphOptions": 'doc:paragraph{ [K] = V }',
     "report.HeadingOptions": 'doc:heading{ [K] = V }',

@@ -332,6 +332,7 @@ CONTEXTS = {
     "series": 'doc:chart{ rows = {{n = "甲", v = 1, w = 2}}, label = "n", series = {{ key = "w", %s = V }} }',
     "page": 'report.document{ page = { %s = V } }',
     "band": 'report.document{ page = { header = { %s = V } } }',
+    "notes": 'report.document{ notes = { %s = V } }',
     "paragraph": 'doc:paragraph{ text = "x", %s = V }',
     "heading": 'doc:heading{ level = 1, text = "x", %s = V }',
 }

@@ -33,8 +33,8 @@ def build(script, d, *extra):
     return pdf, dl
 
 
-def lines_of(page):
-    """The text of each laid-out line, glyph runs in x order."""
+def lines_of(page, sep=""):
+    """The text of each laid-out line, glyph runs in x order, joined by `sep`."""
     lines = {}
     for t in page["texts"]:
         if t["role"] in ("header", "footer", "chart"):
@@ -42,7 +42,7 @@ def lines_of(page):
         lines.setdefault(t["line"], []).append(t)
     for runs in lines.values():
         runs.sort(key=lambda t: t["x"])
-        yield "".join(t["text"] for t in runs)
+        yield sep.join(t["text"] for t in runs)
 
 
 def check_line_rules(name, dl):
@@ -80,8 +80,9 @@ def check_contents(name, pdf, dl):
     for fi in front:
         page = pages[fi]
         links = [l for l in page["links"] if l["uri"] is None]
-        for text in lines_of(page):
-            m = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)$", text.strip())
+        for text in lines_of(page, " "):      # the page number is a run of its own
+            # leaders are dots drawn as paths (marks.c), or text dots
+            m = re.match(r"^(.*?)\s*(?:\.{3,})?\s*(\d+)$", text.strip())
             if not m:
                 continue
             entries += 1
