@@ -64,9 +64,17 @@ $(BUILD)/prefix.stamp: FORCE
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 FORCE:
 
-$(BUILD)/prelude.h: src/script/prelude.lua
+# ... as source and as bytecode (src/script/build/luac.c says why); the
+# source is loaded when the library refuses the bytecode (another version).
+$(BUILD)/prelude.h: src/script/prelude.lua $(BUILD)/luac
 	@mkdir -p $(BUILD)
-	cd src/script && xxd -i prelude.lua > $(CURDIR)/$@.tmp && mv $(CURDIR)/$@.tmp $(CURDIR)/$@
+	$(BUILD)/luac =prelude src/script/prelude.lua $(BUILD)/prelude.luac
+	cd src/script && xxd -i prelude.lua > $(CURDIR)/$@.tmp
+	cd $(BUILD) && xxd -i prelude.luac >> $(CURDIR)/$@.tmp && mv $(CURDIR)/$@.tmp $(CURDIR)/$@
+
+$(BUILD)/luac: src/script/build/luac.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 # The live preview page of `reportc watch --serve` is compiled in too.
 $(BUILD)/src/watch/serve.o: $(BUILD)/preview.h

@@ -8,16 +8,17 @@
 ** candidates looked for and not found, the job's parameters, reportc's
 ** version and the hash of its executable, and the PDF's size:
 **
-**   reportc-inputs 2
+**   reportc-inputs 3
 **   version 0.1.0
 **   exe <sha256>
+**   compress <level>              the deflate level (--compress) as a number
 **   param <name> <value>          names sorted; %XX for bytes <= 0x20, '%', 0x7f
 **   file <sha256> <path>          in the order the build read them
 **   absent <path>
 **   pdf <size>
 **
 ** A job is skipped when its PDF is there with the recorded size, the
-** version, executable and parameters are the same, every recorded file
+** version, executable, compression level and parameters are the same, every recorded file
 ** still hashes the same and every absent one is still absent.  Contents
 ** decide, never timestamps: a file's identity (device, inode, size,
 ** mtime) only lets one batch hash each file once (the parent hashes the
@@ -41,8 +42,9 @@
 #include "../base/mem.h"
 #include "../base/readset.h"
 #include "../font/fontset.h"
+#include "../pdf/pdf.h"
 
-#define RECORD_MAGIC "reportc-inputs 2\n"
+#define RECORD_MAGIC "reportc-inputs 3\n"
 #define RECORD_MAX   (4 << 20)          /* a record is a few KB; refuse absurd ones */
 
 /* ---- hashing files, each once per batch ------------------------------------------ */
@@ -195,6 +197,8 @@ static int by_param_name(const void *a, const void *b) {
 }
 
 /* What a record for job j must start with: the version, the executable,
+** the deflate level (the same inputs at another --compress make another
+** PDF; the level as resolved, so --compress=default and no option agree),
 ** the parameters sorted by name (so the order of -D options does not
 ** matter; names are unique within a job). */
 static void record_head(const struct batch_opts *o, const struct batch_plan *p,
@@ -208,6 +212,7 @@ static void record_head(const struct batch_opts *o, const struct batch_plan *p,
     put_escaped(b, o->version);
     sha256_hex(p->hashes->exe, hex);
     buf_printf(b, "\nexe %s\n", hex);
+    buf_printf(b, "compress %d\n", o->compress_level > 0 ? o->compress_level : PDF_COMPRESS_DEFAULT);
     for (i = 0; i < j->nparams; i++) {
         buf_puts(b, "param ");
         put_escaped(b, sorted[i].name);

@@ -153,7 +153,8 @@ static void block_stop_signals(int block) {
 }
 
 static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
-                         struct fontset *fonts, const struct batch_job *j, struct result_msg *m) {
+                         struct fontset *fonts, struct script_chunks *chunks,
+                         const struct batch_job *j, struct result_msg *m) {
     struct rc_err err = { 0, "" };
     struct readset reads;
     struct job build;
@@ -171,6 +172,7 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
         build.fonts = o->fonts;
         build.compress_level = o->compress_level;
         build.fontset = fonts;
+        build.chunks = chunks;
         build.templates = o->templates;
         build.params = j->params;
         build.nparams = j->nparams;
@@ -196,13 +198,17 @@ static void worker_build(const struct batch_opts *o, const struct batch_plan *p,
 }
 
 /* Build the jobs the parent sends until it closes the pipe.  Returns the
-** worker's exit status.  The fonts are loaded once for all its jobs (faces
-** open on first use and stay mapped); if that fails, each job loads them
-** itself and reports the error as its own. */
+** worker's exit status.  What does not change between jobs is made once
+** for all of them: the fonts (faces open on first use and stay mapped,
+** with the font programs already subset and deflated: font/program.h) and
+** the compiled script and modules (script/chunks.c).  If loading the
+** fonts fails, each job loads them itself and reports the error as its
+** own. */
 static int worker_serve(const struct batch_opts *o, const struct batch_plan *p,
                         int task_fd, int result_fd) {
     struct rc_err ignored = { 0, "" };
     struct fontset *fonts = NULL;
+    struct script_chunks *chunks = script_chunks_new();
     uint32_t slot;
     ssize_t n;
     int status = 1;
@@ -214,13 +220,14 @@ static int worker_serve(const struct batch_opts *o, const struct batch_plan *p,
         if (slot >= p->njobs) goto done;
         memset(&m, 0, sizeof m);
         m.slot = slot;
-        worker_build(o, p, fonts, &p->jobs[slot], &m);
+        worker_build(o, p, fonts, chunks, &p->jobs[slot], &m);
         if (write_full(result_fd, &m, sizeof m) != 0) goto done;
         block_stop_signals(0);
     }
     status = n == 0 ? 0 : 1;
 done:
     fontset_free(fonts);
+    script_chunks_free(chunks);
     return status;
 }
 

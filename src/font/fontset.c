@@ -14,9 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <hb-ot.h>
 #include "fontset.h"
+#include "program.h"
 #include "../base/fsutil.h"
 #include "../base/mem.h"
 #include "../base/readset.h"
@@ -35,6 +40,8 @@ struct face {
     hb_font_t *hb;
     int upem;
     struct ttf_font *ttf;    /* for embedding, opened on demand */
+    const void *map;         /* the file, mapped once for HarfBuzz and ttf */
+    size_t map_len;
     int failed;              /* opening failed once: don't retry */
     struct stat st;          /* the file as opened */
     int tracked;             /* recorded in the current read-set */
@@ -58,6 +65,7 @@ struct fontset {
     int nfamilies;
     int fallback;            /* family index of "fallback", -1 if none */
     hb_buffer_t *buffer;
+    struct font_programs *programs;   /* subsets' font files, kept while the set is */
     struct readset *reads;   /* where faces used are recorded (fontset_track) */
 };
 
@@ -226,8 +234,10 @@ void fontset_free(struct fontset *fs) {
         hb_font_destroy(fs->faces[i].hb);
         hb_face_destroy(fs->faces[i].hb_face);
         ttf_close(fs->faces[i].ttf);
+        if (fs->faces[i].map) munmap((void *)fs->faces[i].map, fs->faces[i].map_len);
     }
     hb_buffer_destroy(fs->buffer);
+    font_programs_free(fs->programs);
     free(fs);
 }
 
@@ -281,6 +291,26 @@ static int face_resolve(struct face *f, hb_blob_t *blob, struct rc_err *err) {
     return rc_fail(err, RC_FONT, "%s has no face named \"%s\"", f->path, f->spec);
 }
 
+/* Map the face's file, once for HarfBuzz and our reader (ttf.c) both:
+** one mapping, so each page of the file is faulted in once.  The input
+** checks (a regular file, no FIFO to block on) come with the open. */
+static int map_face_file(struct face *f, struct rc_err *err) {
+    int fd;
+    void *p;
+    if (fs_open_input(f->path, "the font file", &fd, &f->st, err) != RC_OK) return err->code;
+    if (f->st.st_size <= 0 || (uintmax_t)f->st.st_size > UINT_MAX) {
+        close(fd);
+        return rc_fail(err, RC_FONT, "cannot read %s: %s", f->path,
+                       f->st.st_size <= 0 ? "empty file" : "too large for a font");
+    }
+    p = mmap(NULL, (size_t)f->st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);                  /* the mapping keeps the file */
+    if (p == MAP_FAILED) return rc_fail(err, RC_FONT, "cannot map %s: %s", f->path, strerror(errno));
+    f->map = p;
+    f->map_len = (size_t)f->st.st_size;
+    return RC_OK;
+}
+
 /* Open face `i` for shaping if needed; RC_FONT names the file and the package. */
 static int face_open(struct fontset *fs, int i, struct rc_err *err) {
     struct face *f = &fs->faces[i];
@@ -288,13 +318,8 @@ static int face_open(struct fontset *fs, int i, struct rc_err *err) {
     hb_blob_t *blob;
     if (f->hb) return RC_OK;
     if (f->failed) goto fail;
-    /* HarfBuzz opens the file itself: check it first, so a FIFO cannot block. */
-    if (fs_check_input(f->path, "the font file", &f->st, &e) != RC_OK) goto fail;
-    blob = hb_blob_create_from_file_or_fail(f->path);
-    if (blob == NULL) {
-        rc_fail(&e, RC_FONT, "cannot read %s: %s", f->path, strerror(errno ? errno : ENOENT));
-        goto fail;
-    }
+    if (map_face_file(f, &e) != RC_OK) goto fail;
+    blob = hb_blob_create(f->map, (unsigned)f->map_len, HB_MEMORY_MODE_READONLY, NULL, NULL);
     if (face_resolve(f, blob, &e) != RC_OK) { hb_blob_destroy(blob); goto fail; }
     f->hb_face = hb_face_create(blob, (unsigned)f->index);
     hb_blob_destroy(blob);
@@ -384,13 +409,18 @@ int fontset_nfaces(const struct fontset *fs) { return fs->nfaces; }
 const char *fontset_path(const struct fontset *fs, int face) { return fs->faces[face].path; }
 int fontset_index(const struct fontset *fs, int face) { return fs->faces[face].index; }
 
+struct font_programs *fontset_programs(struct fontset *fs) {
+    if (fs->programs == NULL) fs->programs = font_programs_new();
+    return fs->programs;
+}
+
 struct ttf_font *fontset_face(struct fontset *fs, int face, struct rc_err *err) {
     struct face *f = &fs->faces[face];
     struct rc_err e = {0};
     if (f->ttf) { face_used(fs, face); return f->ttf; }
     if (face_open(fs, face, err) != RC_OK) return NULL;
     face_used(fs, face);
-    if (ttf_open(f->path, f->index, &f->ttf, &e) != RC_OK) {
+    if (ttf_open_mapped(f->path, f->index, f->map, f->map_len, &f->ttf, &e) != RC_OK) {
         rc_fail(err, RC_FONT, "font %s: %s (Debian package %s)", f->label, e.msg, f->package);
         return NULL;
     }

@@ -17,6 +17,7 @@
 
 struct fontset;
 struct readset;
+struct font_programs;
 
 /* The scripts a family names a face for (manifest column 2).  A character
 ** goes to the face of its script first; everything not Latin, Thai, Lao,
@@ -77,6 +78,11 @@ int fontset_index(const struct fontset *fs, int face);
 /* The face read by our own reader, for embedding; opened on first call.
 ** NULL with RC_FONT in err when the reader cannot take it. */
 struct ttf_font *fontset_face(struct fontset *fs, int face, struct rc_err *err);
+
+/* The font programs made for this set's faces (font/program.h): they
+** live as long as the set, so a batch worker that keeps its fonts keeps
+** them too. */
+struct font_programs *fontset_programs(struct fontset *fs);
 
 /* The manifest's script for a code point. */
 enum font_script fontset_script(uint32_t cp);

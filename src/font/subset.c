@@ -448,6 +448,8 @@ static int write_cff(const struct font_subset *s, struct buf *out, struct rc_err
     return rc;
 }
 
+const struct ttf_font *font_subset_font(const struct font_subset *s) { return s->font; }
+
 int font_subset_write(struct font_subset *s, struct buf *out, struct rc_err *err) {
     static const char *const tags[NBUILT] = { "loca", "hmtx", "head", "hhea", "maxp", "post" };
     struct buf b[NBUILT];

@@ -38,6 +38,9 @@ uint16_t font_subset_code(const struct font_subset *s, uint16_t slot);
 ** until the font is written). */
 unsigned font_subset_count(const struct font_subset *s);
 
+/* The face the subset is of. */
+const struct ttf_font *font_subset_font(const struct font_subset *s);
+
 /* Original id of the glyph in slot `new_gid`. */
 uint16_t font_subset_original(const struct font_subset *s, uint16_t new_gid);
 

@@ -56,6 +56,7 @@ struct ttf_font {
     char *path;
     const uint8_t *file;        /* the whole mapped file */
     size_t file_len;
+    int borrowed;               /* file is the caller's mapping (ttf_open_mapped) */
     const uint8_t *dir;         /* this face's table records, 16 bytes each */
     unsigned num_tables;
     int face;                   /* index in a collection, else 0 */
@@ -580,9 +581,29 @@ int ttf_open(const char *path, int face, struct ttf_font **out, struct rc_err *e
     return RC_OK;
 }
 
+int ttf_open_mapped(const char *path, int face, const void *data, size_t len,
+                    struct ttf_font **out, struct rc_err *err) {
+    struct ttf_font *f = xcalloc(1, sizeof *f, "a font");
+    int rc = RC_OK;
+    *out = NULL;
+    f->path = xstrdup(path, "a font path");
+    f->face = face;
+    f->file = data;
+    f->file_len = len;
+    f->borrowed = 1;
+    if (len < 12) rc = corrupt(f, err, "shorter than a font header");
+    if (rc == RC_OK) rc = read_face(f, face, err);
+    if (rc != RC_OK) {
+        ttf_close(f);
+        return rc;
+    }
+    *out = f;
+    return RC_OK;
+}
+
 void ttf_close(struct ttf_font *f) {
     if (f == NULL) return;
-    if (f->file) munmap((void *)f->file, f->file_len);
+    if (f->file && !f->borrowed) munmap((void *)f->file, f->file_len);
     free(f->path);
     free(f);
 }

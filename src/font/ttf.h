@@ -35,6 +35,12 @@ struct ttf_metrics {
 int ttf_open(const char *path, int face, struct ttf_font **out, struct rc_err *err);
 void ttf_close(struct ttf_font *f);
 
+/* The same over a file the caller has mapped (data, len) and keeps mapped
+** until ttf_close: the font set maps each file once for HarfBuzz and this
+** reader both. */
+int ttf_open_mapped(const char *path, int face, const void *data, size_t len,
+                    struct ttf_font **out, struct rc_err *err);
+
 /* The index of the first face of the file at `path` whose family (name id
 ** 16, else 1; ASCII case ignored) is `family`, e.g. "Noto Serif CJK SC" in
 ** NotoSerifCJK-Regular.ttc is face 2.  RC_FONT naming the file if none. */

@@ -113,6 +113,7 @@ static int build_limited(const struct job *j, const struct job_limits *limits,
     sj.now = j->now;
     sj.reads = reads;
     sj.limits = limits;
+    sj.chunks = j->chunks;
     if ((rc = store_open(j->db, &db, err)) != RC_OK) return rc;
     store_set_limits(db, limits);
     rc = script_run(&sj, db, &doc, err);

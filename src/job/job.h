@@ -24,6 +24,9 @@ struct job {
                                ** kept across jobs (a batch worker maps each
                                ** font file once, not once per brief); NULL:
                                ** load and free them in this build */
+    struct script_chunks *chunks;   /* the script and modules compiled, kept by
+                               ** the caller across jobs as fontset is; NULL:
+                               ** compile them in this build */
     const char *templates;     /* folder `require` searches */
     const char *display_list;  /* also write the display list as JSON; may be NULL */
     const struct script_param *params;

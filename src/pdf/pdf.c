@@ -30,6 +30,7 @@
 #include "../base/fsutil.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
+#include "../font/program.h"
 #include "../font/subset.h"
 #include "../font/tounicode.h"
 
@@ -263,6 +264,25 @@ static struct coded_slot *slots_by_code(const struct pdf_font *f, unsigned n) {
     return cs;
 }
 
+/* What libharu writes for a stream it deflated itself, so that the file
+** reads the same. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out) {
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
+}
+
+/* A stream of bytes deflated already (a font program from the cache of
+** font/program.h): written as they are, with the /Filter deflate_streams
+** would have given it, and passed over there. */
+static HPDF_Dict deflated_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
+    HPDF_Dict s = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
+    if (s == NULL) return NULL;
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = write_flate_filter;
+    HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len);
+    return s;
+}
+
 static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
     HPDF_Dict s = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
     if (s == NULL) return NULL;
@@ -335,18 +355,17 @@ static HPDF_Dict font_descriptor(struct pdf_ctx *ctx, const struct ttf_font *tf,
 static int font_program_build(struct pdf_ctx *ctx, struct pdf_font *f, const struct ttf_font *tf) {
     int cff = ttf_outline_kind(tf) == TTF_OUTLINE_CFF;
     HPDF_MMgr mm = ctx->pdf->mmgr;
-    struct buf bytes, cmap;
+    struct font_program prog;
+    struct buf cmap;
     char tag[7], *name = f->name;
     HPDF_Dict file, cid, sysinfo, tounicode;
     struct coded_slot *cs;
     unsigned n;
     int rc;
-    buf_init(&bytes);
     buf_init(&cmap);
-    if ((rc = font_subset_write(f->subset, &bytes, ctx->err)) != RC_OK) {
-        buf_free(&bytes);
+    if ((rc = font_programs_get(fontset_programs(ctx->fs), f->subset, ctx->level, &prog,
+                                ctx->err)) != RC_OK)
         return rc;
-    }
     /* Writing a TrueType subset appended the components of composite
     ** glyphs: they draw nothing by themselves and map to no text. */
     n = font_subset_count(f->subset);
@@ -354,12 +373,11 @@ static int font_program_build(struct pdf_ctx *ctx, struct pdf_font *f, const str
     cs = slots_by_code(f, n);
     subset_tag(f, tag);
     snprintf(name, sizeof f->name, "%s+%s", tag, ttf_metrics(tf)->ps_name);
-    file = new_stream(ctx, bytes.data, bytes.len);
+    file = deflated_stream(ctx, prog.packed, prog.packed_len);
     if (cff) HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
-    else HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)bytes.len);
+    else HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog.raw_len);
     tounicode_stream(f, cs, n, &cmap);
     tounicode = new_stream(ctx, cmap.data, cmap.len);
-    buf_free(&bytes);
     buf_free(&cmap);
 
     cid = HPDF_Dict_New(mm);
@@ -755,13 +773,6 @@ static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
 
 /* ---- compression ----------------------------------------------------------------- */
 
-/* What libharu writes for a stream it deflated itself, so that the file
-** reads the same. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out) {
-    (void)dict;
-    return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
-}
-
 /* Replace the bytes of one memory stream by their deflated form. */
 static int deflate_stream(struct libdeflate_compressor *c, HPDF_Dict dict, struct buf *raw,
                           struct buf *packed) {
@@ -799,10 +810,11 @@ int pdf_compress_level(const char *name) {
 }
 
 /* Deflate every stream libharu would (pages, fonts, ToUnicode, images),
-** one compressor for them all. */
+** one compressor for them all: the font set's (font/program.h), which
+** made the font programs, so a process sets one up, not two. */
 static int deflate_streams(struct pdf_ctx *ctx) {
     HPDF_List entries = ctx->pdf->xref->entries;
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(ctx->level);
+    struct libdeflate_compressor *c = font_programs_deflater(fontset_programs(ctx->fs), ctx->level);
     struct buf raw, packed;
     HPDF_UINT i;
     int rc = RC_OK;
@@ -822,7 +834,6 @@ static int deflate_streams(struct pdf_ctx *ctx) {
     }
     buf_free(&raw);
     buf_free(&packed);
-    libdeflate_free_compressor(c);
     return rc;
 }
 

@@ -174,7 +174,8 @@ static int load_file(lua_State *L, const char *path) {
     fclose(f);
     luaL_pushresult(&b);
     lua_pushfstring(L, "@%s", path);
-    rc = luaL_loadbufferx(L, lua_tostring(L, -2), lua_rawlen(L, -2), lua_tostring(L, -1), "t");
+    rc = load_chunk(L, host_ctx(L)->job->chunks, path, lua_tostring(L, -2), lua_rawlen(L, -2),
+                    lua_tostring(L, -1));
     lua_remove(L, -2);   /* chunk name */
     lua_remove(L, -2);   /* source */
     return rc;

@@ -16,6 +16,13 @@ struct script_ctx {
 /* The context of the state, kept in the registry. */
 struct script_ctx *host_ctx(lua_State *L);
 
+/* Load a script or module's source as a function (luaL_loadbufferx),
+** from the compiled chunk kept in cs for the same path and bytes when
+** there is one, else compiling it and keeping the result (chunks.c);
+** cs NULL: just compile. */
+int load_chunk(lua_State *L, struct script_chunks *cs, const char *path, const char *source,
+               size_t n, const char *chunkname);
+
 /* luaopen function of the "report" module (lreport.c). */
 int luaopen_report(lua_State *L);
 

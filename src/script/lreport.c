@@ -28,7 +28,7 @@
 #include "../base/month.h"
 #include "../doc/units.h"
 #include "../text/numfmt.h"
-#include "prelude.h"          /* out/build/prelude.h: prelude_lua[] */
+#include "prelude.h"          /* out/build/prelude.h: prelude_lua[], prelude_luac[] */
 
 #define DOCUMENT_MT "report.Document"
 #define DB_MT       "report.Db"
@@ -1628,9 +1628,14 @@ int luaopen_report(lua_State *L) {
     lua_newuserdatauv(L, 0, 0);
     luaL_setmetatable(L, DB_MT);
     lua_setfield(L, -2, "db");
-    /* The Lua half: prelude(report, Document methods, native builders). */
-    if (luaL_loadbufferx(L, (const char *)prelude_lua, prelude_lua_len, "=prelude", "t") != LUA_OK)
-        return lua_error(L);
+    /* The Lua half: prelude(report, Document methods, native builders),
+    ** compiled at build time (src/script/build/luac.c); its source when
+    ** this liblua refuses that bytecode (a library of another version). */
+    if (luaL_loadbufferx(L, (const char *)prelude_luac, prelude_luac_len, "=prelude", "b") != LUA_OK) {
+        lua_pop(L, 1);
+        if (luaL_loadbufferx(L, (const char *)prelude_lua, prelude_lua_len, "=prelude", "t") != LUA_OK)
+            return lua_error(L);
+    }
     lua_pushvalue(L, -2);
     luaL_getmetatable(L, DOCUMENT_MT);
     lua_getfield(L, -1, "__index");

@@ -21,6 +21,12 @@
 
 struct script_param { const char *name, *value; };
 
+/* Scripts and modules compiled, kept across the jobs of a batch worker
+** (chunks.c): a file whose bytes have not changed is not compiled again. */
+struct script_chunks;
+struct script_chunks *script_chunks_new(void);
+void script_chunks_free(struct script_chunks *cs);
+
 struct script_job {
     const char *path;                  /* the script, as the user named it */
     const char *templates_dir;         /* where `require` looks first */
@@ -30,6 +36,7 @@ struct script_job {
     struct readset *reads;             /* records the script, each module, each
                                        ** image as read; may be NULL */
     const struct job_limits *limits;   /* armed: deadline and memory (job/runlimits.h) */
+    struct script_chunks *chunks;      /* compiled files kept by the caller; may be NULL */
 };
 
 /* Run the script; on success *out is the document it returned (the caller

@@ -2,8 +2,11 @@
 stopped by SIGTERM leaves only complete PDFs and a re-run with
 --skip-unchanged builds just the rest; a worker killed with SIGKILL costs
 one job and leaves no temporary file; shards 1/3..3/3 cover every job
-exactly once; -j 1 and -j 2 give byte-identical PDFs; month keywords,
-CSV job lists and usage errors; and `make bench` (tests/bench.sh) prints
+exactly once; -j 1 and -j 2 give byte-identical PDFs, and a warm worker's
+PDFs (fonts, font programs and compiled modules kept) are each job's own
+`reportc build`, byte for byte; month keywords,
+CSV job lists and usage errors; a changed --compress level rebuilds
+under --skip-unchanged; and `make bench` (tests/bench.sh) prints
 its figures.
 
 Run from the repository root.  Uses out/facts.db when it exists, else a
@@ -218,6 +221,45 @@ def test_reproducible(tmp):
           "`reportc build` of one job gives the batch's PDF byte for byte")
 
 
+def font_names(pdf):
+    r = subprocess.run(["pdffonts", pdf], capture_output=True, text=True)
+    return sorted(line.split()[0] for line in r.stdout.splitlines()[2:] if line.strip())
+
+
+def test_warm_worker_bytes(tmp):
+    """A worker keeps fonts, font programs (by exact glyph set) and compiled
+    modules from one job to the next: every PDF of a one-worker batch is
+    the PDF `reportc build` makes of that job alone, byte for byte, also
+    when the worker re-used a font program (two PDFs with the same subset
+    names drew the same glyphs, so the second took the first's program)."""
+    sde = {"SOURCE_DATE_EPOCH": "1700000000"}
+    cases = [(SCRIPT, DB, "country=SGP,MYS", "period=2019-01..2019-03")]
+    if os.path.exists("scripts/asean_brief.lua") and DB == "out/facts.db":
+        cases.append(("scripts/asean_brief.lua", DB, "country=SGP,THA", "period=2019-01..2019-02"))
+    for script, db, countries, periods in cases:
+        name = os.path.basename(script)
+        folder = os.path.join(tmp, "warm-" + name)
+        r = subprocess.run([REPORTC, "batch", script, "--db", db, "--each", countries, "--each", periods,
+                            "-o", folder + "/{country}-{period}.pdf", "-j", "1"],
+                           capture_output=True, text=True, env=env_with(sde))
+        check(r.returncode == 0, f"warm {name}: the batch succeeds: {r.stderr[-300:]}")
+        made = pdfs(folder)
+        check(len(made) >= 4, f"warm {name}: its PDFs: {made}")
+        differ, fonts = [], {}
+        for pdf in made:
+            country, period = os.path.basename(pdf)[:-4].split("-", 1)
+            alone = os.path.join(tmp, "alone.pdf")
+            r = subprocess.run([REPORTC, "build", script, "--db", db, "-o", alone, "-D", "country=" + country,
+                                "-D", "period=" + period], capture_output=True, text=True, env=env_with(sde))
+            if r.returncode != 0 or open(alone, "rb").read() != open(pdf, "rb").read():
+                differ.append(os.path.basename(pdf))
+            key = tuple(font_names(pdf))
+            fonts[key] = fonts.get(key, 0) + 1
+        check(not differ, f"warm {name}: each batch PDF is the job built alone, byte for byte (differ: {differ})")
+        check(max(fonts.values()) >= 2,
+              f"warm {name}: some PDFs share their font subsets, so a font program was re-used: {fonts}")
+
+
 # ---- month keywords, CSV, usage ------------------------------------------------------
 
 def test_months_and_csv(tmp):
@@ -338,18 +380,58 @@ def test_skip_from_reads(tmp):
     check(not strays(proj), f"skip: no temporary files: {strays(proj)}")
 
 
+def test_skip_compress(tmp):
+    """The deflate level is an input: the same files at another --compress
+    make another PDF, so the job is rebuilt; the default spelled out or left
+    out is the same level, so that one is skipped."""
+    out = os.path.join(tmp, "compress")
+
+    def run_batch(tag, *level):
+        r = batch("--each", "country=SGP", "-o", out + "/{country}.pdf", "--skip-unchanged",
+                  *level, "--summary", out + "/" + tag + ".json")
+        if r.returncode != 0:
+            check(False, f"compress {tag}: the batch succeeds: {r.stderr[-300:]}")
+            return []
+        return [j["status"] for j in summary(out + "/" + tag + ".json")["jobs"]]
+
+    time.sleep(0.25)            # inputs written in the last 0.1 s get no record
+    check(run_batch("first") == ["ok"], "compress: the first run builds")
+    check(run_batch("same") == ["skipped"], "compress: same options: skipped")
+    check(run_batch("named", "--compress=default") == ["skipped"],
+          "compress: --compress=default is the level used without the option: skipped")
+    size_default = os.path.getsize(out + "/SGP.pdf")
+    check(run_batch("small", "--compress=small") == ["ok"], "compress: --compress=small rebuilds")
+    record = open(out + "/SGP.pdf.inputs", encoding="utf-8").read()
+    check("\ncompress 12\n" in record, f"compress: the record holds the level: {record[:300]}")
+    check(run_batch("small2", "--compress=small") == ["skipped"], "compress: small again: skipped")
+    check(run_batch("fast", "--compress=fast") == ["ok"], "compress: --compress=fast rebuilds")
+    size_fast = os.path.getsize(out + "/SGP.pdf")
+    check(size_fast != size_default, f"compress: fast and default differ ({size_fast} vs {size_default})")
+    check(run_batch("back") == ["ok"], "compress: back to the default rebuilds")
+    check(os.path.getsize(out + "/SGP.pdf") == size_default, "compress: the default PDF again")
+
+
 # ---- the benchmark ---------------------------------------------------------------------
 
 def test_bench():
+    """The brief and the batch cases only, once each, without the before
+    binary (building it takes a minute): the table's shape, not its numbers."""
+    env = {"RUNS": "1", "BEFORE": "", "BENCH_FONTS_PART": "0", "BENCH_DB": DB,
+           "BENCH_CASES": "asean-brief,batch-120-j2"}
+    if DB != "out/facts.db":
+        env["BENCH_BRIEF"] = "scripts/gci_brief.lua"
     r = subprocess.run(["sh", "tests/bench.sh"], capture_output=True, text=True,
-                       env=env_with({"RUNS": "3", "BATCH_RUNS": "1", "BENCH_DB": DB}
-                                    | ({} if DB == "out/facts.db" else
-                                       {"BENCH_EXAMPLES": "0", "BENCH_BRIEF": "scripts/gci_brief.lua"})),
-                       timeout=600)
+                       env=env_with(env), timeout=600)
     if r.returncode != 0:       # a brief of another part failing: say so, the figures still count
         print("INFO bench exit status %d: %s" % (r.returncode, (r.stdout + r.stderr)[-400:]))
-    for figure in ("briefs/s", "total", "peak per worker", "mean PDF", "median"):
+    for figure in ("median of 1 runs", "wall s", "CPU s", "pages/s", "peak MB", "PDF KB", "briefs/s",
+                   "ms per brief"):
         check(figure in r.stdout, f"the bench prints '{figure}': {r.stdout[-600:]}")
+    rows = [line.split() for line in r.stdout.splitlines()]
+    for case in ("asean-brief", "batch-120-j2"):
+        row = [f for f in rows if f[:2] == [case, "after"]]
+        check(len(row) == 1 and len(row[0]) == 9 and float(row[0][4]) > 0 and int(row[0][5]) > 0,
+              f"the bench has a row of figures for {case}: {row}")
     for line in r.stdout.splitlines():
         print("INFO bench: " + line)
 
@@ -365,8 +447,10 @@ with tempfile.TemporaryDirectory(prefix="reportc-batch-") as tmp:
     test_worker_killed(tmp)
     test_shards(tmp)
     test_reproducible(tmp)
+    test_warm_worker_bytes(tmp)
     test_months_and_csv(tmp)
     test_skip_from_reads(tmp)
+    test_skip_compress(tmp)
     test_bench()
     print(f"INFO batch tests took {time.time() - started:.1f} s")
 
