@@ -17,7 +17,7 @@ PKGS     = lua5.4 sqlite3 zlib harfbuzz harfbuzz-subset libdeflate
 CFLAGS  ?= -O2 -g
 override CFLAGS += $(SANITIZE) -std=gnu11 -Wall -Wextra -DREPORTC_SHARE='"$(PREFIX)/share/reportc"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override LDFLAGS += $(SANITIZE)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lhyphen -lm
 
 DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev zlib1g-dev \
            xxd sqlite3 fonts-arphic-uming fonts-wqy-microhei \
@@ -25,11 +25,13 @@ DEB_PKGS = build-essential pkg-config liblua5.4-dev libhpdf-dev libsqlite3-dev z
            libharfbuzz-dev libharfbuzz-bin poppler-utils qpdf \
            mupdf-tools python3 python3-fonttools unicode-data time libjpeg-turbo-progs \
            clang libfuzzer-14-dev libclang-rt-14-dev systemd \
-           python3-munkres lua-check man-db chromium chromium-driver libjs-pdf libdeflate-dev
+           python3-munkres lua-check man-db chromium chromium-driver libjs-pdf libdeflate-dev \
+           libhyphen-dev hyphen-en-us
 # python3-munkres: fonttools depends on "scipy | munkres"; naming the small
 # one keeps apt from pulling in SciPy, NumPy, Pythran and Boost.  lua-check
 # and man-db are used by tests (luacheck, the man page); chromium and
 # chromium-driver by the live preview test, libjs-pdf by the preview page (pdf.js).
+# libhyphen-dev and hyphen-en-us: hyphenation of long English words (src/text/hyphen.c).
 
 LIB_SRC  = $(sort $(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -14,6 +14,10 @@
 #    GB 2312 level 1), its font bytes set in Noto Serif CJK SC (CFF) and in
 #    AR PL UMing (TrueType); and one subset of the brief's characters, ours
 #    against hb-subset ($BUILD/subset_bench, built by `make bench`).
+# 3. Line breaking: ms of CPU per page of 40 lines for first-fit and
+#    total-fit (theme linebreak), on the body paragraphs of the examples
+#    (from their display lists) and, when there are seed documents, of
+#    theirs ($BUILD/linebreak_bench; shaping not counted).
 #
 # Variables:
 #   RUNS         runs per case and binary (3); the figures are medians
@@ -290,4 +294,46 @@ if [ -x "$BUILD/subset_bench" ] && [ -f "$noto" ] &&
     "$BUILD/subset_bench" "$noto" 2 "$tmp/brief.txt" "$RUNS" | sed 's/^/  /'
     "$BUILD/subset_bench" "$uming" 0 "$tmp/brief.txt" "$RUNS" | sed 's/^/  /'
 fi
+# Part 3: line breaking.  The examples' paragraphs as their display lists
+# hold them (runs have no spaces: Latin words run together, which only
+# makes tokens longer).
+if [ -x "$BUILD/linebreak_bench" ]; then
+    for s in scripts/*.lua; do
+        "$REPORTC" build "$s" -o "$tmp/lb.pdf" --db "$DB" --display-list "$tmp/lb-$(basename "$s" .lua).json" \
+            2>/dev/null || true
+    done
+    /usr/bin/python3 - "$tmp" "$SEEDS" <<'PY'
+import collections, glob, json, os, sys
+tmp, seeds_dir = sys.argv[1], sys.argv[2]
+paras = []
+for path in sorted(glob.glob(os.path.join(tmp, "lb-*.json"))):
+    cur = ""
+    for page in json.load(open(path))["pages"]:
+        lines = collections.OrderedDict()
+        for t in page["texts"]:
+            if t["role"] == "body":
+                lines.setdefault(t["line"], []).append(t)
+        for runs in lines.values():
+            runs.sort(key=lambda t: t["x"])
+            cur += "".join(t["text"] for t in runs).replace("\u00ad", "")
+            if runs[0].get("last"):
+                paras.append(cur)
+                cur = ""
+open(os.path.join(tmp, "examples.txt"), "w").write("\n\n".join(paras) + "\n")
+seeds = []
+for path in sorted(glob.glob(os.path.join(seeds_dir, "*.txt"))):
+    for p in open(path, encoding="utf-8", errors="replace").read().split("\n\n"):
+        p = "".join(c for c in " ".join(p.split()) if not (0xE000 <= ord(c) <= 0xF8FF or c == "\ufffd"))
+        if len(p) >= 40:
+            seeds.append(p)
+if seeds:
+    open(os.path.join(tmp, "seeds.txt"), "w").write("\n\n".join(seeds) + "\n")
+PY
+    echo "line breaking (CPU per page of 40 lines, shaping not counted):"
+    "$BUILD/linebreak_bench" "$tmp/examples.txt" 200 | sed 's/^/  examples: /'
+    if [ -f "$tmp/seeds.txt" ]; then
+        "$BUILD/linebreak_bench" "$tmp/seeds.txt" 200 | sed 's/^/  seeds: /'
+    fi
+fi
+
 exit $status

@@ -125,6 +125,25 @@ int fs_temp_beside(const char *target, char *tmp, size_t size, int *fd, struct r
     return RC_OK;
 }
 
+int fs_scratch_beside(const char *target, int *fd, struct rc_err *err) {
+    char dir[PATH_MAX], tmp[PATH_MAX + 32];
+    const char *slash = strrchr(target, '/');
+    size_t n = slash ? (size_t)(slash - target) : 0;
+    int rc;
+    if (n >= sizeof dir) return rc_fail(err, RC_IO, "%s: path too long", target);
+    if (slash == NULL) snprintf(dir, sizeof dir, ".");
+    else if (n == 0) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)n, target);
+#ifdef O_TMPFILE
+    *fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (*fd >= 0) return RC_OK;
+#endif
+    /* No O_TMPFILE on this file system: a named file, unlinked at once. */
+    if ((rc = fs_temp_beside(target, tmp, sizeof tmp, fd, err)) != RC_OK) return rc;
+    unlink(tmp);
+    return RC_OK;
+}
+
 int fs_write_all(int fd, const void *data, size_t len, const char *path, struct rc_err *err) {
     const char *p = data;
     while (len > 0) {

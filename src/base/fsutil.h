@@ -51,6 +51,9 @@ int fs_same_file(const char *a, const char *b);
 ** name goes to `tmp`, its descriptor to *fd. */
 int fs_temp_beside(const char *target, char *tmp, size_t size, int *fd, struct rc_err *err);
 
+/* An unlinked scratch file (read and write) in the folder of `target`,
+** gone when closed or when the process dies. */
+int fs_scratch_beside(const char *target, int *fd, struct rc_err *err);
 /* Write all of data to fd; errors name `path` and the cause (errno). */
 int fs_write_all(int fd, const void *data, size_t len, const char *path, struct rc_err *err);
 

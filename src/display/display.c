@@ -11,6 +11,7 @@
 #include <string.h>
 #include "display.h"
 #include "../base/mem.h"
+#include "../base/rc.h"
 #include "../base/utf8.h"
 
 const char *const display_role_names[DL_ROLE_COUNT] = {
@@ -27,7 +28,10 @@ static void *grow(void *arr, size_t *cap, size_t n, size_t size, const char *wha
 #define PUSH(arr, n, cap, what) \
     ((arr) = grow((arr), &(cap), (n), sizeof *(arr), (what)), &(arr)[(n)++])
 
-void display_init(struct display *d) { memset(d, 0, sizeof *d); }
+void display_init(struct display *d) {
+    memset(d, 0, sizeof *d);
+    d->keep = 1;
+}
 
 static void page_free(struct dl_page *p) {
     size_t i;
@@ -36,11 +40,17 @@ static void page_free(struct dl_page *p) {
     free(p->images);
     free(p->items); free(p->texts); free(p->glyphs); free(p->cps);
     free(p->paths); free(p->ops); free(p->links);
+    if (p->overlay) {
+        page_free(p->overlay);
+        free(p->overlay);
+    }
 }
 
-void display_free(struct display *d) {
+void display_clear(struct display *d) {
+    const struct display_sink *sink = d->sink;
+    int keep = d->keep, status = d->status;
     size_t i;
-    for (i = 0; i < d->npages; i++) page_free(&d->pages[i]);
+    for (i = 0; i < d->npages - d->base; i++) page_free(&d->pages[i]);
     for (i = 0; i < d->ncharts; i++) free(d->charts[i].marks);
     free(d->charts);
     free(d->cells);
@@ -48,14 +58,70 @@ void display_free(struct display *d) {
     free(d->pages);
     free(d->outlines);
     display_init(d);
+    d->sink = sink;
+    d->keep = keep;
+    d->status = status;
 }
 
+void display_free(struct display *d) {
+    display_clear(d);
+    display_init(d);
+}
+
+int display_wanted(const struct display *d) { return d->sink != NULL || d->keep; }
+
 struct dl_page *display_add_page(struct display *d, float width, float height) {
-    struct dl_page *p = PUSH(d->pages, d->npages, d->cappages, "display pages");
+    size_t held = d->npages - d->base;
+    struct dl_page *p;
+    d->pages = grow(d->pages, &d->cappages, held, sizeof *d->pages, "display pages");
+    p = &d->pages[held];
+    d->npages++;
     memset(p, 0, sizeof *p);
     p->width = width;
     p->height = height;
     return p;
+}
+
+struct dl_page *display_page(const struct display *d, size_t index) {
+    return index >= d->base && index < d->npages ? &d->pages[index - d->base] : NULL;
+}
+
+int display_page_done(struct display *d) {
+    struct dl_page *p = display_page(d, d->done);
+    size_t held;
+    if (p == NULL) return d->status;
+    if (d->sink && d->status == RC_OK) d->status = d->sink->page(d->sink->ctx, d, d->done, p);
+    d->done++;
+    if (d->keep) return d->status;
+    /* Drop the finished pages; the ones still open move to the front. */
+    page_free(p);
+    held = d->npages - d->done;
+    memmove(d->pages, d->pages + (d->done - d->base), held * sizeof *d->pages);
+    d->base = d->done;
+    return d->status;
+}
+
+struct dl_page *display_overlay(struct display *d, size_t index) {
+    const struct dl_page *p = display_page(d, index);
+    struct dl_page *o = xcalloc(1, sizeof *o, "a page overlay");
+    if (p) {
+        o->width = p->width;
+        o->height = p->height;
+        o->kind = p->kind;
+    }
+    return o;
+}
+
+int display_overlay_done(struct display *d, size_t index, struct dl_page *o) {
+    struct dl_page *p = display_page(d, index);
+    if (d->sink && d->status == RC_OK) d->status = d->sink->overlay(d->sink->ctx, index, o);
+    if (d->keep && p && p->overlay == NULL) {
+        p->overlay = o;
+        return d->status;
+    }
+    page_free(o);
+    free(o);
+    return d->status;
 }
 
 static void add_item(struct dl_page *p, enum dl_item_kind kind, size_t index) {
@@ -189,7 +255,13 @@ void display_add_outline(struct display *d, int level, const char *title,
 }
 
 struct dl_chart *display_add_chart(struct display *d, int page, int number, const char *kind) {
-    struct dl_chart *c = PUSH(d->charts, d->ncharts, d->capcharts, "chart records");
+    struct dl_chart *c;
+    if (!d->keep && d->ncharts > 0) {        /* the scratch record */
+        c = &d->charts[0];
+        free(c->marks);
+    } else {
+        c = PUSH(d->charts, d->ncharts, d->capcharts, "chart records");
+    }
     memset(c, 0, sizeof *c);
     c->page = page;
     c->number = number;
@@ -202,6 +274,7 @@ void display_chart_mark(struct dl_chart *c, const struct dl_mark *m) {
 }
 
 size_t display_add_cell(struct display *d, const struct dl_cell *c) {
+    if (!d->keep) return 0;
     *PUSH(d->cells, d->ncells, d->capcells, "cell records") = *c;
     return d->ncells;
 }
@@ -245,9 +318,10 @@ static void json_text(struct buf *out, const struct dl_page *p,
     buf_init(&s);
     display_text_utf8(p, t, &s);
     buf_printf(out, "{\"role\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"width\":%.2f,"
-               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"line\":%d,",
+               "\"size\":%.2f,\"face\":%d,\"bold\":%d,\"line\":%d,"
+               "\"stretch\":%.4f,\"last\":%d,\"loose\":%d,\"justify\":%d,",
                display_role_names[t->role], t->x, t->y, t->width, t->size,
-               t->face, t->bold, t->line);
+               t->face, t->bold, t->line, t->stretch, t->last, t->loose, t->justify);
     if (t->cell) buf_printf(out, "\"cell\":%zu,", t->cell - 1);
     if (t->invisible) buf_puts(out, "\"invisible\":1,");
     json_color(out, "color", t->color);
@@ -302,22 +376,28 @@ static void json_path(struct buf *out, const struct dl_page *p,
     buf_putc(out, '}');
 }
 
-static void json_page(struct buf *out, const struct dl_page *p) {
-    size_t i;
+/* A page's texts and paths, then its overlay's: one list, as drawn. */
+static void json_page(struct buf *out, const struct dl_page *page) {
+    const struct dl_page *layer[2] = { page, page->overlay }, *p;
+    size_t i, n = 0;
+    int k;
     static const char *const kinds[] = { "body", "cover", "front" };
     buf_printf(out, "{\"width\":%.2f,\"height\":%.2f,\"kind\":\"%s\",\"images\":%zu,\"texts\":[",
-               p->width, p->height, kinds[p->kind], p->nimages);
-    for (i = 0; i < p->ntexts; i++) {
-        if (i) buf_putc(out, ',');
-        buf_puts(out, "\n  ");
-        json_text(out, p, &p->texts[i]);
-    }
+               page->width, page->height, kinds[page->kind], page->nimages);
+    for (k = 0; k < 2 && (p = layer[k]) != NULL; k++)
+        for (i = 0; i < p->ntexts; i++) {
+            if (n++) buf_putc(out, ',');
+            buf_puts(out, "\n  ");
+            json_text(out, p, &p->texts[i]);
+        }
     buf_puts(out, "],\"paths\":[");
-    for (i = 0; i < p->npaths; i++) {
-        if (i) buf_putc(out, ',');
-        buf_puts(out, "\n  ");
-        json_path(out, p, &p->paths[i]);
-    }
+    for (k = 0, n = 0; k < 2 && (p = layer[k]) != NULL; k++)
+        for (i = 0; i < p->npaths; i++) {
+            if (n++) buf_putc(out, ',');
+            buf_puts(out, "\n  ");
+            json_path(out, p, &p->paths[i]);
+        }
+    p = page;
     buf_puts(out, "],\"links\":[");
     for (i = 0; i < p->nlinks; i++) {
         const struct dl_link *l = &p->links[i];
@@ -351,7 +431,7 @@ static void json_chart(struct buf *out, const struct dl_chart *c) {
 void display_write_json(const struct display *d, struct buf *out) {
     size_t i;
     buf_puts(out, "{\"pages\":[");
-    for (i = 0; i < d->npages; i++) {
+    for (i = 0; i < d->npages - d->base; i++) {
         if (i) buf_puts(out, ",\n");
         json_page(out, &d->pages[i]);
     }

@@ -4,6 +4,10 @@
 ** outline entries.  Nothing here knows Lua, SQLite or libharu, so tests
 ** read the geometry from it (display_write_json) instead of parsing PDF.
 **
+** Pages go to a sink (the PDF writer) as layout finishes them, and are
+** freed then unless the display keeps them (for display_write_json): what
+** stays is what the whole document must remember, its outlines.
+**
 ** Units are PDF points (1/72 in); the origin is the bottom-left corner of
 ** the page, y grows upwards, as in PDF.
 */
@@ -46,6 +50,10 @@ struct dl_text {
     int   invisible;     /* text only (render mode 3): a mark drawn as paths instead */
     enum dl_role role;
     int   line;          /* laid-out line it belongs to (per page) */
+    float stretch;       /* em justification added at each gap of its line (tests) */
+    unsigned char last;  /* its line ends a paragraph or comes before a hard break */
+    unsigned char loose; /* its paragraph had no breaks within the stretch limit */
+    unsigned char justify;   /* its line is set justified */
     size_t first, count; /* glyphs in the page's glyph pool */
     size_t cell;         /* table text: 1 + index into the display's cells; 0: none */
 };
@@ -137,22 +145,60 @@ struct dl_page {
     struct dl_path  *paths;   size_t npaths, cappaths;
     struct dl_pathop *ops;    size_t nops, capops;
     struct dl_link  *links;   size_t nlinks, caplinks;
+    struct dl_page  *overlay; /* owned, kept pages only: drawn once the page count was known */
+};
+
+struct display;
+
+/* Where finished pages go.  Each returns RC_OK or an rc_err code (the
+** sink sets its own error message); the first failure sticks in
+** display.status and later pages are dropped. */
+struct display_sink {
+    void *ctx;
+    /* Page `index` is complete (nothing is drawn on it afterwards). */
+    int (*page)(void *ctx, const struct display *d, size_t index, const struct dl_page *p);
+    /* What is drawn over page `index` once the page count is known (the
+    ** furniture that shows it), after the last page. */
+    int (*overlay)(void *ctx, size_t index, const struct dl_page *p);
+    /* Forget every page so far: layout starts the document again. */
+    int (*restart)(void *ctx);
 };
 
 struct display {
-    struct dl_page    *pages;    size_t npages, cappages;
+    /* pages[k] is page base + k; npages counts every page made so far */
+    struct dl_page    *pages;    size_t npages, cappages, base;
+    size_t done;                 /* pages handed to the sink */
     struct dl_outline *outlines; size_t noutlines, capoutlines;
     struct dl_chart   *charts;   size_t ncharts, capcharts;
     struct dl_cell    *cells;    size_t ncells, capcells;
     int body_start;     /* first body page: page labels restart at 1 there */
     int physical_numbers;   /* pages numbered from the first: one decimal label range */
+    const struct display_sink *sink;   /* NULL: finished pages are dropped */
+    int keep;           /* keep every page, cell and chart record (for display_write_json) */
+    int status;         /* RC_OK, or the sink's first failure */
 };
 
+/* An empty list that keeps its pages, with no sink. */
 void display_init(struct display *d);
 void display_free(struct display *d);
+/* Free everything drawn, keeping the sink, keep and status. */
+void display_clear(struct display *d);
+
+/* Does anything read what is drawn (a sink or kept pages)?  If not, a
+** pass only measures. */
+int display_wanted(const struct display *d);
 
 /* Append a page and return it. */
 struct dl_page *display_add_page(struct display *d, float width, float height);
+/* The oldest unfinished page is complete: to the sink, then freed unless
+** kept.  Returns d->status. */
+int display_page_done(struct display *d);
+/* Page `index` if it is still held (kept or not yet done), else NULL. */
+struct dl_page *display_page(const struct display *d, size_t index);
+/* A page to draw over page `index` (width and height as its); hand it
+** over with display_overlay_done. */
+struct dl_page *display_overlay(struct display *d, size_t index);
+int display_overlay_done(struct display *d, size_t index, struct dl_page *o);
 
 /* Start a text run; add its glyphs with display_add_glyph, in order.
 ** A glyph that starts a cluster passes the cluster's text (ntext > 0);
@@ -186,11 +232,14 @@ void display_add_link(struct dl_page *p, const float rect[4], int page,
 void display_add_outline(struct display *d, int level, const char *title,
                          int page, float y);
 
-/* Record a chart (for tests) and return it; valid until the next call. */
+/* Record a chart (for tests) and return it; valid until the next call.
+** Unless the display keeps pages, one scratch record is reused. */
 struct dl_chart *display_add_chart(struct display *d, int page, int number, const char *kind);
 void display_chart_mark(struct dl_chart *c, const struct dl_mark *m);
 
-/* Record a table cell; returns the value for dl_text.cell of its texts. */
+/* Record a table cell; returns the value for dl_text.cell of its texts
+** (0, nothing recorded, unless the display keeps pages: a long table's
+** cells would otherwise grow with the document). */
 size_t display_add_cell(struct display *d, const struct dl_cell *c);
 
 /* The text of a run as UTF-8 (from the glyphs' clusters). */

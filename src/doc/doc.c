@@ -43,6 +43,7 @@ static void theme_default(struct doc_theme *t) {
     t->indent = 2.0f;
     t->table_size = 9.0f;             /* 小五 */
     strcpy(t->punctuation, "compress");
+    strcpy(t->linebreak, "total-fit");
     strcpy(t->body_family, "serif");
     strcpy(t->heading_family, "sans");
     strcpy(t->table_family, "serif");

@@ -132,6 +132,7 @@ struct doc_theme {
     float para_space;                                   /* pt after a paragraph */
     float indent;                                       /* first-line indent, ems */
     char punctuation[32];          /* "compress" (clreq), "full" or "half" */
+    char linebreak[32];            /* "total-fit" (Knuth-Plass) or "first-fit" */
     float table_size;
     char body_family[32], heading_family[32], table_family[32];
     char heading_numbers[4][32];   /* "一、" "（一）" "1." "（1）": 一 or 1 marks the number */

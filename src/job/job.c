@@ -53,20 +53,48 @@ static int open_temp(const char *output, int *fd, struct rc_err *err) {
     return rc;
 }
 
-static int write_outputs(const struct job *j, const struct display *dl, struct fontset *fs,
+/* Lay the document out into the PDF, page by page: each finished page is
+** written and freed (kept only when the display list is asked for, which
+** is the whole document). */
+static int write_pdf(const struct job *j, const struct doc *doc, struct fontset *fs,
+                     const struct pdf_info *info, int fd, struct display *dl,
+                     struct rc_err *err) {
+    struct pdf_writer *w;
+    struct display_sink sink;
+    int rc = pdf_begin(&w, fs, info, fd, j->output, err);
+    if (rc == RC_OK) {
+        pdf_sink(w, &sink);
+        dl->sink = &sink;
+        dl->keep = j->display_list != NULL;
+        rc = layout_document(doc, fs, dl, err);
+        dl->sink = NULL;
+        if (rc == RC_OK) rc = pdf_end(w, dl);
+    }
+    pdf_free(w);
+    return rc;
+}
+
+static int write_outputs(const struct job *j, const struct doc *doc, struct fontset *fs,
                          const struct pdf_info *info, struct readset *reads, struct rc_err *err) {
+    struct display dl;
     int fd, rc = fs_check_not_input(j->output, reads, err);
     if (rc == RC_OK && j->display_list) rc = fs_check_not_input(j->display_list, reads, err);
     if (rc == RC_OK) rc = open_temp(j->output, &fd, err);
     if (rc != RC_OK) return rc;
-    rc = pdf_write(dl, fs, info, fd, j->output, err);
+    display_init(&dl);
+    rc = write_pdf(j, doc, fs, info, fd, &dl, err);
+    /* Font files are opened as layout first needs them: the whole read
+    ** set is known only now, before an output is replaced. */
+    if (rc == RC_OK) rc = fs_check_not_input(j->output, reads, err);
+    if (rc == RC_OK && j->display_list) rc = fs_check_not_input(j->display_list, reads, err);
     if (rc == RC_OK && j->display_list) {
         struct buf json;
         buf_init(&json);
-        display_write_json(dl, &json);
+        display_write_json(&dl, &json);
         rc = fs_write_atomic(j->display_list, json.data, json.len, err);
         buf_free(&json);
     }
+    display_free(&dl);
     if (rc == RC_OK) {
         rc = fs_commit(fd, job_temp, j->output, err);
     } else {
@@ -80,17 +108,13 @@ static int write_outputs(const struct job *j, const struct display *dl, struct f
 static int render(const struct job *j, const struct doc *doc, struct readset *reads,
                   struct rc_err *err) {
     struct fontset *fs = j->fontset;
-    struct display dl;
     struct pdf_info info = { doc->title, doc->author, doc->subject, j->now, j->compress_level };
     int rc;
-    display_init(&dl);
     if (fs == NULL && (rc = fontset_load(j->fonts, &fs, err)) != RC_OK) return rc;
     readset_add(reads, j->fonts);
     fontset_track(fs, reads);
-    rc = layout_document(doc, fs, &dl, err);
-    if (rc == RC_OK) rc = write_outputs(j, &dl, fs, &info, reads, err);
+    rc = write_outputs(j, doc, fs, &info, reads, err);
     fontset_track(fs, NULL);
-    display_free(&dl);
     if (fs != j->fontset) fontset_free(fs);
     return rc;
 }

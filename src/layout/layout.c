@@ -8,11 +8,15 @@
 ** furniture (running header, "第 N 页 / 共 M 页" footer, roman numbers on
 ** front matter).
 **
+** Each page goes to the display's sink (the PDF writer) as soon as it is
+** finished, with its furniture; only what the whole document needs stays.
 ** Contents pages need the pages headings land on, which only a finished
-** layout knows: the document is laid out once, and again with the pages of
-** the first pass, until the pages stop changing (the contents page has
-** the same size in every pass, so the second pass normally settles it).
-** Furniture is drawn after the body, when the page count is known.
+** layout knows: a first pass only measures (nothing is drawn for anyone),
+** the next one writes with the pages of the first, and if the pages still
+** moved the writer starts again, until they stop changing (the contents
+** page has the same size in every pass, so the second pass settles it).
+** A band that shows the page count ({pages}) cannot be drawn before the
+** last page: it is drawn over each page afterwards (display_overlay).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,9 +115,14 @@ static void finish_page(struct layout *L) {
     L->nnotes = 0;
 }
 
+static void page_done(struct layout *L);
+
 static void add_page(struct layout *L) {
     const struct doc_theme *t = L->theme;
-    if (L->page) finish_page(L);
+    if (L->page) {
+        finish_page(L);
+        page_done(L);
+    }
     L->page = display_add_page(L->dl, t->page_width, t->page_height);
     L->page->kind = L->page_kind;
     if (L->page_kind == DL_PAGE_BODY && L->dl->body_start < 0)
@@ -156,6 +165,7 @@ int layout_shape(struct layout *L, struct para *p, int family, float size,
     int rc;
     para_init(p);
     p->punct = para_punct_named(L->theme->punctuation);
+    p->fit = para_fit_named(L->theme->linebreak);
     para_add(p, &st, text, NULL);
     rc = para_finish(p, L->fs, L->err);
     if (rc != RC_OK && where) {
@@ -253,6 +263,7 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
     int rc, mono = fontset_family(L->fs, "mono");
     para_init(p);       /* the caller frees p whatever happens here */
     p->punct = para_punct_named(L->theme->punctuation);
+    p->fit = para_fit_named(L->theme->linebreak);
     if (markup_parse(text, &m, err, sizeof err) != 0) return fail_at(L, RC_DATA, where, err);
     notes->first = L->note_count + 1;
     for (i = 0; i < m.nruns; i++) {
@@ -523,7 +534,6 @@ void layout_headings_free(struct layout_heading *h, size_t n) {
 
 static void remember_heading(struct layout *L, int level, const char *label) {
     struct layout_heading *h;
-    size_t i;
     if (L->nheadings == L->capheadings) {
         L->capheadings = L->capheadings ? mem_mul(L->capheadings, 2) : 16;
         L->headings = xreallocarray(L->headings, L->capheadings, sizeof *L->headings, "headings");
@@ -532,9 +542,9 @@ static void remember_heading(struct layout *L, int level, const char *label) {
     h->level = level;
     h->label = xstrdup(label, "heading");
     h->page = (int)L->dl->npages - 1;
-    h->body_number = 0;
-    for (i = 0; i < L->dl->npages; i++) h->body_number += L->dl->pages[i].kind == DL_PAGE_BODY;
+    h->body_number = (int)L->body_done + (L->page->kind == DL_PAGE_BODY);
     h->y = L->y;
+    if (level == 1) L->section = (long)L->nheadings - 1;
 }
 
 /* Level 0 is the document's title: centred, larger, never numbered. */
@@ -793,15 +803,6 @@ static void roman(int n, char *out, size_t size) {
     else snprintf(out, size, "%d", n);
 }
 
-/* {section} of page i: the last level-1 heading placed on it or before. */
-static const char *section_of(const struct layout *L, size_t page) {
-    const char *label = NULL;
-    size_t k;
-    for (k = 0; k < L->nheadings && L->headings[k].page <= (int)page; k++)
-        if (L->headings[k].level == 1) label = L->headings[k].label;
-    return label;
-}
-
 /* A header or footer band: its three texts expanded at baseline y, and its
 ** rule when any text is there. */
 static int draw_band(struct layout *L, struct dl_page *page, const struct doc_band *band, float y,
@@ -825,59 +826,115 @@ static int draw_band(struct layout *L, struct dl_page *page, const struct doc_ba
     return RC_OK;
 }
 
-/* Headers and footers, once the page count is known.  "body" numbering:
-** covers bare, front matter with its roman number only, body pages
-** numbered from 1 of the body's count, each kind counting its own pages
-** as the page labels do; "physical":
-** every page numbered from the first of the PDF's count.  Either way the
-** first page is bare when first_page is false (the default when it is a
-** cover); first_page = true shows a cover's only in physical numbering. */
-static int draw_furniture(struct layout *L) {
-    const struct doc_theme *t = L->theme;
+/* Does the band show the page count?  Then it waits for the last page. */
+static int shows_count(const struct doc_band *band) {
+    int i;
+    for (i = 0; i < 3; i++)
+        if (band->text[i] && strstr(band->text[i], "{pages}")) return 1;
+    return 0;
+}
+
+static float header_y(const struct layout *L) {
+    return L->theme->page_height - L->theme->margin_top + 14;
+}
+
+static float footer_y(const struct layout *L) { return L->theme->margin_bottom - 28; }
+
+/* The bands of a page numbered `number`; the ones showing {pages} only
+** when `total` is given (late), the others only when it is not. */
+static int draw_bands(struct layout *L, struct dl_page *page, int number, long section,
+                      const char *total) {
     const struct doc_page_style *ps = &L->doc->page;
-    size_t i, n = L->dl->npages, body = 0, front = 0, bodyno = 0;
-    int rc;
-    int physical = ps->numbering == DOC_NUMBER_PHYSICAL;
-    int first = ps->first_page >= 0 ? ps->first_page : n > 0 && L->dl->pages[0].kind != DL_PAGE_COVER;
-    float header_y = t->page_height - t->margin_top + 14, footer_y = t->margin_bottom - 28;
-    char number[32], total[32];
-    L->dl->physical_numbers = physical;
-    for (i = 0; i < n; i++) body += L->dl->pages[i].kind == DL_PAGE_BODY;
-    snprintf(total, sizeof total, "%zu", physical ? n : body);
-    for (i = 0; i < n; i++) {
-        struct dl_page *page = &L->dl->pages[i];
-        const char *values[DOC_FIELD_COUNT];
-        char *section;
-        bodyno += page->kind == DL_PAGE_BODY;
-        if ((i == 0 && !first) || page->kind == DL_PAGE_COVER) {
-            if (!(physical && i == 0 && first)) continue;    /* a cover shown when asked */
-        }
-        if (!physical && page->kind == DL_PAGE_FRONT) {   /* its number, as its page label */
-            static const struct doc_band number_only = { { NULL, (char *)"{page}", NULL }, 9,
-                                                         { -1, -1, -1 }, DOC_RULE_NONE };
-            struct doc_band band = number_only;
-            roman((int)++front, number, sizeof number);
-            band.size = ps->footer.size;
-            band.color = ps->footer.color;
-            memset(values, 0, sizeof values);
-            values[DOC_FIELD_PAGE] = number;
-            rc = draw_band(L, page, &band, footer_y, values);
-            if (rc != RC_OK) return rc;
-            continue;
-        }
-        snprintf(number, sizeof number, "%zu", physical ? i + 1 : bodyno);
-        section = section_of(L, i) ? plain_label(section_of(L, i)) : NULL;
-        values[DOC_FIELD_PAGE] = number;
-        values[DOC_FIELD_PAGES] = total;
-        values[DOC_FIELD_SECTION] = section;
-        values[DOC_FIELD_TITLE] = L->doc->title;
-        values[DOC_FIELD_DATE] = L->doc->date;
-        rc = draw_band(L, page, &ps->header, header_y, values);
-        if (rc == RC_OK) rc = draw_band(L, page, &ps->footer, footer_y, values);
-        free(section);
-        if (rc != RC_OK) return rc;
+    const char *values[DOC_FIELD_COUNT];
+    char num[32], *label = section >= 0 ? plain_label(L->headings[section].label) : NULL;
+    int rc = RC_OK;
+    snprintf(num, sizeof num, "%d", number);
+    memset(values, 0, sizeof values);
+    values[DOC_FIELD_PAGE] = num;
+    values[DOC_FIELD_PAGES] = total;
+    values[DOC_FIELD_SECTION] = label;
+    values[DOC_FIELD_TITLE] = L->doc->title;
+    values[DOC_FIELD_DATE] = L->doc->date;
+    if (shows_count(&ps->header) == (total != NULL))
+        rc = draw_band(L, page, &ps->header, header_y(L), values);
+    if (rc == RC_OK && shows_count(&ps->footer) == (total != NULL))
+        rc = draw_band(L, page, &ps->footer, footer_y(L), values);
+    free(label);
+    return rc;
+}
+
+/* The furniture of the page being finished, as far as it is known now.
+** "body" numbering: covers bare, front matter with its roman number only,
+** body pages numbered from 1 of the body's count, each kind counting its
+** own pages as the page labels do; "physical": every page numbered from
+** the first of the PDF's count.  Either way the first page is bare when
+** first_page is false (the default when it is a cover); first_page = true
+** shows a cover's only in physical numbering. */
+static int page_furniture(struct layout *L) {
+    const struct doc_page_style *ps = &L->doc->page;
+    struct dl_page *page = L->page;
+    size_t i = L->dl->npages - 1;
+    int physical = ps->numbering == DOC_NUMBER_PHYSICAL, number;
+    char roman_number[32];
+    L->body_done += page->kind == DL_PAGE_BODY;
+    if (i == 0) L->first_shown = ps->first_page >= 0 ? ps->first_page : page->kind != DL_PAGE_COVER;
+    if (!display_wanted(L->dl)) return RC_OK;          /* a pass that only measures */
+    if ((i == 0 && !L->first_shown) || page->kind == DL_PAGE_COVER) {
+        if (!(physical && i == 0 && L->first_shown)) return RC_OK;   /* a cover shown when asked */
     }
-    return RC_OK;
+    if (!physical && page->kind == DL_PAGE_FRONT) {   /* its number, as its page label */
+        static const struct doc_band number_only = { { NULL, (char *)"{page}", NULL }, 9,
+                                                     { -1, -1, -1 }, DOC_RULE_NONE };
+        struct doc_band band = number_only;
+        const char *values[DOC_FIELD_COUNT];
+        roman((int)++L->front_done, roman_number, sizeof roman_number);
+        band.size = ps->footer.size;
+        band.color = ps->footer.color;
+        memset(values, 0, sizeof values);
+        values[DOC_FIELD_PAGE] = roman_number;
+        return draw_band(L, page, &band, footer_y(L), values);
+    }
+    number = physical ? (int)i + 1 : (int)L->body_done;
+    if (shows_count(&ps->header) || shows_count(&ps->footer)) {
+        struct layout_folio *f;
+        if (L->nfolios == L->capfolios) {
+            L->capfolios = L->capfolios ? mem_mul(L->capfolios, 2) : 16;
+            L->folios = xreallocarray(L->folios, L->capfolios, sizeof *L->folios, "page folios");
+        }
+        f = &L->folios[L->nfolios++];
+        f->page = i;
+        f->number = number;
+        f->section = L->section;
+    }
+    return draw_bands(L, page, number, L->section, NULL);
+}
+
+/* The current page is complete: its furniture, then to the display's
+** sink.  A failure sticks in L->status (or the display's) until the
+** block loop sees it. */
+static void page_done(struct layout *L) {
+    int rc = page_furniture(L);
+    if (rc != RC_OK && L->status == RC_OK) L->status = rc;
+    if (display_wanted(L->dl)) marks_fix_page(L->page, L->fs);
+    display_page_done(L->dl);
+}
+
+/* Once the last page is done: the bands that show the page count, drawn
+** over the pages that have them. */
+static int late_furniture(struct layout *L) {
+    int physical = L->doc->page.numbering == DOC_NUMBER_PHYSICAL;
+    char total[32];
+    size_t i;
+    int rc = RC_OK;
+    snprintf(total, sizeof total, "%zu", physical ? L->dl->npages : L->body_done);
+    for (i = 0; i < L->nfolios && rc == RC_OK; i++) {
+        const struct layout_folio *f = &L->folios[i];
+        struct dl_page *o = display_overlay(L->dl, f->page);
+        rc = draw_bands(L, o, f->number, f->section, total);
+        if (rc == RC_OK) marks_fix_page(o, L->fs);
+        if (display_overlay_done(L->dl, f->page, o) != RC_OK && rc == RC_OK) rc = L->dl->status;
+    }
+    return rc;
 }
 
 /* ---- the passes -------------------------------------------------------------------------- */
@@ -927,7 +984,15 @@ static void pass_free(struct layout *L) {
     L->note_paras = NULL;
     L->notes = L->carry = NULL;
     L->nnote_paras = L->capnote_paras = L->nnotes = L->capnotes = L->ncarry = L->capcarry = 0;
+    free(L->folios);
+    L->folios = NULL;
+    L->nfolios = L->capfolios = 0;
     floats_free(&L->floats);
+}
+
+/* A failure the page hand-off recorded (furniture, the sink's). */
+static int pages_status(const struct layout *L) {
+    return L->status != RC_OK ? L->status : L->dl->status;
 }
 
 /* One pass over the document; the headings it placed stay in L. */
@@ -942,14 +1007,25 @@ static int layout_pass(struct layout *L) {
     L->nheadings = L->capheadings = 0;
     L->ntables = L->ncharts = L->note_count = 0;
     memset(L->numbers, 0, sizeof L->numbers);
+    L->body_done = L->front_done = 0;
+    L->section = -1;
+    L->status = RC_OK;
+    L->dl->physical_numbers = L->doc->page.numbering == DOC_NUMBER_PHYSICAL;
     layout_new_page(L);
-    for (i = 0; i < L->doc->nblocks && rc == RC_OK; i++) rc = layout_block(L, &L->doc->blocks[i]);
+    for (i = 0; i < L->doc->nblocks && rc == RC_OK; i++) {
+        rc = layout_block(L, &L->doc->blocks[i]);
+        if (rc == RC_OK) rc = pages_status(L);
+    }
     if (rc == RC_OK) rc = floats_flush(L);                 /* none waits past the end */
+    if (rc == RC_OK) rc = pages_status(L);
     while (rc == RC_OK && L->ncarry) layout_new_page(L);   /* notes continued past the end */
-    if (rc == RC_OK) finish_page(L);
+    if (rc == RC_OK) {
+        finish_page(L);
+        page_done(L);
+        rc = pages_status(L);
+    }
     if (L->dl->body_start < 0) L->dl->body_start = 0;
-    if (rc == RC_OK) rc = draw_furniture(L);
-    for (i = 0; rc == RC_OK && i < L->dl->npages; i++) marks_fix_page(&L->dl->pages[i], L->fs);
+    if (rc == RC_OK && display_wanted(L->dl)) rc = late_furniture(L);
     pass_free(L);
     return rc;
 }
@@ -984,9 +1060,19 @@ int layout_document(const struct doc *doc, struct fontset *fs,
         (rc = notes_hang_width(fs, L.body_family, t->note_size, notes_in_document(doc),
                                &L.note_hang, err)) != RC_OK)
         return rc;
-    rc = layout_pass(&L);
-    /* A contents page: lay out again with the pages the headings landed on,
-    ** until they stay put. */
+    /* A contents page: a first pass, which only measures, finds the pages
+    ** the headings land on; the next ones write, until they stay put. */
+    if (!has_toc(doc)) {
+        rc = layout_pass(&L);
+    } else {
+        const struct display_sink *sink = out->sink;
+        int keep = out->keep;
+        out->sink = NULL;
+        out->keep = 0;
+        rc = layout_pass(&L);
+        out->sink = sink;
+        out->keep = keep;
+    }
     for (pass = 0; rc == RC_OK && has_toc(doc) && pass < 3; pass++) {
         layout_headings_free(prev, L.nknown);
         prev = L.headings;         /* the next pass starts a list of its own */
@@ -994,8 +1080,8 @@ int layout_document(const struct doc *doc, struct fontset *fs,
         L.nknown = L.nheadings;
         L.headings = NULL;
         L.nheadings = L.capheadings = 0;
-        display_free(out);
-        display_init(out);
+        display_clear(out);
+        if (pass > 0 && out->sink && (rc = out->sink->restart(out->sink->ctx)) != RC_OK) break;
         rc = layout_pass(&L);
         if (rc == RC_OK && L.nheadings == L.nknown && same_pages(prev, L.headings, L.nheadings)) break;
     }

@@ -20,6 +20,12 @@ struct layout_heading {
     float y;
 };
 
+struct layout_folio {         /* a page whose furniture shows the page count */
+    size_t page;
+    int    number;            /* the page's number, as its footer shows it */
+    long   section;           /* headings index of its {section}, or -1 */
+};
+
 struct layout_note {          /* lines [first, end) of note_paras[para] */
     size_t para, first, end;
 };
@@ -55,6 +61,14 @@ struct layout {
     int numbers[4];           /* heading counters */
     enum dl_page_kind page_kind;   /* kind of the pages being added */
     int fresh_page;           /* the next block starts a new page */
+    /* furniture, drawn as each page is finished: pages of each kind so far,
+    ** the heading {section} names, and the pages whose bands show {pages}
+    ** (drawn over them once the count is known) */
+    size_t body_done, front_done;
+    int first_shown;          /* the first page shows its furniture */
+    long section;             /* headings index of the last level-1 heading, or -1 */
+    struct layout_folio *folios; size_t nfolios, capfolios;
+    int status;               /* RC_OK, or the first failure drawing furniture */
     struct float_queue floats;   /* figures and tables waiting for the next page */
 };
 

@@ -5,10 +5,12 @@
 ** mark stays in its base's face); each run of one face, style and script
 ** goes through hb_shape, which says which glyphs and how wide (kerning,
 ** ligatures, mark positioning, Thai/Lao/Khmer/Myanmar syllables).  Its
-** clusters become what line breaking sees.  Breaking is ours: greedy
-** first-fit at the opportunities that linebreak_analyze marks (UAX #14
-** with the clreq prohibitions), which is what Chinese typesetting
-** expects: lines are filled, and justification absorbs the rest.
+** clusters become what line breaking sees.  Breaking is ours, at the
+** opportunities that linebreak_analyze marks (UAX #14 with the clreq
+** prohibitions) and the hyphenation points of long English words:
+** total-fit by default (linefit.c weighs the whole paragraph: stretch of
+** the gaps between characters, shrink of punctuation's blank halves and
+** of spaces, runts), or greedy first-fit, line by line.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,9 @@
 #include "para.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
+#include "../text/hyphen.h"
 #include "../text/linebreak.h"
+#include "linefit.h"
 
 static const struct dl_color LINK_BLUE = { 0.05f, 0.25f, 0.60f };
 
@@ -401,6 +405,12 @@ static void adjust_punctuation(struct para *p, struct fontset *fs) {
         if (blank[i] == BLANK_LEFT && is_opening(p->glyphs[i].cp))
             p->glyphs[i].lead = ink[i];
     }
+    /* A blank half left is what a line may shrink by (clreq line adjustment). */
+    for (i = 0; p->punct == PARA_PUNCT_COMPRESS && i < p->nglyphs; i++) {
+        if (blank[i] == BLANK_NONE) continue;
+        p->glyphs[i].shrink = p->glyphs[i].advance / 2;
+        p->glyphs[i].blank_left = blank[i] == BLANK_LEFT;
+    }
     free(blank);
     free(ink);
 }
@@ -418,6 +428,7 @@ static void marks_before_notes(struct para *p, struct fontset *fs) {
         if (blank_side(p, fs, &p->glyphs[i - 1], &ink) != BLANK_RIGHT) continue;
         before = p->glyphs[i - 1].advance;
         compress_mark(p, fs, i - 1, BLANK_RIGHT);
+        p->glyphs[i - 1].shrink = 0;       /* its blank half is the marker's gap now */
         p->glyphs[end - 1].gap += before - p->glyphs[i - 1].advance;
     }
 }
@@ -426,6 +437,102 @@ enum para_punct para_punct_named(const char *name) {
     if (strcmp(name, "full") == 0) return PARA_PUNCT_FULL;
     if (strcmp(name, "half") == 0) return PARA_PUNCT_HALF;
     return PARA_PUNCT_COMPRESS;
+}
+
+static int is_space_cluster(const struct para_glyph *g) {
+    return g->cp == ' ' && g->ntext == 1;
+}
+
+/* ---- hyphenation ------------------------------------------------------------------
+**
+** Words of ASCII letters at least HYPHEN_MIN_WORD long, outside URLs and
+** not all capitals (acronyms), get libhyphen's points; a point becomes
+** the width and glyph of the hyphen a line ending there draws. */
+
+static int is_ascii_letter(uint32_t cp) {
+    return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+}
+
+/* Is the word at cps[a, b) part of a URL or an address (a token with
+** "://", "www." or "@")? */
+static int in_url(const struct para *p, size_t a, size_t b) {
+    size_t s = a, e = b, i;
+    while (s > 0 && !is_space(p->cps[s - 1]) && p->cps[s - 1] < 0x80) s--;
+    while (e < p->ncps && !is_space(p->cps[e]) && p->cps[e] < 0x80) e++;
+    for (i = s; i < e; i++) {
+        if (p->cps[i] == '@') return 1;
+        if (i + 2 < e && p->cps[i] == ':' && p->cps[i + 1] == '/' && p->cps[i + 2] == '/') return 1;
+        if (i + 3 < e && (p->cps[i] | 0x20) == 'w' && (p->cps[i + 1] | 0x20) == 'w'
+            && (p->cps[i + 2] | 0x20) == 'w' && p->cps[i + 3] == '.') return 1;
+    }
+    return 0;
+}
+
+static int all_capitals(const uint32_t *w, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) if (w[i] >= 'a') return 0;
+    return 1;
+}
+
+/* The hyphen glyph of `face` and its width at `size`; 0 when it has none. */
+static float hyphen_glyph(struct fontset *fs, int face, float size, uint16_t *gid) {
+    hb_font_t *font = fontset_hb(fs, face);
+    hb_codepoint_t g;
+    if (!hb_font_get_nominal_glyph(font, '-', &g))
+        return 0;
+    *gid = (uint16_t)g;
+    return (float)hb_font_get_glyph_h_advance(font, g) * size / (float)fontset_upem(fs, face);
+}
+
+static void mark_word(struct para *p, struct fontset *fs, size_t first, size_t end,
+                      size_t *cluster, unsigned char *at) {
+    size_t j;
+    if (!hyphen_points(p->cps + first, end - first, at)) return;
+    for (j = 1; j < end - first; j++) {
+        struct para_glyph *g;
+        if (!at[j]) continue;
+        while (*cluster < p->nglyphs && p->glyphs[*cluster].text < first + j) (*cluster)++;
+        if (*cluster == 0 || *cluster >= p->nglyphs) return;
+        g = &p->glyphs[*cluster];
+        /* only between two clusters of one run: not inside a ligature, not
+        ** where the style changes */
+        if (g->text != first + j || g->brk != LB_NO || g[-1].face != g->face
+            || g[-1].size != g->size || g[-1].link != g->link) continue;
+        g->hyphen = hyphen_glyph(fs, g[-1].face, g[-1].size, &g->hyphen_gid);
+    }
+}
+
+static void mark_hyphens(struct para *p, struct fontset *fs) {
+    unsigned char at[HYPHEN_MAX_WORD];
+    size_t i = 0, end, cluster = 0;
+    while (i < p->ncps) {
+        if (!is_ascii_letter(p->cps[i])) { i++; continue; }
+        for (end = i; end < p->ncps && is_ascii_letter(p->cps[end]); end++) {}
+        if (end - i >= HYPHEN_MIN_WORD && end - i <= HYPHEN_MAX_WORD
+            && !(end < p->ncps && p->cps[end] >= 0x80 && is_latin_alnum(p->cps[end]))
+            && !all_capitals(p->cps + i, end - i) && !in_url(p, i, end))
+            mark_word(p, fs, i, end, &cluster, at);
+        i = end;
+    }
+}
+
+/* Justification widens the gaps at break opportunities, between Han
+** characters and at spaces, but not those between two ASCII characters
+** that touch: inside a URL ("caict.|ac.|cn/") or after a hyphen a break
+** may come, but a widened gap there would read as a space. */
+static void mark_gaps(struct para *p) {
+    size_t i;
+    for (i = 1; i < p->nglyphs; i++) {
+        const struct para_glyph *a = &p->glyphs[i - 1], *b = &p->glyphs[i];
+        p->glyphs[i].widen = b->brk != LB_NO
+            && !(a->cp < 0x80 && b->cp < 0x80 && a->cp != ' ' && b->cp != ' ');
+    }
+}
+
+/* Whether justification widens the gap before g: a caller may have taken
+** the break away since (a footnote number's hang). */
+static int widens(const struct para_glyph *g) {
+    return g->widen && g->brk != LB_NO;
 }
 
 int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
@@ -455,6 +562,10 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     tie_note_markers(p);
     adjust_punctuation(p, fs);
     if (p->punct != PARA_PUNCT_FULL) marks_before_notes(p, fs);
+    for (i = 0; i < p->nglyphs; i++)
+        if (is_space_cluster(&p->glyphs[i])) p->glyphs[i].shrink = p->glyphs[i].advance / 3;
+    mark_hyphens(p, fs);
+    mark_gaps(p);
     free(p->styles);
     p->styles = NULL;
     return RC_OK;
@@ -468,12 +579,19 @@ int para_shape(struct para *p, struct fontset *fs, int family, float size,
     return para_finish(p, fs, err);
 }
 
-static int is_space_cluster(const struct para_glyph *g) {
-    return g->cp == ' ' && g->ntext == 1;
+/* What a line of glyphs [first, end) may shrink by: its clusters' shrink
+** (gaps stay: the Han-Latin quarter em, a footnote number's hang); a flush
+** bracket's blank half is gone already. */
+static float line_shrink(const struct para *p, size_t first, size_t end, float lead) {
+    float sh = 0;
+    size_t i;
+    for (i = first; i < end; i++) sh += p->glyphs[i].shrink;
+    if (end > first && lead > 0) sh -= p->glyphs[first].shrink;
+    return sh > 0 ? sh : 0;
 }
 
 static void add_line(struct para *p, size_t first, size_t end, float indent, float lead,
-                     int last) {
+                     int last, int hyphen) {
     struct para_line *l;
     size_t i;
     if (p->nlines == p->caplines) {
@@ -487,9 +605,12 @@ static void add_line(struct para *p, size_t first, size_t end, float indent, flo
     l->indent = indent;
     l->lead = end > first ? lead : 0;
     l->last = last;
+    l->hyphen = hyphen && end > first && end < p->nglyphs && p->glyphs[end].hyphen > 0;
     l->width = -l->lead;
     for (i = first; i < end; i++) l->width += p->glyphs[i].advance + p->glyphs[i].gap;
     if (end > first) l->width -= p->glyphs[end - 1].gap;
+    if (l->hyphen) l->width += p->glyphs[end].hyphen;
+    l->shrink = line_shrink(p, first, end, l->lead);
 }
 
 static size_t skip_spaces(const struct para *p, size_t i) {
@@ -497,14 +618,17 @@ static size_t skip_spaces(const struct para *p, size_t i) {
     return i;
 }
 
-void para_break(struct para *p, float width, float indent) {
+enum para_fit para_fit_named(const char *name) {
+    return strcmp(name, "first-fit") == 0 ? PARA_FIRST_FIT : PARA_TOTAL_FIT;
+}
+
+static void break_first_fit(struct para *p, float width, float indent) {
     size_t start = skip_spaces(p, 0), i, cand = 0;
     float w = indent, line_indent = indent, lead = 0;
-    p->nlines = 0;
     for (i = start; i < p->nglyphs; i++) {
         const struct para_glyph *g = &p->glyphs[i];
         if (i > start && g->brk == LB_MUST) {
-            add_line(p, start, i, line_indent, lead, 1);
+            add_line(p, start, i, line_indent, lead, 1, 0);
             start = i; cand = 0; w = line_indent = lead = 0;
         } else if (i > start && g->brk == LB_ALLOW) {
             cand = i;
@@ -512,7 +636,7 @@ void para_break(struct para *p, float width, float indent) {
         /* A space may hang past the margin: it is trimmed at the break. */
         if (w + g->advance > width + 0.01f && !is_space_cluster(g) && i > start) {
             size_t at = cand > start ? cand : i;
-            add_line(p, start, at, line_indent, lead, 0);
+            add_line(p, start, at, line_indent, lead, 0, 0);
             start = skip_spaces(p, at);
             cand = 0; line_indent = 0;
             i = start;   /* rescan from the new line's first glyph */
@@ -525,7 +649,156 @@ void para_break(struct para *p, float width, float indent) {
         w += g->advance + g->gap;
     }
     if (start < p->nglyphs || p->nlines == 0)
-        add_line(p, start, p->nglyphs, line_indent, start < p->nglyphs ? lead : 0, 1);
+        add_line(p, start, p->nglyphs, line_indent, start < p->nglyphs ? lead : 0, 1, 0);
+}
+
+/* ---- total-fit -------------------------------------------------------------------
+**
+** Every place a line may end becomes an lf_point: break opportunities,
+** hard breaks (forced), hyphenation points (a penalty, and the hyphen's
+** width), and inside a token wider than the line, every cluster boundary
+** (a larger penalty: such a token is cut somewhere in any case).  Stretch
+** is counted in quarter ems a gap, so the breaker's ratio 1 is the 0.25 em
+** a gap that clreq-style justification should not pass. */
+
+enum { PT_NONE, PT_ALLOW, PT_MUST, PT_HYPHEN, PT_CUT };
+
+#define STRETCH_EM     0.25f
+#define HYPHEN_PENALTY 50.0f
+#define CUT_PENALTY    500.0f
+
+static int point_kind(const struct para_glyph *g) {
+    if (g->brk == LB_MUST) return PT_MUST;
+    if (g->brk == LB_ALLOW) return PT_ALLOW;
+    return g->hyphen > 0 ? PT_HYPHEN : PT_NONE;
+}
+
+/* Kinds of the points after `start`: where a token (the glyphs between
+** two points) is wider than `width`, its inner boundaries become cuts. */
+static void find_points(const struct para *p, size_t start, float width, unsigned char *kind) {
+    size_t i, token = start;
+    float w = 0;
+    for (i = start; i <= p->nglyphs; i++) {
+        int k = i == p->nglyphs ? PT_MUST : i > start ? point_kind(&p->glyphs[i]) : PT_NONE;
+        kind[i] = (unsigned char)k;
+        if (k != PT_NONE) {
+            if (w > width) {
+                size_t j;
+                for (j = token + 1; j < i; j++) kind[j] = PT_CUT;
+            }
+            token = i;
+            w = 0;
+        }
+        if (i < p->nglyphs) w += p->glyphs[i].advance + p->glyphs[i].gap;
+    }
+}
+
+/* Running totals over the glyphs laid so far. */
+struct totals { double x, stretch, shrink; size_t chars; };
+
+static void add_glyph(struct totals *t, const struct para_glyph *g, float unit) {
+    t->x += g->advance + g->gap;
+    t->shrink += g->shrink;
+    if (widens(g)) t->stretch += unit;
+    if (!is_space_cluster(g)) t->chars += g->ntext;
+}
+
+/* The point for a break before glyph i: `end` holds the totals up to the
+** last glyph that is not a space, `gap` that glyph's gap; `at` the totals
+** before glyph i.  Returns the totals at the next line's first glyph. */
+static struct totals make_point(const struct para *p, size_t i, int kind, const struct totals *end,
+                                float gap, struct totals at, float unit, struct lf_point *pt) {
+    size_t s = i;
+    float lead;
+    pt->end_x = end->x - gap + (kind == PT_HYPHEN ? p->glyphs[i].hyphen : 0);
+    pt->end_stretch = end->stretch;
+    pt->end_shrink = end->shrink;
+    pt->end_chars = end->chars;
+    pt->penalty = kind == PT_HYPHEN ? HYPHEN_PENALTY : kind == PT_CUT ? CUT_PENALTY : 0;
+    pt->flags = (kind == PT_MUST ? LF_FORCED : 0) | (kind == PT_HYPHEN ? LF_HYPHEN : 0);
+    if (kind != PT_MUST) while (s < p->nglyphs && is_space_cluster(&p->glyphs[s])) add_glyph(&at, &p->glyphs[s++], unit);
+    lead = kind == PT_MUST || s >= p->nglyphs ? 0 : p->glyphs[s].lead;
+    pt->start_x = at.x + lead;
+    pt->start_stretch = at.stretch + (s < p->nglyphs && widens(&p->glyphs[s]) ? unit : 0);
+    pt->start_shrink = at.shrink + (lead > 0 ? p->glyphs[s].shrink : 0);
+    pt->start_chars = at.chars;
+    return at;
+}
+
+/* When every piece between hard breaks fits on its line at natural width
+** (a label measured at an unbounded width, a short cell), those pieces
+** are the lines, as the breaker would find: this keeps an unbounded
+** width from leaving every break active. */
+static int fits_whole(struct para *p, size_t start, float width, float indent) {
+    size_t i, first = start;
+    float w = 0, measure = width - indent;
+    for (i = start; i <= p->nglyphs; i++) {
+        if (i == p->nglyphs || (i > first && p->glyphs[i].brk == LB_MUST)) {
+            if (w - (i > first ? p->glyphs[i - 1].gap : 0) > measure + 0.01f) return 0;
+            first = i;
+            w = 0;
+            measure = width;
+        }
+        if (i < p->nglyphs) w += p->glyphs[i].advance + p->glyphs[i].gap;
+    }
+    first = start;
+    for (i = start + 1; i <= p->nglyphs; i++)
+        if (i == p->nglyphs || p->glyphs[i].brk == LB_MUST) {
+            add_line(p, first, i, first == start ? indent : 0, 0, 1, 0);
+            first = i;
+        }
+    return 1;
+}
+
+static void break_total_fit(struct para *p, float width, float indent) {
+    size_t start = skip_spaces(p, 0), n = p->nglyphs, i, npoints = 0, *pos, k, line_start;
+    unsigned char *kind;
+    struct lf_point *points;
+    struct totals run = { 0, 0, 0, 0 }, end = run;
+    struct lf_result res;
+    float unit = STRETCH_EM * p->size, gap = 0;
+    if (start >= n) { add_line(p, start, n, indent, 0, 1, 0); return; }
+    if (fits_whole(p, start, width, indent)) return;
+    kind = xmalloc(mem_add(n, 1), "break kinds");
+    find_points(p, start, width, kind);
+    for (i = start + 1; i <= n; i++) if (kind[i] != PT_NONE) npoints++;
+    points = xreallocarray(NULL, npoints + 1, sizeof *points, "break points");
+    pos = xreallocarray(NULL, npoints + 1, sizeof *pos, "break positions");
+    memset(&points[0], 0, sizeof points[0]);
+    if (widens(&p->glyphs[start])) points[0].start_stretch = unit;
+    pos[0] = start;
+    npoints = 1;
+    for (i = start; i <= n; i++) {
+        if (i > start && kind[i] != PT_NONE) {
+            pos[npoints] = i;
+            make_point(p, i, kind[i], &end, gap, run, unit, &points[npoints++]);
+        }
+        if (i == n) break;
+        add_glyph(&run, &p->glyphs[i], unit);
+        if (!is_space_cluster(&p->glyphs[i])) { end = run; gap = p->glyphs[i].gap; }
+    }
+    linefit_break(points, npoints, width - indent, width, unit, &res);
+    p->loose = res.loose;
+    line_start = start;
+    for (k = 0; k < res.nbreaks; k++) {
+        size_t b = res.breaks[k], at = pos[b];
+        int forced = kind[at] == PT_MUST, after_forced = k > 0 && kind[pos[res.breaks[k - 1]]] == PT_MUST;
+        float lead = k == 0 || after_forced ? 0 : p->glyphs[line_start].lead;
+        add_line(p, line_start, at, k == 0 ? indent : 0, line_start < n ? lead : 0, forced,
+                 kind[at] == PT_HYPHEN);
+        line_start = forced ? at : skip_spaces(p, at);
+    }
+    linefit_free(&res);
+    free(points);
+    free(pos);
+    free(kind);
+}
+
+void para_break(struct para *p, float width, float indent) {
+    p->nlines = 0;
+    p->loose = 0;
+    if (p->fit == PARA_FIRST_FIT) break_first_fit(p, width, indent);
+    else break_total_fit(p, width, indent);
 }
 
 float para_max_width(const struct para *p) {
@@ -550,10 +823,10 @@ size_t para_line_notes(const struct para *p, size_t i, int *notes, size_t max) {
     return n;
 }
 
-/* Gaps that justification may widen: break opportunities inside the line. */
+/* Gaps that justification may widen (see mark_gaps) inside the line. */
 static size_t count_gaps(const struct para *p, const struct para_line *l) {
     size_t i, n = 0;
-    for (i = l->first + 1; i < l->end; i++) if (p->glyphs[i].brk != LB_NO) n++;
+    for (i = l->first + 1; i < l->end; i++) if (widens(&p->glyphs[i])) n++;
     return n;
 }
 
@@ -591,19 +864,36 @@ static void draw_cluster(const struct para *p, const struct para_glyph *g, struc
     }
 }
 
+/* The hyphen at the end of a hyphenated line; its text is a soft hyphen,
+** so copied text reads the word whole (pdftotext: "hyphen\u00ADation"). */
+static const uint32_t SOFT_HYPHEN = 0xAD;
+
 void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
                     float x, float y, float width, enum doc_align align,
                     enum dl_role role, int bold) {
     const struct para_line *l = &p->lines[i];
-    float pen = l->indent - l->lead, extra = 0, slack = width - l->indent - l->width;
+    float pen = l->indent - l->lead, extra = 0, slack = width - l->indent - l->width, squeeze = 0;
     float *xs = xreallocarray(NULL, l->end - l->first + 1, sizeof *xs, "glyph positions");
     const struct para_glyph *prev = NULL;
     struct dl_text *run = NULL;
     size_t k;
-    int links = 0, line_id = page->nlines++;
+    int links = 0, every = 0, line_id = page->nlines++;
+    if (slack < 0 && l->shrink > 0) {
+        /* total-fit set more on the line than fits at natural width: take
+        ** the overflow from the blank halves of marks, spaces and gaps */
+        squeeze = -slack / l->shrink;
+        if (squeeze > 1) squeeze = 1;
+        slack += squeeze * l->shrink;
+    }
     if (align == DOC_JUSTIFY && !l->last && slack > 0) {
-        size_t gaps = count_gaps(p, l);
+        size_t gaps = count_gaps(p, l), clusters = l->end - l->first;
         if (gaps && slack / (float)gaps < p->size) extra = slack / (float)gaps;
+        /* a piece of a token cut to fit (a long URL) has no gaps: spread
+        ** the little that is left between its characters instead */
+        else if (!gaps && clusters > 1 && slack / (float)(clusters - 1) < p->size * 0.1f) {
+            extra = slack / (float)(clusters - 1);
+            every = 1;
+        }
     } else if (align == DOC_CENTER) {
         pen += slack / 2;
     } else if (align == DOC_RIGHT) {
@@ -611,7 +901,8 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
     }
     for (k = l->first; k < l->end; k++) {
         const struct para_glyph *g = &p->glyphs[k];
-        if (k > l->first && g->brk != LB_NO) pen += extra;
+        float cut = k == l->first && l->lead > 0 ? 0 : squeeze * g->shrink;
+        if (k > l->first && (every || widens(g))) pen += extra;
         if (run == NULL || !same_run(prev, g)) {
             if (run) run->width = x + pen - run->x;
             /* a flush bracket's run still starts at the line's edge; the glyph moves */
@@ -620,12 +911,23 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
             run->bold = bold || g->bold;
             run->line = line_id;
             run->color = g->link >= 0 ? p->link_color : p->color;
+            run->stretch = extra / p->size;
+            run->last = (unsigned char)l->last;
+            run->loose = (unsigned char)p->loose;
+            run->justify = align == DOC_JUSTIFY;
         }
         xs[k - l->first] = x + pen;
-        if (!is_space_cluster(g)) draw_cluster(p, g, page, run, x + pen - run->x);
+        if (!is_space_cluster(g))
+            draw_cluster(p, g, page, run, x + pen - run->x - (g->blank_left ? cut : 0));
         if (g->link >= 0) links = 1;
-        pen += g->advance + g->gap;
+        pen += g->advance - cut + g->gap;
         prev = g;
+    }
+    if (run && l->hyphen) {
+        const struct para_glyph *h = &p->glyphs[l->end];
+        float at = x + pen - p->glyphs[l->end - 1].gap - run->x;
+        display_add_glyph(page, run, h->hyphen_gid, at, 0, &SOFT_HYPHEN, 1);
+        pen += h->hyphen;
     }
     if (run) run->width = x + pen - run->x - (l->end > l->first ? p->glyphs[l->end - 1].gap : 0);
     if (links) add_links(p, l, page, xs, y);

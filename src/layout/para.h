@@ -34,6 +34,10 @@ enum { PARA_FEAT_HALT = 1, PARA_FEAT_PALT = 2 };
 ** leave every mark a full em; or set every mark half an em. */
 enum para_punct { PARA_PUNCT_COMPRESS, PARA_PUNCT_FULL, PARA_PUNCT_HALF };
 
+/* Line breaking (theme `linebreak`): total-fit (Knuth-Plass, linefit.c)
+** over the whole paragraph, or greedy first-fit line by line. */
+enum para_fit { PARA_TOTAL_FIT, PARA_FIRST_FIT };
+
 struct para_style {
     int   family;          /* font set family */
     float size;            /* pt */
@@ -63,6 +67,12 @@ struct para_glyph {        /* one cluster */
     float    advance;      /* pt, from HarfBuzz */
     float    gap;          /* space after it (Han-Latin gap), dropped at line end */
     float    lead;         /* pt taken off its blank left side when it starts a line */
+    float    shrink;       /* pt its advance may lose to fit a line: a mark's blank half
+                              (clreq 3.1.6 line adjustment), a third of a space */
+    unsigned char blank_left;   /* that shrink is on its left: the glyph moves with it */
+    unsigned char widen;   /* justification may widen the gap before it */
+    uint16_t hyphen_gid;   /* a hyphenation point before it: the hyphen's glyph... */
+    float    hyphen;       /* ...and width (in the face before); 0: no such point */
 };
 
 struct para_line {
@@ -71,11 +81,16 @@ struct para_line {
     float  indent;         /* pt, first line only */
     float  lead;           /* pt its first cluster moves left (a flush opening bracket) */
     int    last;           /* last line of the paragraph (or before a hard break) */
+    int    hyphen;         /* ends inside a word: a hyphen is drawn after it */
+    float  shrink;         /* pt it may shrink (its clusters' shrink) */
 };
 
 struct para {
     float size;                          /* the size of the first run */
     enum para_punct punct;               /* set before para_finish; default compress */
+    enum para_fit fit;                   /* set before para_break; default total-fit */
+    int loose;                           /* para_break found no breaks within the stretch
+                                            limit (0.25 em a gap) and went past it */
     struct dl_color color, link_color;   /* ink of text and of links */
     struct para_glyph *glyphs;  size_t nglyphs;          /* clusters */
     struct para_shaped *shaped; size_t nshaped, capshaped;
@@ -99,8 +114,12 @@ enum para_punct para_punct_named(const char *name);
 int para_shape(struct para *p, struct fontset *fs, int family, float size,
                const char *text, struct rc_err *err);
 
-/* Break into lines no wider than `width` (the first indented by `indent`).
-** Greedy, at the breaker's opportunities; a word wider than a line is cut. */
+/* The mode a theme names ("total-fit", "first-fit"); total-fit otherwise. */
+enum para_fit para_fit_named(const char *name);
+
+/* Break into lines no wider than `width` (the first indented by `indent`)
+** at the breaker's opportunities and, total-fit, at hyphenation points of
+** long Latin words; a token wider than a line is cut. */
 void para_break(struct para *p, float width, float indent);
 
 /* Draw line `i` with its left edge at x and baseline at y, aligned within

@@ -3,9 +3,12 @@
 **
 ** A table is measured before anything is placed.  Every cell is shaped
 ** once by the paragraph shaper (CJK and Latin break by the same rules as
-** body text); columns get their widths (fixed, shares of the rest, or from
-** the widest cell, shrunk towards the widest unbreakable piece when they
-** do not fit); cells break into lines; numbers line up on the decimal
+** body text); columns get their widths from the header and body cells as
+** CSS automatic layout gives them (colwidth.c: never narrower than a
+** number, date, URL part or word they hold unless the table cannot fit,
+** prose giving up width before numbers); cells break into lines, a token
+** wider than its column only then, at allowed points and with a warning
+** naming the table and column; numbers line up on the decimal
 ** point and sit as a block in the middle of their column; a row is as
 ** tall as its tallest cell, and a cell spanning rows makes the last of
 ** them taller if needed.
@@ -22,7 +25,8 @@
 **
 ** Rules: three-line (三线表: heavy above the header, light under it and
 ** under column-group titles, light above a totals row, heavy at the
-** bottom) or grid (every cell framed, a span framed as one cell).
+** bottom) or grid (every cell framed, a span framed as one cell).  They
+** are drawn when the table's part on a page is done, after every fill.
 **
 ** Every cell placed is recorded in the display list with its box, and its
 ** text runs point at it, so tests can check geometry against the table.
@@ -33,6 +37,7 @@
 #include "page.h"
 #include "../base/mem.h"
 #include "../text/linebreak.h"
+#include "colwidth.h"
 
 #define PAD_X 4.0f
 #define PAD_Y 3.0f
@@ -70,6 +75,8 @@ struct table_style {
     const char *null_mark;
 };
 
+struct trule { float x0, y0, x1, y1, width; };
+
 struct tlay {
     struct layout *L;
     const struct doc_table *t;
@@ -84,6 +91,11 @@ struct tlay {
     int id;                    /* the table's order in the document (display list) */
     int fresh;                 /* this page holds nothing of the table but its header */
     size_t rows_here;          /* body rows begun on this page */
+    unsigned char *warned;     /* ncols: the column's cut tokens were reported */
+    int measuring;             /* only measured (a float's height): no warnings */
+    float *max_tail;           /* ncols: decimal columns' widest part right of the point */
+    struct trule *rules;       /* rules of this page's part, not yet drawn */
+    size_t nrules, caprules;
 };
 
 /* ---- style ---------------------------------------------------------------- */
@@ -226,26 +238,6 @@ static int build_body(struct tlay *T) {
 
 /* ---- measuring -------------------------------------------------------------- */
 
-/* Width of the text on one line. */
-static float natural_width(struct para *p) {
-    para_break(p, 1e9f, 0);
-    return para_max_width(p);
-}
-
-/* Width of the widest piece the breaker cannot split (a number, a word,
-** one Han character): narrower than that, a column cuts words. */
-static float min_content(const struct para *p) {
-    float w = 0, widest = 0;
-    size_t i;
-    for (i = 0; i < p->nglyphs; i++) {
-        const struct para_glyph *g = &p->glyphs[i];
-        if (i > 0 && g->brk != LB_NO) w = 0;
-        if (g->cp != ' ') w += g->advance + g->gap;
-        if (w > widest) widest = w;
-    }
-    return widest;
-}
-
 static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
 
 /* A cell that reads as a number: digits, with at most a few other marks
@@ -277,80 +269,45 @@ static float decimal_tail(const struct para *p) {
     return tail;
 }
 
-struct col_measure { float natural, min; };
-
-static void widen(struct col_measure *m, float natural, float min) {
-    if (natural > m->natural) m->natural = natural;
-    if (min > m->min) m->min = min;
+/* A number in a decimal column moves left by what its part right of the
+** point lacks beside the longest such part of the rows measured (a row
+** measured later than the widths keeps the same anchor, 0 if longer). */
+static void decimal_shift(const struct tlay *T, struct tcell *c) {
+    if (c->kind == 'e' || !T->t->cols[c->col].decimal || !numeric(&c->p)) return;
+    c->tail = decimal_tail(&c->p);
+    c->shift = T->max_tail[c->col] > c->tail ? T->max_tail[c->col] - c->tail : 0;
 }
 
-/* Natural and minimum widths of each column, padding included. */
-static void measure_columns(struct tlay *T, struct col_measure *m) {
+/* What a body cell holds, for the widths: a number (with its unit, a
+** date, an amount), prose, or the absent-value mark. */
+static enum colw_kind cell_kind(const struct tlay *T, const struct tcell *c) {
+    const char *text = T->t->cells[c->row * T->t->ncols + c->col];
+    if (text == NULL || c->p.nglyphs == 0 || strcmp(text, T->style.null_mark) == 0) return COLW_BLANK;
+    return numeric(&c->p) ? COLW_NUMBER : COLW_TEXT;
+}
+
+/* Measure the header cells and the nbody body cells at `body` (all the
+** rows, or the first rows of a table whose rows come later): the widths
+** are a function of these alone.  Decimal columns get each cell's shift, which
+** lines the points up. */
+static void measure_columns(struct tlay *T, struct tcell *body, size_t nbody, struct colw *cw) {
     const struct doc_table *t = T->t;
-    float *max_tail = xcalloc(t->ncols, sizeof *max_tail, "column widths");
-    size_t i, k;
-    for (i = 0; i < T->body.ncells; i++) {
-        struct tcell *c = &T->body.cells[i];
+    size_t i;
+    for (i = 0; i < nbody; i++) {
+        struct tcell *c = &body[i];
+        if (c->kind == 'e' || !t->cols[c->col].decimal) continue;
+        c->tail = decimal_tail(&c->p);
+        if (c->tail > T->max_tail[c->col]) T->max_tail[c->col] = c->tail;
+    }
+    for (i = 0; i < nbody; i++) {
+        struct tcell *c = &body[i];
         if (c->kind == 'e') continue;
-        if (t->cols[c->col].decimal) {
-            c->tail = decimal_tail(&c->p);
-            if (c->tail > max_tail[c->col]) max_tail[c->col] = c->tail;
-        }
+        decimal_shift(T, c);
+        colw_add(cw, c->col, c->colspan, c->rowspan, &c->p, cell_kind(T, c), c->shift);
     }
-    for (i = 0; i < T->body.ncells; i++) {
-        struct tcell *c = &T->body.cells[i];
-        float w;
-        if (c->kind == 'e') continue;
-        w = natural_width(&c->p);
-        if (t->cols[c->col].decimal && numeric(&c->p)) {
-            c->shift = max_tail[c->col] - c->tail;
-            w += c->shift;
-        }
-        widen(&m[c->col], w + 2 * PAD_X, min_content(&c->p) + 2 * PAD_X);
-    }
-    for (i = 0; i < T->head.ncells; i++) {       /* titles of single columns */
+    for (i = 0; i < T->head.ncells; i++) {
         struct tcell *c = &T->head.cells[i];
-        if (c->colspan == 1) widen(&m[c->col], natural_width(&c->p) + 2 * PAD_X,
-                                   min_content(&c->p) + 2 * PAD_X);
-    }
-    for (i = 0; i < T->head.ncells; i++) {       /* a group title wider than its columns */
-        struct tcell *c = &T->head.cells[i];
-        float need, have = 0;
-        if (c->colspan == 1) continue;
-        need = natural_width(&c->p) + 2 * PAD_X;
-        for (k = c->col; k < c->col + c->colspan; k++) have += m[k].natural;
-        if (need > have)                          /* the columns under it share the rest */
-            for (k = c->col; k < c->col + c->colspan; k++) m[k].natural += (need - have) / (float)c->colspan;
-    }
-    free(max_tail);
-}
-
-/* Share `room` among auto columns.  When their natural widths do not fit,
-** each keeps a floor (its natural width up to an even share of the room,
-** and never less than its widest unbreakable piece) and the width above
-** the floors shrinks in proportion: a long text column gives up width
-** before a column of short names wraps.  When even the floors do not fit
-** they shrink in proportion too (words are then cut).  Room to spare
-** widens the columns in proportion to their natural widths. */
-static void fit_auto(const struct doc_table *t, const struct col_measure *m, float room, float *w) {
-    float nat = 0, floor_sum = 0, even;
-    size_t c, n = 0;
-    for (c = 0; c < t->ncols; c++)
-        if (t->cols[c].width_kind == DOC_WIDTH_AUTO) { nat += m[c].natural; n++; }
-    if (n == 0) return;
-    even = room / (float)n;
-    for (c = 0; c < t->ncols; c++) {
-        if (t->cols[c].width_kind != DOC_WIDTH_AUTO) continue;
-        w[c] = m[c].natural < even ? m[c].natural : even;
-        if (w[c] < m[c].min) w[c] = m[c].min;
-        floor_sum += w[c];
-    }
-    for (c = 0; c < t->ncols; c++) {
-        if (t->cols[c].width_kind != DOC_WIDTH_AUTO) continue;
-        if (nat <= room) w[c] = m[c].natural * room / nat;
-        else if (floor_sum < room && nat > floor_sum)
-            w[c] += (m[c].natural > w[c] ? m[c].natural - w[c] : 0) * (room - floor_sum) / (nat - floor_sum);
-        else w[c] = w[c] * room / floor_sum;
+        colw_add(cw, c->col, c->colspan, c->rowspan, &c->p, COLW_HEAD, 0);
     }
 }
 
@@ -360,67 +317,52 @@ static float narrowest(const struct tlay *T) {
     return T->L->theme->table_size + 2 * PAD_X;
 }
 
-/* Raise columns below the floor to it, taking the width from the columns
-** above it in proportion to their width above the floor. */
-static void keep_floor(const struct doc_table *t, float *w, float floor) {
-    float deficit = 0, slack = 0;
-    size_t c;
-    for (c = 0; c < t->ncols; c++) {
-        if (t->cols[c].width_kind == DOC_WIDTH_FIXED) continue;
-        if (w[c] < floor) { deficit += floor - w[c]; w[c] = floor; }
-        else slack += w[c] - floor;
-    }
-    if (deficit <= 0 || slack <= 0) return;
-    for (c = 0; c < t->ncols; c++)
-        if (t->cols[c].width_kind != DOC_WIDTH_FIXED && w[c] > floor)
-            w[c] -= (w[c] - floor) * deficit / slack;
-}
-
-static int column_widths(struct tlay *T) {
+/* Fixed widths that leave less than a character for each other column. */
+static int check_fixed(struct tlay *T, float floor) {
     const struct doc_table *t = T->t;
-    struct col_measure *m = xcalloc(t->ncols, sizeof *m, "column widths");
-    float *w = xcalloc(t->ncols, sizeof *w, "column widths");
-    float fixed = 0, shares = 0, share_min = 0, autos = 0, room, width = T->L->width;
-    float floor = narrowest(T);
+    float fixed = 0, width = T->L->width;
     size_t c, nfixed = 0;
-    measure_columns(T, m);
     for (c = 0; c < t->ncols; c++) {
         const struct doc_column *col = &t->cols[c];
-        if (m[c].min < floor) m[c].min = floor;
-        if (m[c].natural < floor) m[c].natural = floor;
-        if (col->width_kind == DOC_WIDTH_FIXED && col->width < floor - EPS) {
-            free(m); free(w);
+        if (col->width_kind != DOC_WIDTH_FIXED) continue;
+        if (col->width < floor - EPS)
             return rc_fail(T->L->err, RC_DATA, "%s: table column %zu: width %.0fpt is narrower "
                            "than a character and its padding (%.0fpt)", T->b->where, c + 1,
                            col->width, floor);
-        }
-        if (col->width_kind == DOC_WIDTH_FIXED) { w[c] = col->width; fixed += col->width; nfixed++; }
-        else if (col->width_kind == DOC_WIDTH_SHARE) { shares += col->width; share_min += m[c].min; }
-        else autos += m[c].natural;
+        fixed += col->width;
+        nfixed++;
     }
-    if (fixed + (float)(t->ncols - nfixed) * floor > width + EPS) {
-        free(m); free(w);
-        if (nfixed == 0)
-            return rc_fail(T->L->err, RC_DATA, "%s: %zu table columns do not fit the text "
-                           "width (%.0fpt)", T->b->where, t->ncols, width);
-        return rc_fail(T->L->err, RC_DATA, "%s: table columns of fixed width add up to %.0fpt, "
-                       "leaving too little of the text width (%.0fpt) for the other %zu",
-                       T->b->where, fixed, width, t->ncols - nfixed);
+    if (fixed + (float)(t->ncols - nfixed) * floor <= width + EPS) return RC_OK;
+    if (nfixed == 0)
+        return rc_fail(T->L->err, RC_DATA, "%s: %zu table columns do not fit the text "
+                       "width (%.0fpt)", T->b->where, t->ncols, width);
+    return rc_fail(T->L->err, RC_DATA, "%s: table columns of fixed width add up to %.0fpt, "
+                   "leaving too little of the text width (%.0fpt) for the other %zu",
+                   T->b->where, fixed, width, t->ncols - nfixed);
+}
+
+/* Widths from the header and the nbody body cells at `body` (colwidth.c). */
+static int column_widths(struct tlay *T, struct tcell *body, size_t nbody) {
+    const struct doc_table *t = T->t;
+    struct colw_spec *spec = xcalloc(t->ncols, sizeof *spec, "column widths");
+    float *w = xcalloc(t->ncols, sizeof *w, "column widths");
+    float floor = narrowest(T);
+    struct colw cw;
+    size_t c;
+    int rc;
+    if ((rc = check_fixed(T, floor)) != RC_OK) { free(spec); free(w); return rc; }
+    colw_init(&cw, t->ncols, 2 * PAD_X);
+    measure_columns(T, body, nbody, &cw);
+    for (c = 0; c < t->ncols; c++) {
+        spec[c].kind = t->cols[c].width_kind;
+        spec[c].width = t->cols[c].width;
+        spec[c].number = t->cols[c].decimal;
     }
-    room = width - fixed;
-    if (shares > 0) {         /* autos take their natural width, shares the rest */
-        float for_autos = autos < room - share_min ? autos : room - share_min;
-        if (autos > 0) fit_auto(t, m, for_autos > 0 ? for_autos : 0, w);
-        room -= autos > 0 ? (for_autos > 0 ? for_autos : 0) : 0;
-        for (c = 0; c < t->ncols; c++)
-            if (t->cols[c].width_kind == DOC_WIDTH_SHARE) w[c] = room * t->cols[c].width / shares;
-    } else if (autos > 0) {
-        fit_auto(t, m, room, w);
-    }
-    keep_floor(t, w, floor);
+    colw_solve(&cw, spec, T->L->width, floor, w, NULL);
     T->colx[0] = T->L->left;
     for (c = 0; c < t->ncols; c++) T->colx[c + 1] = T->colx[c] + w[c];
-    free(m);
+    colw_free(&cw);
+    free(spec);
     free(w);
     return RC_OK;
 }
@@ -429,18 +371,40 @@ static float cell_width(const struct tlay *T, const struct tcell *c) {
     return T->colx[c->col + c->colspan] - T->colx[c->col];
 }
 
-/* Break every cell at its column's width; a cell that wraps no longer
-** lines up on the decimal point. */
+/* Say once per column, on the first layout pass, that its tokens are
+** cut: the table cannot fit the text width with every number, date, URL
+** part and word whole.  The build goes on. */
+static void warn_cut(struct tlay *T, const struct tcell *c, float width, float token) {
+    const struct doc_column *col = &T->t->cols[c->col];
+    if (T->warned[c->col] || T->L->known || T->measuring) return;
+    T->warned[c->col] = 1;
+    fprintf(stderr, "reportc: warning: %s: table %d%s%s%s: column %zu%s%s%s is %.0fpt wide, "
+            "narrower than its longest number, date, URL part or word (%.0fpt): the table does "
+            "not fit the text width, so they break inside\n",
+            T->b->where, T->id, T->t->caption ? " (" : "", T->t->caption ? T->t->caption : "",
+            T->t->caption ? ")" : "", c->col + 1, col->title ? " (" : "",
+            col->title ? col->title : "", col->title ? ")" : "", width + 2 * PAD_X, token + 2 * PAD_X);
+}
+
+/* Break a cell at its column's width; a cell that wraps no longer lines
+** up on the decimal point.  A token wider than its column (only when the
+** table cannot fit, or in a row the widths were not measured on) breaks
+** at the points colwidth.c allows, never before closing punctuation. */
+static void break_cell(struct tlay *T, struct tcell *c) {
+    float w = cell_width(T, c) - 2 * PAD_X, token = colw_token_width(&c->p);
+    if (token > w + EPS) {
+        colw_allow_token_breaks(&c->p, w);
+        warn_cut(T, c, w, token);
+    }
+    para_break(&c->p, w - c->shift, 0);
+    if (c->p.nlines > 1 && c->shift > 0) { c->shift = 0; para_break(&c->p, w, 0); }
+    if (c->shift > w - c->p.lines[0].width)   /* never out of the cell on the left */
+        c->shift = w > c->p.lines[0].width ? w - c->p.lines[0].width : 0;
+}
+
 static void break_cells(struct tlay *T, struct grid *g) {
     size_t i;
-    for (i = 0; i < g->ncells; i++) {
-        struct tcell *c = &g->cells[i];
-        float w = cell_width(T, c) - 2 * PAD_X;
-        para_break(&c->p, w - c->shift, 0);
-        if (c->p.nlines > 1 && c->shift > 0) { c->shift = 0; para_break(&c->p, w, 0); }
-        if (c->shift > w - c->p.lines[0].width)   /* never out of the cell on the left */
-            c->shift = w > c->p.lines[0].width ? w - c->p.lines[0].width : 0;
-    }
+    for (i = 0; i < g->ncells; i++) break_cell(T, &g->cells[i]);
 }
 
 /* Numbers right-aligned (or on the point) in a column wider than they
@@ -500,12 +464,35 @@ static void row_heights(struct tlay *T, struct grid *g) {
 
 /* ---- drawing ---------------------------------------------------------------- */
 
+/* Rules wait until the table's part on this page is placed, so that every
+** fill (zebra, highlight, header) lies under every rule: a row filled
+** after the rule above it would cover half of it. */
+static void push_rule(struct tlay *T, float x0, float y0, float x1, float y1, float width) {
+    struct trule *r;
+    if (T->nrules == T->caprules) {
+        T->caprules = T->caprules ? mem_mul(T->caprules, 2) : 32;
+        T->rules = xreallocarray(T->rules, T->caprules, sizeof *T->rules, "table rules");
+    }
+    r = &T->rules[T->nrules++];
+    r->x0 = x0; r->y0 = y0; r->x1 = x1; r->y1 = y1; r->width = width;
+}
+
 static void rule(struct tlay *T, float x0, float x1, float y, float width) {
-    display_add_line(T->L->page, DL_RULE, x0, y, x1, y, width, T->style.rule);
+    push_rule(T, x0, y, x1, y, width);
 }
 
 static void vrule(struct tlay *T, float x, float y0, float y1, float width) {
-    display_add_line(T->L->page, DL_RULE, x, y0, x, y1, width, T->style.rule);
+    push_rule(T, x, y0, x, y1, width);
+}
+
+/* Draw the rules of this page's part, over its fills and text. */
+static void flush_rules(struct tlay *T) {
+    size_t i;
+    for (i = 0; i < T->nrules; i++) {
+        const struct trule *r = &T->rules[i];
+        display_add_line(T->L->page, DL_RULE, r->x0, r->y0, r->x1, r->y1, r->width, T->style.rule);
+    }
+    T->nrules = 0;
 }
 
 /* A cell as placed: its box on this page and the lines it shows there. */
@@ -579,7 +566,8 @@ static void grid_rules(struct tlay *T, const struct placed *pcs, size_t n, float
     }
 }
 
-/* Place cells: backgrounds first, then text, then rules over both. */
+/* Place cells: backgrounds first, then text; the rules come over both
+** when the page's part is done (flush_rules). */
 static void draw_cells(struct tlay *T, struct placed *pcs, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) cell_background(T, &pcs[i]);
@@ -637,6 +625,7 @@ static int next_page(struct tlay *T) {
     char label[64];
     int rc;
     if (!T->style.grid) rule(T, T->colx[0], T->colx[T->t->ncols], T->L->y, HEAVY);
+    flush_rules(T);
     layout_new_page(T->L);
     if (T->number) snprintf(label, sizeof label, "续表 %d", T->number);
     else snprintf(label, sizeof label, "续表");
@@ -873,8 +862,10 @@ static int prepare(struct tlay *T) {
     int rc;
     T->colx = xcalloc(mem_add(T->t->ncols, 1), sizeof *T->colx, "column positions");
     T->carried = xcalloc(mem_add(mem_mul(T->t->ncols, 2), 1), sizeof *T->carried, "carried table cells");
+    T->warned = xcalloc(T->t->ncols ? T->t->ncols : 1, 1, "table warnings");
+    T->max_tail = xcalloc(T->t->ncols ? T->t->ncols : 1, sizeof *T->max_tail, "column widths");
     if ((rc = build_head(T)) != RC_OK || (rc = build_body(T)) != RC_OK ||
-        (rc = column_widths(T)) != RC_OK)
+        (rc = column_widths(T, T->body.cells, T->body.ncells)) != RC_OK)
         return rc;
     break_cells(T, &T->head);
     break_cells(T, &T->body);
@@ -899,6 +890,9 @@ static void tlay_free(struct tlay *T) {
     free_grid(&T->body);
     free(T->colx);
     free(T->carried);
+    free(T->warned);
+    free(T->max_tail);
+    free(T->rules);
 }
 
 /* Caption, header, every row, the space under and the source (float.c). */
@@ -907,6 +901,7 @@ int layout_table_height(struct layout *L, const struct doc_block *b, float *h) {
     float cap = 0, src = 0;
     int rc;
     tlay_init(&T, L, b);
+    T.measuring = 1;         /* the warning comes once, when the table is set */
     *h = 0;
     rc = prepare(&T);
     if (rc == RC_OK && T.t->caption)
@@ -941,6 +936,7 @@ int layout_table(struct layout *L, const struct doc_block *b) {
     draw_header(&T);
     if ((rc = place_body(&T)) != RC_OK) goto done;
     if (!T.style.grid) rule(&T, T.colx[0], T.colx[T.t->ncols], L->y, HEAVY);
+    flush_rules(&T);
     L->y -= 4;
     if (T.t->source) rc = layout_caption(L, T.t->source, SOURCE_SIZE, DOC_LEFT, DL_NOTE, b->where);
     L->y -= 6;

@@ -1,20 +1,28 @@
 /*
 ** pdf.c: the PDF backend.
 **
-** libharu writes the file: objects, cross-reference table, compression,
-** pages, paths, outlines, annotations, document info.  Text and fonts go
-** around its font layer: we register our own font dictionaries on each
-** page (HPDF_Page_GetLocalFontName) and write the text operators into the
-** page's content stream ourselves, with 2-byte glyph codes.
+** libharu writes the file: objects, cross-reference table, pages,
+** outlines, annotations, document info.  Page content and fonts go around
+** its drawing and font layers: each page's operators (text with 2-byte
+** glyph codes, paths, images) are written here, once, as the page arrives
+** from layout, deflated and spilled to an unlinked scratch file; libharu's
+** content stream for the page reads them back when the file is saved.  So
+** memory holds one page's content, not the document's.  The pages share
+** one /Resources (every font and image, on the root /Pages) and, when
+** they have the same size, its /MediaBox.  Fonts are subset at the end
+** from the glyphs the pages used: a glyph's code never depends on a later
+** page (a CFF subset's code is the source glyph id, a TrueType subset's
+** the order of first use).
 **
 ** libharu's error handler only records; every step checks the record, and
 ** no longjmp crosses our frames.
 **
 ** Compression is ours too: libharu sets up a fresh zlib state per stream
-** at level 6, which was over 40% of a brief's time.  Before saving, every
-** stream libharu would deflate is deflated here by one libdeflate
-** compressor for the document, at the level asked for, and handed back
-** raw with its /Filter written by the dictionary's write hook.
+** at level 6, which was over 40% of a brief's time.  Page content as it
+** is written, and before saving every other stream libharu would deflate,
+** is deflated here by one libdeflate compressor (the font set's, which
+** also deflates the font programs), at the level asked for, and handed
+** back raw with its /Filter written by the dictionary's write hook.
 */
 #include <errno.h>
 #include <stdarg.h>
@@ -22,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <hpdf.h>
 #include <libdeflate.h>
 #include "pdf.h"
@@ -39,6 +48,7 @@ struct glyph_text {             /* what one subset slot stands for */
 };
 
 struct pdf_font {               /* one face as used by this document */
+    char res[16];               /* its name in the pages' /Resources /Font */
     struct font_subset *subset; /* borrowed from owner when owner is set */
     struct pdf_font *owner;     /* the face of the same file and index whose
                                    subset and font program this one shares
@@ -52,18 +62,44 @@ struct pdf_font {               /* one face as used by this document */
     char name[128];             /* BaseFont of type0 */
 };
 
+enum label_kind { LABEL_COVER, LABEL_ROMAN, LABEL_NUMBER };
+
+struct label_range { size_t page; enum label_kind kind; size_t start; };
+
+struct pending_link {           /* a link to a page not written yet */
+    size_t target;
+    HPDF_Destination dst;       /* points at its own page until then */
+};
+
 struct pdf_ctx {
     HPDF_Doc pdf;
     struct fontset *fs;
     struct pdf_font *fonts;     /* one per font set face */
-    int nfonts;
+    int nfonts, nfonts_used;
     struct rc_err *err;
     HPDF_STATUS hpdf_error, hpdf_detail;
     int hpdf_errno;             /* errno when libharu reported its error */
-    struct buf line;            /* scratch for content operators */
-    struct loaded_image { const char *path; HPDF_Image image; } *images;
+    struct buf line;            /* a page's content operators */
+    struct buf packed;          /* the same deflated */
+    struct loaded_image { char *path; HPDF_Image image; char res[16]; } *images;
     size_t nimages;             /* each file embedded once */
     int level;                  /* libdeflate's compression level */
+    struct libdeflate_compressor *deflater;   /* the font set's (font/program.h), lent */
+    struct pdf_info info;
+    int fd;                     /* the output, and its name for errors */
+    const char *path;
+    int spill;                  /* unlinked scratch file: pages' content until saving */
+    uint64_t spilled;           /* its length */
+    HPDF_Dict res_fonts, res_images;   /* in the pages' shared /Resources */
+    float width, height;        /* the shared /MediaBox */
+    HPDF_Page *pages;           /* every page so far (libharu owns them) */
+    size_t npages, cappages;
+    struct pending_link *pending;      /* a heap, nearest target first */
+    size_t npending, cappending;
+    struct label_range *labels; /* /PageLabels ranges, as the pages came */
+    size_t nlabels, caplabels, front, body;
+    struct buf out;             /* the file on its way to fd */
+    int out_rc;                 /* the first failure writing fd */
 };
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user) {
@@ -186,6 +222,11 @@ static struct pdf_font *font_of(struct pdf_ctx *ctx, int face) {
             f->owner = other;
     }
     f->subset = f->owner ? f->owner->subset : font_subset_new(tf);
+    /* Its Type0 dictionary, filled at the end, in the shared resources. */
+    f->type0 = HPDF_Dict_New(ctx->pdf->mmgr);
+    HPDF_Xref_Add(ctx->pdf->xref, f->type0);
+    snprintf(f->res, sizeof f->res, "F%d", ++ctx->nfonts_used);
+    HPDF_Dict_Add(ctx->res_fonts, f->res, f->type0);
     return f->owner ? f->owner : f;
 }
 
@@ -213,21 +254,21 @@ static void note_texts(struct pdf_font *f, const struct dl_page *page, const str
     }
 }
 
-/* First pass over the document: which glyphs of which faces it draws,
-** and the text each glyph stands for (ToUnicode). */
-static int collect_glyphs(struct pdf_ctx *ctx, const struct display *d) {
-    size_t p, t;
+/* Before a page is drawn: which glyphs of which faces it draws, and the
+** text each glyph stands for (ToUnicode), unless an earlier page said.
+** A glyph's text never changes once noted, so whether a cluster needs an
+** ActualText span (cluster_mapped) is decided for good when its page is
+** written. */
+static int note_page(struct pdf_ctx *ctx, const struct dl_page *page) {
+    size_t t;
     int pass;
     for (pass = 0; pass < 2; pass++)
-        for (p = 0; p < d->npages; p++) {
-            const struct dl_page *page = &d->pages[p];
-            for (t = 0; t < page->ntexts; t++) {
-                const struct dl_text *run = &page->texts[t];
-                struct pdf_font *f;
-                if (run->count == 0) continue;   /* a run of spaces draws nothing */
-                if ((f = font_of(ctx, run->face)) == NULL) return RC_FONT;
-                note_texts(f, page, run, pass);
-            }
+        for (t = 0; t < page->ntexts; t++) {
+            const struct dl_text *run = &page->texts[t];
+            struct pdf_font *f;
+            if (run->count == 0) continue;   /* a run of spaces draws nothing */
+            if ((f = font_of(ctx, run->face)) == NULL) return RC_FONT;
+            note_texts(f, page, run, pass);
         }
     return RC_OK;
 }
@@ -424,12 +465,6 @@ static int font_build(struct pdf_ctx *ctx, int face) {
 
 /* ---- page content ----------------------------------------------------------- */
 
-static void write_raw(HPDF_Page page, struct buf *b) {
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    HPDF_Stream_Write(attr->stream, b->data, (HPDF_UINT)b->len);
-    b->len = 0;
-}
-
 /* Does ToUnicode give the cluster [k, end) of a run its text?  Only if
 ** each of its glyphs maps to its own piece of the text: not when a glyph
 ** maps to nothing or to the whole cluster (the later glyphs of a Thai or
@@ -519,14 +554,13 @@ static void tj_close(struct tj_state *s) {
 ** lines, mixed faces, kerning, marks).  A glyph with a y offset is set
 ** with a text rise (Ts); a cluster ToUnicode cannot spell is wrapped in an
 ** ActualText span, so copied text is exact. */
-static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page *dp,
-                      const struct dl_text *run) {
+static void draw_text(struct pdf_ctx *ctx, const struct dl_page *dp, const struct dl_text *run) {
     struct pdf_font *f = &ctx->fonts[run->face], *owner = f->owner ? f->owner : f;
-    const char *res = HPDF_Page_GetLocalFontName(page, f->type0);
+    const char *res = f->res;
     struct tj_state s = { &ctx->line, 0, 0 };
     float pen = 0;
     size_t i, end, order[16], j;
-    if (run->count == 0 || res == NULL) return;
+    if (run->count == 0 || f->type0 == NULL) return;
     /* Render mode and line width outlive ET: a bold or invisible run keeps
     ** them in q/Q.  An invisible run is text for copying only: its mark is
     ** drawn as paths (layout/marks.c). */
@@ -584,37 +618,107 @@ static void draw_text(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page 
     tj_close(&s);
     if (s.rise != 0) buf_puts(s.b, "0 Ts\n");
     buf_puts(s.b, run->bold || run->invisible ? "ET\nQ\n" : "ET\n");
-    write_raw(page, s.b);
 }
 
-static void draw_path(HPDF_Page page, const struct dl_page *dp, const struct dl_path *path) {
+/* A number as libharu's drawing operators wrote it (HPDF_FToA: five
+** decimals at most, trailing zeros dropped, float arithmetic), so paths
+** and images fall on the same pixels as before they were written here. */
+static void put_real(struct buf *b, float v) {
+    char digits[24], *t = digits + sizeof digits;
+    int32_t ip, fp;
+    int i, any = 0;
+    if (v > 32767.0f) v = 32767.0f;
+    else if (v < -32767.0f) v = -32767.0f;
+    if (v < 0) { buf_putc(b, '-'); v = -v; }
+    ip = (int32_t)(v + 0.000005f);
+    fp = (int32_t)((float)(v - (float)ip + 0.000005f) * 100000);
+    for (i = 0; i < 5; i++, fp /= 10) {        /* the decimals, trailing zeros dropped */
+        if (fp % 10 || any) { *--t = (char)('0' + fp % 10); any = 1; }
+    }
+    if (any) *--t = '.';
+    do { *--t = (char)('0' + ip % 10); ip /= 10; } while (ip > 0);
+    buf_append(b, t, (size_t)(digits + sizeof digits - t));
+}
+
+/* n numbers as put_real writes them, separated by spaces, then op. */
+static void put_reals(struct buf *b, const char *op, int n, ...) {
+    va_list ap;
+    int i;
+    va_start(ap, n);
+    for (i = 0; i < n; i++) {
+        put_real(b, (float)va_arg(ap, double));
+        buf_putc(b, ' ');
+    }
+    va_end(ap);
+    buf_puts(b, op);
+    buf_putc(b, '\n');
+}
+
+static void draw_path(struct buf *b, const struct dl_page *dp, const struct dl_path *path) {
     size_t i;
-    HPDF_Page_GSave(page);
+    buf_puts(b, "q\n");
     if (path->fill)
-        HPDF_Page_SetRGBFill(page, path->fill_color.r, path->fill_color.g, path->fill_color.b);
+        put_reals(b, "rg", 3, path->fill_color.r, path->fill_color.g, path->fill_color.b);
     if (path->stroke) {
-        HPDF_Page_SetRGBStroke(page, path->stroke_color.r, path->stroke_color.g,
-                               path->stroke_color.b);
-        HPDF_Page_SetLineWidth(page, path->line_width);
+        put_reals(b, "RG", 3, path->stroke_color.r, path->stroke_color.g, path->stroke_color.b);
+        put_reals(b, "w", 1, path->line_width);
     }
     for (i = 0; i < path->count; i++) {
         const struct dl_pathop *o = &dp->ops[path->first + i];
         switch (o->op) {
-        case DL_MOVE:  HPDF_Page_MoveTo(page, o->pt[0], o->pt[1]); break;
-        case DL_LINE:  HPDF_Page_LineTo(page, o->pt[0], o->pt[1]); break;
-        case DL_CURVE: HPDF_Page_CurveTo(page, o->pt[0], o->pt[1], o->pt[2], o->pt[3],
-                                         o->pt[4], o->pt[5]); break;
-        case DL_CLOSE: HPDF_Page_ClosePath(page); break;
+        case DL_MOVE:  put_reals(b, "m", 2, o->pt[0], o->pt[1]); break;
+        case DL_LINE:  put_reals(b, "l", 2, o->pt[0], o->pt[1]); break;
+        case DL_CURVE: put_reals(b, "c", 6, o->pt[0], o->pt[1], o->pt[2], o->pt[3], o->pt[4],
+                                 o->pt[5]); break;
+        case DL_CLOSE: buf_puts(b, "h\n"); break;
         }
     }
-    if (path->fill && path->stroke) HPDF_Page_FillStroke(page);
-    else if (path->fill) HPDF_Page_Fill(page);
-    else if (path->stroke) HPDF_Page_Stroke(page);
-    else HPDF_Page_EndPath(page);
-    HPDF_Page_GRestore(page);
+    buf_puts(b, path->fill && path->stroke ? "B\n" : path->fill ? "f\n" : path->stroke ? "S\n"
+                                                                                : "n\n");
+    buf_puts(b, "Q\n");
 }
 
-static void draw_links(HPDF_Page page, HPDF_Page *pages, const struct dl_page *dp) {
+/* Heap of links waiting for their target page, nearest target on top. */
+static void pending_push(struct pdf_ctx *ctx, size_t target, HPDF_Destination dst) {
+    size_t i;
+    if (ctx->npending == ctx->cappending) {
+        ctx->cappending = ctx->cappending ? mem_mul(ctx->cappending, 2) : 16;
+        ctx->pending = xreallocarray(ctx->pending, ctx->cappending, sizeof *ctx->pending,
+                                     "links to later pages");
+    }
+    for (i = ctx->npending++; i > 0 && ctx->pending[(i - 1) / 2].target > target; i = (i - 1) / 2)
+        ctx->pending[i] = ctx->pending[(i - 1) / 2];
+    ctx->pending[i].target = target;
+    ctx->pending[i].dst = dst;
+}
+
+static struct pending_link pending_pop(struct pdf_ctx *ctx) {
+    struct pending_link top = ctx->pending[0], last = ctx->pending[--ctx->npending];
+    size_t i = 0, k;
+    while ((k = 2 * i + 1) < ctx->npending) {
+        if (k + 1 < ctx->npending && ctx->pending[k + 1].target < ctx->pending[k].target) k++;
+        if (ctx->pending[k].target >= last.target) break;
+        ctx->pending[i] = ctx->pending[k];
+        i = k;
+    }
+    if (ctx->npending) ctx->pending[i] = last;
+    return top;
+}
+
+/* Point a destination at another page: its first item is the page's
+** reference (libharu's proxy of the page object). */
+static void retarget(HPDF_Destination dst, HPDF_Page page) {
+    HPDF_Proxy first = HPDF_List_ItemAt(dst->list, 0);
+    if (first && (first->header.obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_PROXY) first->obj = page;
+}
+
+/* The links waiting for page `index`, now that it exists. */
+static void resolve_links(struct pdf_ctx *ctx, size_t index) {
+    while (ctx->npending && ctx->pending[0].target <= index)
+        retarget(pending_pop(ctx).dst, ctx->pages[index]);
+}
+
+static void draw_links(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page *dp) {
     size_t i;
     for (i = 0; i < dp->nlinks; i++) {
         const struct dl_link *l = &dp->links[i];
@@ -623,7 +727,11 @@ static void draw_links(HPDF_Page page, HPDF_Page *pages, const struct dl_page *d
         if (l->uri) {
             a = HPDF_Page_CreateURILinkAnnot(page, r, l->uri);
         } else {
-            HPDF_Destination dst = HPDF_Page_CreateDestination(pages[l->page]);
+            size_t target = l->page > 0 ? (size_t)l->page : 0;
+            HPDF_Destination dst = HPDF_Page_CreateDestination(
+                target < ctx->npages ? ctx->pages[target] : page);
+            if (dst == NULL) continue;
+            if (target >= ctx->npages) pending_push(ctx, target, dst);
             HPDF_Destination_SetFitH(dst, l->dest_y);
             a = HPDF_Page_CreateLinkAnnot(page, r, dst);
         }
@@ -634,12 +742,14 @@ static void draw_links(HPDF_Page page, HPDF_Page *pages, const struct dl_page *d
 /* The file is read and validated again (doc/image.h), and libharu gets
 ** the bytes that were checked: libpng must never see a defect, and the
 ** file may have changed since the script added it. */
-static HPDF_Image load_image(struct pdf_ctx *ctx, const struct dl_image *im, int *invalid) {
+static struct loaded_image *load_image(struct pdf_ctx *ctx, const struct dl_image *im,
+                                       int *invalid) {
     size_t i;
     HPDF_Image image;
     struct image_data data;
+    struct loaded_image *li;
     for (i = 0; i < ctx->nimages; i++)
-        if (strcmp(ctx->images[i].path, im->path) == 0) return ctx->images[i].image;
+        if (strcmp(ctx->images[i].path, im->path) == 0) return &ctx->images[i];
     if (image_load(im->path, im->path, 0, &data, ctx->err) != RC_OK) {
         *invalid = 1;
         return NULL;
@@ -648,22 +758,34 @@ static HPDF_Image load_image(struct pdf_ctx *ctx, const struct dl_image *im, int
                                          : HPDF_LoadPngImageFromMem(ctx->pdf, data.bytes, (HPDF_UINT)data.len);
     image_data_free(&data);
     if (image == NULL) return NULL;
+    if (ctx->res_images == NULL) {
+        HPDF_Dict res = HPDF_Dict_GetItem(ctx->pdf->root_pages, "Resources", HPDF_OCLASS_DICT);
+        ctx->res_images = HPDF_Dict_New(ctx->pdf->mmgr);
+        if (res == NULL || HPDF_Dict_Add(res, "XObject", ctx->res_images) != HPDF_OK) return NULL;
+    }
     ctx->images = xreallocarray(ctx->images, mem_add(ctx->nimages, 1), sizeof *ctx->images, "PDF images");
-    ctx->images[ctx->nimages].path = im->path;
-    ctx->images[ctx->nimages++].image = image;
-    return image;
+    li = &ctx->images[ctx->nimages++];
+    li->path = xstrdup(im->path, "an image path");
+    li->image = image;
+    snprintf(li->res, sizeof li->res, "X%zu", ctx->nimages);
+    HPDF_Dict_Add(ctx->res_images, li->res, image);
+    return li;
 }
 
-static int draw_image(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_image *im) {
+static int draw_image(struct pdf_ctx *ctx, const struct dl_image *im) {
     int invalid = 0;
-    HPDF_Image image = load_image(ctx, im, &invalid);
+    struct loaded_image *li = load_image(ctx, im, &invalid);
     if (invalid) return RC_DATA;
-    if (image == NULL || hpdf_failed(ctx, "loading an image")) {
+    if (li == NULL || hpdf_failed(ctx, "loading an image")) {
         size_t n = strlen(ctx->err->msg);
         snprintf(ctx->err->msg + n, sizeof ctx->err->msg - n, ": %s", im->path);
         return RC_PDF;
     }
-    HPDF_Page_DrawImage(page, image, im->x, im->y, im->w, im->h);
+    buf_puts(&ctx->line, "q\n");
+    put_reals(&ctx->line, "cm", 6, im->w, 0.0, 0.0, im->h, im->x, im->y);
+    buf_putc(&ctx->line, '/');
+    buf_puts(&ctx->line, li->res);
+    buf_puts(&ctx->line, " Do\nQ\n");
     return RC_OK;
 }
 
@@ -687,18 +809,193 @@ static int check_page(struct pdf_ctx *ctx, const struct dl_page *dp, size_t numb
     return RC_OK;
 }
 
-static int draw_page(struct pdf_ctx *ctx, HPDF_Page page, HPDF_Page *pages,
-                     const struct dl_page *dp) {
+/* ---- content streams spilled to the scratch file --------------------------- */
+
+/* A content stream libharu reads back from the scratch file when saving. */
+struct spilled { struct pdf_ctx *ctx; uint64_t at; HPDF_UINT len, pos; };
+
+static HPDF_STATUS spilled_read(HPDF_Stream stream, HPDF_BYTE *ptr, HPDF_UINT *size) {
+    struct spilled *sp = stream->attr;
+    HPDF_UINT want = *size < sp->len - sp->pos ? *size : sp->len - sp->pos, got = 0;
+    while (got < want) {
+        ssize_t n = pread(sp->ctx->spill, ptr + got, want - got, (off_t)(sp->at + sp->pos + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            sp->ctx->hpdf_errno = n < 0 ? errno : EIO;
+            *size = got;
+            return HPDF_SetError(stream->error, HPDF_FILE_IO_ERROR, 0);
+        }
+        got += (HPDF_UINT)n;
+    }
+    sp->pos += got;
+    *size = got;
+    return sp->pos == sp->len ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS spilled_seek(HPDF_Stream stream, HPDF_INT pos, HPDF_WhenceMode mode) {
+    struct spilled *sp = stream->attr;
+    long long to = mode == HPDF_SEEK_SET ? pos : mode == HPDF_SEEK_CUR ? (long long)sp->pos + pos
+                                                                      : (long long)sp->len + pos;
+    if (to < 0 || to > (long long)sp->len) return HPDF_SetError(stream->error, HPDF_INVALID_PARAMETER, 0);
+    sp->pos = (HPDF_UINT)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 spilled_tell(HPDF_Stream stream) {
+    return (HPDF_INT32)((struct spilled *)stream->attr)->pos;
+}
+
+static HPDF_UINT32 spilled_size(HPDF_Stream stream) {
+    return ((struct spilled *)stream->attr)->len;
+}
+
+static void spilled_free(HPDF_Stream stream) { free(stream->attr); }
+
+/* Deflate ctx->line, append it to the scratch file and make `stream`
+** (a stream dictionary of libharu's) read it from there. */
+static int spill_content(struct pdf_ctx *ctx, HPDF_Dict stream) {
+    struct spilled *sp;
+    HPDF_Stream reader;
+    size_t bound = libdeflate_zlib_compress_bound(ctx->deflater, ctx->line.len), got;
+    int rc;
+    ctx->packed.len = 0;
+    buf_reserve(&ctx->packed, bound);
+    got = libdeflate_zlib_compress(ctx->deflater, ctx->line.data, ctx->line.len, ctx->packed.data,
+                                   bound);
+    if (got == 0 || got > 0x7FFFFFFFu)
+        return rc_fail(ctx->err, RC_PDF, "deflating a page of %zu bytes", ctx->line.len);
+    if ((rc = fs_write_all(ctx->spill, ctx->packed.data, got, "the scratch file of page contents",
+                           ctx->err)) != RC_OK)
+        return rc;
+    sp = xcalloc(1, sizeof *sp, "a page's content stream");
+    sp->ctx = ctx;
+    sp->at = ctx->spilled;
+    sp->len = (HPDF_UINT)got;
+    ctx->spilled += got;
+    reader = HPDF_CallbackReader_New(ctx->pdf->mmgr, spilled_read, spilled_seek, spilled_tell,
+                                     spilled_size, sp);
+    if (reader == NULL) {
+        free(sp);
+        return hpdf_failed(ctx, "writing a page") ? RC_PDF : rc_fail(ctx->err, RC_NOMEM, "out of memory");
+    }
+    reader->free_fn = spilled_free;
+    HPDF_Stream_Free(stream->stream);
+    stream->stream = reader;
+    stream->filter = HPDF_STREAM_FILTER_NONE;
+    stream->write_fn = write_flate_filter;
+    return RC_OK;
+}
+
+/* ---- pages ---------------------------------------------------------------- */
+
+/* A page's items as content operators, into ctx->line. */
+static int draw_items(struct pdf_ctx *ctx, const struct dl_page *dp) {
     size_t i;
-    HPDF_Page_SetWidth(page, dp->width);
-    HPDF_Page_SetHeight(page, dp->height);
+    int rc;
+    ctx->line.len = 0;
+    if ((rc = note_page(ctx, dp)) != RC_OK) return rc;
     for (i = 0; i < dp->nitems; i++) {
         const struct dl_item *it = &dp->items[i];
-        if (it->kind == DL_ITEM_TEXT) draw_text(ctx, page, dp, &dp->texts[it->index]);
-        else if (it->kind == DL_ITEM_PATH) draw_path(page, dp, &dp->paths[it->index]);
-        else if (draw_image(ctx, page, &dp->images[it->index]) != RC_OK) return RC_PDF;
+        if (it->kind == DL_ITEM_TEXT) draw_text(ctx, dp, &dp->texts[it->index]);
+        else if (it->kind == DL_ITEM_PATH) draw_path(&ctx->line, dp, &dp->paths[it->index]);
+        else if ((rc = draw_image(ctx, &dp->images[it->index])) != RC_OK) return rc;
     }
-    draw_links(page, pages, dp);
+    return RC_OK;
+}
+
+/* How page i is labelled: as layout numbers it in the footers. */
+static enum label_kind label_kind(const struct display *d, const struct dl_page *dp) {
+    if (d->physical_numbers) return LABEL_NUMBER;
+    return dp->kind == DL_PAGE_FRONT ? LABEL_ROMAN
+         : dp->kind == DL_PAGE_COVER ? LABEL_COVER : LABEL_NUMBER;
+}
+
+/* A new label range where the kind of page changes. */
+static void note_label(struct pdf_ctx *ctx, const struct display *d, const struct dl_page *dp,
+                       size_t index) {
+    enum label_kind kind = label_kind(d, dp);
+    struct label_range *r;
+    if (kind == LABEL_ROMAN) ctx->front++;
+    if (kind == LABEL_NUMBER) ctx->body++;
+    if (ctx->nlabels && ctx->labels[ctx->nlabels - 1].kind == kind) return;
+    if (ctx->nlabels == ctx->caplabels) {
+        ctx->caplabels = ctx->caplabels ? mem_mul(ctx->caplabels, 2) : 4;
+        ctx->labels = xreallocarray(ctx->labels, ctx->caplabels, sizeof *ctx->labels, "page labels");
+    }
+    r = &ctx->labels[ctx->nlabels++];
+    r->page = index;
+    r->kind = kind;
+    r->start = kind == LABEL_ROMAN ? ctx->front : ctx->body;
+}
+
+/* libharu's page, trimmed to what this page says: no /Resources (the
+** shared ones on the root are inherited), no /MediaBox unless its size
+** differs from the first page's, no graphics state (we never draw
+** through libharu). */
+static HPDF_Page new_page(struct pdf_ctx *ctx, const struct dl_page *dp) {
+    HPDF_Page page = HPDF_AddPage(ctx->pdf);
+    HPDF_PageAttr attr;
+    if (page == NULL) return NULL;
+    attr = page->attr;
+    HPDF_Dict_RemoveElement(page, "Resources");
+    if (ctx->npages == 0) {
+        HPDF_Box box = { 0, 0, dp->width, dp->height };
+        ctx->width = dp->width;
+        ctx->height = dp->height;
+        HPDF_Dict_Add(ctx->pdf->root_pages, "MediaBox", HPDF_Box_Array_New(ctx->pdf->mmgr, box));
+    }
+    if (dp->width == ctx->width && dp->height == ctx->height) {
+        HPDF_Dict_RemoveElement(page, "MediaBox");
+    } else {
+        HPDF_Page_SetWidth(page, dp->width);
+        HPDF_Page_SetHeight(page, dp->height);
+    }
+    HPDF_GState_Free(page->mmgr, attr->gstate);
+    attr->gstate = NULL;
+    return page;
+}
+
+/* The display sink's page: drawn, deflated, spilled, and given to libharu. */
+static int sink_page(void *user, const struct display *d, size_t index, const struct dl_page *dp) {
+    struct pdf_ctx *ctx = user;
+    HPDF_Page page;
+    int rc;
+    if (index != ctx->npages)
+        return rc_fail(ctx->err, RC_PDF, "page %zu arrived as page %zu", index + 1, ctx->npages + 1);
+    if ((rc = check_page(ctx, dp, index + 1)) != RC_OK) return rc;
+    if ((page = new_page(ctx, dp)) == NULL || hpdf_failed(ctx, "adding a page")) return RC_PDF;
+    if (ctx->npages == ctx->cappages) {
+        ctx->cappages = ctx->cappages ? mem_mul(ctx->cappages, 2) : 64;
+        ctx->pages = xreallocarray(ctx->pages, ctx->cappages, sizeof *ctx->pages, "PDF pages");
+    }
+    ctx->pages[ctx->npages++] = page;
+    resolve_links(ctx, index);
+    note_label(ctx, d, dp, index);
+    if ((rc = draw_items(ctx, dp)) != RC_OK) return rc;
+    if ((rc = spill_content(ctx, ((HPDF_PageAttr)page->attr)->contents)) != RC_OK) return rc;
+    ((HPDF_PageAttr)page->attr)->stream = NULL;      /* freed: never drawn through */
+    draw_links(ctx, page, dp);
+    return hpdf_failed(ctx, "drawing a page") ? RC_PDF : RC_OK;
+}
+
+/* The display sink's overlay: a second content stream for the page. */
+static int sink_overlay(void *user, size_t index, const struct dl_page *dp) {
+    struct pdf_ctx *ctx = user;
+    HPDF_Page page;
+    HPDF_Dict stream;
+    HPDF_Array contents;
+    int rc;
+    if (index >= ctx->npages) return rc_fail(ctx->err, RC_PDF, "an overlay for page %zu of %zu",
+                                             index + 1, ctx->npages);
+    page = ctx->pages[index];
+    if ((rc = draw_items(ctx, dp)) != RC_OK) return rc;
+    if ((stream = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref)) == NULL
+        || (contents = HPDF_Array_New(ctx->pdf->mmgr)) == NULL)
+        return hpdf_failed(ctx, "drawing a page") ? RC_PDF : rc_fail(ctx->err, RC_NOMEM, "out of memory");
+    if ((rc = spill_content(ctx, stream)) != RC_OK) return rc;
+    HPDF_Array_Add(contents, ((HPDF_PageAttr)page->attr)->contents);
+    HPDF_Array_Add(contents, stream);
+    HPDF_Dict_Add(page, "Contents", contents);
     return hpdf_failed(ctx, "drawing a page") ? RC_PDF : RC_OK;
 }
 
@@ -814,11 +1111,10 @@ int pdf_compress_level(const char *name) {
 ** made the font programs, so a process sets one up, not two. */
 static int deflate_streams(struct pdf_ctx *ctx) {
     HPDF_List entries = ctx->pdf->xref->entries;
-    struct libdeflate_compressor *c = font_programs_deflater(fontset_programs(ctx->fs), ctx->level);
+    struct libdeflate_compressor *c = ctx->deflater;
     struct buf raw, packed;
     HPDF_UINT i;
     int rc = RC_OK;
-    if (c == NULL) return rc_fail(ctx->err, RC_PDF, "out of memory setting up compression");
     buf_init(&raw);
     buf_init(&packed);
     for (i = 0; i < entries->count && rc == RC_OK; i++) {
@@ -861,15 +1157,6 @@ static HPDF_Binary label_prefix(HPDF_MMgr mmgr, const char *utf8) {
     return s;
 }
 
-enum label_kind { LABEL_COVER, LABEL_ROMAN, LABEL_NUMBER };
-
-/* How page i is labelled: as layout numbers it in the footers. */
-static enum label_kind label_kind(const struct display *d, size_t i) {
-    if (d->physical_numbers) return LABEL_NUMBER;
-    return d->pages[i].kind == DL_PAGE_FRONT ? LABEL_ROMAN
-         : d->pages[i].kind == DL_PAGE_COVER ? LABEL_COVER : LABEL_NUMBER;
-}
-
 /* /PageLabels as the footers number the pages.  Physical numbering: 1, 2...
 ** from the first page.  Body numbering: covers are labelled 封面, front
 ** matter i, ii... and body pages 1, 2..., each counting its own kind of
@@ -879,127 +1166,196 @@ static void write_page_labels(struct pdf_ctx *ctx, const struct display *d) {
     HPDF_MMgr mmgr = ctx->pdf->mmgr;
     HPDF_Dict labels;
     HPDF_Array nums;
-    size_t i, front = 0, body = 0;
-    int last = -1, plain = 1;
-    for (i = 0; i < d->npages; i++) plain = plain && label_kind(d, i) == LABEL_NUMBER;
-    if (d->npages == 0 || (plain && !d->physical_numbers)) return;   /* PDF's default: 1, 2... */
+    size_t i;
+    if (ctx->nlabels == 0 || (ctx->nlabels == 1 && ctx->labels[0].kind == LABEL_NUMBER
+                              && !d->physical_numbers)) return;   /* PDF's default: 1, 2... */
     labels = HPDF_Dict_New(mmgr);
     nums = HPDF_Array_New(mmgr);
     if (labels == NULL || nums == NULL || HPDF_Dict_Add(labels, "Nums", nums) != HPDF_OK) return;
-    for (i = 0; i < d->npages; i++) {
-        enum label_kind kind = label_kind(d, i);
-        HPDF_Dict range;
-        if (kind == LABEL_ROMAN) front++;
-        if (kind == LABEL_NUMBER) body++;
-        if ((int)kind == last) continue;
-        last = (int)kind;
-        range = HPDF_Dict_New(mmgr);
+    for (i = 0; i < ctx->nlabels; i++) {
+        const struct label_range *r = &ctx->labels[i];
+        HPDF_Dict range = HPDF_Dict_New(mmgr);
         if (range == NULL) return;
-        if (kind == LABEL_NUMBER) {
+        if (r->kind == LABEL_NUMBER) {
             HPDF_Dict_AddName(range, "S", "D");
-            HPDF_Dict_AddNumber(range, "St", (HPDF_INT)body);
-        } else if (kind == LABEL_ROMAN) {
+            HPDF_Dict_AddNumber(range, "St", (HPDF_INT)r->start);
+        } else if (r->kind == LABEL_ROMAN) {
             HPDF_Dict_AddName(range, "S", "r");
-            HPDF_Dict_AddNumber(range, "St", (HPDF_INT)front);
+            HPDF_Dict_AddNumber(range, "St", (HPDF_INT)r->start);
         } else {
             HPDF_Dict_Add(range, "P", label_prefix(mmgr, "封面"));
         }
-        HPDF_Array_AddNumber(nums, (HPDF_INT)i);
+        HPDF_Array_AddNumber(nums, (HPDF_INT)r->page);
         HPDF_Array_Add(nums, range);
     }
     HPDF_Dict_Add(ctx->pdf->catalog, "PageLabels", labels);
 }
 
-/* libharu builds the file in its memory stream; we copy it to fd in
-** chunks, checking every write (HPDF_SaveToFile ignores fclose's result,
-** so a disk that fills at the last flush went unnoticed). */
-static int save(struct pdf_ctx *ctx, int fd, const char *path) {
-    enum { CHUNK = 1 << 16 };
-    HPDF_BYTE *chunk;
-    HPDF_UINT32 left;
-    int rc = RC_OK;
-    HPDF_SaveToStream(ctx->pdf);
-    if (hpdf_failed(ctx, "assembling the file")) return RC_PDF;
-    HPDF_ResetStream(ctx->pdf);
-    left = HPDF_GetStreamSize(ctx->pdf);
-    chunk = xmalloc(CHUNK, "a chunk of the PDF being written");
-    while (left > 0 && rc == RC_OK) {
-        HPDF_UINT32 n = left < CHUNK ? left : CHUNK;
-        HPDF_STATUS st = HPDF_ReadFromStream(ctx->pdf, chunk, &n);
-        if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || n == 0) {
-            rc = rc_fail(ctx->err, RC_PDF, "%s: libharu's memory stream ended %u bytes early",
-                         path, (unsigned)left);
-            break;
-        }
-        rc = fs_write_all(fd, chunk, n, path, ctx->err);
-        left -= n;
-    }
-    /* Reading to the end is reported as an "error" (HPDF_STREAM_EOF). */
-    HPDF_ResetError(ctx->pdf);
-    ctx->hpdf_error = 0;
-    free(chunk);
-    return rc;
+/* libharu writes the file through this stream straight to fd, in chunks,
+** every write checked (HPDF_SaveToFile ignores fclose's result, so a disk
+** that fills at the last flush went unnoticed; HPDF_SaveToStream alone
+** would hold the whole file in memory). */
+enum { OUT_CHUNK = 1 << 16 };
+
+static int flush_out(struct pdf_ctx *ctx) {
+    if (ctx->out_rc == RC_OK && ctx->out.len)
+        ctx->out_rc = fs_write_all(ctx->fd, ctx->out.data, ctx->out.len, ctx->path, ctx->err);
+    ctx->out.len = 0;
+    return ctx->out_rc;
 }
 
-static int write_doc(struct pdf_ctx *ctx, const struct display *d,
-                     const struct pdf_info *info, int fd, const char *path) {
-    HPDF_Page *pages = xcalloc(d->npages, sizeof *pages, "PDF pages");
+static HPDF_STATUS out_write(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT size) {
+    struct pdf_ctx *ctx = stream->attr;
+    if (ctx->out_rc != RC_OK) return HPDF_FILE_IO_ERROR;
+    buf_append(&ctx->out, ptr, size);
+    if (ctx->out.len >= OUT_CHUNK && flush_out(ctx) != RC_OK) return HPDF_FILE_IO_ERROR;
+    return HPDF_OK;
+}
+
+static int save(struct pdf_ctx *ctx) {
+    HPDF_Stream out = HPDF_CallbackWriter_New(ctx->pdf->mmgr, out_write, ctx);
+    if (out == NULL) return hpdf_failed(ctx, "assembling the file") ? RC_PDF : RC_NOMEM;
+    ctx->pdf->stream = out;       /* HPDF_SaveToStream writes to it; HPDF_Free frees it */
+    HPDF_SaveToStream(ctx->pdf);
+    if (ctx->out_rc != RC_OK) return ctx->out_rc;
+    if (hpdf_failed(ctx, "assembling the file")) return RC_PDF;
+    return flush_out(ctx);
+}
+
+/* ---- the writer ---------------------------------------------------------------- */
+
+struct pdf_writer { struct pdf_ctx ctx; };
+
+/* A libharu document with the pages' shared resources. */
+static int doc_start(struct pdf_ctx *ctx) {
+    HPDF_Dict res;
+    HPDF_Array procset;
+    static const char *const procs[] = { "PDF", "Text", "ImageB", "ImageC", "ImageI" };
     size_t i;
-    int face, rc = RC_OK;
+    ctx->nfonts = fontset_nfaces(ctx->fs);
+    ctx->fonts = xcalloc((size_t)ctx->nfonts, sizeof *ctx->fonts, "PDF fonts");
+    ctx->pdf = HPDF_New(on_hpdf_error, ctx);
+    if (ctx->pdf == NULL) return rc_fail(ctx->err, RC_NOMEM, "cannot start a PDF document");
     HPDF_SetCompressionMode(ctx->pdf, HPDF_COMP_ALL);
-    if ((rc = collect_glyphs(ctx, d)) != RC_OK) { free(pages); return rc; }
-    for (face = 0; face < ctx->nfonts; face++) {
-        if (ctx->fonts[face].subset == NULL) continue;
-        ctx->fonts[face].type0 = HPDF_Dict_New(ctx->pdf->mmgr);
-        HPDF_Xref_Add(ctx->pdf->xref, ctx->fonts[face].type0);
+    res = HPDF_Dict_New(ctx->pdf->mmgr);
+    procset = HPDF_Array_New(ctx->pdf->mmgr);
+    ctx->res_fonts = HPDF_Dict_New(ctx->pdf->mmgr);
+    if (res == NULL || procset == NULL || ctx->res_fonts == NULL) return RC_NOMEM;
+    for (i = 0; i < sizeof procs / sizeof *procs; i++) HPDF_Array_AddName(procset, procs[i]);
+    HPDF_Dict_Add(res, "ProcSet", procset);
+    HPDF_Dict_Add(res, "Font", ctx->res_fonts);
+    HPDF_Dict_Add(ctx->pdf->root_pages, "Resources", res);
+    return hpdf_failed(ctx, "starting the document") ? RC_PDF : RC_OK;
+}
+
+static void doc_stop(struct pdf_ctx *ctx) {
+    int i;
+    size_t k;
+    if (ctx->pdf) HPDF_Free(ctx->pdf);
+    ctx->pdf = NULL;
+    for (i = 0; i < ctx->nfonts; i++) {
+        if (ctx->fonts[i].owner == NULL) font_subset_free(ctx->fonts[i].subset);
+        free(ctx->fonts[i].slots);
+        free(ctx->fonts[i].text);
     }
-    for (i = 0; i < d->npages; i++) pages[i] = HPDF_AddPage(ctx->pdf);
-    if (hpdf_failed(ctx, "adding pages")) rc = RC_PDF;
-    for (i = 0; i < d->npages && rc == RC_OK; i++) rc = check_page(ctx, &d->pages[i], i + 1);
-    for (i = 0; i < d->npages && rc == RC_OK; i++) rc = draw_page(ctx, pages[i], pages, &d->pages[i]);
+    free(ctx->fonts);
+    ctx->fonts = NULL;
+    ctx->nfonts = ctx->nfonts_used = 0;
+    for (k = 0; k < ctx->nimages; k++) free(ctx->images[k].path);
+    free(ctx->images);
+    ctx->images = NULL;
+    ctx->nimages = 0;
+    free(ctx->pages);
+    free(ctx->pending);
+    free(ctx->labels);
+    ctx->pages = NULL;
+    ctx->pending = NULL;
+    ctx->labels = NULL;
+    ctx->npages = ctx->cappages = ctx->npending = ctx->cappending = 0;
+    ctx->nlabels = ctx->caplabels = ctx->front = ctx->body = 0;
+    ctx->res_fonts = ctx->res_images = NULL;
+    ctx->hpdf_error = ctx->hpdf_detail = 0;
+    ctx->hpdf_errno = 0;
+}
+
+/* The display sink's restart: the pages so far are forgotten. */
+static int sink_restart(void *user) {
+    struct pdf_ctx *ctx = user;
+    doc_stop(ctx);
+    ctx->spilled = 0;
+    if (ftruncate(ctx->spill, 0) != 0 || lseek(ctx->spill, 0, SEEK_SET) != 0)
+        return rc_fail(ctx->err, RC_IO, "the scratch file of page contents: %s", strerror(errno));
+    return doc_start(ctx);
+}
+
+int pdf_begin(struct pdf_writer **out, struct fontset *fs, const struct pdf_info *info, int fd,
+              const char *path, struct rc_err *err) {
+    struct pdf_writer *w = xcalloc(1, sizeof *w, "the PDF writer");
+    struct pdf_ctx *ctx = &w->ctx;
+    int rc;
+    *out = w;
+    ctx->fs = fs;
+    ctx->err = err;
+    ctx->info = *info;
+    ctx->fd = fd;
+    ctx->path = path;
+    ctx->spill = -1;
+    ctx->level = info->compress_level > 0 ? info->compress_level : PDF_COMPRESS_DEFAULT;
+    buf_init(&ctx->line);
+    buf_init(&ctx->packed);
+    buf_init(&ctx->out);
+    ctx->deflater = font_programs_deflater(fontset_programs(fs), ctx->level);
+    if (ctx->deflater == NULL)
+        return rc_fail(err, RC_NOMEM, "out of memory setting up compression");
+    if ((rc = fs_scratch_beside(path, &ctx->spill, err)) != RC_OK) return rc;
+    return doc_start(ctx);
+}
+
+void pdf_sink(struct pdf_writer *w, struct display_sink *sink) {
+    sink->ctx = &w->ctx;
+    sink->page = sink_page;
+    sink->overlay = sink_overlay;
+    sink->restart = sink_restart;
+}
+
+static int finish(struct pdf_ctx *ctx, const struct display *d) {
+    int face, rc = RC_OK;
+    if (ctx->npages == 0) return rc_fail(ctx->err, RC_PDF, "the document has no pages");
+    /* Links to pages past the last (a contents page whose pages never
+    ** settled) go to the last. */
+    while (ctx->npending) retarget(pending_pop(ctx).dst, ctx->pages[ctx->npages - 1]);
     for (face = 0; face < ctx->nfonts && rc == RC_OK; face++)
         if (ctx->fonts[face].subset) rc = font_build(ctx, face);
-    if (rc == RC_OK) {
-        write_outlines(ctx, d, pages);
-        write_info(ctx, info);
-        if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-        write_page_labels(ctx, d);
-        rc = deflate_streams(ctx);
-        if (rc == RC_OK) rc = save(ctx, fd, path);
+    if (rc != RC_OK) return rc;
+    write_outlines(ctx, d, ctx->pages);
+    write_info(ctx, &ctx->info);
+    if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    write_page_labels(ctx, d);
+    if ((rc = deflate_streams(ctx)) != RC_OK) return rc;
+    return save(ctx);
+}
+
+/* " writing out.pdf" after a libharu error. */
+static int name_output(struct pdf_ctx *ctx, int rc) {
+    if (rc != RC_OK && ctx->err->code == RC_PDF && !strstr(ctx->err->msg, ctx->path)) {
+        size_t n = strlen(ctx->err->msg);
+        snprintf(ctx->err->msg + n, sizeof ctx->err->msg - n, " writing %s", ctx->path);
     }
-    free(pages);
     return rc;
 }
 
-int pdf_write(const struct display *d, struct fontset *fs, const struct pdf_info *info,
-              int fd, const char *path, struct rc_err *err) {
-    struct pdf_ctx ctx;
-    int i, rc;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.fs = fs;
-    ctx.err = err;
-    ctx.level = info->compress_level > 0 ? info->compress_level : PDF_COMPRESS_DEFAULT;
-    ctx.nfonts = fontset_nfaces(fs);
-    ctx.fonts = xcalloc((size_t)ctx.nfonts, sizeof *ctx.fonts, "PDF fonts");
-    buf_init(&ctx.line);
-    ctx.pdf = HPDF_New(on_hpdf_error, &ctx);
-    if (ctx.pdf == NULL) {
-        free(ctx.fonts);
-        return rc_fail(err, RC_NOMEM, "cannot start a PDF document");
-    }
-    rc = write_doc(&ctx, d, info, fd, path);
-    if (rc != RC_OK && err->code == RC_PDF) {
-        size_t n = strlen(err->msg);
-        snprintf(err->msg + n, sizeof err->msg - n, " writing %s", path);
-    }
-    HPDF_Free(ctx.pdf);
-    for (i = 0; i < ctx.nfonts; i++) {
-        if (ctx.fonts[i].owner == NULL) font_subset_free(ctx.fonts[i].subset);
-        free(ctx.fonts[i].slots);
-        free(ctx.fonts[i].text);
-    }
-    free(ctx.fonts);
-    free(ctx.images);
-    buf_free(&ctx.line);
-    return rc;
+int pdf_end(struct pdf_writer *w, const struct display *d) {
+    return name_output(&w->ctx, finish(&w->ctx, d));
+}
+
+void pdf_free(struct pdf_writer *w) {
+    struct pdf_ctx *ctx;
+    if (w == NULL) return;
+    ctx = &w->ctx;
+    doc_stop(ctx);
+    if (ctx->spill >= 0) close(ctx->spill);
+    buf_free(&ctx->line);
+    buf_free(&ctx->packed);
+    buf_free(&ctx->out);
+    free(w);
 }

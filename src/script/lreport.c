@@ -143,6 +143,7 @@ struct opt {
 static const char *const LEGENDS[] = { "right", "bottom", "none", NULL };
 static const char *const RULES[] = { "three-line", "grid", NULL };
 static const char *const PUNCTUATION[] = { "compress", "full", "half", NULL };
+static const char *const LINEBREAKS[] = { "total-fit", "first-fit", NULL };
 static const char *const ALIGNS[] = { "left", "right", "center", "decimal", NULL };
 static const char *const CHART_EMPTY[] = { "error", "box", NULL };
 static const char *const AXES[] = { "left", "right", NULL };
@@ -168,6 +169,7 @@ static const struct opt THEME_OPTIONS[] = {
     LENGTH(para_space, 0, 200),
     { "indent", OPT_INDENT, 0, 20, NULL, "em", TH(indent) },
     { "punctuation", OPT_CHOICE, 0, 0, PUNCTUATION, NULL, TH(punctuation) },
+    { "linebreak", OPT_CHOICE, 0, 0, LINEBREAKS, NULL, TH(linebreak) },
     NAME(body_family), NAME(heading_family), NAME(table_family),
     { "heading_numbers", OPT_PATTERNS, 0, 31, NULL, NULL, TH(heading_numbers) },
     COLOR(heading_color), COLOR(text_color), COLOR(link_color), COLOR(accent_color),

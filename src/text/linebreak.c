@@ -11,9 +11,9 @@
 **    "$1,000.00" and "2019-12" hold together.  The one tailoring that
 **    lives inside the rule order is T1 below, in LB19.
 **
-** 2. The clreq tailorings, each a function that only ever turns LB_ALLOW
-**    into LB_NO, so their order does not matter and a mandatory break
-**    (after a newline) always stays.
+** 2. The clreq tailorings T2 to T5, each a function that only ever turns
+**    LB_ALLOW into LB_NO, so their order does not matter and a mandatory
+**    break (after a newline) always stays; then T6, URLs.
 **
 ** The tailorings, with the reasons for them:
 **
@@ -37,10 +37,15 @@
 **   T5 number-unit "3.5万", "2019年": a numeral and its Chinese magnitude
 **      or unit character (table unit_chars) are read as one word, while
 **      UAX #14 allows a break between NU and ID.
-**   T6 url         "https://www.caict.ac.cn/": no break inside a URL run
-**      (from http://, https:// or www. to the first character that cannot
-**      be in a URL: space, non-ASCII, " < > \ ^ ` { | }).  A URL longer
-**      than a line then overflows it; layout may still break it by force.
+**   T6 url         "https://www.caict.ac.cn/kxyj/": inside a URL run (from
+**      http://, https:// or www. to the first character that cannot be in
+**      a URL: space, non-ASCII, " < > \ ^ ` { | }) a line breaks only after
+**      / . - ? & = followed by a letter or digit, never inside the scheme
+**      or before the URL's last character: the words between separators
+**      stay whole.  This is the one tailoring that also allows breaks
+**      (after "." or "=" UAX #14 has none); it runs last, so none of the
+**      others undoes it, and no line starts with the punctuation T2 forbids
+**      since a break here is always before a letter or digit.
 */
 #include "linebreak.h"
 
@@ -232,7 +237,7 @@ static void uax14_pass(const uint32_t *cps, size_t n, unsigned char *brk) {
 }
 
 /* ---------------------------------------------------------------------
-** Step 2: the clreq tailorings T2 to T6, which only forbid breaks.
+** Step 2: the clreq tailorings T2 to T5, which only forbid breaks, and T6.
 */
 
 /* T2: clreq's characters not allowed at the start of a line, sorted. */
@@ -405,13 +410,40 @@ static int url_starts_at(const uint32_t *cps, size_t i, size_t n) {
            starts_with(cps, i, n, "www.");
 }
 
-/* T6: no break inside a URL. */
+/* Where a URL may break: after one of / . - ? & = that ends a run of
+** them and is followed by a letter or digit (so "//", "://", "?&" stay
+** together and no line starts with punctuation), and never inside the
+** scheme and "www." ("https://www.") nor right before the URL's last character. */
+static int url_break_after(uint32_t cp) {
+    return cp == '/' || cp == '.' || cp == '-' || cp == '?' || cp == '&' || cp == '=';
+}
+
+static size_t scheme_end(const uint32_t *cps, size_t i, size_t n) {
+    if (starts_with(cps, i, n, "https://")) i += 8;
+    else if (starts_with(cps, i, n, "http://")) i += 7;
+    return starts_with(cps, i, n, "www.") ? i + 4 : i;
+}
+
+/* T6: inside a URL, breaks only after its separators. */
 static void url_pass(const uint32_t *cps, size_t n, unsigned char *brk) {
-    size_t i = 0;
+    size_t i = 0, first, end, k;
     while (i < n) {
         if (ascii_lower(cps[i]) != 'h' && ascii_lower(cps[i]) != 'w') { i++; continue; }
         if (!url_starts_at(cps, i, n)) { i++; continue; }
-        for (i++; i < n && is_url_char(cps[i]); i++) forbid(brk, i);
+        first = scheme_end(cps, i, n);
+        for (end = i + 1; end < n && is_url_char(cps[end]); end++) {}
+        /* sentence punctuation after a URL is not part of it */
+        while (end > first && (cps[end - 1] == '.' || cps[end - 1] == ',' || cps[end - 1] == ')'))
+            end--;
+        for (k = i + 1; k < end; k++) {
+            if (k > first && k + 1 < end && url_break_after(cps[k - 1])
+                && is_ascii_alnum(cps[k]))
+                brk[k] = LB_ALLOW;
+            else
+                forbid(brk, k);
+        }
+        for (; k < n && is_url_char(cps[k]); k++) forbid(brk, k);
+        i = k;
     }
 }
 

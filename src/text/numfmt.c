@@ -16,6 +16,7 @@ static const struct { const char *name; enum numfmt_kind kind; int decimals; } F
     { "thousands", NUMFMT_THOUSANDS, 0 }, { "fixed", NUMFMT_FIXED, -1 },
     { "percent", NUMFMT_PERCENT, 1 },     { "pct", NUMFMT_PCT, 1 },
     { "wan", NUMFMT_WAN, 2 },             { "yi", NUMFMT_YI, 2 },
+    { "gb15835", NUMFMT_GB15835, 0 },
     { NULL, 0, 0 }
 };
 
@@ -38,8 +39,8 @@ int numfmt_parse(const char *spec, struct numfmt *out, struct rc_err *err) {
     for (i = 0; FORMATS[i].name; i++)
         if (strlen(FORMATS[i].name) == len && strncmp(FORMATS[i].name, spec, len) == 0) break;
     if (FORMATS[i].name == NULL)
-        return rc_fail(err, RC_DATA, "unknown number format '%s' (thousands, fixed:N, "
-                       "percent:N, pct:N, wan, yi)", spec);
+        return rc_fail(err, RC_DATA, "unknown number format '%s' (thousands, gb15835, "
+                       "fixed:N, percent:N, pct:N, wan, yi)", spec);
     out->kind = FORMATS[i].kind;
     out->decimals = FORMATS[i].decimals;
     if (colon && parse_decimals(colon + 1, &out->decimals) != 0)
@@ -120,6 +121,13 @@ static int shift_of(enum numfmt_kind k) {
     }
 }
 
+/* Does an integer part of n digits take thousands separators?  GB/T
+** 15835-2011 (千分撇) lets integers of up to four digits go ungrouped:
+** 9999 but 12,345; the decimals are never grouped. */
+static int grouped(enum numfmt_kind k, int n) {
+    return k == NUMFMT_THOUSANDS || (k == NUMFMT_GB15835 && n > 4);
+}
+
 /* The integer part, with a comma every three digits when grouping. */
 static void put_integer(struct writer *w, const char *digits, int n, int group) {
     int i;
@@ -146,7 +154,7 @@ size_t numfmt_format(const struct numfmt *f, const double *value, const char *nu
     }
     for (i = 0; i < n; i++) if (digits[i] != '0') zero = 0;
     if (*value < 0 && !zero) put(&w, "-", 1);
-    put_integer(&w, digits, n - d, f->kind == NUMFMT_THOUSANDS);
+    put_integer(&w, digits, n - d, grouped(f->kind, n - d));
     if (d > 0) { put(&w, ".", 1); put(&w, digits + n - d, (size_t)d); }
     puts_(&w, suffix_of(f->kind));
     return w.len;

@@ -2,6 +2,8 @@
 ** numfmt.h: number formats for table cells and report.format.
 **
 **   "thousands[:D]"  1234567.8 -> "1,234,568" (D decimals, default 0)
+**   "gb15835[:D]"    12345     -> "12,345", but 9999 -> "9999" (GB/T 15835:
+**                    integers of up to four digits need no separator)
 **   "fixed:D"        3.14159   -> "3.14"
 **   "percent[:D]"    0.123     -> "12.3%"    (a fraction; D default 1)
 **   "pct[:D]"        12.3      -> "12.3%"    (already in percent; D default 1)
@@ -22,7 +24,8 @@
 #include "../base/rc.h"
 
 enum numfmt_kind {
-    NUMFMT_THOUSANDS, NUMFMT_FIXED, NUMFMT_PERCENT, NUMFMT_PCT, NUMFMT_WAN, NUMFMT_YI
+    NUMFMT_THOUSANDS, NUMFMT_FIXED, NUMFMT_PERCENT, NUMFMT_PCT, NUMFMT_WAN, NUMFMT_YI,
+    NUMFMT_GB15835
 };
 
 #define NUMFMT_MAX_DECIMALS 10

@@ -23,6 +23,7 @@
 ---@alias report.Align "left"|"right"|"center"|"decimal"
 ---@alias report.Rules "three-line"|"grid"
 ---@alias report.Punctuation "compress"|"full"|"half"
+---@alias report.Linebreak "total-fit"|"first-fit"
 ---@alias report.Legend "right"|"bottom"|"none"
 ---@alias report.Empty "error"|"box"
 ---@alias report.Axis "left"|"right"
@@ -34,8 +35,9 @@
 ---{{ and }} for braces.
 ---@alias report.Template string
 
----A column format: "thousands", "thousands:2", "fixed:2", "percent:1", "pct:1",
----"wan", "yi", "yi:1", or a function(value, row) returning the text.
+---A column format: "thousands", "thousands:2", "gb15835" (GB/T 15835: 9999 but
+---12,345), "gb15835:2", "fixed:2", "percent:1", "pct:1", "wan", "yi", "yi:1",
+---or a function(value, row) returning the text.
 ---@alias report.Format string|fun(value: any, row: report.Row): any
 
 ---@class report
@@ -149,6 +151,7 @@ function Db:value(sql, ...) end
 ---@field para_space? report.Length after a paragraph
 ---@field indent? number|string first-line indent: ems (2, "2em") or a length ("8mm")
 ---@field punctuation? report.Punctuation clreq punctuation compression (default), full-width or half-width marks
+---@field linebreak? report.Linebreak total-fit paragraphs (Knuth-Plass, default) or greedy first-fit lines
 ---@field table_size? report.Size
 ---@field note_size? report.Size
 ---@field body_family? string a family of the font manifest: "serif", "sans"...

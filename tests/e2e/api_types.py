@@ -199,6 +199,14 @@ def test_option_tables(tables, classes, aliases, lua):
          aliases.get("report.Size"))
 
 
+def test_formats():
+    """Every number format numfmt.c knows is named in report.Format's comment."""
+    names = set(re.findall(r'\{ "(\w+)", NUMFMT_', read(os.path.join(SRC, "text", "numfmt.c"))))
+    m = re.search(r"((?:---[^@\n].*\n)+)---@alias report\.Format ", read(TYPES))
+    named = {n for n in names if m and re.search(r'"%s[":]' % n, m.group(1))}
+    same("number formats of numfmt.c named in report.Format's comment", names, named)
+
+
 # ---- the running reportc agrees --------------------------------------------------------
 
 PROBE_CALLS = {
@@ -264,6 +272,7 @@ def test_luarc():
 
 
 classes = test_static()
+test_formats()
 with tempfile.TemporaryDirectory(prefix="reportc-types-") as tmp:
     test_dynamic(classes, tmp)
 test_luarc()

@@ -315,6 +315,22 @@ def check_large(d):
           f"tall_chart: exit {r and r.returncode}: {r and r.stderr.strip()}")
 
 
+def check_warnings_once(d):
+    """A table too wide for its tokens warns once per column, whether it
+    floats (measured before it is set) or not."""
+    cols = ", ".join(f'"c{i}"' for i in range(8))
+    row = ", ".join(f'c{i} = "https://www.example{i}.gov.my/resource-without-breaks-{i}"'
+                    for i in range(8))
+    counts = []
+    for floating in ("true", "false"):
+        blocks = FILL + [f'doc:table{{ rows = {{ {{ {row} }} }}, columns = {{ {cols} }}, '
+                         f'caption = "宽表", float = {floating} }}'] + AFTER
+        dl, r = build(d, "warn_" + floating, blocks)
+        counts.append(r.stderr.count("warning:") if r else -1)
+    check(counts[0] == counts[1] and counts[0] > 0,
+          f"warnings of a table too wide: {counts[0]} floating, {counts[1]} not")
+
+
 def check_end(d):
     dl, _ = build(d, "end", FILL + [chart("甲图", 300), para("尾", 2)])
     if dl is None:
@@ -340,6 +356,7 @@ def main():
         check_keep_with_next(d)
         check_large(d)
         check_end(d)
+        check_warnings_once(d)
         check_option(d)
     return finish()
 

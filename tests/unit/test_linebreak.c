@@ -137,16 +137,16 @@ static int explains_number_unit(const struct tcase *t, size_t i, int got) {
     return !got && linebreak_class(t->cps[b]) == LB_NU && cp >= 0x4E00 && cp <= 0x9FFF;
 }
 
-/* T6: no break inside a URL. */
+/* T6: inside a URL, breaks only after / . - ? & = */
 static int explains_url(const struct tcase *t, size_t i, int got) {
     char ascii[MAX_CASE + 1];
     size_t k;
     for (k = 0; k < t->n; k++)
         ascii[k] = t->cps[k] < 0x80 ? (char)t->cps[k] : ' ';
     ascii[t->n] = 0;
-    (void)i;
-    return !got && (strstr(ascii, "http://") || strstr(ascii, "https://") ||
-                    strstr(ascii, "www."));
+    if (!strstr(ascii, "http://") && !strstr(ascii, "https://") && !strstr(ascii, "www."))
+        return 0;
+    return !got || strchr("/.-?&=", ascii[i - 1]) != NULL;
 }
 
 static const struct tailoring {
@@ -161,7 +161,7 @@ static const struct tailoring {
     { "pairs", "clreq: —— and …… are never split", explains_pairs },
     { "number-unit", "a numeral keeps its Chinese magnitude or unit (3.5万)",
       explains_number_unit },
-    { "url", "no break inside a URL", explains_url },
+    { "url", "inside a URL, breaks only after / . - ? & =", explains_url },
 };
 #define NTAILORINGS (sizeof tailorings / sizeof tailorings[0])
 
@@ -258,9 +258,14 @@ static void test_sentences(void) {
     CHECK_BREAKS("一\n二", "一\n!二");
     CHECK_BREAKS("can’t stop", "can’t |stop");
     CHECK_BREAKS("详见https://www.caict.ac.cn/kxyj/qwfb/index.html?id=3&p=2获取",
-                 "详|见|https://www.caict.ac.cn/kxyj/qwfb/index.html?id=3&p=2|获|取");
-    CHECK_BREAKS("see www.example.com/a-b/c for", "see |www.example.com/a-b/c |for");
-    CHECK_BREAKS("网址（http://example.org/x）。", "网|址|（http://example.org/x）。");
+                 "详|见|https://www.caict.|ac.|cn/|kxyj/|qwfb/|index.|html?|id=|3&|p=2|获|取");
+    CHECK_BREAKS("see www.example.com/a-b/c for", "see |www.example.|com/|a-|b/c |for");
+    CHECK_BREAKS("网址（http://example.org/x）。", "网|址|（http://example.|org/x）。");
+    /* URLs break after / . - ? & = before a letter or digit only: not inside
+    ** "https://", not between two separators, not before the last character,
+    ** and a URL's closing sentence punctuation is not part of it */
+    CHECK_BREAKS("http://a.b//c?&d=e/f.", "http://a.|b//|c?&|d=|e/f.");
+    CHECK_BREAKS("https://x.org/a/ b", "https://x.|org/|a/ |b");
 }
 
 /* Thai, Lao, Khmer and Myanmar (class SA) break at spaces and zero-width

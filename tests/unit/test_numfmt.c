@@ -45,6 +45,20 @@ static void expect_bad(const char *spec, const char *says) {
               "spec '%s': message '%s' lacks '%s'", spec, err.msg, says);
 }
 
+/* GB/T 15835-2011: no separator for integers of up to four digits. */
+static void gb15835(void) {
+    expect("gb15835", 9999, "9999");
+    expect("gb15835", 1000, "1000");
+    expect("gb15835", 12345, "12,345");
+    expect("gb15835", 9999.5, "10,000");
+    expect("gb15835", -12345, "-12,345");
+    expect("gb15835", -9999, "-9999");
+    expect("gb15835", 1234567, "1,234,567");
+    expect("gb15835:2", 1234.5678, "1234.57");
+    expect("gb15835:3", 12345.6789, "12,345.679");
+    expect("gb15835", 0, "0");
+}
+
 static void thousands(void) {
     expect("thousands", 1234567, "1,234,567");
     expect("thousands", 1234567.5, "1,234,568");
@@ -145,6 +159,7 @@ static void limits(void) {
 
 int main(void) {
     thousands();
+    gb15835();
     fixed();
     percent();
     units();
