@@ -516,6 +516,11 @@ static void mark_hyphens(struct para *p, struct fontset *fs) {
     }
 }
 
+void para_forget_hyphens(struct para *p) {
+    size_t i;
+    for (i = 0; i < p->nglyphs; i++) p->glyphs[i].hyphen = 0;
+}
+
 /* Justification widens the gaps at break opportunities, between Han
 ** characters and at spaces, but not those between two ASCII characters
 ** that touch: inside a URL ("caict.|ac.|cn/") or after a hyphen a break
@@ -673,6 +678,24 @@ static int point_kind(const struct para_glyph *g) {
     return g->hyphen > 0 ? PT_HYPHEN : PT_NONE;
 }
 
+/* May a token be cut before cluster j without starting a line with a
+** closing mark or ending one with an opening mark (clreq 3.1.7)? */
+static int cut_allowed(const struct para *p, size_t j) {
+    const struct para_glyph *a = &p->glyphs[j - 1], *b = &p->glyphs[j];
+    uint32_t last = a->ntext ? p->cps[a->text + a->ntext - 1] : a->cp;
+    return !linebreak_no_start(b->cp) && !linebreak_no_end(last);
+}
+
+/* Cuts inside the token [s, e): the boundaries clreq allows, or every
+** boundary when it allows none (a token of closing marks only). */
+static void mark_cuts(const struct para *p, size_t s, size_t e, unsigned char *kind) {
+    size_t j;
+    int any = 0;
+    for (j = s + 1; j < e; j++)
+        if (cut_allowed(p, j)) { kind[j] = PT_CUT; any = 1; }
+    if (!any) for (j = s + 1; j < e; j++) kind[j] = PT_CUT;
+}
+
 /* Kinds of the points after `start`: where a token (the glyphs between
 ** two points) is wider than `width`, its inner boundaries become cuts. */
 static void find_points(const struct para *p, size_t start, float width, unsigned char *kind) {
@@ -682,10 +705,7 @@ static void find_points(const struct para *p, size_t start, float width, unsigne
         int k = i == p->nglyphs ? PT_MUST : i > start ? point_kind(&p->glyphs[i]) : PT_NONE;
         kind[i] = (unsigned char)k;
         if (k != PT_NONE) {
-            if (w > width) {
-                size_t j;
-                for (j = token + 1; j < i; j++) kind[j] = PT_CUT;
-            }
+            if (w > width) mark_cuts(p, token, i, kind);
             token = i;
             w = 0;
         }

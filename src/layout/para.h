@@ -114,6 +114,11 @@ enum para_punct para_punct_named(const char *name);
 int para_shape(struct para *p, struct fontset *fs, int family, float size,
                const char *text, struct rc_err *err);
 
+/* Take away the hyphenation points para_finish found: a table cell's
+** words stay whole (its column is at least its longest word wide, as CSS
+** tables with `hyphens: manual`), unless the table cannot fit at all. */
+void para_forget_hyphens(struct para *p);
+
 /* The mode a theme names ("total-fit", "first-fit"); total-fit otherwise. */
 enum para_fit para_fit_named(const char *name);
 

@@ -139,13 +139,14 @@ static void spans_and_spare_room(void) {
     colw_free(&s.cw);
 }
 
-/* A cell of one long token, set narrower than it: breaks open inside it,
+/* A cell of one long token (the URL's first part, up to the break after
+** "exampleexample.", is wider than 100), set narrower than it: breaks open inside it,
 ** none before "%" or "）", none after "（". */
 static void token_breaks(void) {
     struct para p;
     size_t i;
     int opened = 0, bad = 0;
-    static const char text[] = "https://www.example.org/a?b=1（20.4%）";
+    static const char text[] = "https://www.exampleexample.org/a?b=1（20.4%）";
     uint32_t cps[64];
     size_t n = 0;
     memset(&p, 0, sizeof p);
