@@ -6,9 +6,12 @@
 **
 ** Floats keep their order: while one waits, every later float waits behind
 ** it.  All that wait are set, on new pages as they need, before a block
-** they must not pass: a level-1 heading, a page break, a cover or contents
-** page, a figure or table that does not float, and the end of the
-** document.  Their numbers (图 N, 表 N) are given as they are set, so they
+** they must not pass: the document title, a page break, a cover or
+** contents page, a figure or table that does not float, and the end of the
+** document.  Section headings are not barriers: a waiting float goes to
+** the top of the next page, so it passes at most the start of a section
+** (a barrier there left the hole floats exist to fill: in the market
+** brief, three lines of the next section now fill it).  Their numbers (图 N, 表 N) are given as they are set, so they
 ** run in the order the reader meets them.  A float taller than a page
 ** never waits (waiting would not help): it is set where it comes, as one
 ** that does not float.
@@ -32,7 +35,7 @@ static int is_float_kind(const struct doc_block *b) {
 /* The blocks no waiting float may pass. */
 static int is_barrier(const struct doc_block *b) {
     switch (b->kind) {
-    case DOC_HEADING:   return b->level <= 1;
+    case DOC_HEADING:   return b->level < 1;
     case DOC_PAGEBREAK: case DOC_COVER: case DOC_TOC: return 1;
     case DOC_CHART: case DOC_IMAGE: case DOC_TABLE: return !b->floating;
     case DOC_PARAGRAPH: return 0;

@@ -547,23 +547,47 @@ static void remember_heading(struct layout *L, int level, const char *label) {
     if (level == 1) L->section = (long)L->nheadings - 1;
 }
 
+/* Size, line height and space before of a heading at `level` (0: the title). */
+static void heading_metrics(const struct doc_theme *t, int level, float *size, float *line_h,
+                            float *before) {
+    int lvl = level < 1 ? 1 : level > 4 ? 4 : level;
+    *size = level == 0 ? t->heading_size[0] * 1.35f : t->heading_size[lvl - 1];
+    *line_h = *size * 1.5f;
+    *before = *size * (lvl == 1 ? 1.2f : 0.8f);
+}
+
+/* The room the headings right after `b` take, each as one line: a heading
+** keeps with the next one ("三、" over "（一）"), so the chain and two body
+** lines share a page, not just the last heading of it. */
+static float following_headings(const struct layout *L, const struct doc_block *b) {
+    const struct doc_block *end = L->doc->blocks + L->doc->nblocks;
+    float h = 0, size, line_h, before;
+    if (b < L->doc->blocks || b >= end) return 0;
+    for (b++; b < end && b->kind == DOC_HEADING && b->level > 0; b++) {
+        heading_metrics(L->theme, b->level, &size, &line_h, &before);
+        h += before + line_h + size * 0.3f;
+    }
+    return h;
+}
+
 /* Level 0 is the document's title: centred, larger, never numbered. */
 static int layout_heading(struct layout *L, const struct doc_block *b) {
     const struct doc_theme *t = L->theme;
     int title = b->level == 0, lvl = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
-    float size = title ? t->heading_size[0] * 1.35f : t->heading_size[lvl - 1];
-    float line_h = size * 1.5f, before = size * (lvl == 1 ? 1.2f : 0.8f);
+    float size, line_h, before;
     float body_line = t->body_size * t->leading;
     struct notes_text nt = { NULL, 0, 0 };
     char *label = title ? xstrdup(b->text, "title") : heading_label(t, L->numbers, lvl, b->text);
     struct para p;
     int rc;
     size_t i;
+    heading_metrics(t, b->level, &size, &line_h, &before);
     rc = shape_markup(L, &p, label, size, L->heading_family, &nt, b->where);
     if (rc != RC_OK) { para_free(&p); notes_free(&nt); free(label); return rc; }
     para_break(&p, L->width, 0);
-    /* Keep with next: the heading and two body lines share a page. */
-    layout_need(L, before + (float)p.nlines * line_h + 2 * body_line);
+    /* Keep with next: the heading, those right after it and two body lines
+    ** share a page. */
+    layout_need(L, before + (float)p.nlines * line_h + following_headings(L, b) + 2 * body_line);
     if (!L->at_top) L->y -= before;
     {   /* outlines and the contents show the text, not its markup */
         char *plain = plain_label(label);

@@ -12,8 +12,8 @@ folder:
   that would fit does not overtake; 图 N and 表 N run in reading order, each
   caption with its own figure; a figure that does not float sets the
   waiting ones first.
-* A level-1 heading sets the waiting floats before it; a level-2 heading
-  does not.
+* Headings (level 1 and 2) do not set the waiting floats before them: the
+  text under them fills the page; a page break does set them.
 * Headings keep two lines of text under them, also on a page that waiting
   floats start.
 * A float larger than a page is still set without looping: a table of
@@ -228,22 +228,46 @@ def check_order(d):
 
 
 def check_headings(d):
-    for level, barrier in ((1, True), (2, False)):
-        blocks = FILL + [chart("甲图", 300), f'doc:heading({level}, "下一节")'] + AFTER
-        dl, _ = build(d, f"heading{level}", blocks)
+    """Headings are not barriers: the text under them fills the page the
+    chart left, and the chart opens the next page.  A page break is one."""
+    for what, block, barrier in (("heading1", 'doc:heading(1, "下一节")', False),
+                                 ("heading2", 'doc:heading(2, "下一节")', False),
+                                 ("pagebreak", 'doc:pagebreak()\ndoc:heading(2, "下一节")', True)):
+        blocks = FILL + [chart("甲图", 300), block] + AFTER
+        dl, _ = build(d, what, blocks)
         if dl is None:
             continue
         cpage = chart_pages(dl).get(1)
         hpage = next((i for i, p in enumerate(dl["pages"])
                       if any("下一节" in text for _, text in lines(p, ("heading",)))), None)
         if barrier:
-            hy = next(y for y, text in lines(dl["pages"][hpage], ("heading",)) if "下一节" in text)
-            before = cpage < hpage or (cpage == hpage and dl["charts"][0]["plot"][1] > hy)
-            check(before, f"heading {level}: the waiting chart (page {cpage}) is not set before "
-                  f"the heading (page {hpage})")
+            check(cpage is not None and hpage is not None and cpage < hpage,
+                  f"{what}: the waiting chart (page {cpage}) is not set before the page break "
+                  f"(heading on page {hpage})")
         else:
             check(hpage == 0 and cpage == 1,
-                  f"heading {level}: heading on page {hpage}, chart on {cpage}: want 1 and 2")
+                  f"{what}: heading on page {hpage}, chart on {cpage}: want 1 and 2")
+
+
+def check_heading_chain(d):
+    """A level-1 heading right over a level-2 one: the two and two lines
+    of text share a page, wherever the page ends (the filler moves the pair
+    over the foot of page 1 line by line)."""
+    moved = 0
+    for n in range(30, 46):
+        dl, _ = build(d, f"chain{n}", [para("前", n), 'doc:heading(1, "章")', 'doc:heading(2, "节")',
+                                       para("后", 4)])
+        if dl is None:
+            continue
+        for pi, page in enumerate(dl["pages"]):
+            text_lines = [text for _, text in lines(page, ("heading", "body"))]
+            for k, text in enumerate(text_lines):
+                if text.endswith("章"):
+                    moved += pi > 0
+                    check(k + 3 < len(text_lines) and text_lines[k + 1].endswith("节"),
+                          f"chain{n}: '章' on page {pi + 1} without '节' and two lines under it: "
+                          f"{text_lines[k:k + 4]}")
+    check(moved > 0, "chain: no filler length moved the headings to page 2 (the test shows nothing)")
 
 
 def check_keep_with_next(d):
@@ -353,6 +377,7 @@ def main():
         check_notes_gap(d)
         check_order(d)
         check_headings(d)
+        check_heading_chain(d)
         check_keep_with_next(d)
         check_large(d)
         check_end(d)
