@@ -320,6 +320,7 @@ void doc_chart_free(struct doc_chart *c) {
 struct doc_block *doc_add_chart(struct doc *d, struct doc_chart *c, const char *where) {
     struct doc_block *b = add_block(d, DOC_CHART, where);
     b->chart = c;
+    b->floating = 1;
     return b;
 }
 
@@ -344,6 +345,7 @@ struct doc_block *doc_add_toc(struct doc *d, int depth, const char *title, const
 struct doc_block *doc_add_image(struct doc *d, struct doc_image *img, const char *where) {
     struct doc_block *b = add_block(d, DOC_IMAGE, where);
     b->image = img;
+    b->floating = 1;
     return b;
 }
 

@@ -144,6 +144,8 @@ struct doc_block {
     struct doc_chart *chart;
     struct doc_cover *cover;
     struct doc_image *image;
+    int floating;          /* charts, images, tables: may wait for the next page
+                          ** while what follows fills this one (layout/float.c) */
     char *where;           /* "script.lua:42", for error messages */
 };
 

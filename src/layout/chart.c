@@ -845,11 +845,34 @@ static int no_data(struct chart *ch) {
     return draw_text(ch, "暂无数据", 10, ch->x + ch->w / 2, ch->y + ch->h / 2 - 3.5f, DOC_CENTER, AXIS);
 }
 
+/* The chart's box: the text width or less; its height from the width and
+** kind unless given. */
+static void chart_box(const struct layout *L, const struct doc_chart *c, float *w, float *h) {
+    int pie = c->kind == CHART_PIE || c->kind == CHART_DONUT;
+    *w = c->width > 0 && c->width < L->width ? c->width : L->width;
+    *h = c->height > 0 ? c->height : *w * (pie ? 0.3f : c->kind == CHART_HBAR
+                                           ? 0.08f + 0.045f * (float)c->ncats : 0.55f);
+    if (c->kind == CHART_HBAR && c->height <= 0) *h = *w * 0.1f + 16.0f * (float)c->ncats;
+    if (c->ncats == 0 && c->height <= 0) *h = *w * 0.25f;
+}
+
+int layout_chart_height(struct layout *L, const struct doc_block *b, float *h) {
+    const struct doc_chart *c = b->chart;
+    float w, cap = 0, src = 0;
+    int rc = RC_OK;
+    chart_box(L, c, &w, h);
+    if (c->caption)
+        rc = layout_numbered_caption_height(L, "图", L->ncharts + 1, c->caption, &cap, b->where);
+    if (rc == RC_OK && c->source) rc = layout_caption_height(L, c->source, 8, &src, b->where);
+    /* at least the room layout_chart asks for before it starts */
+    *h = *h + 2 * GAP + cap + src > *h + 40 ? *h + 2 * GAP + cap + src : *h + 40;
+    return rc;
+}
+
 int layout_chart(struct layout *L, const struct doc_block *b) {
     const struct doc_chart *c = b->chart;
     struct chart ch;
-    struct legend_item *items = xcalloc(mem_add(mem_add(c->ncats, c->nseries), 1), sizeof *items,
-                                        "legend entries");
+    struct legend_item *items;
     size_t nitems = 0;
     int rc;
     float pie = c->kind == CHART_PIE || c->kind == CHART_DONUT;
@@ -857,19 +880,15 @@ int layout_chart(struct layout *L, const struct doc_block *b) {
     ch.L = L;
     ch.c = c;
     ch.where = b->where;
-    ch.number = ++L->ncharts;
-    ch.w = c->width > 0 && c->width < L->width ? c->width : L->width;
-    ch.h = c->height > 0 ? c->height : ch.w * (pie ? 0.3f : c->kind == CHART_HBAR
-                                                  ? 0.08f + 0.045f * (float)c->ncats : 0.55f);
-    if (c->kind == CHART_HBAR && c->height <= 0) ch.h = ch.w * 0.1f + 16.0f * (float)c->ncats;
-    if (c->ncats == 0 && c->height <= 0) ch.h = ch.w * 0.25f;
+    chart_box(L, c, &ch.w, &ch.h);
     if (ch.h + 40 > L->top - L->page_bottom) {      /* it would run off the page */
-        free(items);
         return rc_fail(L->err, RC_DATA, "%s: %s is %.0f pt tall, more than the %.0f pt a page "
                        "holds with its caption (give a smaller height, or fewer rows)",
                        b->where, c->name ? c->name : "chart", (double)ch.h,
                        (double)(L->top - L->page_bottom - 40));
     }
+    ch.number = ++L->ncharts;
+    items = xcalloc(mem_add(mem_add(c->ncats, c->nseries), 1), sizeof *items, "legend entries");
     layout_need(L, ch.h + 40);
     L->y -= GAP;
     ch.x = L->left + (L->width - ch.w) / 2;

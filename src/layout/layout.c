@@ -3,7 +3,8 @@
 ** theme, kept with what follows), paragraphs (inline markup, footnotes at
 ** the foot of their page, continued on the next when too long for the
 ** room there; at least two lines on each side of a page break), cover,
-** contents page, images, page breaks; and the page
+** contents page, images, page breaks (figures and tables that wait for
+** the next page: float.c, set by layout_new_page); and the page
 ** furniture (running header, "第 N 页 / 共 M 页" footer, roman numbers on
 ** front matter).
 **
@@ -150,10 +151,12 @@ void layout_new_page(struct layout *L) {
         if (L->ncarry == 0) break;
         add_page(L);
     }
+    floats_page_top(L);       /* figures that waited for this page go first */
 }
 
+/* Again when floats set at the top of the new page leave too little room. */
 void layout_need(struct layout *L, float h) {
-    if (L->y - h < L->bottom - 0.01f && !L->at_top) layout_new_page(L);
+    while (L->y - h < L->bottom - 0.01f && !L->at_top) layout_new_page(L);
 }
 
 int layout_shape(struct layout *L, struct para *p, int family, float size,
@@ -192,23 +195,49 @@ int layout_caption(struct layout *L, const char *text, float size, enum doc_alig
     return RC_OK;
 }
 
+int layout_caption_height(struct layout *L, const char *text, float size, float *h,
+                          const char *where) {
+    struct para p;
+    int rc = layout_shape(L, &p, L->heading_family, size, text, where);
+    *h = 0;
+    if (rc != RC_OK) return rc;
+    para_break(&p, L->width, 0);
+    *h = (float)p.nlines * size * 1.5f;
+    para_free(&p);
+    return RC_OK;
+}
+
 static struct dl_color ink(struct doc_color c) {
     struct dl_color d = { c.r, c.g, c.b };
     return d;
 }
 
-/* "图 3　caption" (or 表) under a figure or over a table, in full: an em
-** space (U+3000, which white-space folding keeps) after the number, as
-** Chinese captions set it. */
+/* "图 3　caption" (or 表): an em space (U+3000, which white-space folding
+** keeps) after the number, as Chinese captions set it. */
+static void numbered_text(struct buf *b, const char *prefix, int number, const char *caption) {
+    buf_init(b);
+    buf_printf(b, "%s %d\xe3\x80\x80", prefix, number);
+    buf_puts(b, caption);
+    buf_putc(b, '\0');
+}
+
+/* The numbered caption under a figure or over a table, in full. */
 int layout_numbered_caption(struct layout *L, const char *prefix, int number, const char *caption,
                             const char *where) {
     struct buf b;
     int rc;
-    buf_init(&b);
-    buf_printf(&b, "%s %d\xe3\x80\x80", prefix, number);
-    buf_puts(&b, caption);
-    buf_putc(&b, '\0');
+    numbered_text(&b, prefix, number, caption);
     rc = layout_caption(L, (const char *)b.data, 10, DOC_CENTER, DL_CAPTION, where);
+    buf_free(&b);
+    return rc;
+}
+
+int layout_numbered_caption_height(struct layout *L, const char *prefix, int number,
+                                   const char *caption, float *h, const char *where) {
+    struct buf b;
+    int rc;
+    numbered_text(&b, prefix, number, caption);
+    rc = layout_caption_height(L, (const char *)b.data, 10, h, where);
     buf_free(&b);
     return rc;
 }
@@ -518,23 +547,47 @@ static void remember_heading(struct layout *L, int level, const char *label) {
     if (level == 1) L->section = (long)L->nheadings - 1;
 }
 
+/* Size, line height and space before of a heading at `level` (0: the title). */
+static void heading_metrics(const struct doc_theme *t, int level, float *size, float *line_h,
+                            float *before) {
+    int lvl = level < 1 ? 1 : level > 4 ? 4 : level;
+    *size = level == 0 ? t->heading_size[0] * 1.35f : t->heading_size[lvl - 1];
+    *line_h = *size * 1.5f;
+    *before = *size * (lvl == 1 ? 1.2f : 0.8f);
+}
+
+/* The room the headings right after `b` take, each as one line: a heading
+** keeps with the next one ("三、" over "（一）"), so the chain and two body
+** lines share a page, not just the last heading of it. */
+static float following_headings(const struct layout *L, const struct doc_block *b) {
+    const struct doc_block *end = L->doc->blocks + L->doc->nblocks;
+    float h = 0, size, line_h, before;
+    if (b < L->doc->blocks || b >= end) return 0;
+    for (b++; b < end && b->kind == DOC_HEADING && b->level > 0; b++) {
+        heading_metrics(L->theme, b->level, &size, &line_h, &before);
+        h += before + line_h + size * 0.3f;
+    }
+    return h;
+}
+
 /* Level 0 is the document's title: centred, larger, never numbered. */
 static int layout_heading(struct layout *L, const struct doc_block *b) {
     const struct doc_theme *t = L->theme;
     int title = b->level == 0, lvl = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
-    float size = title ? t->heading_size[0] * 1.35f : t->heading_size[lvl - 1];
-    float line_h = size * 1.5f, before = size * (lvl == 1 ? 1.2f : 0.8f);
+    float size, line_h, before;
     float body_line = t->body_size * t->leading;
     struct notes_text nt = { NULL, 0, 0 };
     char *label = title ? xstrdup(b->text, "title") : heading_label(t, L->numbers, lvl, b->text);
     struct para p;
     int rc;
     size_t i;
+    heading_metrics(t, b->level, &size, &line_h, &before);
     rc = shape_markup(L, &p, label, size, L->heading_family, &nt, b->where);
     if (rc != RC_OK) { para_free(&p); notes_free(&nt); free(label); return rc; }
     para_break(&p, L->width, 0);
-    /* Keep with next: the heading and two body lines share a page. */
-    layout_need(L, before + (float)p.nlines * line_h + 2 * body_line);
+    /* Keep with next: the heading, those right after it and two body lines
+    ** share a page. */
+    layout_need(L, before + (float)p.nlines * line_h + following_headings(L, b) + 2 * body_line);
     if (!L->at_top) L->y -= before;
     {   /* outlines and the contents show the text, not its markup */
         char *plain = plain_label(label);
@@ -711,12 +764,29 @@ static int layout_toc(struct layout *L, const struct doc_block *b) {
     return rc;
 }
 
-static int layout_image(struct layout *L, const struct doc_block *b) {
-    const struct doc_image *im = b->image;
-    float w = im->width > 0 && im->width < L->width ? im->width : L->width;
-    float h = w * (float)im->px_height / (float)im->px_width;
+/* An image's size: the text width or less, at most 0.8 of a page tall. */
+static void image_box(const struct layout *L, const struct doc_image *im, float *w, float *h) {
     float max_h = (L->top - L->page_bottom) * 0.8f;
-    if (h > max_h) { w *= max_h / h; h = max_h; }
+    *w = im->width > 0 && im->width < L->width ? im->width : L->width;
+    *h = *w * (float)im->px_height / (float)im->px_width;
+    if (*h > max_h) { *w *= max_h / *h; *h = max_h; }
+}
+
+int layout_image_height(struct layout *L, const struct doc_block *b, float *h) {
+    float w, cap = 0;
+    int rc = RC_OK;
+    image_box(L, b->image, &w, h);
+    if (b->image->caption)
+        rc = layout_numbered_caption_height(L, "图", L->ncharts + 1, b->image->caption, &cap,
+                                             b->where);
+    *h = *h + 8 + cap > *h + 30 ? *h + 8 + cap : *h + 30;   /* as layout_image needs it */
+    return rc;
+}
+
+int layout_image(struct layout *L, const struct doc_block *b) {
+    const struct doc_image *im = b->image;
+    float w, h;
+    image_box(L, im, &w, &h);
     layout_need(L, h + 30);
     L->y -= 4;
     display_add_image(L->page, im->path, im->kind == DOC_JPEG, L->left + (L->width - w) / 2, L->y - h, w, h);
@@ -900,11 +970,7 @@ static int family_or_fail(struct layout *L, const char *name, int *out) {
     return RC_OK;
 }
 
-static int layout_block(struct layout *L, const struct doc_block *b) {
-    /* After a cover or contents, the body starts on a page of its own;
-    ** a cover or contents makes its own page. */
-    if (L->fresh_page && b->kind != DOC_PAGEBREAK && b->kind != DOC_COVER && b->kind != DOC_TOC)
-        layout_new_page(L);
+static int layout_block_now(struct layout *L, const struct doc_block *b) {
     switch (b->kind) {
     case DOC_HEADING:   return layout_heading(L, b);
     case DOC_PARAGRAPH: return layout_paragraph(L, b);
@@ -916,6 +982,19 @@ static int layout_block(struct layout *L, const struct doc_block *b) {
     case DOC_PAGEBREAK: if (!L->at_top) layout_new_page(L); return RC_OK;
     }
     return RC_OK;
+}
+
+/* A block, unless it is a float that waits (float.c); then any error of
+** the floats a page break in it set. */
+static int layout_block(struct layout *L, const struct doc_block *b) {
+    int rc, waits;
+    /* After a cover or contents, the body starts on a page of its own;
+    ** a cover or contents makes its own page. */
+    if (L->fresh_page && b->kind != DOC_PAGEBREAK && b->kind != DOC_COVER && b->kind != DOC_TOC)
+        layout_new_page(L);
+    rc = floats_before(L, b, &waits);
+    if (rc == RC_OK && !waits) rc = layout_block_now(L, b);
+    return rc == RC_OK ? floats_status(L) : rc;
 }
 
 static void pass_free(struct layout *L) {
@@ -932,6 +1011,7 @@ static void pass_free(struct layout *L) {
     free(L->folios);
     L->folios = NULL;
     L->nfolios = L->capfolios = 0;
+    floats_free(&L->floats);
 }
 
 /* A failure the page hand-off recorded (furniture, the sink's). */
@@ -960,6 +1040,8 @@ static int layout_pass(struct layout *L) {
         rc = layout_block(L, &L->doc->blocks[i]);
         if (rc == RC_OK) rc = pages_status(L);
     }
+    if (rc == RC_OK) rc = floats_flush(L);                 /* none waits past the end */
+    if (rc == RC_OK) rc = pages_status(L);
     while (rc == RC_OK && L->ncarry) layout_new_page(L);   /* notes continued past the end */
     if (rc == RC_OK) {
         finish_page(L);

@@ -9,6 +9,7 @@
 #include "../display/display.h"
 #include "../doc/doc.h"
 #include "../font/fontset.h"
+#include "float.h"
 #include "para.h"
 
 struct layout_heading {
@@ -68,6 +69,7 @@ struct layout {
     long section;             /* headings index of the last level-1 heading, or -1 */
     struct layout_folio *folios; size_t nfolios, capfolios;
     int status;               /* RC_OK, or the first failure drawing furniture */
+    struct float_queue floats;   /* figures and tables waiting for the next page */
 };
 
 void layout_new_page(struct layout *L);
@@ -95,7 +97,21 @@ float layout_baseline(float size, float line_h);
 int layout_caption(struct layout *L, const char *text, float size, enum doc_align align,
                    enum dl_role role, const char *where);
 
+/* A caption's height: its lines at `size` across the text width. */
+int layout_caption_height(struct layout *L, const char *text, float size, float *h,
+                          const char *where);
+/* The same for "图 3  caption". */
+int layout_numbered_caption_height(struct layout *L, const char *prefix, int number,
+                                   const char *caption, float *h, const char *where);
+
 int layout_table(struct layout *L, const struct doc_block *b);
 int layout_chart(struct layout *L, const struct doc_block *b);
+int layout_image(struct layout *L, const struct doc_block *b);
+
+/* The room each needs on a page, caption and source included, as its
+** layout measures it (what a float waits for). */
+int layout_table_height(struct layout *L, const struct doc_block *b, float *h);
+int layout_chart_height(struct layout *L, const struct doc_block *b, float *h);
+int layout_image_height(struct layout *L, const struct doc_block *b, float *h);
 
 #endif

@@ -98,6 +98,7 @@ struct tlay {
     int fresh;                 /* this page holds nothing of the table but its header */
     size_t rows_here;          /* body rows begun on this page */
     unsigned char *warned;     /* ncols: the column's cut tokens were reported */
+    int measuring;             /* only measured (a float's height): no warnings */
     float *max_tail;           /* ncols: decimal columns' widest part right of the point */
     struct trule *rules;       /* rules of this page's part, not yet drawn */
     size_t nrules, caprules;
@@ -387,7 +388,7 @@ static float cell_width(const struct tlay *T, const struct tcell *c) {
 ** part and word whole.  The build goes on. */
 static void warn_cut(struct tlay *T, const struct tcell *c, float width, float token) {
     const struct doc_column *col = &T->t->cols[c->col];
-    if (T->warned[c->col] || T->L->known) return;
+    if (T->warned[c->col] || T->L->known || T->measuring) return;
     T->warned[c->col] = 1;
     fprintf(stderr, "reportc: warning: %s: table %d%s%s%s: column %zu%s%s%s is %.0fpt wide, "
             "narrower than its longest number, date, URL part or word (%.0fpt): the table does "
@@ -928,17 +929,53 @@ static int prepare(struct tlay *T) {
     return RC_OK;
 }
 
+static void tlay_init(struct tlay *T, struct layout *L, const struct doc_block *b) {
+    memset(T, 0, sizeof *T);
+    T->L = L;
+    T->t = b->table;
+    T->b = b;
+    T->style = style_of(L, b->table);
+    T->lh = L->theme->table_size * 1.45f;
+    T->id = table_order(L, b);
+}
+
+static void tlay_free(struct tlay *T) {
+    free_grid(&T->head);
+    free_grid(&T->body);
+    free(T->colx);
+    free(T->carried);
+    free(T->warned);
+    free(T->max_tail);
+    free(T->rules);
+    free(T->block);
+    table_rows_close(&T->rows);
+}
+
+/* Caption, header, every row, the space under and the source (float.c). */
+int layout_table_height(struct layout *L, const struct doc_block *b, float *h) {
+    struct tlay T;
+    float cap = 0, src = 0;
+    int rc;
+    tlay_init(&T, L, b);
+    T.measuring = 1;         /* the warning comes once, when the table is set */
+    *h = 0;
+    rc = prepare(&T);
+    if (rc == RC_OK && T.t->caption)
+        rc = layout_numbered_caption_height(L, "表", L->ntables + 1, T.t->caption, &cap, b->where);
+    if (rc == RC_OK && T.t->source)
+        rc = layout_caption_height(L, T.t->source, SOURCE_SIZE, &src, b->where);
+    if (rc == RC_OK)
+        *h = cap + rows_height(&T.head, 0, T.head.nrows) + rows_height(&T.body, 0, T.body.nrows)
+             + 4 + src;
+    tlay_free(&T);
+    return rc;
+}
+
 int layout_table(struct layout *L, const struct doc_block *b) {
     struct tlay T;
     float caption_h = 0, first;
     int rc;
-    memset(&T, 0, sizeof T);
-    T.L = L;
-    T.t = b->table;
-    T.b = b;
-    T.style = style_of(L, b->table);
-    T.lh = L->theme->table_size * 1.45f;
-    T.id = table_order(L, b);
+    tlay_init(&T, L, b);
     if ((rc = prepare(&T)) != RC_OK) goto done;
     if (T.t->caption) {
         T.number = ++L->ntables;
@@ -960,14 +997,6 @@ int layout_table(struct layout *L, const struct doc_block *b) {
     if (T.t->source) rc = layout_caption(L, T.t->source, SOURCE_SIZE, DOC_LEFT, DL_NOTE, b->where);
     L->y -= 6;
 done:
-    free_grid(&T.head);
-    free_grid(&T.body);
-    free(T.colx);
-    free(T.carried);
-    free(T.warned);
-    free(T.max_tail);
-    free(T.rules);
-    free(T.block);
-    table_rows_close(&T.rows);
+    tlay_free(&T);
     return rc;
 }

@@ -241,6 +241,7 @@ static const struct opt IMAGE_OPTIONS[] = {
     { "path", OPT_STRING, 0, PATH_MAX - 1, NULL, NULL, 0 },
     { "width", OPT_LENGTH, 0, MAX_PAGE, NULL, "pt", 0 },     /* 0: the text width */
     { "caption", OPT_STRING, 0, 0, NULL, NULL, 0 },
+    { "float", OPT_BOOL, 0, 0, NULL, NULL, 0 },            /* default true */
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
@@ -252,6 +253,7 @@ static const struct opt TABLE_OPTIONS[] = {
     { "highlight", OPT_FUNCTION, 0, 0, NULL, NULL, 0 }, { "total", OPT_TABLE, 0, 0, NULL, NULL, 0 },
     { "zebra", OPT_BOOL, 0, 0, NULL, NULL, 0 }, { "rules", OPT_CHOICE, 0, 0, RULES, NULL, 0 },
     { "header_fill", OPT_COLOR, 0, 0, NULL, NULL, 0 }, { "header_color", OPT_COLOR, 0, 0, NULL, NULL, 0 },
+    { "float", OPT_BOOL, 0, 0, NULL, NULL, 0 },            /* default false */
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
@@ -291,6 +293,7 @@ static const struct opt CHART_OPTIONS[] = {
     { "suffix", OPT_STRING, 0, 0, NULL, NULL, 0 },
     { "highlight", OPT_FUNCTION, 0, 0, NULL, NULL, 0 },
     { "empty", OPT_CHOICE, 0, 0, CHART_EMPTY, NULL, 0 },
+    { "float", OPT_BOOL, 0, 0, NULL, NULL, 0 },            /* default true */
     { NULL, 0, 0, 0, NULL, NULL, 0 }
 };
 
@@ -1350,7 +1353,7 @@ static int l_doc_image(lua_State *L) {
     char real[PATH_MAX], *caption = NULL;
     const char *path, *joined;
     float width;
-    int rc;
+    int rc, floating;
     lua_settop(L, 2);
     opts_check(L, 2, "doc:image", IMAGE_OPTIONS);
     lua_pushstring(L, "path");
@@ -1366,10 +1369,11 @@ static int l_doc_image(lua_State *L) {
     width = (float)opt_number(L, 2, "doc:image", IMAGE_OPTIONS, "width", 0);
     opt_set_string(L, 2, "doc:image", IMAGE_OPTIONS, "caption", &caption);
     readset_add(ctx->job->reads, real);           /* also when it is broken: fixing it rebuilds */
+    floating = opt_bool(L, 2, "doc:image", IMAGE_OPTIONS, "float", 1);
     rc = doc_image_open(real, path, image_limit(ctx), width, caption, &img, &err);
     free(caption);
     if (rc != RC_OK) return script_error(L, "%s", err.msg);
-    doc_add_image(d->doc, img, push_where(L));
+    doc_add_image(d->doc, img, push_where(L))->floating = floating;
     lua_settop(L, 1);
     return 1;
 }
@@ -1620,7 +1624,7 @@ static int l_doc_rawtable(lua_State *L) {
     struct doc_table *t;
     struct pending *box;
     size_t ncols, nrows = 0, i;
-    int rules, cols, streamed;
+    int rules, cols, streamed, floating;
     lua_settop(L, 3);
     box = new_pending(L, NULL, free_table);            /* index 4 */
     opts_check(L, 2, "doc:table", TABLE_OPTIONS);
@@ -1665,8 +1669,9 @@ static int l_doc_rawtable(lua_State *L) {
     lua_pushstring(L, "header_color");
     if (lua_rawget(L, 2) != LUA_TNIL) parse_color(lua_tostring(L, -1), &t->header_color);
     lua_pop(L, 2);
+    floating = opt_bool(L, 2, "doc:table", TABLE_OPTIONS, "float", 0);
     box->block = NULL;
-    doc_add_table(d->doc, t, push_where(L));           /* whole: the document owns it */
+    doc_add_table(d->doc, t, push_where(L))->floating = floating;   /* whole: the document owns it */
     lua_settop(L, 1);
     return 1;
 }
@@ -1774,7 +1779,7 @@ static int l_doc_rawchart(lua_State *L) {
     struct pending *box;
     size_t ncats, nseries;
     const char *name;
-    int legend;
+    int legend, floating;
     lua_settop(L, 3);
     box = new_pending(L, NULL, free_chart);            /* index 4 */
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -1808,8 +1813,9 @@ static int l_doc_rawchart(lua_State *L) {
     opt_set_string(L, 2, name, CHART_OPTIONS, "y_title", &c->y_title);
     opt_set_string(L, 2, name, CHART_OPTIONS, "y2_title", &c->y2_title);
     opt_set_string(L, 2, name, CHART_OPTIONS, "x_title", &c->x_title);
+    floating = opt_bool(L, 2, name, CHART_OPTIONS, "float", 1);
     box->block = NULL;
-    doc_add_chart(d->doc, c, push_where(L));           /* whole: the document owns it */
+    doc_add_chart(d->doc, c, push_where(L))->floating = floating;   /* whole: the document owns it */
     lua_settop(L, 1);
     return 1;
 }

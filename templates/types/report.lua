@@ -205,6 +205,7 @@ function Db:rows(sql, ...) end
 ---@field path string a PNG or JPEG in the script's folder or templates/
 ---@field width? report.Length default the text width
 ---@field caption? string printed as "图 N …"
+---@field float? boolean wait for the next page rather than leave a hole (default true)
 
 ---@class report.Column
 ---@field key string|integer|fun(row: report.Row): any a column name or a function of the row
@@ -235,6 +236,7 @@ function Db:rows(sql, ...) end
 ---@field rules? report.Rules
 ---@field header_fill? report.Color header cells' background
 ---@field header_color? report.Color header text
+---@field float? boolean wait for the next page rather than leave a hole (default false)
 
 ---@class report.ChartSeries
 ---@field key string|integer|fun(row: report.Row): number
@@ -269,6 +271,7 @@ function Db:rows(sql, ...) end
 ---@field suffix? string after value labels
 ---@field highlight? fun(row: report.Row): boolean
 ---@field empty? report.Empty
+---@field float? boolean wait for the next page rather than leave a hole (default true)
 
 ---@class report.Document
 local Document = {}
