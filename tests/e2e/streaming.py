@@ -133,6 +133,8 @@ HOSTILE = [
     ("doc:table{ rows = 5, columns = {'a'} }", "doc:table key 'rows': must be a table of rows, "
      "db:rows(...) or a function that returns the next row"),
     ("doc:table{ rows = function() return 5 end, columns = {'a'} }", "doc:table: row 1 is not a table"),
+    ("doc:table{ rows = report.db:rows('SELECT 1 AS a'), columns = {'a'}, float = true }",
+     "doc:table: 'float' cannot be used with streamed rows"),
     ("doc:chart{ rows = report.db:rows('SELECT 1 AS a'), value = 'a' }",
      "'rows' must be a table of rows: a chart needs all of them at once"),
 ]
