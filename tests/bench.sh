@@ -160,6 +160,12 @@ streams() {
 # run_case BIN NAME STORE KIND ARGS...: RUNS runs; appends one table row.
 run_case() {
     bin=$1; label=$2; name=$3; store=$4; kind=$5; shift 5
+    # An example script is the binary's own commit's (today's may use
+    # options the before binary does not know); the bench's own scripts
+    # are the same for both.
+    if [ -f "$(dirname "$bin")/$1" ] && [ "$(dirname "$bin")" != . ]; then
+        script="$(dirname "$bin")/$1"; shift; set -- "$script" "$@"
+    fi
     if [ "$store" = streamed ] && ! streams "$bin"; then
         printf '%-16s %-7s skipped: no report.db:rows in this binary\n' "$name" "$label" >> "$tmp/table"
         return

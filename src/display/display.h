@@ -65,6 +65,8 @@ struct dl_path {
     int   fill, stroke;
     struct dl_color fill_color, stroke_color;
     float line_width;
+    int   round_cap;     /* strokes end round: a zero-length segment is a dot of
+                            line_width (leaders: two ops a dot, not a disc's six) */
     size_t first, count; /* ops in the page's op pool */
 };
 

@@ -254,9 +254,10 @@ static int fail_at(struct layout *L, int code, const char *where, const char *ms
 struct notes_text { char **text; size_t n; int first; };  /* note numbers first.. */
 
 /* Build a paragraph from marked-up text: bold, emphasis (heading family),
-** code (mono), links, and footnote markers numbered for the document. */
+** code (mono), links, and footnote markers numbered for the document.
+** `hyphenate`: body text and notes, not headings. */
 static int shape_markup(struct layout *L, struct para *p, const char *text, float size,
-                        int family, struct notes_text *notes, const char *where) {
+                        int family, int hyphenate, struct notes_text *notes, const char *where) {
     struct markup m;
     char err[256];
     size_t i;
@@ -264,6 +265,7 @@ static int shape_markup(struct layout *L, struct para *p, const char *text, floa
     para_init(p);       /* the caller frees p whatever happens here */
     p->punct = para_punct_named(L->theme->punctuation);
     p->fit = para_fit_named(L->theme->linebreak);
+    p->hyphenate = hyphenate;
     if (markup_parse(text, &m, err, sizeof err) != 0) return fail_at(L, RC_DATA, where, err);
     notes->first = L->note_count + 1;
     for (i = 0; i < m.nruns; i++) {
@@ -332,7 +334,7 @@ static int line_notes(struct layout *L, const struct para *p, size_t i,
         buf_putc(&text, '\0');
         if (prev) *prev = nt->text[idx];
         rc = shape_markup(L, np, (const char *)text.data, L->theme->note_size, L->body_family,
-                          &none, where);
+                          1, &none, where);
         buf_free(&text);
         notes_free(&none);
         if (rc != RC_OK) { free(nums); return rc; }
@@ -461,7 +463,7 @@ static int layout_paragraph(struct layout *L, const struct doc_block *b) {
     const struct doc_theme *t = L->theme;
     struct notes_text nt = { NULL, 0, 0 };
     struct para p;
-    int rc = shape_markup(L, &p, b->text, t->body_size, L->body_family, &nt, b->where);
+    int rc = shape_markup(L, &p, b->text, t->body_size, L->body_family, 1, &nt, b->where);
     if (rc == RC_OK) {
         para_break(&p, L->width, t->indent * t->body_size);
         rc = place_lines(L, &p, t->body_size * t->leading, DOC_JUSTIFY, DL_BODY, &nt, b->where);
@@ -582,7 +584,7 @@ static int layout_heading(struct layout *L, const struct doc_block *b) {
     int rc;
     size_t i;
     heading_metrics(t, b->level, &size, &line_h, &before);
-    rc = shape_markup(L, &p, label, size, L->heading_family, &nt, b->where);
+    rc = shape_markup(L, &p, label, size, L->heading_family, 0, &nt, b->where);
     if (rc != RC_OK) { para_free(&p); notes_free(&nt); free(label); return rc; }
     para_break(&p, L->width, 0);
     /* Keep with next: the heading, those right after it and two body lines

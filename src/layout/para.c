@@ -516,11 +516,6 @@ static void mark_hyphens(struct para *p, struct fontset *fs) {
     }
 }
 
-void para_forget_hyphens(struct para *p) {
-    size_t i;
-    for (i = 0; i < p->nglyphs; i++) p->glyphs[i].hyphen = 0;
-}
-
 /* Justification widens the gaps at break opportunities, between Han
 ** characters and at spaces, but not those between two ASCII characters
 ** that touch: inside a URL ("caict.|ac.|cn/") or after a hyphen a break
@@ -569,7 +564,7 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     if (p->punct != PARA_PUNCT_FULL) marks_before_notes(p, fs);
     for (i = 0; i < p->nglyphs; i++)
         if (is_space_cluster(&p->glyphs[i])) p->glyphs[i].shrink = p->glyphs[i].advance / 3;
-    mark_hyphens(p, fs);
+    if (p->hyphenate) mark_hyphens(p, fs);
     mark_gaps(p);
     free(p->styles);
     p->styles = NULL;

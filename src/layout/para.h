@@ -89,6 +89,10 @@ struct para {
     float size;                          /* the size of the first run */
     enum para_punct punct;               /* set before para_finish; default compress */
     enum para_fit fit;                   /* set before para_break; default total-fit */
+    int hyphenate;                       /* set before para_finish: find libhyphen's points
+                                            (body text and notes; not headings, captions,
+                                            labels or table cells, whose words stay whole,
+                                            and which need not load the patterns) */
     int loose;                           /* para_break found no breaks within the stretch
                                             limit (0.25 em a gap) and went past it */
     struct dl_color color, link_color;   /* ink of text and of links */
@@ -113,11 +117,6 @@ enum para_punct para_punct_named(const char *name);
 /* One run of plain text: para_init + para_add + para_finish. */
 int para_shape(struct para *p, struct fontset *fs, int family, float size,
                const char *text, struct rc_err *err);
-
-/* Take away the hyphenation points para_finish found: a table cell's
-** words stay whole (its column is at least its longest word wide, as CSS
-** tables with `hyphens: manual`), unless the table cannot fit at all. */
-void para_forget_hyphens(struct para *p);
 
 /* The mode a theme names ("total-fit", "first-fit"); total-fit otherwise. */
 enum para_fit para_fit_named(const char *name);

@@ -192,7 +192,6 @@ static void free_grid(struct grid *g) {
 static int shape_cell(struct tlay *T, struct tcell *c, int family, const char *text) {
     int rc = layout_shape(T->L, &c->p, family, T->L->theme->table_size, text, T->b->where);
     c->p.color = c->kind == 'h' ? T->style.head_text : T->style.text;
-    if (rc == RC_OK) para_forget_hyphens(&c->p);
     return rc;
 }
 

@@ -662,6 +662,7 @@ static void draw_path(struct buf *b, const struct dl_page *dp, const struct dl_p
     if (path->stroke) {
         put_reals(b, "RG", 3, path->stroke_color.r, path->stroke_color.g, path->stroke_color.b);
         put_reals(b, "w", 1, path->line_width);
+        if (path->round_cap) buf_puts(b, "1 J\n");
     }
     for (i = 0; i < path->count; i++) {
         const struct dl_pathop *o = &dp->ops[path->first + i];

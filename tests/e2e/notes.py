@@ -319,7 +319,7 @@ def check_caption_and_contents(d):
         gap = t["glyphs"][-1][1] - t["glyphs"][0][1]
         check(t["text"][-1] == "录" and abs(gap - 2 * t["size"]) < 0.01,
               f"目  录: 录 {gap:.2f} pt after 目 at {t['size']} pt (want 2 em)")
-    leaders = [p for p in front["paths"] if p["role"] == "body" and p["fill"]]
+    leaders = [p for p in front["paths"] if p["role"] == "body" and (p["fill"] or p["stroke"])]
     entries = sorted([t for t in runs(front, "body") if not t["text"].isdigit()], key=lambda t: -t["y"])
     check(len(leaders) == 4 and len(entries) == 4, f"{len(leaders)} leaders for {len(entries)} entries")
     lasts, steps_all = [], []
