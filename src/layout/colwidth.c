@@ -49,10 +49,6 @@ void colw_free(struct colw *cw) {
     memset(cw, 0, sizeof *cw);
 }
 
-static int is_space_cluster(const struct para_glyph *g) {
-    return g->cp == ' ' && g->ntext == 1;
-}
-
 /* Width of clusters [from, to) as the end of a line: spaces at either end
 ** and the last cluster's gap left out. */
 static float ink_width(const struct para *p, size_t from, size_t to) {
@@ -60,7 +56,7 @@ static float ink_width(const struct para *p, size_t from, size_t to) {
     size_t i;
     for (i = from; i < to; i++) {
         const struct para_glyph *g = &p->glyphs[i];
-        if (is_space_cluster(g)) {
+        if (para_is_space(g)) {
             if (ink > 0) run += g->advance + g->gap;
             continue;
         }
@@ -294,16 +290,10 @@ void colw_solve(const struct colw *cw, const struct colw_spec *spec, float room,
 
 /* ---- tokens wider than their column --------------------------------------------- */
 
-/* The last character of cluster i. */
-static uint32_t last_cp(const struct para *p, size_t i) {
-    const struct para_glyph *g = &p->glyphs[i];
-    return g->ntext ? p->cps[g->text + g->ntext - 1] : g->cp;
-}
-
 /* May a line end before cluster i, as far as clreq's prohibitions say? */
 static int may_break_before(const struct para *p, size_t i) {
-    return i > 0 && !is_space_cluster(&p->glyphs[i]) && !is_space_cluster(&p->glyphs[i - 1])
-        && !linebreak_no_start(p->glyphs[i].cp) && !linebreak_no_end(last_cp(p, i - 1));
+    return i > 0 && !para_is_space(&p->glyphs[i]) && !para_is_space(&p->glyphs[i - 1])
+        && para_cut_allowed(p, i);
 }
 
 /* Marks a URL, a date or an amount may break after. */
@@ -316,7 +306,7 @@ static int soft_mark(uint32_t cp) {
 static void open_token(struct para *p, size_t s, size_t e, int anywhere) {
     size_t i;
     for (i = s + 1; i < e; i++)
-        if ((anywhere || soft_mark(last_cp(p, i - 1))) && may_break_before(p, i))
+        if ((anywhere || soft_mark(para_last_cp(p, i - 1))) && may_break_before(p, i))
             p->glyphs[i].brk = LB_ALLOW;
 }
 

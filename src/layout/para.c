@@ -439,8 +439,17 @@ enum para_punct para_punct_named(const char *name) {
     return PARA_PUNCT_COMPRESS;
 }
 
-static int is_space_cluster(const struct para_glyph *g) {
+int para_is_space(const struct para_glyph *g) {
     return g->cp == ' ' && g->ntext == 1;
+}
+
+uint32_t para_last_cp(const struct para *p, size_t i) {
+    const struct para_glyph *g = &p->glyphs[i];
+    return g->ntext ? p->cps[g->text + g->ntext - 1] : g->cp;
+}
+
+int para_cut_allowed(const struct para *p, size_t i) {
+    return !linebreak_no_start(p->glyphs[i].cp) && !linebreak_no_end(para_last_cp(p, i - 1));
 }
 
 /* ---- hyphenation ------------------------------------------------------------------
@@ -563,7 +572,7 @@ int para_finish(struct para *p, struct fontset *fs, struct rc_err *err) {
     adjust_punctuation(p, fs);
     if (p->punct != PARA_PUNCT_FULL) marks_before_notes(p, fs);
     for (i = 0; i < p->nglyphs; i++)
-        if (is_space_cluster(&p->glyphs[i])) p->glyphs[i].shrink = p->glyphs[i].advance / 3;
+        if (para_is_space(&p->glyphs[i])) p->glyphs[i].shrink = p->glyphs[i].advance / 3;
     if (p->hyphenate) mark_hyphens(p, fs);
     mark_gaps(p);
     free(p->styles);
@@ -598,7 +607,7 @@ static void add_line(struct para *p, size_t first, size_t end, float indent, flo
         p->caplines = p->caplines ? p->caplines * 2 : 8;
         p->lines = xreallocarray(p->lines, p->caplines, sizeof *p->lines, "paragraph lines");
     }
-    while (end > first && is_space_cluster(&p->glyphs[end - 1])) end--;
+    while (end > first && para_is_space(&p->glyphs[end - 1])) end--;
     l = &p->lines[p->nlines++];
     l->first = first;
     l->end = end;
@@ -614,7 +623,7 @@ static void add_line(struct para *p, size_t first, size_t end, float indent, flo
 }
 
 static size_t skip_spaces(const struct para *p, size_t i) {
-    while (i < p->nglyphs && is_space_cluster(&p->glyphs[i])) i++;
+    while (i < p->nglyphs && para_is_space(&p->glyphs[i])) i++;
     return i;
 }
 
@@ -634,7 +643,7 @@ static void break_first_fit(struct para *p, float width, float indent) {
             cand = i;
         }
         /* A space may hang past the margin: it is trimmed at the break. */
-        if (w + g->advance > width + 0.01f && !is_space_cluster(g) && i > start) {
+        if (w + g->advance > width + 0.01f && !para_is_space(g) && i > start) {
             size_t at = cand > start ? cand : i;
             add_line(p, start, at, line_indent, lead, 0, 0);
             start = skip_spaces(p, at);
@@ -673,21 +682,13 @@ static int point_kind(const struct para_glyph *g) {
     return g->hyphen > 0 ? PT_HYPHEN : PT_NONE;
 }
 
-/* May a token be cut before cluster j without starting a line with a
-** closing mark or ending one with an opening mark (clreq 3.1.7)? */
-static int cut_allowed(const struct para *p, size_t j) {
-    const struct para_glyph *a = &p->glyphs[j - 1], *b = &p->glyphs[j];
-    uint32_t last = a->ntext ? p->cps[a->text + a->ntext - 1] : a->cp;
-    return !linebreak_no_start(b->cp) && !linebreak_no_end(last);
-}
-
 /* Cuts inside the token [s, e): the boundaries clreq allows, or every
 ** boundary when it allows none (a token of closing marks only). */
 static void mark_cuts(const struct para *p, size_t s, size_t e, unsigned char *kind) {
     size_t j;
     int any = 0;
     for (j = s + 1; j < e; j++)
-        if (cut_allowed(p, j)) { kind[j] = PT_CUT; any = 1; }
+        if (para_cut_allowed(p, j)) { kind[j] = PT_CUT; any = 1; }
     if (!any) for (j = s + 1; j < e; j++) kind[j] = PT_CUT;
 }
 
@@ -715,7 +716,7 @@ static void add_glyph(struct totals *t, const struct para_glyph *g, float unit) 
     t->x += g->advance + g->gap;
     t->shrink += g->shrink;
     if (widens(g)) t->stretch += unit;
-    if (!is_space_cluster(g)) t->chars += g->ntext;
+    if (!para_is_space(g)) t->chars += g->ntext;
 }
 
 /* The point for a break before glyph i: `end` holds the totals up to the
@@ -731,7 +732,7 @@ static struct totals make_point(const struct para *p, size_t i, int kind, const 
     pt->end_chars = end->chars;
     pt->penalty = kind == PT_HYPHEN ? HYPHEN_PENALTY : kind == PT_CUT ? CUT_PENALTY : 0;
     pt->flags = (kind == PT_MUST ? LF_FORCED : 0) | (kind == PT_HYPHEN ? LF_HYPHEN : 0);
-    if (kind != PT_MUST) while (s < p->nglyphs && is_space_cluster(&p->glyphs[s])) add_glyph(&at, &p->glyphs[s++], unit);
+    if (kind != PT_MUST) while (s < p->nglyphs && para_is_space(&p->glyphs[s])) add_glyph(&at, &p->glyphs[s++], unit);
     lead = kind == PT_MUST || s >= p->nglyphs ? 0 : p->glyphs[s].lead;
     pt->start_x = at.x + lead;
     pt->start_stretch = at.stretch + (s < p->nglyphs && widens(&p->glyphs[s]) ? unit : 0);
@@ -790,7 +791,7 @@ static void break_total_fit(struct para *p, float width, float indent) {
         }
         if (i == n) break;
         add_glyph(&run, &p->glyphs[i], unit);
-        if (!is_space_cluster(&p->glyphs[i])) { end = run; gap = p->glyphs[i].gap; }
+        if (!para_is_space(&p->glyphs[i])) { end = run; gap = p->glyphs[i].gap; }
     }
     linefit_break(points, npoints, width - indent, width, unit, &res);
     p->loose = res.loose;
@@ -932,7 +933,7 @@ void para_draw_line(const struct para *p, size_t i, struct dl_page *page,
             run->justify = align == DOC_JUSTIFY;
         }
         xs[k - l->first] = x + pen;
-        if (!is_space_cluster(g))
+        if (!para_is_space(g))
             draw_cluster(p, g, page, run, x + pen - run->x - (g->blank_left ? cut : 0));
         if (g->link >= 0) links = 1;
         pen += g->advance - cut + g->gap;

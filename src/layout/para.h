@@ -118,6 +118,18 @@ enum para_punct para_punct_named(const char *name);
 int para_shape(struct para *p, struct fontset *fs, int family, float size,
                const char *text, struct rc_err *err);
 
+/* Is the cluster a plain space? */
+int para_is_space(const struct para_glyph *g);
+
+/* The last character of cluster i. */
+uint32_t para_last_cp(const struct para *p, size_t i);
+
+/* May a token be cut before cluster i (0 < i < nglyphs) without starting a
+** line with a closing mark or ending one with an opening mark (clreq 3.1.7)?
+** The line breaker's cuts in a token wider than the line and colwidth.c's
+** breaks in a token wider than its column both ask this. */
+int para_cut_allowed(const struct para *p, size_t i);
+
 /* The mode a theme names ("total-fit", "first-fit"); total-fit otherwise. */
 enum para_fit para_fit_named(const char *name);
 
