@@ -34,7 +34,7 @@ import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import suite  # noqa: E402
-from suite import check, finish  # noqa: E402
+from suite import lua_string, check, finish  # noqa: E402
 
 SIZE, LEADING, MARGIN = 10.5, 1.75, 72.0
 LINE = SIZE * LEADING
@@ -43,10 +43,6 @@ BELOW = LINE - ((LINE - SIZE) / 2 + SIZE * 0.88)
 TOP = 841.89 - MARGIN
 TEXT_WIDTH = 595.28 - 2 * MARGIN
 CHARS_PER_LINE = int(TEXT_WIDTH // SIZE)
-
-
-def lua_string(s):
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def para(tag, lines, note=None):

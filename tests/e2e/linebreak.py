@@ -36,10 +36,6 @@ LIMIT_EM = 0.25
 ROLES = ("body", "note")
 
 
-def lua_string(s):
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
 def lines_of(dl):
     """Body and note lines in layout order: text, right edge, and what the
     breaker recorded (stretch in em a gap, last, loose)."""
@@ -134,18 +130,7 @@ def seed_paragraphs():
 
 
 def build_paragraphs(d, name, paragraphs, **theme):
-    fields = ", ".join(f"{k} = {lua_string(v) if isinstance(v, str) else v}"
-                       for k, v in theme.items())
-    path = os.path.join(d, name + ".lua")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write('local report = require "report"\n'
-                f'local doc = report.document{{ title = "t", theme = {{ {fields} }} }}\n')
-        for p in paragraphs:
-            f.write(f"doc:paragraph(report.escape({lua_string(p)}))\n")
-        f.write("return doc\n")
-    pdf, dl, r = suite.build(path, d, name=name)
-    check(dl is not None, f"{name}: {r.stderr.strip()}")
-    return pdf, dl
+    return suite.build_paragraphs(d, name, paragraphs, escape=True, **theme)
 
 
 def check_seeds(d):

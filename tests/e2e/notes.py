@@ -30,16 +30,12 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import suite  # noqa: E402
-from suite import check, finish  # noqa: E402
+from suite import lua_string, check, finish  # noqa: E402
 
 SIZE = 10.5
 CENTRE = 0.38          # the CJK em box's centre line above the baseline, in ems
 SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 CITE = "联合国人口司，《世界人口展望 2019》，第 12 页。"
-
-
-def lua_string(s):
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def build(d, name, body, doc_options="", extra=()):
@@ -343,12 +339,7 @@ def check_caption_and_contents(d):
 
 
 def main():
-    try:
-        import fontTools  # noqa: F401
-    except ImportError:
-        print("FAIL fontTools is not importable (install python3-fonttools)")
-        print("0 passed, 1 failed")
-        sys.exit(1)
+    suite.require_fonttools()
     with tempfile.TemporaryDirectory() as d:
         check_markers(d)
         check_hang(d)

@@ -32,25 +32,10 @@ TRIPLES = ["）、（", "。”）", "”），"]
 UNITS = ["2018 年", "1.2 亿元", "4 月 29 日", "全球第 64 位", "3 个", "5 家", "20 名"]
 
 
-def lua_string(s):
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def build(d, name, paragraphs, **theme):
     theme.setdefault("indent", 0)
     theme.setdefault("margin_left", LEFT)
-    fields = ", ".join(f"{k} = {lua_string(v) if isinstance(v, str) else v}"
-                       for k, v in theme.items())
-    path = os.path.join(d, name + ".lua")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write('local report = require "report"\n'
-                f'local doc = report.document{{ title = "t", theme = {{ {fields} }} }}\n')
-        for p in paragraphs:
-            f.write(f"doc:paragraph({lua_string(p)})\n")
-        f.write("return doc\n")
-    pdf, dl, r = suite.build(path, d, name=name)
-    check(dl is not None, f"{name}: {r.stderr.strip()}")
-    return dl
+    return suite.build_paragraphs(d, name, paragraphs, **theme)[1]
 
 
 def body_lines(dl):
@@ -188,12 +173,7 @@ def check_units(d):
 
 
 def main():
-    try:
-        import fontTools  # noqa: F401
-    except ImportError:
-        print("FAIL fontTools is not importable (install python3-fonttools)")
-        print("0 passed, 1 failed")
-        sys.exit(1)
+    suite.require_fonttools()
     with tempfile.TemporaryDirectory() as d:
         check_pairs(d)
         check_line_start(d)

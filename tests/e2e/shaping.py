@@ -31,7 +31,7 @@ import tempfile
 import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from suite import build, check, finish, pdf_text  # noqa: E402
+from suite import build, check, finish, lua_string, pdf_text  # noqa: E402
 import glyphcheck  # noqa: E402
 
 try:
@@ -63,10 +63,6 @@ sans cjk 0 fonts-wqy-microhei /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 sans latin 0 fonts-dejavu-core {DEJAVU}DejaVuSans.ttf
 """ + "".join(f"{fam} {script} 0 fonts-noto-core {path}\n"
               for fam in ("serif", "sans") for script, _, path, _ in SAMPLES)
-
-
-def lua_string(s):
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def write_script(d, paragraphs):

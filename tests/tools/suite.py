@@ -57,6 +57,41 @@ def seeds_dir():
 REPORTC = os.environ.get("REPORTC", "./reportc")
 
 
+def lua_string(s):
+    """`s` as a Lua string literal."""
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def require_fonttools():
+    """Tests that read glyph outlines need fontTools: without it they fail
+    (a missing package is an install step, not a reason to skip)."""
+    try:
+        import fontTools  # noqa: F401
+    except ImportError:
+        print("FAIL fontTools is not importable (install python3-fonttools)")
+        print("0 passed, 1 failed")
+        raise SystemExit(1)
+
+
+def build_paragraphs(d, name, paragraphs, escape=False, **theme):
+    """Build a document of `paragraphs` (markup unless `escape`) under a
+    theme of `theme`'s fields into `d`; (pdf, display list), a FAIL and
+    None for both when the build failed."""
+    fields = ", ".join(f"{k} = {lua_string(v) if isinstance(v, str) else v}"
+                       for k, v in theme.items())
+    path = os.path.join(d, name + ".lua")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('local report = require "report"\n'
+                f'local doc = report.document{{ title = "t", theme = {{ {fields} }} }}\n')
+        for p in paragraphs:
+            text = f"report.escape({lua_string(p)})" if escape else lua_string(p)
+            f.write(f"doc:paragraph({text})\n")
+        f.write("return doc\n")
+    pdf, dl, r = build(path, d, name=name)
+    check(dl is not None, f"{name}: {r.stderr.strip()}")
+    return pdf, dl
+
+
 def build(script, d, *extra, name="x"):
     """Build `script` into folder `d` with its display list.  Returns (pdf
     path, display list, finished process); the first two are None when the
