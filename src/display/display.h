@@ -139,6 +139,8 @@ struct dl_page {
     float width, height;
     enum dl_page_kind kind;   /* cover, front matter (roman numbers), body */
     int   nlines;             /* lines drawn so far: numbers dl_text.line */
+    int   late;               /* an overlay comes after the last page (display_overlay):
+                                 the sink makes room for it when the page is done */
     struct dl_image *images;  size_t nimages, capimages;
     struct dl_item  *items;   size_t nitems, capitems;   /* paint order */
     struct dl_text  *texts;   size_t ntexts, captexts;

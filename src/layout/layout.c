@@ -889,6 +889,27 @@ static int draw_bands(struct layout *L, struct dl_page *page, int number, long s
     return rc;
 }
 
+/* Page i, numbered `number`, shows the page count: drawn over it after
+** the last page.  Consecutive pages of a section extend one run, so a
+** long table remembers a few runs, not every page. */
+static void note_folio(struct layout *L, size_t i, int number) {
+    struct layout_folio *f = L->nfolios ? &L->folios[L->nfolios - 1] : NULL;
+    if (f && f->page + f->count == i && f->number + (long)f->count == number
+        && f->section == L->section) {
+        f->count++;
+        return;
+    }
+    if (L->nfolios == L->capfolios) {
+        L->capfolios = L->capfolios ? mem_mul(L->capfolios, 2) : 16;
+        L->folios = xreallocarray(L->folios, L->capfolios, sizeof *L->folios, "page folios");
+    }
+    f = &L->folios[L->nfolios++];
+    f->page = i;
+    f->number = number;
+    f->section = L->section;
+    f->count = 1;
+}
+
 /* The furniture of the page being finished, as far as it is known now.
 ** "body" numbering: covers bare, front matter with its roman number only,
 ** body pages numbered from 1 of the body's count, each kind counting its
@@ -922,15 +943,8 @@ static int page_furniture(struct layout *L) {
     }
     number = physical ? (int)i + 1 : (int)L->body_done;
     if (shows_count(&ps->header) || shows_count(&ps->footer)) {
-        struct layout_folio *f;
-        if (L->nfolios == L->capfolios) {
-            L->capfolios = L->capfolios ? mem_mul(L->capfolios, 2) : 16;
-            L->folios = xreallocarray(L->folios, L->capfolios, sizeof *L->folios, "page folios");
-        }
-        f = &L->folios[L->nfolios++];
-        f->page = i;
-        f->number = number;
-        f->section = L->section;
+        note_folio(L, i, number);
+        page->late = 1;
     }
     return draw_bands(L, page, number, L->section, NULL);
 }
@@ -955,10 +969,14 @@ static int late_furniture(struct layout *L) {
     snprintf(total, sizeof total, "%zu", physical ? L->dl->npages : L->body_done);
     for (i = 0; i < L->nfolios && rc == RC_OK; i++) {
         const struct layout_folio *f = &L->folios[i];
-        struct dl_page *o = display_overlay(L->dl, f->page);
-        rc = draw_bands(L, o, f->number, f->section, total);
-        if (rc == RC_OK) marks_fix_page(o, L->fs);
-        if (display_overlay_done(L->dl, f->page, o) != RC_OK && rc == RC_OK) rc = L->dl->status;
+        size_t k;
+        for (k = 0; k < f->count && rc == RC_OK; k++) {
+            struct dl_page *o = display_overlay(L->dl, f->page + k);
+            rc = draw_bands(L, o, f->number + (int)k, f->section, total);
+            if (rc == RC_OK) marks_fix_page(o, L->fs);
+            if (display_overlay_done(L->dl, f->page + k, o) != RC_OK && rc == RC_OK)
+                rc = L->dl->status;
+        }
     }
     return rc;
 }

@@ -20,10 +20,10 @@ struct layout_heading {
     float y;
 };
 
-struct layout_folio {         /* a page whose furniture shows the page count */
-    size_t page;
-    int    number;            /* the page's number, as its footer shows it */
-    long   section;           /* headings index of its {section}, or -1 */
+struct layout_folio {         /* pages whose furniture shows the page count */
+    size_t page, count;       /* pages [page, page + count), consecutive */
+    int    number;            /* the first one's number, as its footer shows it */
+    long   section;           /* headings index of their {section}, or -1 */
 };
 
 struct layout_note {          /* lines [first, end) of note_paras[para] */

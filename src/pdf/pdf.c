@@ -1,18 +1,22 @@
 /*
 ** pdf.c: the PDF backend.
 **
-** libharu writes the file: objects, cross-reference table, pages,
-** outlines, annotations, document info.  Page content and fonts go around
-** its drawing and font layers: each page's operators (text with 2-byte
-** glyph codes, paths, images) are written here, once, as the page arrives
-** from layout, deflated and spilled to an unlinked scratch file; libharu's
-** content stream for the page reads them back when the file is saved.  So
-** memory holds one page's content, not the document's.  The pages share
-** one /Resources (every font and image, on the root /Pages) and, when
-** they have the same size, its /MediaBox.  Fonts are subset at the end
-** from the glyphs the pages used: a glyph's code never depends on a later
-** page (a CFF subset's code is the source glyph id, a TrueType subset's
-** the order of first use).
+** Pages are written as layout finishes them, straight into the output
+** (file.h): each page's operators (text with 2-byte glyph codes, paths,
+** images) are written here, once, deflated, then its page dictionary
+** and its link annotations; the /Pages tree (pagetree.h), the outline and
+** the catalog follow at the end.  libharu 2.3.0 holds every object until
+** it saves and cannot save in parts, so pages, and what refers to pages,
+** are not its objects: memory holds one page, not the document.
+**
+** libharu makes the rest: the fonts' dictionaries and streams, images
+** (it decodes PNG and JPEG), the info dictionary and page labels.  At
+** the end they are numbered after the pages and libharu writes each.
+** The pages share one /Resources (every font and image, on the root of
+** the page tree) and, when they have the same size, its /MediaBox.
+** Fonts are subset at the end from the glyphs the pages used: a glyph's
+** code never depends on a later page (a CFF subset's code is the source
+** glyph id, a TrueType subset's the order of first use).
 **
 ** libharu's error handler only records; every step checks the record, and
 ** no longjmp crosses our frames.
@@ -34,6 +38,8 @@
 #include <hpdf.h>
 #include <libdeflate.h>
 #include "pdf.h"
+#include "file.h"
+#include "pagetree.h"
 #include "../doc/image.h"
 #include "../base/buf.h"
 #include "../base/fsutil.h"
@@ -68,11 +74,12 @@ struct label_range { size_t page; enum label_kind kind; size_t start; };
 
 struct pending_link {           /* a link to a page not written yet */
     size_t target;
-    HPDF_Destination dst;       /* points at its own page until then */
+    uint32_t annot;             /* its annotation's number, named by its page's /Annots */
+    float rect[4], y;
 };
 
 struct pdf_ctx {
-    HPDF_Doc pdf;
+    HPDF_Doc pdf;               /* the objects that are not pages: fonts, images, info, labels */
     struct fontset *fs;
     struct pdf_font *fonts;     /* one per font set face */
     int nfonts, nfonts_used;
@@ -86,20 +93,17 @@ struct pdf_ctx {
     int level;                  /* libdeflate's compression level */
     struct libdeflate_compressor *deflater;   /* the font set's (font/program.h), lent */
     struct pdf_info info;
-    int fd;                     /* the output, and its name for errors */
-    const char *path;
-    int spill;                  /* unlinked scratch file: pages' content until saving */
-    uint64_t spilled;           /* its length */
-    HPDF_Dict res_fonts, res_images;   /* in the pages' shared /Resources */
+    struct pdf_file file;       /* the output, written as pages come (file.h) */
+    struct pdf_tree tree;       /* its /Pages nodes still open (pagetree.h) */
+    HPDF_Dict resources;        /* the pages' shared /Resources, on the tree's root */
+    HPDF_Dict res_fonts, res_images;   /* in it */
+    HPDF_Dict page_labels;      /* /PageLabels, or NULL */
     float width, height;        /* the shared /MediaBox */
-    HPDF_Page *pages;           /* every page so far (libharu owns them) */
-    size_t npages, cappages;
+    size_t npages;              /* pages written */
     struct pending_link *pending;      /* a heap, nearest target first */
     size_t npending, cappending;
     struct label_range *labels; /* /PageLabels ranges, as the pages came */
     size_t nlabels, caplabels, front, body;
-    struct buf out;             /* the file on its way to fd */
-    int out_rc;                 /* the first failure writing fd */
 };
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user) {
@@ -680,17 +684,16 @@ static void draw_path(struct buf *b, const struct dl_page *dp, const struct dl_p
 }
 
 /* Heap of links waiting for their target page, nearest target on top. */
-static void pending_push(struct pdf_ctx *ctx, size_t target, HPDF_Destination dst) {
+static void pending_push(struct pdf_ctx *ctx, const struct pending_link *l) {
     size_t i;
     if (ctx->npending == ctx->cappending) {
         ctx->cappending = ctx->cappending ? mem_mul(ctx->cappending, 2) : 16;
         ctx->pending = xreallocarray(ctx->pending, ctx->cappending, sizeof *ctx->pending,
                                      "links to later pages");
     }
-    for (i = ctx->npending++; i > 0 && ctx->pending[(i - 1) / 2].target > target; i = (i - 1) / 2)
+    for (i = ctx->npending++; i > 0 && ctx->pending[(i - 1) / 2].target > l->target; i = (i - 1) / 2)
         ctx->pending[i] = ctx->pending[(i - 1) / 2];
-    ctx->pending[i].target = target;
-    ctx->pending[i].dst = dst;
+    ctx->pending[i] = *l;
 }
 
 static struct pending_link pending_pop(struct pdf_ctx *ctx) {
@@ -706,37 +709,91 @@ static struct pending_link pending_pop(struct pdf_ctx *ctx) {
     return top;
 }
 
-/* Point a destination at another page: its first item is the page's
-** reference (libharu's proxy of the page object). */
-static void retarget(HPDF_Destination dst, HPDF_Page page) {
-    HPDF_Proxy first = HPDF_List_ItemAt(dst->list, 0);
-    if (first && (first->header.obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_PROXY) first->obj = page;
+/* An object number and " 0 R". */
+static void put_objref(struct buf *b, uint32_t num) {
+    char digits[16], *t = digits + sizeof digits;
+    do { *--t = (char)('0' + num % 10); num /= 10; } while (num > 0);
+    buf_append(b, t, (size_t)(digits + sizeof digits - t));
+    buf_puts(b, " 0 R");
 }
 
-/* The links waiting for page `index`, now that it exists. */
-static void resolve_links(struct pdf_ctx *ctx, size_t index) {
-    while (ctx->npending && ctx->pending[0].target <= index)
-        retarget(pending_pop(ctx).dst, ctx->pages[index]);
+/* A PDF literal string, bytes outside printable ASCII and the delimiters
+** escaped in octal. */
+static void put_literal(struct buf *b, const char *s) {
+    buf_putc(b, '(');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c > 0x7E || c == '(' || c == ')' || c == '\\') {
+            buf_putc(b, '\\');
+            buf_putc(b, '0' + (c >> 6));
+            buf_putc(b, '0' + ((c >> 3) & 7));
+            buf_putc(b, '0' + (c & 7));
+        } else {
+            buf_putc(b, c);
+        }
+    }
+    buf_putc(b, ')');
 }
 
-static void draw_links(struct pdf_ctx *ctx, HPDF_Page page, const struct dl_page *dp) {
+/* A link annotation: to a page (page != 0) at height y, or to a URI. */
+static void write_link(struct pdf_ctx *ctx, uint32_t num, const float rect[4], uint32_t page,
+                       float y, const char *uri) {
+    struct buf *b = &ctx->file.out;
+    pdf_file_begin(&ctx->file, num);
+    buf_puts(b, "<< /Type /Annot /Subtype /Link /Rect [");
+    put_reals(b, "] /Border [0 0 0]", 4, rect[0], rect[1], rect[2], rect[3]);
+    if (uri) {
+        buf_puts(b, "/A << /Type /Action /S /URI /URI ");
+        put_literal(b, uri);
+        buf_puts(b, " >>");
+    } else {
+        buf_puts(b, "/Dest [");
+        put_objref(b, page);
+        buf_puts(b, " /FitH ");
+        put_real(b, y);
+        buf_putc(b, ']');
+    }
+    buf_puts(b, " >>");
+    pdf_file_end(&ctx->file);
+}
+
+/* The object of page `index`, written already. */
+static uint32_t page_object(struct pdf_ctx *ctx, size_t index) {
+    uint32_t num = 0;
+    if (pdf_file_page(&ctx->file, index, &num, NULL) == RC_OK && num == 0)
+        ctx->file.rc = rc_fail(ctx->err, RC_PDF, "page %zu has no PDF object", index + 1);
+    return num;
+}
+
+/* Page `index` (object `page`) has its links at annots, annots + 1...:
+** written now when their target is this page, an earlier one or a URI,
+** else when the target arrives. */
+static void write_links(struct pdf_ctx *ctx, const struct dl_page *dp, size_t index,
+                        uint32_t page, uint32_t annots) {
     size_t i;
     for (i = 0; i < dp->nlinks; i++) {
         const struct dl_link *l = &dp->links[i];
-        HPDF_Rect r = { l->rect[0], l->rect[1], l->rect[2], l->rect[3] };
-        HPDF_Annotation a;
+        size_t target = l->page > 0 ? (size_t)l->page : 0;
         if (l->uri) {
-            a = HPDF_Page_CreateURILinkAnnot(page, r, l->uri);
+            write_link(ctx, annots + (uint32_t)i, l->rect, 0, 0, l->uri);
+        } else if (target <= index) {
+            write_link(ctx, annots + (uint32_t)i, l->rect,
+                       target == index ? page : page_object(ctx, target), l->dest_y, NULL);
         } else {
-            size_t target = l->page > 0 ? (size_t)l->page : 0;
-            HPDF_Destination dst = HPDF_Page_CreateDestination(
-                target < ctx->npages ? ctx->pages[target] : page);
-            if (dst == NULL) continue;
-            if (target >= ctx->npages) pending_push(ctx, target, dst);
-            HPDF_Destination_SetFitH(dst, l->dest_y);
-            a = HPDF_Page_CreateLinkAnnot(page, r, dst);
+            struct pending_link p = { target, annots + (uint32_t)i, { 0 }, l->dest_y };
+            memcpy(p.rect, l->rect, sizeof p.rect);
+            pending_push(ctx, &p);
         }
-        if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+    }
+}
+
+/* The links that waited for page `index` (object `page`), or, at the end,
+** for pages past the last (a contents page whose pages never settled):
+** they go to it. */
+static void resolve_links(struct pdf_ctx *ctx, size_t index, uint32_t page, int last) {
+    while (ctx->npending && (last || ctx->pending[0].target <= index)) {
+        struct pending_link l = pending_pop(ctx);
+        write_link(ctx, l.annot, l.rect, page, l.y, NULL);
     }
 }
 
@@ -760,9 +817,8 @@ static struct loaded_image *load_image(struct pdf_ctx *ctx, const struct dl_imag
     image_data_free(&data);
     if (image == NULL) return NULL;
     if (ctx->res_images == NULL) {
-        HPDF_Dict res = HPDF_Dict_GetItem(ctx->pdf->root_pages, "Resources", HPDF_OCLASS_DICT);
         ctx->res_images = HPDF_Dict_New(ctx->pdf->mmgr);
-        if (res == NULL || HPDF_Dict_Add(res, "XObject", ctx->res_images) != HPDF_OK) return NULL;
+        if (HPDF_Dict_Add(ctx->resources, "XObject", ctx->res_images) != HPDF_OK) return NULL;
     }
     ctx->images = xreallocarray(ctx->images, mem_add(ctx->nimages, 1), sizeof *ctx->images, "PDF images");
     li = &ctx->images[ctx->nimages++];
@@ -810,81 +866,19 @@ static int check_page(struct pdf_ctx *ctx, const struct dl_page *dp, size_t numb
     return RC_OK;
 }
 
-/* ---- content streams spilled to the scratch file --------------------------- */
+/* ---- content streams ------------------------------------------------------------ */
 
-/* A content stream libharu reads back from the scratch file when saving. */
-struct spilled { struct pdf_ctx *ctx; uint64_t at; HPDF_UINT len, pos; };
-
-static HPDF_STATUS spilled_read(HPDF_Stream stream, HPDF_BYTE *ptr, HPDF_UINT *size) {
-    struct spilled *sp = stream->attr;
-    HPDF_UINT want = *size < sp->len - sp->pos ? *size : sp->len - sp->pos, got = 0;
-    while (got < want) {
-        ssize_t n = pread(sp->ctx->spill, ptr + got, want - got, (off_t)(sp->at + sp->pos + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            sp->ctx->hpdf_errno = n < 0 ? errno : EIO;
-            *size = got;
-            return HPDF_SetError(stream->error, HPDF_FILE_IO_ERROR, 0);
-        }
-        got += (HPDF_UINT)n;
-    }
-    sp->pos += got;
-    *size = got;
-    return sp->pos == sp->len ? HPDF_STREAM_EOF : HPDF_OK;
-}
-
-static HPDF_STATUS spilled_seek(HPDF_Stream stream, HPDF_INT pos, HPDF_WhenceMode mode) {
-    struct spilled *sp = stream->attr;
-    long long to = mode == HPDF_SEEK_SET ? pos : mode == HPDF_SEEK_CUR ? (long long)sp->pos + pos
-                                                                      : (long long)sp->len + pos;
-    if (to < 0 || to > (long long)sp->len) return HPDF_SetError(stream->error, HPDF_INVALID_PARAMETER, 0);
-    sp->pos = (HPDF_UINT)to;
-    return HPDF_OK;
-}
-
-static HPDF_INT32 spilled_tell(HPDF_Stream stream) {
-    return (HPDF_INT32)((struct spilled *)stream->attr)->pos;
-}
-
-static HPDF_UINT32 spilled_size(HPDF_Stream stream) {
-    return ((struct spilled *)stream->attr)->len;
-}
-
-static void spilled_free(HPDF_Stream stream) { free(stream->attr); }
-
-/* Deflate ctx->line, append it to the scratch file and make `stream`
-** (a stream dictionary of libharu's) read it from there. */
-static int spill_content(struct pdf_ctx *ctx, HPDF_Dict stream) {
-    struct spilled *sp;
-    HPDF_Stream reader;
+/* ctx->line, deflated, as the stream object `num`. */
+static int write_content(struct pdf_ctx *ctx, uint32_t num) {
     size_t bound = libdeflate_zlib_compress_bound(ctx->deflater, ctx->line.len), got;
-    int rc;
     ctx->packed.len = 0;
     buf_reserve(&ctx->packed, bound);
     got = libdeflate_zlib_compress(ctx->deflater, ctx->line.data, ctx->line.len, ctx->packed.data,
                                    bound);
-    if (got == 0 || got > 0x7FFFFFFFu)
+    if (got == 0)
         return rc_fail(ctx->err, RC_PDF, "deflating a page of %zu bytes", ctx->line.len);
-    if ((rc = fs_write_all(ctx->spill, ctx->packed.data, got, "the scratch file of page contents",
-                           ctx->err)) != RC_OK)
-        return rc;
-    sp = xcalloc(1, sizeof *sp, "a page's content stream");
-    sp->ctx = ctx;
-    sp->at = ctx->spilled;
-    sp->len = (HPDF_UINT)got;
-    ctx->spilled += got;
-    reader = HPDF_CallbackReader_New(ctx->pdf->mmgr, spilled_read, spilled_seek, spilled_tell,
-                                     spilled_size, sp);
-    if (reader == NULL) {
-        free(sp);
-        return hpdf_failed(ctx, "writing a page") ? RC_PDF : rc_fail(ctx->err, RC_NOMEM, "out of memory");
-    }
-    reader->free_fn = spilled_free;
-    HPDF_Stream_Free(stream->stream);
-    stream->stream = reader;
-    stream->filter = HPDF_STREAM_FILTER_NONE;
-    stream->write_fn = write_flate_filter;
-    return RC_OK;
+    pdf_file_stream(&ctx->file, num, "/Filter /FlateDecode", ctx->packed.data, got);
+    return ctx->file.rc;
 }
 
 /* ---- pages ---------------------------------------------------------------- */
@@ -929,123 +923,211 @@ static void note_label(struct pdf_ctx *ctx, const struct display *d, const struc
     r->start = kind == LABEL_ROMAN ? ctx->front : ctx->body;
 }
 
-/* libharu's page, trimmed to what this page says: no /Resources (the
-** shared ones on the root are inherited), no /MediaBox unless its size
-** differs from the first page's, no graphics state (we never draw
-** through libharu). */
-static HPDF_Page new_page(struct pdf_ctx *ctx, const struct dl_page *dp) {
-    HPDF_Page page = HPDF_AddPage(ctx->pdf);
-    HPDF_PageAttr attr;
-    if (page == NULL) return NULL;
-    attr = page->attr;
-    HPDF_Dict_RemoveElement(page, "Resources");
-    if (ctx->npages == 0) {
-        HPDF_Box box = { 0, 0, dp->width, dp->height };
-        ctx->width = dp->width;
-        ctx->height = dp->height;
-        HPDF_Dict_Add(ctx->pdf->root_pages, "MediaBox", HPDF_Box_Array_New(ctx->pdf->mmgr, box));
+/* The page dictionary: no /Resources (the shared ones on the root are
+** inherited), no /MediaBox unless its size differs from the first page's. */
+static void write_page(struct pdf_ctx *ctx, const struct dl_page *dp, uint32_t num,
+                       uint32_t parent, uint32_t content, uint32_t overlay, uint32_t annots) {
+    struct buf *b = &ctx->file.out;
+    size_t i;
+    pdf_file_begin(&ctx->file, num);
+    buf_puts(b, "<< /Type /Page /Parent ");
+    put_objref(b, parent);
+    buf_puts(b, overlay ? " /Contents [" : " /Contents ");
+    put_objref(b, content);
+    if (overlay) {
+        buf_putc(b, ' ');
+        put_objref(b, overlay);
+        buf_putc(b, ']');
     }
-    if (dp->width == ctx->width && dp->height == ctx->height) {
-        HPDF_Dict_RemoveElement(page, "MediaBox");
-    } else {
-        HPDF_Page_SetWidth(page, dp->width);
-        HPDF_Page_SetHeight(page, dp->height);
+    if (dp->width != ctx->width || dp->height != ctx->height) {
+        buf_puts(b, " /MediaBox [0 0 ");
+        put_reals(b, "]", 2, dp->width, dp->height);
     }
-    HPDF_GState_Free(page->mmgr, attr->gstate);
-    attr->gstate = NULL;
-    return page;
+    if (dp->nlinks) {
+        buf_puts(b, " /Annots [");
+        for (i = 0; i < dp->nlinks; i++) {
+            if (i) buf_putc(b, ' ');
+            put_objref(b, annots + (uint32_t)i);
+        }
+        buf_putc(b, ']');
+    }
+    buf_puts(b, " >>");
+    pdf_file_end(&ctx->file);
 }
 
-/* The display sink's page: drawn, deflated, spilled, and given to libharu. */
+/* The display sink's page: drawn, deflated and written with its links;
+** what the file must remember of it goes to the file's page records. */
 static int sink_page(void *user, const struct display *d, size_t index, const struct dl_page *dp) {
     struct pdf_ctx *ctx = user;
-    HPDF_Page page;
+    struct pdf_file *f = &ctx->file;
+    uint32_t parent, page, content, overlay = 0, annots = 0;
+    size_t i;
     int rc;
     if (index != ctx->npages)
         return rc_fail(ctx->err, RC_PDF, "page %zu arrived as page %zu", index + 1, ctx->npages + 1);
     if ((rc = check_page(ctx, dp, index + 1)) != RC_OK) return rc;
-    if ((page = new_page(ctx, dp)) == NULL || hpdf_failed(ctx, "adding a page")) return RC_PDF;
-    if (ctx->npages == ctx->cappages) {
-        ctx->cappages = ctx->cappages ? mem_mul(ctx->cappages, 2) : 64;
-        ctx->pages = xreallocarray(ctx->pages, ctx->cappages, sizeof *ctx->pages, "PDF pages");
+    if (ctx->npages == 0) {
+        ctx->width = dp->width;
+        ctx->height = dp->height;
     }
-    ctx->pages[ctx->npages++] = page;
-    resolve_links(ctx, index);
     note_label(ctx, d, dp, index);
     if ((rc = draw_items(ctx, dp)) != RC_OK) return rc;
-    if ((rc = spill_content(ctx, ((HPDF_PageAttr)page->attr)->contents)) != RC_OK) return rc;
-    ((HPDF_PageAttr)page->attr)->stream = NULL;      /* freed: never drawn through */
-    draw_links(ctx, page, dp);
-    return hpdf_failed(ctx, "drawing a page") ? RC_PDF : RC_OK;
+    parent = pdf_tree_parent(&ctx->tree, f);
+    page = pdf_file_reserve(f);
+    content = pdf_file_reserve(f);
+    if (dp->late) overlay = pdf_file_reserve(f);
+    for (i = 0; i < dp->nlinks; i++) {
+        uint32_t n = pdf_file_reserve(f);
+        if (i == 0) annots = n;
+    }
+    if (f->rc != RC_OK) return f->rc;
+    if ((rc = write_content(ctx, content)) != RC_OK) return rc;
+    write_page(ctx, dp, page, parent, content, overlay, annots);
+    pdf_file_set_page(f, index, page, overlay);
+    pdf_tree_add(&ctx->tree, f, page);
+    ctx->npages++;
+    resolve_links(ctx, index, page, 0);
+    write_links(ctx, dp, index, page, annots);
+    return f->rc;
 }
 
-/* The display sink's overlay: a second content stream for the page. */
+/* The display sink's overlay: the page's second content stream, whose
+** number its page dictionary holds already. */
 static int sink_overlay(void *user, size_t index, const struct dl_page *dp) {
     struct pdf_ctx *ctx = user;
-    HPDF_Page page;
-    HPDF_Dict stream;
-    HPDF_Array contents;
+    uint32_t page, overlay = 0;
     int rc;
     if (index >= ctx->npages) return rc_fail(ctx->err, RC_PDF, "an overlay for page %zu of %zu",
                                              index + 1, ctx->npages);
-    page = ctx->pages[index];
+    if ((rc = pdf_file_page(&ctx->file, index, &page, &overlay)) != RC_OK) return rc;
+    if (overlay == 0)
+        return rc_fail(ctx->err, RC_PDF, "an overlay for page %zu, which was written without one",
+                       index + 1);
     if ((rc = draw_items(ctx, dp)) != RC_OK) return rc;
-    if ((stream = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref)) == NULL
-        || (contents = HPDF_Array_New(ctx->pdf->mmgr)) == NULL)
-        return hpdf_failed(ctx, "drawing a page") ? RC_PDF : rc_fail(ctx->err, RC_NOMEM, "out of memory");
-    if ((rc = spill_content(ctx, stream)) != RC_OK) return rc;
-    HPDF_Array_Add(contents, ((HPDF_PageAttr)page->attr)->contents);
-    HPDF_Array_Add(contents, stream);
-    HPDF_Dict_Add(page, "Contents", contents);
-    return hpdf_failed(ctx, "drawing a page") ? RC_PDF : RC_OK;
+    return write_content(ctx, overlay);
 }
 
 /* ---- outline and info -------------------------------------------------------- */
 
-/* A PDF text string in UTF-16BE with a byte order mark (PDF 32000 7.9.2.2),
-** since libharu 2.3.0 writes its own text strings in PDFDocEncoding. */
-static HPDF_Binary text_string(struct pdf_ctx *ctx, const char *utf8) {
-    struct buf b;
+/* UTF-8 as UTF-16BE with a byte order mark: a PDF text string (PDF 32000
+** 7.9.2.2), since libharu 2.3.0 writes its own in PDFDocEncoding. */
+static void text_utf16(const char *utf8, struct buf *out) {
     size_t i = 0, n = strlen(utf8);
-    HPDF_Binary bin;
-    buf_init(&b);
-    buf_put_u16be(&b, 0xFEFF);
+    buf_put_u16be(out, 0xFEFF);
     while (i < n) {
         uint32_t cp;
         i += utf8_decode(utf8 + i, n - i, &cp);
         if (cp >= 0x10000) {
             cp -= 0x10000;
-            buf_put_u16be(&b, (uint16_t)(0xD800 | (cp >> 10)));
-            buf_put_u16be(&b, (uint16_t)(0xDC00 | (cp & 0x3FF)));
+            buf_put_u16be(out, (uint16_t)(0xD800 | (cp >> 10)));
+            buf_put_u16be(out, (uint16_t)(0xDC00 | (cp & 0x3FF)));
         } else {
-            buf_put_u16be(&b, (uint16_t)cp);
+            buf_put_u16be(out, (uint16_t)cp);
         }
     }
+}
+
+static HPDF_Binary text_string(struct pdf_ctx *ctx, const char *utf8) {
+    struct buf b;
+    HPDF_Binary bin;
+    buf_init(&b);
+    text_utf16(utf8, &b);
     bin = HPDF_Binary_New(ctx->pdf->mmgr, b.data, (HPDF_UINT)b.len);
     buf_free(&b);
     return bin;
 }
 
-static void write_outlines(struct pdf_ctx *ctx, const struct display *d, HPDF_Page *pages) {
-    HPDF_Outline parents[8] = { NULL };
+/* The same as a hex string, into the file. */
+static void put_text_string(struct buf *out, const char *utf8) {
+    struct buf b;
     size_t i;
-    for (i = 0; i < d->noutlines; i++) {
-        const struct dl_outline *o = &d->outlines[i];
-        int lvl = o->level < 1 ? 1 : o->level > 7 ? 7 : o->level;
-        HPDF_Outline parent = NULL, item;
-        HPDF_Destination dst;
-        int k;
-        for (k = lvl - 1; k >= 1 && parent == NULL; k--) parent = parents[k];
-        item = HPDF_CreateOutline(ctx->pdf, parent, "", NULL);
-        if (item == NULL) return;
-        HPDF_Dict_Add(item, "Title", text_string(ctx, o->title));
-        HPDF_Outline_SetOpened(item, HPDF_TRUE);
-        dst = HPDF_Page_CreateDestination(pages[o->page]);
-        HPDF_Destination_SetFitH(dst, o->y);
-        HPDF_Outline_SetDestination(item, dst);
-        parents[lvl] = item;
-        for (k = lvl + 1; k < 8; k++) parents[k] = NULL;
+    buf_init(&b);
+    text_utf16(utf8, &b);
+    buf_putc(out, '<');
+    for (i = 0; i + 1 < b.len; i += 2)
+        buf_put_hex4(out, (uint16_t)((unsigned char)b.data[i] << 8 | (unsigned char)b.data[i + 1]));
+    buf_putc(out, '>');
+    buf_free(&b);
+}
+
+/* One outline item's place in the tree, from the headings' levels. */
+struct outline_node { long parent, first, last, prev, next; size_t count; };
+
+/* A heading nests under the latest heading of a lower level (levels 1-7). */
+static struct outline_node *outline_tree(const struct display *d) {
+    struct outline_node *t = xcalloc(d->noutlines, sizeof *t, "the outline");
+    long parents[8], i, k, up;
+    for (k = 0; k < 8; k++) parents[k] = -1;
+    for (i = 0; i < (long)d->noutlines; i++) {
+        int lvl = d->outlines[i].level < 1 ? 1 : d->outlines[i].level > 7 ? 7 : d->outlines[i].level;
+        long parent = -1;
+        for (k = lvl - 1; k >= 1 && parent < 0; k--) parent = parents[k];
+        t[i].parent = parent;
+        t[i].first = t[i].last = t[i].next = -1;
+        t[i].prev = -1;
+        if (parent >= 0) {
+            if (t[parent].last >= 0) { t[i].prev = t[parent].last; t[t[parent].last].next = i; }
+            else t[parent].first = i;
+            t[parent].last = i;
+        } else {
+            for (k = i - 1; k >= 0 && t[k].parent >= 0; k--) {}
+            if (k >= 0) { t[i].prev = k; t[k].next = i; }
+        }
+        for (up = parent; up >= 0; up = t[up].parent) t[up].count++;
+        parents[lvl] = i;
+        for (k = lvl + 1; k < 8; k++) parents[k] = -1;
     }
+    return t;
+}
+
+/* /Outlines, every item open; returns its number, 0 when there is none.
+** Items are numbered root + 1 + their index. */
+static uint32_t write_outlines(struct pdf_ctx *ctx, const struct display *d) {
+    struct pdf_file *f = &ctx->file;
+    struct buf *b = &f->out;
+    struct outline_node *t;
+    uint32_t root, page;
+    long i, first = -1, last = -1;
+    size_t k;
+    if (d->noutlines == 0) return 0;
+    t = outline_tree(d);
+    root = pdf_file_reserve(f);
+    for (k = 0; k < d->noutlines; k++) pdf_file_reserve(f);
+    for (i = 0; i < (long)d->noutlines; i++) {
+        const struct dl_outline *o = &d->outlines[i];
+        static const char *const links[] = { " /Parent ", " /Prev ", " /Next ", " /First ", " /Last " };
+        long to[5];
+        int n;
+        if (t[i].parent < 0) { if (first < 0) first = i; last = i; }
+        to[0] = t[i].parent; to[1] = t[i].prev; to[2] = t[i].next;
+        to[3] = t[i].first; to[4] = t[i].last;
+        page = page_object(ctx, o->page >= 0 && (size_t)o->page < ctx->npages ? (size_t)o->page
+                                                                             : ctx->npages - 1);
+        pdf_file_begin(f, root + 1 + (uint32_t)i);
+        buf_puts(b, "<< /Title ");
+        put_text_string(b, o->title);
+        for (n = 0; n < 5; n++) {
+            if (n > 0 && to[n] < 0) continue;
+            buf_puts(b, links[n]);
+            put_objref(b, n == 0 && to[0] < 0 ? root : root + 1 + (uint32_t)to[n]);
+        }
+        if (t[i].count) buf_printf(b, " /Count %zu", t[i].count);
+        buf_puts(b, " /Dest [");
+        put_objref(b, page);
+        buf_puts(b, " /FitH ");
+        put_real(b, o->y);
+        buf_puts(b, "] >>");
+        pdf_file_end(f);
+    }
+    pdf_file_begin(f, root);
+    buf_puts(b, "<< /Type /Outlines /First ");
+    put_objref(b, root + 1 + (uint32_t)first);
+    buf_puts(b, " /Last ");
+    put_objref(b, root + 1 + (uint32_t)last);
+    buf_printf(b, " /Count %zu >>", d->noutlines);
+    pdf_file_end(f);
+    free(t);
+    return root;
 }
 
 static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
@@ -1140,19 +1222,8 @@ static int deflate_streams(struct pdf_ctx *ctx) {
 static HPDF_Binary label_prefix(HPDF_MMgr mmgr, const char *utf8) {
     struct buf b;
     HPDF_Binary s;
-    size_t at = 0, n = strlen(utf8);
     buf_init(&b);
-    buf_put_u16be(&b, 0xFEFF);
-    while (at < n) {
-        uint32_t cp;
-        at += utf8_decode(utf8 + at, n - at, &cp);
-        if (cp >= 0x10000) {
-            buf_put_u16be(&b, (uint16_t)(0xD800 + ((cp - 0x10000) >> 10)));
-            buf_put_u16be(&b, (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
-        } else {
-            buf_put_u16be(&b, (uint16_t)cp);
-        }
-    }
+    text_utf16(utf8, &b);
     s = HPDF_Binary_New(mmgr, b.data, (HPDF_UINT)b.len);
     buf_free(&b);
     return s;
@@ -1189,38 +1260,91 @@ static void write_page_labels(struct pdf_ctx *ctx, const struct display *d) {
         HPDF_Array_AddNumber(nums, (HPDF_INT)r->page);
         HPDF_Array_Add(nums, range);
     }
-    HPDF_Dict_Add(ctx->pdf->catalog, "PageLabels", labels);
+    if (HPDF_Xref_Add(ctx->pdf->xref, labels) == HPDF_OK) ctx->page_labels = labels;
 }
 
-/* libharu writes the file through this stream straight to fd, in chunks,
-** every write checked (HPDF_SaveToFile ignores fclose's result, so a disk
-** that fills at the last flush went unnoticed; HPDF_SaveToStream alone
-** would hold the whole file in memory). */
-enum { OUT_CHUNK = 1 << 16 };
+/* ---- libharu's objects ---------------------------------------------------------- */
 
-static int flush_out(struct pdf_ctx *ctx) {
-    if (ctx->out_rc == RC_OK && ctx->out.len)
-        ctx->out_rc = fs_write_all(ctx->fd, ctx->out.data, ctx->out.len, ctx->path, ctx->err);
-    ctx->out.len = 0;
-    return ctx->out_rc;
+/* Everything libharu made but its catalog and page tree root (the file's
+** are ours): numbered after the pages, then written by libharu one by
+** one, its references following the new numbers (a reference is written
+** from the object's header when its container is written). */
+static int skipped(const struct pdf_ctx *ctx, const void *obj) {
+    return obj == NULL || obj == (void *)ctx->pdf->catalog || obj == (void *)ctx->pdf->root_pages;
 }
 
-static HPDF_STATUS out_write(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT size) {
+static void number_hpdf_objects(struct pdf_ctx *ctx) {
+    HPDF_List entries = ctx->pdf->xref->entries;
+    HPDF_UINT i;
+    for (i = 1; i < entries->count; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        HPDF_Obj_Header *h = e ? e->obj : NULL;
+        if (skipped(ctx, h)) continue;
+        h->obj_id = pdf_file_reserve(&ctx->file) | HPDF_OTYPE_INDIRECT;
+        h->gen_no = 0;
+    }
+}
+
+static uint32_t hpdf_number(const void *obj) {
+    return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFFu : 0;
+}
+
+static HPDF_STATUS hpdf_write(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT size) {
     struct pdf_ctx *ctx = stream->attr;
-    if (ctx->out_rc != RC_OK) return HPDF_FILE_IO_ERROR;
-    buf_append(&ctx->out, ptr, size);
-    if (ctx->out.len >= OUT_CHUNK && flush_out(ctx) != RC_OK) return HPDF_FILE_IO_ERROR;
-    return HPDF_OK;
+    pdf_file_write(&ctx->file, ptr, size);
+    return ctx->file.rc == RC_OK ? HPDF_OK : HPDF_FILE_IO_ERROR;
 }
 
-static int save(struct pdf_ctx *ctx) {
-    HPDF_Stream out = HPDF_CallbackWriter_New(ctx->pdf->mmgr, out_write, ctx);
+static int write_hpdf_objects(struct pdf_ctx *ctx) {
+    HPDF_List entries = ctx->pdf->xref->entries;
+    HPDF_Stream out = HPDF_CallbackWriter_New(ctx->pdf->mmgr, hpdf_write, ctx);
+    HPDF_UINT i;
     if (out == NULL) return hpdf_failed(ctx, "assembling the file") ? RC_PDF : RC_NOMEM;
-    ctx->pdf->stream = out;       /* HPDF_SaveToStream writes to it; HPDF_Free frees it */
-    HPDF_SaveToStream(ctx->pdf);
-    if (ctx->out_rc != RC_OK) return ctx->out_rc;
-    if (hpdf_failed(ctx, "assembling the file")) return RC_PDF;
-    return flush_out(ctx);
+    ctx->pdf->stream = out;       /* HPDF_Free frees it */
+    for (i = 1; i < entries->count && ctx->file.rc == RC_OK; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        if (e == NULL || skipped(ctx, e->obj)) continue;
+        pdf_file_begin(&ctx->file, hpdf_number(e->obj));
+        if (HPDF_Obj_WriteValue(e->obj, out, NULL) != HPDF_OK) break;
+        pdf_file_end(&ctx->file);
+    }
+    if (ctx->file.rc != RC_OK) return ctx->file.rc;
+    return hpdf_failed(ctx, "assembling the file") ? RC_PDF : RC_OK;
+}
+
+/* The root of the page tree gets the pages' shared resources and size. */
+static uint32_t finish_tree(struct pdf_ctx *ctx) {
+    struct buf entries;
+    uint32_t root;
+    buf_init(&entries);
+    buf_puts(&entries, "/Resources ");
+    put_objref(&entries, hpdf_number(ctx->resources));
+    buf_puts(&entries, " /MediaBox [0 0 ");
+    put_reals(&entries, "]", 2, ctx->width, ctx->height);
+    buf_putc(&entries, 0);
+    root = pdf_tree_finish(&ctx->tree, &ctx->file, (const char *)entries.data);
+    buf_free(&entries);
+    return root;
+}
+
+static uint32_t write_catalog(struct pdf_ctx *ctx, uint32_t pages, uint32_t outlines) {
+    struct buf *b = &ctx->file.out;
+    uint32_t num = pdf_file_reserve(&ctx->file);
+    pdf_file_begin(&ctx->file, num);
+    buf_puts(b, "<< /Type /Catalog /Pages ");
+    put_objref(b, pages);
+    if (outlines) {
+        buf_puts(b, " /Outlines ");
+        put_objref(b, outlines);
+        buf_puts(b, " /PageMode /UseOutlines");
+    }
+    if (ctx->page_labels) {
+        buf_puts(b, " /PageLabels ");
+        put_objref(b, hpdf_number(ctx->page_labels));
+    }
+    buf_puts(b, " >>");
+    pdf_file_end(&ctx->file);
+    return num;
 }
 
 /* ---- the writer ---------------------------------------------------------------- */
@@ -1229,7 +1353,6 @@ struct pdf_writer { struct pdf_ctx ctx; };
 
 /* A libharu document with the pages' shared resources. */
 static int doc_start(struct pdf_ctx *ctx) {
-    HPDF_Dict res;
     HPDF_Array procset;
     static const char *const procs[] = { "PDF", "Text", "ImageB", "ImageC", "ImageI" };
     size_t i;
@@ -1238,14 +1361,15 @@ static int doc_start(struct pdf_ctx *ctx) {
     ctx->pdf = HPDF_New(on_hpdf_error, ctx);
     if (ctx->pdf == NULL) return rc_fail(ctx->err, RC_NOMEM, "cannot start a PDF document");
     HPDF_SetCompressionMode(ctx->pdf, HPDF_COMP_ALL);
-    res = HPDF_Dict_New(ctx->pdf->mmgr);
+    ctx->resources = HPDF_Dict_New(ctx->pdf->mmgr);
     procset = HPDF_Array_New(ctx->pdf->mmgr);
     ctx->res_fonts = HPDF_Dict_New(ctx->pdf->mmgr);
-    if (res == NULL || procset == NULL || ctx->res_fonts == NULL) return RC_NOMEM;
+    if (ctx->resources == NULL || procset == NULL || ctx->res_fonts == NULL) return RC_NOMEM;
+    HPDF_Xref_Add(ctx->pdf->xref, ctx->resources);
     for (i = 0; i < sizeof procs / sizeof *procs; i++) HPDF_Array_AddName(procset, procs[i]);
-    HPDF_Dict_Add(res, "ProcSet", procset);
-    HPDF_Dict_Add(res, "Font", ctx->res_fonts);
-    HPDF_Dict_Add(ctx->pdf->root_pages, "Resources", res);
+    HPDF_Dict_Add(ctx->resources, "ProcSet", procset);
+    HPDF_Dict_Add(ctx->resources, "Font", ctx->res_fonts);
+    pdf_tree_reset(&ctx->tree);
     return hpdf_failed(ctx, "starting the document") ? RC_PDF : RC_OK;
 }
 
@@ -1266,15 +1390,13 @@ static void doc_stop(struct pdf_ctx *ctx) {
     free(ctx->images);
     ctx->images = NULL;
     ctx->nimages = 0;
-    free(ctx->pages);
     free(ctx->pending);
     free(ctx->labels);
-    ctx->pages = NULL;
     ctx->pending = NULL;
     ctx->labels = NULL;
-    ctx->npages = ctx->cappages = ctx->npending = ctx->cappending = 0;
+    ctx->npages = ctx->npending = ctx->cappending = 0;
     ctx->nlabels = ctx->caplabels = ctx->front = ctx->body = 0;
-    ctx->res_fonts = ctx->res_images = NULL;
+    ctx->resources = ctx->res_fonts = ctx->res_images = ctx->page_labels = NULL;
     ctx->hpdf_error = ctx->hpdf_detail = 0;
     ctx->hpdf_errno = 0;
 }
@@ -1282,10 +1404,9 @@ static void doc_stop(struct pdf_ctx *ctx) {
 /* The display sink's restart: the pages so far are forgotten. */
 static int sink_restart(void *user) {
     struct pdf_ctx *ctx = user;
+    int rc;
     doc_stop(ctx);
-    ctx->spilled = 0;
-    if (ftruncate(ctx->spill, 0) != 0 || lseek(ctx->spill, 0, SEEK_SET) != 0)
-        return rc_fail(ctx->err, RC_IO, "the scratch file of page contents: %s", strerror(errno));
+    if ((rc = pdf_file_reset(&ctx->file)) != RC_OK) return rc;
     return doc_start(ctx);
 }
 
@@ -1298,17 +1419,14 @@ int pdf_begin(struct pdf_writer **out, struct fontset *fs, const struct pdf_info
     ctx->fs = fs;
     ctx->err = err;
     ctx->info = *info;
-    ctx->fd = fd;
-    ctx->path = path;
-    ctx->spill = -1;
+    ctx->file.xref = ctx->file.pages = -1;
     ctx->level = info->compress_level > 0 ? info->compress_level : PDF_COMPRESS_DEFAULT;
     buf_init(&ctx->line);
     buf_init(&ctx->packed);
-    buf_init(&ctx->out);
     ctx->deflater = font_programs_deflater(fontset_programs(fs), ctx->level);
     if (ctx->deflater == NULL)
         return rc_fail(err, RC_NOMEM, "out of memory setting up compression");
-    if ((rc = fs_scratch_beside(path, &ctx->spill, err)) != RC_OK) return rc;
+    if ((rc = pdf_file_open(&ctx->file, fd, path, err)) != RC_OK) return rc;
     return doc_start(ctx);
 }
 
@@ -1319,28 +1437,34 @@ void pdf_sink(struct pdf_writer *w, struct display_sink *sink) {
     sink->restart = sink_restart;
 }
 
+/* After the last page: the links still waiting, then libharu's objects
+** (fonts, info, labels) numbered, the page tree's open nodes, the
+** outline, the catalog, libharu's objects written, and the table. */
 static int finish(struct pdf_ctx *ctx, const struct display *d) {
     int face, rc = RC_OK;
+    uint32_t pages, outlines, catalog;
     if (ctx->npages == 0) return rc_fail(ctx->err, RC_PDF, "the document has no pages");
-    /* Links to pages past the last (a contents page whose pages never
-    ** settled) go to the last. */
-    while (ctx->npending) retarget(pending_pop(ctx).dst, ctx->pages[ctx->npages - 1]);
+    resolve_links(ctx, ctx->npages - 1, page_object(ctx, ctx->npages - 1), 1);
     for (face = 0; face < ctx->nfonts && rc == RC_OK; face++)
         if (ctx->fonts[face].subset) rc = font_build(ctx, face);
     if (rc != RC_OK) return rc;
-    write_outlines(ctx, d, ctx->pages);
     write_info(ctx, &ctx->info);
-    if (d->noutlines) HPDF_SetPageMode(ctx->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
     write_page_labels(ctx, d);
+    if (hpdf_failed(ctx, "finishing the document")) return RC_PDF;
     if ((rc = deflate_streams(ctx)) != RC_OK) return rc;
-    return save(ctx);
+    number_hpdf_objects(ctx);
+    pages = finish_tree(ctx);
+    outlines = write_outlines(ctx, d);
+    catalog = write_catalog(ctx, pages, outlines);
+    if ((rc = write_hpdf_objects(ctx)) != RC_OK) return rc;
+    return pdf_file_finish(&ctx->file, catalog, hpdf_number(ctx->pdf->info));
 }
 
 /* " writing out.pdf" after a libharu error. */
 static int name_output(struct pdf_ctx *ctx, int rc) {
-    if (rc != RC_OK && ctx->err->code == RC_PDF && !strstr(ctx->err->msg, ctx->path)) {
+    if (rc != RC_OK && ctx->err->code == RC_PDF && !strstr(ctx->err->msg, ctx->file.path)) {
         size_t n = strlen(ctx->err->msg);
-        snprintf(ctx->err->msg + n, sizeof ctx->err->msg - n, " writing %s", ctx->path);
+        snprintf(ctx->err->msg + n, sizeof ctx->err->msg - n, " writing %s", ctx->file.path);
     }
     return rc;
 }
@@ -1354,9 +1478,8 @@ void pdf_free(struct pdf_writer *w) {
     if (w == NULL) return;
     ctx = &w->ctx;
     doc_stop(ctx);
-    if (ctx->spill >= 0) close(ctx->spill);
+    pdf_file_close(&ctx->file);
     buf_free(&ctx->line);
     buf_free(&ctx->packed);
-    buf_free(&ctx->out);
     free(w);
 }

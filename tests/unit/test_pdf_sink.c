@@ -35,6 +35,7 @@ static void three_pages(struct fontset *fs, struct display *d) {
         struct dl_text *t = display_add_text(p, face, 12, 72, 700, DL_BODY);
         display_add_glyph(p, t, gid, 0, 0, text, 1);
         display_add_rect(p, DL_RULE, 72, 690, 100, 1)->fill = 1;
+        p->late = 1;                /* each gets an overlay after the last */
         if (i == 0) {
             float r[4] = { 72, 700, 100, 712 };
             display_add_link(p, r, 2, 500, NULL);
@@ -51,19 +52,17 @@ static long count(const char *s, size_t n, const char *what) {
     return k;
 }
 
-/* Object numbers of the page dictionaries, in file order. */
+/* Object numbers of the page dictionaries, in file order: the number of
+** the "N 0 obj" line before each "<< /Type /Page ". */
 static int page_objects(const char *s, size_t n, int *ids, int max) {
+    static const char key[] = "<< /Type /Page ";
     int k = 0;
     const char *p = s, *end = s + n;
-    while (k < max && (p = memmem(p, (size_t)(end - p), "<<\012/Type /Page\012", 15)) != NULL) {
-        const char *q = p;
-        while (q > s && q[-1] != '\n' && q[-1] != '\r') q--;   /* "N 0 obj" line before */
-        if (q > s) {
-            const char *line = q - 1;
-            while (line > s && line[-1] != '\n' && line[-1] != '\r') line--;
-            ids[k++] = atoi(line);
-        }
-        p += 15;
+    while (k < max && (p = memmem(p, (size_t)(end - p), key, sizeof key - 1)) != NULL) {
+        const char *line = p - 1;
+        while (line > s && line[-1] != '\n' && line[-1] != '\r') line--;
+        if (line > s && strncmp(p - 7, " 0 obj\n", 7) == 0) ids[k++] = atoi(line);
+        p += sizeof key - 1;
     }
     return k;
 }
@@ -113,9 +112,9 @@ static void test_links_restart(struct fontset *fs) {
     n = page_objects((const char *)pdf.data, pdf.len, ids, 8);
     CHECK_MSG(n == 3, "%d page dictionaries, not 3", n);
     if (n == 3) {
-        snprintf(dest, sizeof dest, "[ %d 0 R /FitH 500 ]", ids[2]);
+        snprintf(dest, sizeof dest, "/Dest [%d 0 R /FitH 500]", ids[2]);
         CHECK_MSG(count((const char *)pdf.data, pdf.len, dest) == 1, "no link to the third page (%s)", dest);
-        snprintf(dest, sizeof dest, "[ %d 0 R /FitH 400 ]", ids[2]);
+        snprintf(dest, sizeof dest, "/Dest [%d 0 R /FitH 400]", ids[2]);
         CHECK_MSG(count((const char *)pdf.data, pdf.len, dest) == 1, "the link past the end is not to the last page");
     }
     CHECK(count((const char *)pdf.data, pdf.len, "/Contents [") == 3);
