@@ -846,8 +846,9 @@ static int draw_image(struct pdf_ctx *ctx, const struct dl_image *im) {
     return RC_OK;
 }
 
-/* What libharu would refuse with only an error number, said first with
-** the value and the limit. */
+/* What libharu would refuse with only an error number (page sizes), or
+** what a PDF should not hold (a string over 64 KB), said first with the
+** value and the limit. */
 static int check_page(struct pdf_ctx *ctx, const struct dl_page *dp, size_t number) {
     size_t i;
     if (!(dp->width >= HPDF_MIN_PAGE_SIZE && dp->width <= HPDF_MAX_PAGE_SIZE
@@ -860,7 +861,7 @@ static int check_page(struct pdf_ctx *ctx, const struct dl_page *dp, size_t numb
         size_t n = uri ? strlen(uri) : 0;
         if (n > HPDF_LIMIT_MAX_STRING_LEN)
             return rc_fail(ctx->err, RC_DATA, "page %zu: a link URL of %zu bytes (%.40s...) is "
-                           "longer than a PDF string libharu writes (%d bytes)", number, n, uri,
+                           "longer than a PDF string reportc writes (%d bytes)", number, n, uri,
                            HPDF_LIMIT_MAX_STRING_LEN);
     }
     return RC_OK;

@@ -1,6 +1,7 @@
 /*
-** pdf.h: writing a display list's pages as a PDF through libharu, as
-** layout finishes them.  The only module that includes hpdf.h.
+** pdf.h: writing a display list's pages as a PDF as layout finishes
+** them, libharu making the objects that are not pages.  pdf.c is the
+** only file that includes hpdf.h.
 **
 ** Fonts are ours, not libharu's: each face the document uses becomes a
 ** Type0 font (Identity-H) over a CIDFontType2 (FontFile2, CIDs equal to
@@ -30,11 +31,11 @@ int pdf_compress_level(const char *name);
 
 /* A PDF written page by page to `fd`, a file the caller opened and will
 ** fsync and rename into place; `path` (the final output) names it in
-** errors, and the unlinked scratch file that holds the pages' content
-** until the end is made in its folder.  Every write is checked, so a full
-** disk or a file size limit is an error naming the cause.  libharu's
-** errors come back as causes ("page height 0 pt is outside 3 to 14400"),
-** not numbers.  pdf_free whatever pdf_begin returned. */
+** errors, and the unlinked scratch files of the file's index (pdf/file.h)
+** are made in its folder.  Every write is checked, so a full disk or a
+** file size limit is an error naming the cause.  libharu's errors come
+** back as causes ("page height 0 pt is outside 3 to 14400"), not numbers.
+** pdf_free whatever pdf_begin returned. */
 struct pdf_writer;
 
 int pdf_begin(struct pdf_writer **w, struct fontset *fs, const struct pdf_info *info, int fd,
