@@ -57,12 +57,12 @@ static void put_utf16_hex(struct buf *out, const struct tounicode_entry *e) {
         if (!mappable(cp)) continue;
         if (units + (cp >= 0x10000 ? 2 : 1) > MAX_UNITS) break;
         if (cp < 0x10000) {
-            buf_printf(out, "%04X", (unsigned)cp);
+            buf_put_hex4(out, (uint16_t)cp);
             units++;
         } else {
             cp -= 0x10000;
-            buf_printf(out, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
-                       (unsigned)(0xDC00 + (cp & 0x3FF)));
+            buf_put_hex4(out, (uint16_t)(0xD800 + (cp >> 10)));
+            buf_put_hex4(out, (uint16_t)(0xDC00 + (cp & 0x3FF)));
             units += 2;
         }
     }
@@ -79,7 +79,9 @@ void font_tounicode_cmap(const struct tounicode_entry *entries, unsigned n, stru
             unsigned size = remaining < BFCHAR_GROUP_MAX ? remaining : BFCHAR_GROUP_MAX;
             buf_printf(out, "%u beginbfchar\n", size);
         }
-        buf_printf(out, "<%04X> ", (unsigned)entries[i].code);
+        buf_putc(out, '<');      /* one line a glyph: printf-free, as buf.h's writers */
+        buf_put_hex4(out, (uint16_t)entries[i].code);
+        buf_puts(out, "> ");
         put_utf16_hex(out, &entries[i]);
         buf_putc(out, '\n');
         remaining--;
