@@ -65,6 +65,13 @@ struct fontset {
     int nfamilies;
     int fallback;            /* family index of "fallback", -1 if none */
     hb_buffer_t *buffer;
+    struct shape_cache *shapes;       /* runs shaped, kept while the set is */
+    /* Answers already found (a few hundred instructions each, asked for
+    ** every character or mark): which of a family's faces serves a
+    ** character, and a glyph's ink extents.  Direct-mapped: a clash
+    ** replaces. */
+    struct pick_memo { uint32_t cp; uint8_t family, weight, k, valid; } picks[4096];
+    struct extents_memo { uint32_t key; int32_t x_bearing, width; uint8_t ok, valid; } extents[2048];
     struct font_programs *programs;   /* subsets' font files, kept while the set is */
     struct readset *reads;   /* where faces used are recorded (fontset_track) */
 };
@@ -237,6 +244,7 @@ void fontset_free(struct fontset *fs) {
         if (fs->faces[i].map) munmap((void *)fs->faces[i].map, fs->faces[i].map_len);
     }
     hb_buffer_destroy(fs->buffer);
+    shape_cache_free(fs->shapes);
     font_programs_free(fs->programs);
     free(fs);
 }
@@ -365,6 +373,13 @@ int fontset_pick(struct fontset *fs, int family, enum font_weight weight, uint32
     enum font_script script = fontset_script(cp);
     const unsigned char *order = fs->families[family].order[weight][script];
     int n = fs->families[family].norder[weight][script], k, rc;
+    struct pick_memo *m = &fs->picks[((cp * 2654435761u) ^ (unsigned)(family * 2 + weight))
+                                      & (sizeof fs->picks / sizeof *fs->picks - 1)];
+    if (m->valid && m->cp == cp && m->family == family && m->weight == weight) {
+        for (k = 0; k <= m->k; k++) face_used(fs, order[k]);   /* the faces it read */
+        *face = order[m->k];
+        return RC_OK;
+    }
     for (k = 0; k < n; k++) {
         hb_codepoint_t gid;
         if (fs->faces[order[k]].hb == NULL && (rc = face_open(fs, order[k], err)) != RC_OK)
@@ -372,11 +387,34 @@ int fontset_pick(struct fontset *fs, int family, enum font_weight weight, uint32
         face_used(fs, order[k]);
         if (hb_font_get_nominal_glyph(fs->faces[order[k]].hb, cp, &gid) && gid) {
             *face = order[k];
+            m->cp = cp;
+            m->family = (uint8_t)family;
+            m->weight = (uint8_t)weight;
+            m->k = (uint8_t)k;
+            m->valid = 1;
             return RC_OK;
         }
     }
     return rc_fail(err, RC_FONT, "no font of family '%s' or the fallback has a glyph for U+%04X",
                    fs->families[family].name, (unsigned)cp);
+}
+
+int fontset_extents(struct fontset *fs, int face, uint16_t gid, int32_t *x_bearing,
+                    int32_t *width) {
+    uint32_t key = (uint32_t)face << 16 | gid;
+    struct extents_memo *m = &fs->extents[(key * 2654435761u >> 8)
+                                          & (sizeof fs->extents / sizeof *fs->extents - 1)];
+    if (!m->valid || m->key != key) {
+        hb_glyph_extents_t e;
+        m->ok = fs->faces[face].hb && hb_font_get_glyph_extents(fs->faces[face].hb, gid, &e);
+        m->x_bearing = m->ok ? e.x_bearing : 0;
+        m->width = m->ok ? e.width : 0;
+        m->key = key;
+        m->valid = 1;
+    }
+    *x_bearing = m->x_bearing;
+    *width = m->width;
+    return m->ok;
 }
 
 int fontset_glyph(struct fontset *fs, int family, uint32_t cp,
@@ -398,6 +436,16 @@ hb_buffer_t *fontset_buffer(struct fontset *fs) {
     if (fs->buffer == NULL) fs->buffer = hb_buffer_create();   /* never NULL: an inert buffer */
     hb_buffer_clear_contents(fs->buffer);
     return fs->buffer;
+}
+
+struct shape_cache *fontset_shapes(struct fontset *fs) {
+    if (fs->shapes == NULL) fs->shapes = shape_cache_new(SHAPE_CACHE_BYTES);
+    return fs->shapes;
+}
+
+const struct shape_glyph *fontset_shape(struct fontset *fs, struct shape_run *r, unsigned *count) {
+    r->font = fs->faces[r->face].hb;
+    return shape_cache_shape(fontset_shapes(fs), fontset_buffer(fs), r, count);
 }
 
 float fontset_advance(const struct fontset *fs, int face, uint16_t gid, float size) {

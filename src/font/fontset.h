@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <hb.h>
 #include "../base/rc.h"
+#include "shape.h"
 #include "ttf.h"
 
 struct fontset;
@@ -63,8 +64,19 @@ hb_font_t *fontset_hb(const struct fontset *fs, int face);
 hb_face_t *fontset_hb_face(const struct fontset *fs, int face);
 int fontset_upem(const struct fontset *fs, int face);
 
+/* A glyph's ink: left side bearing and width in font units (HarfBuzz's
+** extents, remembered); 0 when the face has none for it. */
+int fontset_extents(struct fontset *fs, int face, uint16_t gid, int32_t *x_bearing,
+                    int32_t *width);
+
 /* One shaping buffer for the whole font set, cleared before each use. */
 hb_buffer_t *fontset_buffer(struct fontset *fs);
+
+/* Run r shaped in its face (r->font is set here), through the set's shape
+** cache (shape.h), which lives as long as the set: a batch worker's
+** documents share it.  Valid until the next call. */
+const struct shape_glyph *fontset_shape(struct fontset *fs, struct shape_run *r, unsigned *count);
+struct shape_cache *fontset_shapes(struct fontset *fs);
 
 /* Nominal advance (hmtx, what a PDF's /W says) of a glyph at `size` pt, in pt. */
 float fontset_advance(const struct fontset *fs, int face, uint16_t gid, float size);

@@ -216,12 +216,12 @@ static struct para_shaped *push_shaped(struct para *p) {
 
 /* One cluster from glyphs [k, kend) standing for characters [c, next). */
 static void add_cluster(struct para *p, struct fontset *fs, int face, const unsigned char *brk,
-                        const hb_glyph_info_t *info, const hb_glyph_position_t *pos,
-                        unsigned k, unsigned kend, size_t c, size_t next) {
+                        const struct shape_glyph *sg, unsigned k, unsigned kend, size_t c,
+                        size_t next) {
     struct para_glyph *g = &p->glyphs[p->nglyphs++];
     const struct para_style *st = &p->styles[c];
     float scale = st->size / (float)fontset_upem(fs, face);
-    hb_position_t pen = 0;
+    int32_t pen = 0;
     unsigned q;
     g->cp = p->cps[c];
     g->text = (uint32_t)c;
@@ -239,10 +239,10 @@ static void add_cluster(struct para *p, struct fontset *fs, int face, const unsi
     g->lead = 0;
     for (q = k; q < kend; q++) {
         struct para_shaped *s = push_shaped(p);
-        s->gid = (uint16_t)info[q].codepoint;
-        s->x = (float)(pen + pos[q].x_offset) * scale;
-        s->dy = (float)pos[q].y_offset * scale;
-        pen += pos[q].x_advance;
+        s->gid = (uint16_t)sg[q].gid;
+        s->x = (float)(pen + sg[q].x) * scale;
+        s->dy = (float)sg[q].y * scale;
+        pen += sg[q].advance;
     }
     g->advance = (float)pen * scale;
 }
@@ -250,30 +250,19 @@ static void add_cluster(struct para *p, struct fontset *fs, int face, const unsi
 /* Shape characters [start, end), all of one face, style and script. */
 static void shape_run(struct para *p, struct fontset *fs, int face, hb_script_t script,
                       size_t start, size_t end, const unsigned char *brk) {
-    hb_buffer_t *b = fontset_buffer(fs);
     hb_feature_t feats[4];
-    unsigned nf = run_features(p->styles[start].features, feats), m, k, kend;
-    const hb_glyph_info_t *info;
-    const hb_glyph_position_t *pos;
-    hb_buffer_add_codepoints(b, p->cps, (int)p->ncps, (unsigned)start, (int)(end - start));
-    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
-    hb_buffer_set_script(b, script);
-    hb_buffer_set_language(b, script_language(script));
-    hb_shape(fontset_hb(fs, face), b, feats, nf);
-    /* HarfBuzz reports running out of memory only here: glyphs would be
-    ** missing from the page, so it is our out-of-memory policy's case. */
-    if (!hb_buffer_allocation_successful(b))
-        mem_fail("shaping a run of text", mem_mul(end - start, sizeof(hb_glyph_info_t) * 2));
-    info = hb_buffer_get_glyph_infos(b, &m);
-    pos = hb_buffer_get_glyph_positions(b, NULL);
+    unsigned bits = p->styles[start].features, m, k, kend;
+    struct shape_run r = { face, NULL, script, script_language(script), feats,
+                           run_features(bits, feats), bits, p->cps, p->ncps, start, end };
+    const struct shape_glyph *sg = fontset_shape(fs, &r, &m);
     /* Left to right, clusters only grow; a font that made them go back
     ** has its glyphs merged into the cluster before.  Clusters cover the
     ** run's text from its start, so no character is lost from the text. */
     for (k = 0; k < m; k = kend) {
-        size_t c = k == 0 ? start : info[k].cluster, next;   /* nothing before the first */
-        for (kend = k + 1; kend < m && info[kend].cluster <= info[k].cluster; kend++) {}
-        next = kend < m ? info[kend].cluster : end;
-        add_cluster(p, fs, face, brk, info, pos, k, kend, c, next);
+        size_t c = k == 0 ? start : sg[k].cluster, next;   /* nothing before the first */
+        for (kend = k + 1; kend < m && sg[kend].cluster <= sg[k].cluster; kend++) {}
+        next = kend < m ? sg[kend].cluster : end;
+        add_cluster(p, fs, face, brk, sg, k, kend, c, next);
     }
 }
 
@@ -318,17 +307,17 @@ static int is_adjustable(uint32_t cp) {
 ** `ink` gets where its ink begins, pt from the cluster's origin. */
 static int blank_side(const struct para *p, struct fontset *fs, const struct para_glyph *g,
                       float *ink) {
-    hb_glyph_extents_t ext;
     const struct para_shaped *s;
+    int32_t x_bearing, width;
     float scale, left, right, half, slack;
     if (g->nshaped != 1 || g->ntext != 1 || !is_adjustable(g->cp)) return BLANK_NONE;
     if (g->advance < g->size * 0.9f || g->advance > g->size * 1.1f) return BLANK_NONE;
     s = &p->shaped[g->shaped];
-    if (!hb_font_get_glyph_extents(fontset_hb(fs, g->face), s->gid, &ext) || ext.width <= 0)
+    if (!fontset_extents(fs, g->face, s->gid, &x_bearing, &width) || width <= 0)
         return BLANK_NONE;
     scale = g->size / (float)fontset_upem(fs, g->face);
-    left = s->x + (float)ext.x_bearing * scale;
-    right = left + (float)ext.width * scale;
+    left = s->x + (float)x_bearing * scale;
+    right = left + (float)width * scale;
     *ink = left;
     half = g->advance / 2;
     slack = g->size * 0.06f;      /* ink may touch the middle of the em */
@@ -341,23 +330,16 @@ static int blank_side(const struct para *p, struct fontset *fs, const struct par
 ** the face has no halt form for it that removes the blank `side`. */
 static int halt_form(const struct para *p, struct fontset *fs, const struct para_glyph *g,
                      int side, float *advance, float *x) {
-    hb_buffer_t *b = fontset_buffer(fs);
-    hb_feature_t halt = { HB_TAG('h', 'a', 'l', 't'), 1, HB_FEATURE_GLOBAL_START,
-                          HB_FEATURE_GLOBAL_END };
-    const hb_glyph_info_t *info;
-    const hb_glyph_position_t *pos;
+    static const hb_feature_t halt = { HB_TAG('h', 'a', 'l', 't'), 1, HB_FEATURE_GLOBAL_START,
+                                       HB_FEATURE_GLOBAL_END };
+    struct shape_run r = { g->face, NULL, HB_SCRIPT_HAN, script_language(HB_SCRIPT_HAN), &halt, 1,
+                           PARA_FEAT_HALT, p->cps, p->ncps, g->text, g->text + g->ntext };
     float scale = g->size / (float)fontset_upem(fs, g->face), tol = g->size * 0.02f;
     unsigned m;
-    hb_buffer_add_codepoints(b, p->cps, (int)p->ncps, g->text, (int)g->ntext);
-    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
-    hb_buffer_set_script(b, HB_SCRIPT_HAN);
-    hb_buffer_set_language(b, script_language(HB_SCRIPT_HAN));
-    hb_shape(fontset_hb(fs, g->face), b, &halt, 1);
-    info = hb_buffer_get_glyph_infos(b, &m);
-    pos = hb_buffer_get_glyph_positions(b, NULL);
-    if (m != 1 || info[0].codepoint != p->shaped[g->shaped].gid) return 0;
-    *advance = (float)pos[0].x_advance * scale;
-    *x = (float)pos[0].x_offset * scale;
+    const struct shape_glyph *sg = fontset_shape(fs, &r, &m);
+    if (m != 1 || sg[0].gid != p->shaped[g->shaped].gid) return 0;
+    *advance = (float)sg[0].advance * scale;
+    *x = (float)sg[0].x * scale;
     if (*advance > g->advance / 2 + tol || *advance < g->advance / 2 - tol) return 0;
     if (side == BLANK_LEFT ? *x > -g->advance / 2 + tol : *x < -tol) return 0;
     return 1;

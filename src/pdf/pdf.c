@@ -396,17 +396,23 @@ static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
 static HPDF_Array widths_array(struct pdf_ctx *ctx, const struct pdf_font *f,
                                const struct ttf_font *tf, const struct coded_slot *cs,
                                unsigned n) {
-    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run = NULL;
+    HPDF_Array w = HPDF_Array_New(ctx->pdf->mmgr), run;
     int upem = ttf_metrics(tf)->units_per_em;
-    unsigned i;
-    for (i = 0; i < n; i++) {
-        int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, cs[i].slot));
-        if (i == 0 || cs[i].code != cs[i - 1].code + 1) {
-            HPDF_Array_AddNumber(w, cs[i].code);
-            run = HPDF_Array_New(ctx->pdf->mmgr);
-            HPDF_Array_Add(w, run);
+    unsigned i, j, k;
+    if (w == NULL) return NULL;
+    /* libharu grows an array by 20 items, copying it byte by byte each
+    ** time: a run of 2,000 widths was copied a hundred times. */
+    w->list->items_per_block = 256;
+    for (i = 0; i < n; i = j) {
+        for (j = i + 1; j < n && cs[j].code == cs[j - 1].code + 1; j++) {}
+        HPDF_Array_AddNumber(w, cs[i].code);
+        if ((run = HPDF_Array_New(ctx->pdf->mmgr)) == NULL) return NULL;
+        run->list->items_per_block = j - i;
+        HPDF_Array_Add(w, run);
+        for (k = i; k < j; k++) {
+            int adv = ttf_glyph_advance(tf, font_subset_original(f->subset, cs[k].slot));
+            HPDF_Array_AddNumber(run, (HPDF_INT32)((adv * 1000 + upem / 2) / upem));
         }
-        HPDF_Array_AddNumber(run, (HPDF_INT32)((adv * 1000 + upem / 2) / upem));
     }
     return w;
 }
