@@ -16,8 +16,17 @@
 /* SQLite virtual machine steps between two looks at the clock. */
 #define PROGRESS_STEPS 10000
 
+/* Statements finished with, kept by their SQL for the next prepare of the
+** same text: a brief prepares some 300 queries, most of them the same few
+** in loops, and parsing them was 5% of a batch brief's instructions.  A
+** kept statement is reset with its bindings cleared; it was authorized and
+** checked (one statement, read-only) when first prepared, on this store. */
+enum { STORE_IDLE_MAX = 16 };
+
 struct store {
     sqlite3 *db;
+    sqlite3_stmt *idle[STORE_IDLE_MAX];   /* oldest first */
+    int nidle;
     char *path;
     const struct job_limits *limits;  /* NULL: none (tests, tools) */
     int timed_out;                    /* the progress handler stopped a query */
@@ -159,7 +168,10 @@ int store_open(const char *path, struct store **out, struct rc_err *err) {
 ** so tests see it, and finalized so the handle still closes. */
 void store_close(struct store *s) {
     sqlite3_stmt *left;
+    int i;
     if (s == NULL) return;
+    for (i = 0; i < s->nidle; i++) sqlite3_finalize(s->idle[i]);
+    s->nidle = 0;
     while ((left = sqlite3_next_stmt(s->db, NULL)) != NULL) {
         fprintf(stderr, "reportc: internal: unfinalized statement: %s\n", sqlite3_sql(left));
         sqlite3_finalize(left);
@@ -176,9 +188,16 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
     sqlite3_stmt *stmt = NULL;
     const char *tail = NULL;
     struct store_stmt *st;
-    int rc;
+    int rc, i;
     s->denied[0] = '\0';
     s->timed_out = 0;
+    for (i = s->nidle - 1; i >= 0; i--)
+        if (strcmp(sqlite3_sql(s->idle[i]), sql) == 0) {
+            stmt = s->idle[i];
+            memmove(s->idle + i, s->idle + i + 1, (size_t)(s->nidle - i - 1) * sizeof *s->idle);
+            s->nidle--;
+            goto wrap;
+        }
     if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, &tail)) != SQLITE_OK)
         return sql_failed(s, rc, err);
     if (stmt == NULL)
@@ -193,6 +212,7 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
         sqlite3_finalize(stmt);
         return rc_fail(err, RC_SQL, "the fact store is read-only while compiling");
     }
+wrap:
     st = xcalloc(1, sizeof *st, "a query");
     st->stmt = stmt;
     st->store = s;
@@ -201,8 +221,17 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
 }
 
 void store_finalize(struct store_stmt *st) {
+    struct store *s;
     if (st == NULL) return;
-    sqlite3_finalize(st->stmt);
+    s = st->store;
+    sqlite3_reset(st->stmt);
+    sqlite3_clear_bindings(st->stmt);
+    if (s->nidle == STORE_IDLE_MAX) {
+        sqlite3_finalize(s->idle[0]);
+        memmove(s->idle, s->idle + 1, (STORE_IDLE_MAX - 1) * sizeof *s->idle);
+        s->nidle--;
+    }
+    s->idle[s->nidle++] = st->stmt;
     free(st);
 }
 

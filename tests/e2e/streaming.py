@@ -118,6 +118,31 @@ def test_loop(d):
     no_unfinalized(r, "break and errors in loops")
 
 
+# The store keeps finished statements for the next prepare of the same SQL:
+# the same query open twice at once (a cursor over it, the same query in
+# its loop body) must be two statements, each with its own parameters.
+NESTED = r"""
+local report = require "report"
+local doc = report.document{ title = "nested" }
+local sql = "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?) SELECT i FROM k"
+local total = 0
+for row in report.db:rows(sql, 3) do
+  for _, inner in ipairs(report.db:query(sql, row.i)) do total = total + inner.i end
+  for inner in report.db:rows(sql, 2) do total = total + 100 * inner.i end
+end
+print("TOTAL " .. total)
+doc:paragraph("total " .. total)
+return doc
+"""
+
+
+def test_nested_same_sql(d):
+    r = run(NESTED, d, name="nested")
+    check(r.returncode == 0 and "TOTAL 910" in r.stderr,
+          f"the same SQL open twice at once: exit {r.returncode}: {r.stderr.strip()[:300]}")
+    no_unfinalized(r, "the same SQL open twice at once")
+
+
 # ---- hostile arguments ----------------------------------------------------------------
 
 HOSTILE = [
@@ -359,6 +384,7 @@ def main():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     with tempfile.TemporaryDirectory() as d:
         test_loop(d)
+        test_nested_same_sql(d)
         test_hostile(d)
         test_same_on_page(d)
         test_totals(d)
