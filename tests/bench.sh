@@ -9,7 +9,9 @@
 #    (user + system, the workers' included for a batch) and the peak RSS
 #    (the largest process, from wait4's rusage), with the pages, pages per
 #    second and the PDF size.  Figures vary on a shared machine: a median,
-#    not a best run.
+#    not a best run.  Under the table, per binary: the batch's briefs per
+#    second and CPU per brief, and a warm worker's CPU per brief (-j 1,
+#    the CPU of 120 briefs less that of 10, over 110).
 # 2. Fonts: one page of 500 distinct common characters (the first 500 of
 #    GB 2312 level 1), its font bytes set in Noto Serif CJK SC (CFF) and in
 #    AR PL UMing (TrueType); and one subset of the brief's characters, ours
@@ -215,6 +217,34 @@ run_case() {
                b, k, k / (w / 1e6), c * 1000 / k }' >> "$tmp/notes"
 }
 
+# warm_brief BIN LABEL: a batch worker's CPU per brief once warm (fonts,
+# compiled script, shape cache, font programs kept): the CPU of 120
+# briefs less that of 10, over 110, with one worker (-j 1).
+warm_brief() {
+    bin=$1; label=$2; script=$brief
+    if [ -f "$(dirname "$bin")/$brief" ] && [ "$(dirname "$bin")" != . ]; then
+        script="$(dirname "$bin")/$brief"
+    fi
+    for n in 10 120; do
+        months=2019-01; [ $n = 120 ] && months=2019-01..2019-12
+        : > "$tmp/runs"
+        i=0
+        while [ $i -lt "$RUNS" ]; do
+            rm -rf "$tmp/out"; mkdir -p "$tmp/out"
+            # shellcheck disable=SC2086  # $FONTS is empty or two words
+            measure "$tmp/t" "$bin" batch "$script" --each "$key=$STATES" --each "period=$months" \
+                -j 1 -o "$tmp/out/{$key}/{period}.pdf" --db "$DB" $FONTS > /dev/null 2>&1 || return 0
+            cat "$tmp/t" >> "$tmp/runs"
+            i=$((i + 1))
+        done
+        awk '{ print $3 }' "$tmp/runs" | sort -g |
+            awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' > "$tmp/cpu$n"
+    done
+    awk -v b="$label" -v a="$(cat "$tmp/cpu10")" -v z="$(cat "$tmp/cpu120")" 'BEGIN {
+        printf "  %-7s warm worker (-j 1): %.1f ms CPU per brief (120 briefs against 10)\n",
+               b, (z - a) * 1000 / 110 }' >> "$tmp/notes"
+}
+
 wanted() {
     [ -z "$BENCH_CASES" ] && return 0
     case ",$BENCH_CASES," in *",$1,"*) return 0 ;; esac
@@ -243,6 +273,9 @@ echo "$CASES" | while read -r name store kind script args; do
     echo "$status" > "$tmp/status"
 done
 [ -f "$tmp/status" ] && status=$(cat "$tmp/status")
+if wanted batch-120-j2; then
+    for b in $binaries; do warm_brief "${b#*=}" "${b%%=*}"; done
+fi
 
 echo "reportc bench: each figure the median of $RUNS runs (RUNS=$RUNS) on $(nproc) cores," \
      "SOURCE_DATE_EPOCH fixed"
