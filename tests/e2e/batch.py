@@ -425,7 +425,7 @@ def test_bench():
     if r.returncode != 0:       # a brief of another part failing: say so, the figures still count
         print("INFO bench exit status %d: %s" % (r.returncode, (r.stdout + r.stderr)[-400:]))
     for figure in ("median of 1 runs", "wall s", "CPU s", "pages/s", "peak MB", "PDF KB", "briefs/s",
-                   "ms per brief"):
+                   "ms per brief", "warm worker (-j 1)"):
         check(figure in r.stdout, f"the bench prints '{figure}': {r.stdout[-600:]}")
     rows = [line.split() for line in r.stdout.splitlines()]
     for case in ("asean-brief", "batch-120-j2"):
