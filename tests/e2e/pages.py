@@ -237,7 +237,7 @@ def test_memory(d):
     bound = 4 if os.environ.get("ASAN_OPTIONS") else 1
     check(per_page < bound, f"peak memory grows {per_page:.1f} KB a page beyond the paragraphs' text "
           f"({p1} pages: {small} KB, {p2} pages: {big} KB, of which {text_kb:.0f} KB text)")
-    print(f"peak RSS: {p1} pages {small / 1024:.1f} MB, {p2} pages {big / 1024:.1f} MB "
+    print(f"INFO peak RSS: {p1} pages {small / 1024:.1f} MB, {p2} pages {big / 1024:.1f} MB "
           f"({per_page:.2f} KB a page beyond the paragraphs' text)")
 
 
