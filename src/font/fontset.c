@@ -71,7 +71,7 @@ struct fontset {
     ** character, and a glyph's ink extents.  Direct-mapped: a clash
     ** replaces. */
     struct pick_memo { uint32_t cp; uint8_t family, weight, k, valid; } picks[4096];
-    struct extents_memo { uint32_t key; int32_t x_bearing, width; uint8_t ok, valid; } extents[2048];
+    struct extents_memo { uint32_t key; hb_glyph_extents_t e; uint8_t ok, valid; } extents[2048];
     struct font_programs *programs;   /* subsets' font files, kept while the set is */
     struct readset *reads;   /* where faces used are recorded (fontset_track) */
 };
@@ -399,21 +399,21 @@ int fontset_pick(struct fontset *fs, int family, enum font_weight weight, uint32
                    fs->families[family].name, (unsigned)cp);
 }
 
-int fontset_extents(struct fontset *fs, int face, uint16_t gid, int32_t *x_bearing,
-                    int32_t *width) {
+int fontset_extents(struct fontset *fs, int face, uint16_t gid, hb_glyph_extents_t *out) {
     uint32_t key = (uint32_t)face << 16 | gid;
     struct extents_memo *m = &fs->extents[(key * 2654435761u >> 8)
                                           & (sizeof fs->extents / sizeof *fs->extents - 1)];
+    if (fs->faces[face].hb == NULL) {       /* not open: nothing to remember yet */
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
     if (!m->valid || m->key != key) {
-        hb_glyph_extents_t e;
-        m->ok = fs->faces[face].hb && hb_font_get_glyph_extents(fs->faces[face].hb, gid, &e);
-        m->x_bearing = m->ok ? e.x_bearing : 0;
-        m->width = m->ok ? e.width : 0;
+        m->ok = hb_font_get_glyph_extents(fs->faces[face].hb, gid, &m->e);
+        if (!m->ok) memset(&m->e, 0, sizeof m->e);
         m->key = key;
         m->valid = 1;
     }
-    *x_bearing = m->x_bearing;
-    *width = m->width;
+    *out = m->e;
     return m->ok;
 }
 

@@ -64,10 +64,10 @@ hb_font_t *fontset_hb(const struct fontset *fs, int face);
 hb_face_t *fontset_hb_face(const struct fontset *fs, int face);
 int fontset_upem(const struct fontset *fs, int face);
 
-/* A glyph's ink: left side bearing and width in font units (HarfBuzz's
-** extents, remembered); 0 when the face has none for it. */
-int fontset_extents(struct fontset *fs, int face, uint16_t gid, int32_t *x_bearing,
-                    int32_t *width);
+/* A glyph's ink box in font units (HarfBuzz's extents, remembered: for a
+** CFF face each is a charstring run); 0, and a zero box, when the face has
+** none for it. */
+int fontset_extents(struct fontset *fs, int face, uint16_t gid, hb_glyph_extents_t *out);
 
 /* One shaping buffer for the whole font set, cleared before each use. */
 hb_buffer_t *fontset_buffer(struct fontset *fs);

@@ -49,10 +49,9 @@ static uint32_t mark_at(const struct dl_page *p, const struct dl_text *t, size_t
 
 static int glyph_ink(struct fontset *fs, const struct dl_text *t, const struct dl_glyph *g,
                      struct ink *out) {
-    hb_font_t *hb = fontset_hb(fs, t->face);
     hb_glyph_extents_t e;
     float scale;
-    if (hb == NULL || !hb_font_get_glyph_extents(hb, g->gid, &e) || e.width <= 0) return 0;
+    if (!fontset_extents(fs, t->face, g->gid, &e) || e.width <= 0) return 0;
     scale = t->size / (float)fontset_upem(fs, t->face);
     out->x0 = g->x + (float)e.x_bearing * scale;
     out->x1 = out->x0 + (float)e.width * scale;

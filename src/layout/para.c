@@ -308,16 +308,15 @@ static int is_adjustable(uint32_t cp) {
 static int blank_side(const struct para *p, struct fontset *fs, const struct para_glyph *g,
                       float *ink) {
     const struct para_shaped *s;
-    int32_t x_bearing, width;
+    hb_glyph_extents_t ext;
     float scale, left, right, half, slack;
     if (g->nshaped != 1 || g->ntext != 1 || !is_adjustable(g->cp)) return BLANK_NONE;
     if (g->advance < g->size * 0.9f || g->advance > g->size * 1.1f) return BLANK_NONE;
     s = &p->shaped[g->shaped];
-    if (!fontset_extents(fs, g->face, s->gid, &x_bearing, &width) || width <= 0)
-        return BLANK_NONE;
+    if (!fontset_extents(fs, g->face, s->gid, &ext) || ext.width <= 0) return BLANK_NONE;
     scale = g->size / (float)fontset_upem(fs, g->face);
-    left = s->x + (float)x_bearing * scale;
-    right = left + (float)width * scale;
+    left = s->x + (float)ext.x_bearing * scale;
+    right = left + (float)ext.width * scale;
     *ink = left;
     half = g->advance / 2;
     slack = g->size * 0.06f;      /* ink may touch the middle of the em */
