@@ -16,10 +16,15 @@ enum { FILE_CHUNK = 1 << 16, XREF_LINE = 20, PAGE_RECORD = 8 };
 ** transfer programs the file is binary. */
 static const char HEADER[] = "%PDF-1.3\n%\267\276\255\252\n";
 
-static void put_uint(struct buf *b, uint64_t v) {
+void pdf_put_uint(struct buf *b, uint64_t v) {
     char digits[24], *t = digits + sizeof digits;
     do { *--t = (char)('0' + v % 10); v /= 10; } while (v > 0);
     buf_append(b, t, (size_t)(digits + sizeof digits - t));
+}
+
+void pdf_put_ref(struct buf *b, uint32_t num) {
+    pdf_put_uint(b, num);
+    buf_puts(b, " 0 R");
 }
 
 static int fail_io(struct pdf_file *f, const char *what) {
@@ -113,6 +118,12 @@ uint32_t pdf_file_reserve(struct pdf_file *f) {
     return f->next++;
 }
 
+uint32_t pdf_file_reserve_run(struct pdf_file *f, size_t n) {
+    uint32_t first = pdf_file_reserve(f);
+    while (--n > 0) pdf_file_reserve(f);
+    return first;
+}
+
 void pdf_file_begin(struct pdf_file *f, uint32_t num) {
     char line[XREF_LINE + 1];
     uint64_t at = f->flushed + f->out.len, v = at;
@@ -129,7 +140,7 @@ void pdf_file_begin(struct pdf_file *f, uint32_t num) {
         fail_io(f, "the PDF's index");
         return;
     }
-    put_uint(&f->out, num);
+    pdf_put_uint(&f->out, num);
     buf_puts(&f->out, " 0 obj\n");
 }
 
@@ -148,7 +159,7 @@ void pdf_file_stream(struct pdf_file *f, uint32_t num, const char *dict, const v
                      size_t len) {
     pdf_file_begin(f, num);
     buf_puts(&f->out, "<< /Length ");
-    put_uint(&f->out, len);
+    pdf_put_uint(&f->out, len);
     if (*dict) buf_putc(&f->out, ' ');
     buf_puts(&f->out, dict);
     buf_puts(&f->out, " >>\nstream\r\n");
@@ -191,7 +202,7 @@ static void write_xref(struct pdf_file *f) {
     char chunk[XREF_LINE * 2048];
     uint64_t at = XREF_LINE, end = (uint64_t)f->next * XREF_LINE;
     buf_puts(&f->out, "xref\n0 ");
-    put_uint(&f->out, f->next);
+    pdf_put_uint(&f->out, f->next);
     buf_puts(&f->out, "\n0000000000 65535 f\r\n");
     while (at < end && f->rc == RC_OK) {
         size_t n = end - at < sizeof chunk ? (size_t)(end - at) : sizeof chunk;
@@ -213,17 +224,15 @@ int pdf_file_finish(struct pdf_file *f, uint32_t root, uint32_t info) {
     start_xref = f->flushed + f->out.len;
     write_xref(f);
     buf_puts(&f->out, "trailer\n<< /Size ");
-    put_uint(&f->out, f->next);
+    pdf_put_uint(&f->out, f->next);
     buf_puts(&f->out, " /Root ");
-    put_uint(&f->out, root);
-    buf_puts(&f->out, " 0 R");
+    pdf_put_ref(&f->out, root);
     if (info) {
         buf_puts(&f->out, " /Info ");
-        put_uint(&f->out, info);
-        buf_puts(&f->out, " 0 R");
+        pdf_put_ref(&f->out, info);
     }
     buf_puts(&f->out, " >>\nstartxref\n");
-    put_uint(&f->out, start_xref);
+    pdf_put_uint(&f->out, start_xref);
     buf_puts(&f->out, "\n%%EOF\n");
     flush(f);
     return f->rc;

@@ -47,6 +47,13 @@ int pdf_file_reset(struct pdf_file *f);
 /* A number for an object to be written later; 0 (with f->rc set) past
 ** PDF_FILE_MAX_OBJECTS. */
 uint32_t pdf_file_reserve(struct pdf_file *f);
+/* n consecutive numbers (n > 0): the first. */
+uint32_t pdf_file_reserve_run(struct pdf_file *f, size_t n);
+
+/* An unsigned number, and an object reference "num 0 R", as PDF text
+** (for every object the file writes: numbers without printf). */
+void pdf_put_uint(struct buf *b, uint64_t v);
+void pdf_put_ref(struct buf *b, uint32_t num);
 /* Object `num` starts here: its offset noted, "num 0 obj" written.  Its
 ** body goes to f->out (buf.h), then pdf_file_end. */
 void pdf_file_begin(struct pdf_file *f, uint32_t num);

@@ -15,10 +15,6 @@ static void open_node(struct pdf_tree_node *n, struct pdf_file *f) {
     if (n->num == 0) n->num = pdf_file_reserve(f);
 }
 
-static void put_ref(struct buf *b, uint32_t num) {
-    buf_printf(b, "%u 0 R", num);
-}
-
 static void write_node(struct pdf_file *f, const struct pdf_tree_node *n, uint32_t parent,
                        const char *root_entries) {
     unsigned i;
@@ -26,14 +22,15 @@ static void write_node(struct pdf_file *f, const struct pdf_tree_node *n, uint32
     buf_puts(&f->out, "<< /Type /Pages");
     if (parent) {
         buf_puts(&f->out, " /Parent ");
-        put_ref(&f->out, parent);
+        pdf_put_ref(&f->out, parent);
     }
     buf_puts(&f->out, " /Kids [");
     for (i = 0; i < n->nkids; i++) {
         buf_putc(&f->out, ' ');
-        put_ref(&f->out, n->kids[i]);
+        pdf_put_ref(&f->out, n->kids[i]);
     }
-    buf_printf(&f->out, " ] /Count %llu", (unsigned long long)n->count);
+    buf_puts(&f->out, " ] /Count ");
+    pdf_put_uint(&f->out, n->count);
     if (root_entries && *root_entries) {
         buf_putc(&f->out, ' ');
         buf_puts(&f->out, root_entries);

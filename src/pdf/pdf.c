@@ -349,17 +349,24 @@ static void blob_free(HPDF_Stream stream) {
     free(b);
 }
 
-/* A stream dictionary over a copy of `data`, deflated already: written as
+/* data deflated into ctx->packed by the one compressor: its length, 0
+** when libdeflate could not (the bound it gave was too small). */
+static size_t deflate_packed(struct pdf_ctx *ctx, const void *data, size_t len) {
+    size_t bound = libdeflate_zlib_compress_bound(ctx->deflater, len);
+    ctx->packed.len = 0;
+    buf_reserve(&ctx->packed, bound);
+    return libdeflate_zlib_compress(ctx->deflater, data, len, ctx->packed.data, bound);
+}
+
+/* Stream dictionary s reads a copy of `data`, deflated already: written as
 ** it is, with the /Filter deflate_streams would have given it, and passed
-** over there. */
-static HPDF_Dict deflated_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
-    HPDF_Dict s = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
+** over there.  Its old stream is freed.  0, or -1 with libharu's error set. */
+static int set_deflated(struct pdf_ctx *ctx, HPDF_Dict s, const void *data, size_t len) {
     HPDF_Stream reader;
     struct blob *b;
-    if (s == NULL) return NULL;
     if (len > 0x7FFFFFFFu) {
         HPDF_SetError(s->error, HPDF_INVALID_PARAMETER, 0);
-        return NULL;
+        return -1;
     }
     b = xmalloc(sizeof *b, "a PDF stream");
     b->data = xmalloc(len ? len : 1, "a PDF stream");
@@ -370,24 +377,27 @@ static HPDF_Dict deflated_stream(struct pdf_ctx *ctx, const void *data, size_t l
     if (reader == NULL) {
         free(b->data);
         free(b);
-        return NULL;
+        return -1;
     }
     reader->free_fn = blob_free;
     HPDF_Stream_Free(s->stream);
     s->stream = reader;
     s->filter = HPDF_STREAM_FILTER_NONE;
     s->write_fn = write_flate_filter;
-    return s;
+    return 0;
+}
+
+/* A new stream dictionary over bytes deflated already (a font program from
+** the cache of font/program.h). */
+static HPDF_Dict deflated_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
+    HPDF_Dict s = HPDF_DictStream_New(ctx->pdf->mmgr, ctx->pdf->xref);
+    return s && set_deflated(ctx, s, data, len) == 0 ? s : NULL;
 }
 
 /* The same for bytes not deflated yet: deflated here. */
 static HPDF_Dict new_stream(struct pdf_ctx *ctx, const void *data, size_t len) {
-    size_t bound = libdeflate_zlib_compress_bound(ctx->deflater, len), got;
-    ctx->packed.len = 0;
-    buf_reserve(&ctx->packed, bound);
-    got = libdeflate_zlib_compress(ctx->deflater, data, len, ctx->packed.data, bound);
-    if (got == 0) return NULL;
-    return deflated_stream(ctx, ctx->packed.data, got);
+    size_t got = deflate_packed(ctx, data, len);
+    return got ? deflated_stream(ctx, ctx->packed.data, got) : NULL;
 }
 
 /* W: one `c [w ...]` group per run of consecutive codes (one run for a
@@ -774,14 +784,6 @@ static struct pending_link pending_pop(struct pdf_ctx *ctx) {
     return top;
 }
 
-/* An object number and " 0 R". */
-static void put_objref(struct buf *b, uint32_t num) {
-    char digits[16], *t = digits + sizeof digits;
-    do { *--t = (char)('0' + num % 10); num /= 10; } while (num > 0);
-    buf_append(b, t, (size_t)(digits + sizeof digits - t));
-    buf_puts(b, " 0 R");
-}
-
 /* A PDF literal string, bytes outside printable ASCII and the delimiters
 ** escaped in octal. */
 static void put_literal(struct buf *b, const char *s) {
@@ -813,7 +815,7 @@ static void write_link(struct pdf_ctx *ctx, uint32_t num, const float rect[4], u
         buf_puts(b, " >>");
     } else {
         buf_puts(b, "/Dest [");
-        put_objref(b, page);
+        pdf_put_ref(b, page);
         buf_puts(b, " /FitH ");
         put_real(b, y);
         buf_putc(b, ']');
@@ -936,11 +938,7 @@ static int check_page(struct pdf_ctx *ctx, const struct dl_page *dp, size_t numb
 
 /* ctx->line, deflated, as the stream object `num`. */
 static int write_content(struct pdf_ctx *ctx, uint32_t num) {
-    size_t bound = libdeflate_zlib_compress_bound(ctx->deflater, ctx->line.len), got;
-    ctx->packed.len = 0;
-    buf_reserve(&ctx->packed, bound);
-    got = libdeflate_zlib_compress(ctx->deflater, ctx->line.data, ctx->line.len, ctx->packed.data,
-                                   bound);
+    size_t got = deflate_packed(ctx, ctx->line.data, ctx->line.len);
     if (got == 0)
         return rc_fail(ctx->err, RC_PDF, "deflating a page of %zu bytes", ctx->line.len);
     pdf_file_stream(&ctx->file, num, "/Filter /FlateDecode", ctx->packed.data, got);
@@ -997,12 +995,12 @@ static void write_page(struct pdf_ctx *ctx, const struct dl_page *dp, uint32_t n
     size_t i;
     pdf_file_begin(&ctx->file, num);
     buf_puts(b, "<< /Type /Page /Parent ");
-    put_objref(b, parent);
+    pdf_put_ref(b, parent);
     buf_puts(b, overlay ? " /Contents [" : " /Contents ");
-    put_objref(b, content);
+    pdf_put_ref(b, content);
     if (overlay) {
         buf_putc(b, ' ');
-        put_objref(b, overlay);
+        pdf_put_ref(b, overlay);
         buf_putc(b, ']');
     }
     if (dp->width != ctx->width || dp->height != ctx->height) {
@@ -1013,7 +1011,7 @@ static void write_page(struct pdf_ctx *ctx, const struct dl_page *dp, uint32_t n
         buf_puts(b, " /Annots [");
         for (i = 0; i < dp->nlinks; i++) {
             if (i) buf_putc(b, ' ');
-            put_objref(b, annots + (uint32_t)i);
+            pdf_put_ref(b, annots + (uint32_t)i);
         }
         buf_putc(b, ']');
     }
@@ -1027,7 +1025,6 @@ static int sink_page(void *user, const struct display *d, size_t index, const st
     struct pdf_ctx *ctx = user;
     struct pdf_file *f = &ctx->file;
     uint32_t parent, page, content, overlay = 0, annots = 0;
-    size_t i;
     int rc;
     if (index != ctx->npages)
         return rc_fail(ctx->err, RC_PDF, "page %zu arrived as page %zu", index + 1, ctx->npages + 1);
@@ -1042,10 +1039,7 @@ static int sink_page(void *user, const struct display *d, size_t index, const st
     page = pdf_file_reserve(f);
     content = pdf_file_reserve(f);
     if (dp->late) overlay = pdf_file_reserve(f);
-    for (i = 0; i < dp->nlinks; i++) {
-        uint32_t n = pdf_file_reserve(f);
-        if (i == 0) annots = n;
-    }
+    if (dp->nlinks) annots = pdf_file_reserve_run(f, dp->nlinks);
     if (f->rc != RC_OK) return f->rc;
     if ((rc = write_content(ctx, content)) != RC_OK) return rc;
     write_page(ctx, dp, page, parent, content, overlay, annots);
@@ -1116,29 +1110,27 @@ static void put_text_string(struct buf *out, const char *utf8) {
     buf_free(&b);
 }
 
-/* One outline item's place in the tree, from the headings' levels. */
+/* One outline item's place in the tree, from the headings' levels; node
+** n (after the n items) is the /Outlines dictionary, the items' root.
+** -1: none. */
 struct outline_node { long parent, first, last, prev, next; size_t count; };
 
-/* A heading nests under the latest heading of a lower level (levels 1-7). */
+/* A heading nests under the latest heading of a lower level (levels 1-7;
+** level 0 is the root). */
 static struct outline_node *outline_tree(const struct display *d) {
-    struct outline_node *t = xcalloc(d->noutlines, sizeof *t, "the outline");
-    long parents[8], i, k, up;
-    for (k = 0; k < 8; k++) parents[k] = -1;
-    for (i = 0; i < (long)d->noutlines; i++) {
+    long n = (long)d->noutlines, parents[8], i, k, up;
+    struct outline_node *t = xcalloc((size_t)n + 1, sizeof *t, "the outline");
+    for (i = 0; i <= n; i++) t[i].parent = t[i].first = t[i].last = t[i].prev = t[i].next = -1;
+    parents[0] = n;
+    for (k = 1; k < 8; k++) parents[k] = -1;
+    for (i = 0; i < n; i++) {
         int lvl = d->outlines[i].level < 1 ? 1 : d->outlines[i].level > 7 ? 7 : d->outlines[i].level;
         long parent = -1;
-        for (k = lvl - 1; k >= 1 && parent < 0; k--) parent = parents[k];
+        for (k = lvl - 1; parent < 0; k--) parent = parents[k];
         t[i].parent = parent;
-        t[i].first = t[i].last = t[i].next = -1;
-        t[i].prev = -1;
-        if (parent >= 0) {
-            if (t[parent].last >= 0) { t[i].prev = t[parent].last; t[t[parent].last].next = i; }
-            else t[parent].first = i;
-            t[parent].last = i;
-        } else {
-            for (k = i - 1; k >= 0 && t[k].parent >= 0; k--) {}
-            if (k >= 0) { t[i].prev = k; t[k].next = i; }
-        }
+        if (t[parent].last >= 0) { t[i].prev = t[parent].last; t[t[parent].last].next = i; }
+        else t[parent].first = i;
+        t[parent].last = i;
         for (up = parent; up >= 0; up = t[up].parent) t[up].count++;
         parents[lvl] = i;
         for (k = lvl + 1; k < 8; k++) parents[k] = -1;
@@ -1147,51 +1139,48 @@ static struct outline_node *outline_tree(const struct display *d) {
 }
 
 /* /Outlines, every item open; returns its number, 0 when there is none.
-** Items are numbered root + 1 + their index. */
+** Item i is numbered root + 1 + i. */
 static uint32_t write_outlines(struct pdf_ctx *ctx, const struct display *d) {
+    static const char *const names[] = { " /Parent ", " /Prev ", " /Next ", " /First ", " /Last " };
     struct pdf_file *f = &ctx->file;
     struct buf *b = &f->out;
     struct outline_node *t;
-    uint32_t root, page;
-    long i, first = -1, last = -1;
-    size_t k;
-    if (d->noutlines == 0) return 0;
+    long i, n = (long)d->noutlines;
+    uint32_t root;
+    if (n == 0) return 0;
     t = outline_tree(d);
-    root = pdf_file_reserve(f);
-    for (k = 0; k < d->noutlines; k++) pdf_file_reserve(f);
-    for (i = 0; i < (long)d->noutlines; i++) {
-        const struct dl_outline *o = &d->outlines[i];
-        static const char *const links[] = { " /Parent ", " /Prev ", " /Next ", " /First ", " /Last " };
-        long to[5];
-        int n;
-        if (t[i].parent < 0) { if (first < 0) first = i; last = i; }
-        to[0] = t[i].parent; to[1] = t[i].prev; to[2] = t[i].next;
-        to[3] = t[i].first; to[4] = t[i].last;
-        page = page_object(ctx, o->page >= 0 && (size_t)o->page < ctx->npages ? (size_t)o->page
-                                                                             : ctx->npages - 1);
-        pdf_file_begin(f, root + 1 + (uint32_t)i);
-        buf_puts(b, "<< /Title ");
-        put_text_string(b, o->title);
-        for (n = 0; n < 5; n++) {
-            if (n > 0 && to[n] < 0) continue;
-            buf_puts(b, links[n]);
-            put_objref(b, n == 0 && to[0] < 0 ? root : root + 1 + (uint32_t)to[n]);
+    root = pdf_file_reserve_run(f, (size_t)n + 1);
+    for (i = 0; i <= n; i++) {
+        long to[5] = { t[i].parent, t[i].prev, t[i].next, t[i].first, t[i].last };
+        int k;
+        pdf_file_begin(f, i == n ? root : root + 1 + (uint32_t)i);
+        if (i == n) {
+            buf_puts(b, "<< /Type /Outlines");
+        } else {
+            buf_puts(b, "<< /Title ");
+            put_text_string(b, d->outlines[i].title);
         }
-        if (t[i].count) buf_printf(b, " /Count %zu", t[i].count);
-        buf_puts(b, " /Dest [");
-        put_objref(b, page);
-        buf_puts(b, " /FitH ");
-        put_real(b, o->y);
-        buf_puts(b, "] >>");
+        for (k = 0; k < 5; k++) {
+            if (to[k] < 0) continue;
+            buf_puts(b, names[k]);
+            pdf_put_ref(b, to[k] == n ? root : root + 1 + (uint32_t)to[k]);
+        }
+        if (t[i].count) {
+            buf_puts(b, " /Count ");
+            pdf_put_uint(b, t[i].count);
+        }
+        if (i < n) {
+            const struct dl_outline *o = &d->outlines[i];
+            buf_puts(b, " /Dest [");
+            pdf_put_ref(b, page_object(ctx, o->page >= 0 && (size_t)o->page < ctx->npages
+                                                ? (size_t)o->page : ctx->npages - 1));
+            buf_puts(b, " /FitH ");
+            put_real(b, o->y);
+            buf_putc(b, ']');
+        }
+        buf_puts(b, " >>");
         pdf_file_end(f);
     }
-    pdf_file_begin(f, root);
-    buf_puts(b, "<< /Type /Outlines /First ");
-    put_objref(b, root + 1 + (uint32_t)first);
-    buf_puts(b, " /Last ");
-    put_objref(b, root + 1 + (uint32_t)last);
-    buf_printf(b, " /Count %zu >>", d->noutlines);
-    pdf_file_end(f);
     free(t);
     return root;
 }
@@ -1219,27 +1208,19 @@ static void write_info(struct pdf_ctx *ctx, const struct pdf_info *info) {
 
 /* ---- compression ----------------------------------------------------------------- */
 
-/* Replace the bytes of one memory stream by their deflated form. */
-static int deflate_stream(struct libdeflate_compressor *c, HPDF_Dict dict, struct buf *raw,
-                          struct buf *packed) {
+/* One memory stream of libharu's (an image) deflated: read out, deflated
+** and handed back through set_deflated. */
+static int deflate_stream(struct pdf_ctx *ctx, HPDF_Dict dict, struct buf *raw) {
     HPDF_UINT i, n = HPDF_MemStream_GetBufCount(dict->stream), len;
-    size_t bound, got;
+    size_t got;
     raw->len = 0;
     for (i = 0; i < n; i++) {
         HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(dict->stream, i, &len);
         if (p == NULL) return RC_PDF;
         buf_append(raw, p, len);
     }
-    bound = libdeflate_zlib_compress_bound(c, raw->len);
-    packed->len = 0;
-    buf_reserve(packed, bound);
-    got = libdeflate_zlib_compress(c, raw->data, raw->len, packed->data, bound);
-    if (got == 0 || got > 0xFFFFFFFFu) return RC_PDF;
-    HPDF_MemStream_FreeData(dict->stream);
-    if (HPDF_Stream_Write(dict->stream, packed->data, (HPDF_UINT)got) != HPDF_OK) return RC_PDF;
-    dict->filter = HPDF_STREAM_FILTER_NONE;
-    dict->write_fn = write_flate_filter;
-    return RC_OK;
+    if ((got = deflate_packed(ctx, raw->data, raw->len)) == 0) return RC_PDF;
+    return set_deflated(ctx, dict, ctx->packed.data, got) == 0 ? RC_OK : RC_PDF;
 }
 
 /* The one table of --compress's names.  Levels measured with `make bench`
@@ -1255,17 +1236,16 @@ int pdf_compress_level(const char *name) {
     return 0;
 }
 
-/* Deflate every stream libharu would (pages, fonts, ToUnicode, images),
-** one compressor for them all: the font set's (font/program.h), which
-** made the font programs, so a process sets one up, not two. */
+/* Deflate the streams libharu made and would deflate itself (images; page
+** content, font programs and ToUnicode are deflated as they are made),
+** with the one compressor: the font set's (font/program.h), which made
+** the font programs, so a process sets one up, not two. */
 static int deflate_streams(struct pdf_ctx *ctx) {
     HPDF_List entries = ctx->pdf->xref->entries;
-    struct libdeflate_compressor *c = ctx->deflater;
-    struct buf raw, packed;
+    struct buf raw;
     HPDF_UINT i;
     int rc = RC_OK;
     buf_init(&raw);
-    buf_init(&packed);
     for (i = 0; i < entries->count && rc == RC_OK; i++) {
         HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
         HPDF_Dict dict = e ? e->obj : NULL;
@@ -1273,27 +1253,15 @@ static int deflate_streams(struct pdf_ctx *ctx) {
             || dict->stream == NULL || dict->stream->type != HPDF_STREAM_MEMORY
             || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn != NULL
             || dict->filterParams != NULL || HPDF_Stream_Size(dict->stream) == 0) continue;
-        if (deflate_stream(c, dict, &raw, &packed) != RC_OK)
+        if (deflate_stream(ctx, dict, &raw) != RC_OK)
             rc = rc_fail(ctx->err, RC_PDF, "deflating a PDF stream of %u bytes",
                          (unsigned)raw.len);
     }
     buf_free(&raw);
-    buf_free(&packed);
     return rc;
 }
 
 /* ---- the document -------------------------------------------------------------- */
-
-/* A label's prefix: a PDF text string, UTF-16BE with its byte-order mark. */
-static HPDF_Binary label_prefix(HPDF_MMgr mmgr, const char *utf8) {
-    struct buf b;
-    HPDF_Binary s;
-    buf_init(&b);
-    text_utf16(utf8, &b);
-    s = HPDF_Binary_New(mmgr, b.data, (HPDF_UINT)b.len);
-    buf_free(&b);
-    return s;
-}
 
 /* /PageLabels as the footers number the pages.  Physical numbering: 1, 2...
 ** from the first page.  Body numbering: covers are labelled 封面, front
@@ -1321,7 +1289,7 @@ static void write_page_labels(struct pdf_ctx *ctx, const struct display *d) {
             HPDF_Dict_AddName(range, "S", "r");
             HPDF_Dict_AddNumber(range, "St", (HPDF_INT)r->start);
         } else {
-            HPDF_Dict_Add(range, "P", label_prefix(mmgr, "封面"));
+            HPDF_Dict_Add(range, "P", text_string(ctx, "封面"));
         }
         HPDF_Array_AddNumber(nums, (HPDF_INT)r->page);
         HPDF_Array_Add(nums, range);
@@ -1384,7 +1352,7 @@ static uint32_t finish_tree(struct pdf_ctx *ctx) {
     uint32_t root;
     buf_init(&entries);
     buf_puts(&entries, "/Resources ");
-    put_objref(&entries, hpdf_number(ctx->resources));
+    pdf_put_ref(&entries, hpdf_number(ctx->resources));
     buf_puts(&entries, " /MediaBox [0 0 ");
     put_reals(&entries, "]", 2, ctx->width, ctx->height);
     buf_putc(&entries, 0);
@@ -1398,15 +1366,15 @@ static uint32_t write_catalog(struct pdf_ctx *ctx, uint32_t pages, uint32_t outl
     uint32_t num = pdf_file_reserve(&ctx->file);
     pdf_file_begin(&ctx->file, num);
     buf_puts(b, "<< /Type /Catalog /Pages ");
-    put_objref(b, pages);
+    pdf_put_ref(b, pages);
     if (outlines) {
         buf_puts(b, " /Outlines ");
-        put_objref(b, outlines);
+        pdf_put_ref(b, outlines);
         buf_puts(b, " /PageMode /UseOutlines");
     }
     if (ctx->page_labels) {
         buf_puts(b, " /PageLabels ");
-        put_objref(b, hpdf_number(ctx->page_labels));
+        pdf_put_ref(b, hpdf_number(ctx->page_labels));
     }
     buf_puts(b, " >>");
     pdf_file_end(&ctx->file);
