@@ -183,21 +183,26 @@ void store_close(struct store *s) {
 
 const char *store_path(const struct store *s) { return s->path; }
 
-int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
-                  struct rc_err *err) {
-    sqlite3_stmt *stmt = NULL;
-    const char *tail = NULL;
-    struct store_stmt *st;
-    int rc, i;
-    s->denied[0] = '\0';
-    s->timed_out = 0;
+/* A kept statement of exactly this SQL, taken out of the idle list; NULL
+** when there is none. */
+static sqlite3_stmt *take_idle(struct store *s, const char *sql) {
+    int i;
     for (i = s->nidle - 1; i >= 0; i--)
         if (strcmp(sqlite3_sql(s->idle[i]), sql) == 0) {
-            stmt = s->idle[i];
+            sqlite3_stmt *stmt = s->idle[i];
             memmove(s->idle + i, s->idle + i + 1, (size_t)(s->nidle - i - 1) * sizeof *s->idle);
             s->nidle--;
-            goto wrap;
+            return stmt;
         }
+    return NULL;
+}
+
+/* SQL compiled and checked: one statement, read-only unless the store is
+** writable. */
+static int compile(struct store *s, const char *sql, sqlite3_stmt **out, struct rc_err *err) {
+    sqlite3_stmt *stmt = NULL;
+    const char *tail = NULL;
+    int rc;
     if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, &tail)) != SQLITE_OK)
         return sql_failed(s, rc, err);
     if (stmt == NULL)
@@ -212,7 +217,19 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
         sqlite3_finalize(stmt);
         return rc_fail(err, RC_SQL, "the fact store is read-only while compiling");
     }
-wrap:
+    *out = stmt;
+    return RC_OK;
+}
+
+int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
+                  struct rc_err *err) {
+    sqlite3_stmt *stmt;
+    struct store_stmt *st;
+    int rc;
+    s->denied[0] = '\0';
+    s->timed_out = 0;
+    if ((stmt = take_idle(s, sql)) == NULL && (rc = compile(s, sql, &stmt, err)) != RC_OK)
+        return rc;
     st = xcalloc(1, sizeof *st, "a query");
     st->stmt = stmt;
     st->store = s;
